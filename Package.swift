@@ -1,0 +1,20 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "jackpotd",
+    products: [
+        .executable(name: "jackpotd", targets: ["jackpotd"]),
+        .library(name: "JackpotKit", targets: ["JackpotKit"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "JackpotKit", dependencies: ["CSQLite"]),
+        .executableTarget(name: "jackpotd", dependencies: ["JackpotKit"]),
+        .testTarget(name: "JackpotKitTests", dependencies: ["JackpotKit"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import JackpotKit
+
+await CommandLineTool.main()
