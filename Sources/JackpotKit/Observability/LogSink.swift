@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Where formatted log lines go. A seam so tests can read what the daemon logged
+/// without capturing the process's stderr.
+public protocol LogSink: Sendable {
+    /// `line` is one complete event without the trailing newline.
+    func write(line: String)
+}
+
+/// The daemon's sink: systemd's journal and `docker logs` read stderr.
+public struct StandardErrorSink: LogSink {
+    public init() {}
+
+    /// Line and newline go out in one `write(2)` so lines from concurrent tasks
+    /// never interleave mid-line (stderr is unbuffered; `print` would issue
+    /// several writes). Only a partial write or `EINTR` causes another call.
+    public func write(line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return  // Nowhere left to report a failing stderr.
+                }
+            }
+        }
+    }
+}
+
+/// Keeps every line in memory, for tests.
+public final class CapturingSink: LogSink {
+    private let storage = Mutex<[String]>([])
+
+    public init() {}
+
+    public func write(line: String) {
+        storage.withLock { $0.append(line) }
+    }
+
+    /// The lines written so far, oldest first.
+    public var lines: [String] {
+        storage.withLock { $0 }
+    }
+}

@@ -1,0 +1,164 @@
+import Synchronization
+
+/// The metric names the daemon exports. Alert rules and dashboards depend on
+/// them, so they live in one place and change only deliberately.
+public enum MetricNames {
+    /// Gauge, labels `operator`, `state`: wins in the outbox by state.
+    public static let wins = "jackpotd_wins"
+    /// Gauge, label `operator`: age of the oldest win not yet delivered or parked.
+    public static let oldestPendingAgeSeconds = "jackpotd_oldest_pending_age_seconds"
+    /// Counter, labels `operator`, `outcome`.
+    public static let attemptsTotal = "jackpotd_attempts_total"
+    /// Histogram, label `operator`: wall time of one HTTP attempt.
+    public static let attemptDurationSeconds = "jackpotd_attempt_duration_seconds"
+    /// Gauge, label `operator`: 1 while the circuit is open or half-open.
+    public static let circuitOpen = "jackpotd_circuit_open"
+    /// Gauge, label `operator`: 1 while ops have paused the operator.
+    public static let operatorPaused = "jackpotd_operator_paused"
+    /// Gauge: when the metrics file was last written, so a stale file (dead
+    /// daemon, stuck writer) can be alerted on.
+    public static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"
+
+    /// Buckets for `attemptDurationSeconds`: from a local operator's few
+    /// milliseconds up to the largest sensible timeout.
+    public static let attemptDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+}
+
+/// The metric kinds the registry knows, named as in the exposition format.
+public enum MetricType: String, Sendable {
+    case counter, gauge, histogram
+}
+
+/// In-memory metrics, rendered to Prometheus text for node_exporter's textfile
+/// collector. Everything sits behind one `Mutex`: updates are a dictionary
+/// write, far cheaper than the HTTP attempt they describe.
+///
+/// A call whose type contradicts an earlier call for the same name is ignored:
+/// exporting two types under one name would make the whole file unscrapeable.
+public final class MetricsRegistry: Sendable {
+    private let families = Mutex<[String: MetricFamily]>([:])
+
+    public init() {}
+
+    /// Adds `add` (which must not be negative: counters only go up) to a counter.
+    public func counter(_ name: String, help: String, labels: [String: String], add: Double = 1) {
+        guard add >= 0 else { return }
+        let key = LabelSet(labels)
+        update(name, help: help, type: .counter) { family in
+            family.scalars[key, default: 0] += add
+        }
+    }
+
+    public func gauge(_ name: String, help: String, labels: [String: String], set: Double) {
+        let key = LabelSet(labels)
+        update(name, help: help, type: .gauge) { family in
+            family.scalars[key] = set
+        }
+    }
+
+    /// Records one observation. The bucket bounds are fixed by the first call for
+    /// a name; later calls' `buckets` are ignored so counts stay comparable.
+    public func observe(_ name: String, help: String, labels: [String: String], value: Double, buckets: [Double]) {
+        let key = LabelSet(labels)
+        update(name, help: help, type: .histogram) { family in
+            if family.bounds.isEmpty && family.histograms.isEmpty {
+                family.bounds = Array(Set(buckets.filter { $0.isFinite })).sorted()
+            }
+            var histogram = family.histograms[key] ?? Histogram(bucketCount: family.bounds.count)
+            histogram.record(value, bounds: family.bounds)
+            family.histograms[key] = histogram
+        }
+    }
+
+    /// Drops every sample of a gauge. Gauges recomputed from the database each
+    /// cycle call this first, so an operator or state that vanished stops being
+    /// exported instead of reporting its last value forever.
+    public func resetGauges(named name: String) {
+        families.withLock { families in
+            guard families[name]?.type == .gauge else { return }
+            families[name]?.scalars.removeAll()
+        }
+    }
+
+    /// The current value of a counter or gauge sample, if any (for tests and `status`).
+    public func value(_ name: String, labels: [String: String]) -> Double? {
+        families.withLock { $0[name]?.scalars[LabelSet(labels)] }
+    }
+
+    /// The whole registry in text exposition format 0.0.4, in a stable order
+    /// (metric name, then label values) so successive files diff cleanly.
+    public func render() -> String {
+        let snapshot = families.withLock { $0 }
+        var output = ""
+        for name in snapshot.keys.sorted() {
+            PrometheusText.append(name: name, family: snapshot[name]!, to: &output)
+        }
+        return output
+    }
+
+    private func update(_ name: String, help: String, type: MetricType, _ body: (inout MetricFamily) -> Void) {
+        let name = PrometheusText.sanitizedMetricName(name)
+        families.withLock { families in
+            var family = families[name] ?? MetricFamily(help: help, type: type)
+            guard family.type == type else { return }
+            body(&family)
+            families[name] = family
+        }
+    }
+}
+
+/// All samples sharing one metric name.
+struct MetricFamily: Sendable {
+    var help: String
+    var type: MetricType
+    /// Counter and gauge values by label set.
+    var scalars: [LabelSet: Double] = [:]
+    /// Histogram upper bounds (finite, ascending); `+Inf` is implicit.
+    var bounds: [Double] = []
+    var histograms: [LabelSet: Histogram] = [:]
+
+    var isEmpty: Bool { scalars.isEmpty && histograms.isEmpty }
+}
+
+/// Label pairs sorted by name: one canonical key per combination, whatever
+/// order the caller's dictionary iterates in.
+struct LabelSet: Sendable, Hashable, Comparable {
+    let pairs: [Pair]
+
+    struct Pair: Sendable, Hashable {
+        let name: String
+        let value: String
+    }
+
+    init(_ labels: [String: String]) {
+        pairs = labels.map { Pair(name: PrometheusText.sanitizedLabelName($0.key), value: $0.value) }
+            .sorted { $0.name < $1.name }
+    }
+
+    static func < (lhs: LabelSet, rhs: LabelSet) -> Bool {
+        for (left, right) in zip(lhs.pairs, rhs.pairs) {
+            if left.name != right.name { return left.name < right.name }
+            if left.value != right.value { return left.value < right.value }
+        }
+        return lhs.pairs.count < rhs.pairs.count
+    }
+}
+
+/// Per-bucket (non-cumulative) counts; rendering accumulates them.
+struct Histogram: Sendable {
+    /// One slot per finite bound, plus a last one for values above them all.
+    var counts: [UInt64]
+    var sum: Double = 0
+    var count: UInt64 = 0
+
+    init(bucketCount: Int) {
+        counts = Array(repeating: 0, count: bucketCount + 1)
+    }
+
+    mutating func record(_ value: Double, bounds: [Double]) {
+        let slot = bounds.firstIndex { value <= $0 } ?? bounds.count
+        counts[slot] += 1
+        sum += value
+        count += 1
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import JackpotKit
+
+@Suite struct MetricsTests {
+    /// A registry shaped like the daemon's, with values whose sums are exact in binary.
+    private func sampleRegistry() -> MetricsRegistry {
+        let registry = MetricsRegistry()
+        registry.counter(MetricNames.attemptsTotal, help: "HTTP attempts by outcome.",
+            labels: ["outcome": "delivered", "operator": "casino-b"])
+        registry.counter(MetricNames.attemptsTotal, help: "HTTP attempts by outcome.",
+            labels: ["operator": "casino-b", "outcome": "delivered"], add: 2)
+        registry.counter(MetricNames.attemptsTotal, help: "HTTP attempts by outcome.",
+            labels: ["operator": "casino-a", "outcome": "retry"])
+        registry.gauge(MetricNames.wins, help: "Wins in the outbox by state.",
+            labels: ["operator": "casino-a", "state": "pending"], set: 3)
+        registry.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
+            labels: [:], set: 1_795_261_320.5)
+        for value in [0.0625, 0.5, 2] {
+            registry.observe(MetricNames.attemptDurationSeconds, help: "Wall time of one HTTP attempt.",
+                labels: ["operator": "casino-a"], value: value, buckets: [1, 0.1])
+        }
+        return registry
+    }
+
+    @Test func rendersExactTextInDeterministicOrder() {
+        let expected = """
+            # HELP jackpotd_attempt_duration_seconds Wall time of one HTTP attempt.
+            # TYPE jackpotd_attempt_duration_seconds histogram
+            jackpotd_attempt_duration_seconds_bucket{operator="casino-a",le="0.1"} 1
+            jackpotd_attempt_duration_seconds_bucket{operator="casino-a",le="1"} 2
+            jackpotd_attempt_duration_seconds_bucket{operator="casino-a",le="+Inf"} 3
+            jackpotd_attempt_duration_seconds_sum{operator="casino-a"} 2.5625
+            jackpotd_attempt_duration_seconds_count{operator="casino-a"} 3
+            # HELP jackpotd_attempts_total HTTP attempts by outcome.
+            # TYPE jackpotd_attempts_total counter
+            jackpotd_attempts_total{operator="casino-a",outcome="retry"} 1
+            jackpotd_attempts_total{operator="casino-b",outcome="delivered"} 3
+            # HELP jackpotd_metrics_written_timestamp_seconds When this file was written.
+            # TYPE jackpotd_metrics_written_timestamp_seconds gauge
+            jackpotd_metrics_written_timestamp_seconds 1795261320.5
+            # HELP jackpotd_wins Wins in the outbox by state.
+            # TYPE jackpotd_wins gauge
+            jackpotd_wins{operator="casino-a",state="pending"} 3
+
+            """
+        let registry = sampleRegistry()
+        #expect(registry.render() == expected)
+        #expect(registry.render() == registry.render())
+    }
+
+    @Test func escapesLabelValuesAndHelpText() {
+        let registry = MetricsRegistry()
+        registry.gauge("jackpotd_test_value", help: "Line one\\two\nthree \"quoted\"",
+            labels: ["operator": "a\\b\"c\nd"], set: 0.25)
+        #expect(registry.render() == """
+            # HELP jackpotd_test_value Line one\\\\two\\nthree "quoted"
+            # TYPE jackpotd_test_value gauge
+            jackpotd_test_value{operator="a\\\\b\\"c\\nd"} 0.25
+
+            """)
+    }
+
+    @Test func histogramBucketsAreCumulativeAndIncludeInf() {
+        let registry = MetricsRegistry()
+        for value in [0.001, 0.004, 0.2, 0.2, 31, 100] {
+            registry.observe(MetricNames.attemptDurationSeconds, help: "h", labels: ["operator": "x"],
+                value: value, buckets: MetricNames.attemptDurationBuckets)
+        }
+        let buckets = registry.render().split(separator: "\n").filter { $0.contains("_bucket{") }
+        let counts = buckets.map { Int($0.split(separator: " ").last!)! }
+        #expect(buckets.count == MetricNames.attemptDurationBuckets.count + 1)
+        #expect(counts == [2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 4, 6])
+        #expect(buckets.last!.contains(#"le="+Inf""#))
+        #expect(registry.render().contains("jackpotd_attempt_duration_seconds_count{operator=\"x\"} 6\n"))
+    }
+
+    @Test func resetGaugesDropsVanishedLabelSets() {
+        let registry = MetricsRegistry()
+        registry.gauge(MetricNames.wins, help: "w", labels: ["operator": "a", "state": "pending"], set: 5)
+        registry.gauge(MetricNames.wins, help: "w", labels: ["operator": "b", "state": "pending"], set: 7)
+        registry.counter(MetricNames.attemptsTotal, help: "c", labels: ["operator": "b", "outcome": "retry"])
+        registry.resetGauges(named: MetricNames.wins)
+        #expect(!registry.render().contains("jackpotd_wins"))
+        registry.gauge(MetricNames.wins, help: "w", labels: ["operator": "a", "state": "pending"], set: 4)
+        registry.resetGauges(named: MetricNames.attemptsTotal)   // not a gauge: left alone
+        let text = registry.render()
+        #expect(text.contains("jackpotd_wins{operator=\"a\",state=\"pending\"} 4\n"))
+        #expect(!text.contains("operator=\"b\",state"))
+        #expect(registry.value(MetricNames.attemptsTotal, labels: ["operator": "b", "outcome": "retry"]) == 1)
+    }
+
+    @Test func conflictingTypesAndNegativeCounterIncrementsAreIgnored() {
+        let registry = MetricsRegistry()
+        registry.counter("jackpotd_things_total", help: "t", labels: [:], add: 2)
+        registry.counter("jackpotd_things_total", help: "t", labels: [:], add: -1)
+        registry.gauge("jackpotd_things_total", help: "t", labels: [:], set: 99)
+        #expect(registry.value("jackpotd_things_total", labels: [:]) == 2)
+        #expect(registry.render().contains("# TYPE jackpotd_things_total counter\n"))
+    }
+
+    @Test func renderedRegistryPassesPromtool() throws {
+        guard let promtool = Self.executableOnPath("promtool") else { return }   // CI installs it via .ci/install-deps
+        let directory = try TemporaryDirectory()
+        let registry = sampleRegistry()
+        for name in ["casino-a", "casino \"b\"\n"] {
+            registry.gauge(MetricNames.circuitOpen, help: "1 while the circuit is open.", labels: ["operator": name], set: 0)
+            registry.gauge(MetricNames.operatorPaused, help: "1 while paused.", labels: ["operator": name], set: 1)
+            registry.gauge(MetricNames.oldestPendingAgeSeconds, help: "Oldest pending win.", labels: ["operator": name], set: 12.5)
+        }
+        let file = directory.path + "/jackpotd.prom"
+        try AtomicFile.write(registry.render(), to: file)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "promtool: \(report)")
+        #expect(report.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(report)")
+    }
+
+    @Test func atomicFileWritesReplacesAndLeavesNoTemporaryFiles() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/metrics.prom"
+        try AtomicFile.write("first\n", to: file)
+        try AtomicFile.write("second\n", to: file)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "second\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["metrics.prom"])
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o644)
+    }
+
+    @Test func atomicFileErrorNamesThePath() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/missing/metrics.prom"
+        do {
+            try AtomicFile.write("x", to: file)
+            Issue.record("write into a missing directory succeeded")
+        } catch {
+            #expect(error.path == file)
+            #expect(error.description.contains(file))
+            #expect(error.errno == ENOENT)
+        }
+    }
+
+    private static func executableOnPath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// A fresh directory per test (tests run in parallel in one process), removed on deinit.
+private final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.path + "/jackpotd-observe-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
