@@ -1,0 +1,58 @@
+import Foundation
+
+/// What a command runs with: its streams, environment and the global options.
+public struct CommandContext: Sendable {
+    public var output: TextOutput
+    public var errors: TextOutput
+    public var environment: [String: String]
+    /// Read by `enqueue` when no `--file` is given.
+    public var standardInput: Int32
+    public var configPath: String?
+    public var databaseOverride: String?
+
+    public init(
+        output: TextOutput, errors: TextOutput, environment: [String: String],
+        standardInput: Int32 = STDIN_FILENO, configPath: String? = nil, databaseOverride: String? = nil
+    ) {
+        self.output = output
+        self.errors = errors
+        self.environment = environment
+        self.standardInput = standardInput
+        self.configPath = configPath
+        self.databaseOverride = databaseOverride
+    }
+
+    /// `--config`, else `$JACKPOTD_CONFIG`.
+    public var resolvedConfigPath: String? {
+        configPath ?? environment["JACKPOTD_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Loads the configuration, printing its warnings. Throws `ConfigError` or a UsageError when none is named.
+    public func loadConfig() throws -> LoadedConfig {
+        guard let path = resolvedConfigPath else {
+            throw UsageError("no configuration: pass --config FILE or set JACKPOTD_CONFIG")
+        }
+        let loaded = try ConfigLoader.load(path: path, environment: environment)
+        for warning in loaded.warnings { errors.line("jackpotd: warning: \(warning)") }
+        return loaded
+    }
+
+    /// The config when one is named, else nil (commands that only need the database).
+    public func loadConfigIfNamed() throws -> LoadedConfig? {
+        resolvedConfigPath == nil ? nil : try loadConfig()
+    }
+
+    /// `--db`, else the config's database.
+    public func databasePath(config: JackpotConfig?) throws(UsageError) -> String {
+        if let databaseOverride { return databaseOverride }
+        if let database = config?.database { return database }
+        throw UsageError("no database: pass --db PATH, or --config FILE with a \"database\" key")
+    }
+
+    /// Opens the outbox named by `--db` or the config. Commands that only read or
+    /// steer the outbox work with `--db` alone.
+    public func openOutbox() throws -> Outbox {
+        let config = databaseOverride == nil ? try loadConfig().config : nil
+        return try Outbox(path: databasePath(config: config))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Synchronization
+
+/// Where a command writes. Buffered, so that `export` of a million rows is not
+/// a million write(2) calls; tests capture it in memory instead.
+public final class TextOutput: Sendable {
+    private enum Target { case fileDescriptor(Int32), memory }
+    private struct State {
+        var buffer: [UInt8] = []
+        var captured: [UInt8] = []
+    }
+    private let target: Target
+    private let state = Mutex(State())
+    private static let flushThreshold = 64 * 1024
+
+    private init(target: Target) { self.target = target }
+
+    public static func standardOutput() -> TextOutput { TextOutput(target: .fileDescriptor(STDOUT_FILENO)) }
+    public static func standardError() -> TextOutput { TextOutput(target: .fileDescriptor(STDERR_FILENO)) }
+    /// Keeps everything written, for tests (`text`).
+    public static func capturing() -> TextOutput { TextOutput(target: .memory) }
+
+    public func write(_ text: String) {
+        state.withLock { state in
+            state.buffer.append(contentsOf: text.utf8)
+            if state.buffer.count >= Self.flushThreshold { drain(&state) }
+        }
+    }
+
+    public func line(_ text: String = "") { write(text + "\n") }
+
+    public func flush() { state.withLock { drain(&$0) } }
+
+    /// Everything written so far (capturing outputs only).
+    public var text: String {
+        state.withLock { state in
+            drain(&state)
+            return String(decoding: state.captured, as: UTF8.self)
+        }
+    }
+
+    private func drain(_ state: inout State) {
+        guard !state.buffer.isEmpty else { return }
+        switch target {
+        case .memory:
+            state.captured.append(contentsOf: state.buffer)
+        case .fileDescriptor(let descriptor):
+            state.buffer.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written < 0 { if errno == EINTR { continue } else { break } }
+                    offset += written
+                }
+            }
+        }
+        state.buffer.removeAll(keepingCapacity: true)
+    }
+}

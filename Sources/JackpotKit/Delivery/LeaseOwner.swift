@@ -1,0 +1,29 @@
+import Foundation
+
+/// Who holds a lease: `host:pid:nonce`. The host and pid let a daemon starting
+/// on the same machine see that the previous holder is dead (`kill -9`) and send
+/// its wins again at once, instead of waiting for the lease to expire.
+public struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
+    public let host: String
+    public let pid: Int32
+    public let nonce: String
+
+    public static func current() -> LeaseOwner {
+        LeaseOwner(
+            host: ProcessInfo.processInfo.hostName,
+            pid: getpid(),
+            nonce: String(UInt32.random(in: 0...UInt32.max), radix: 36))
+    }
+
+    public var description: String { "\(host):\(pid):\(nonce)" }
+
+    /// True only when `owner` names a process on this host that no longer exists.
+    /// Unknown formats and other hosts are never presumed dead: their leases expire.
+    public func knowsDead(_ owner: String) -> Bool {
+        let parts = owner.split(separator: ":")
+        guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]) else { return false }
+        let ownerHost = parts.dropLast(2).joined(separator: ":")
+        guard ownerHost == host, owner != description else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+}

@@ -1,0 +1,83 @@
+/// A win as the outbox holds it: the payload plus its delivery bookkeeping.
+///
+/// The payload is kept as raw text (`amount` included) because rows may come
+/// from plain SQL and be invalid; `win()` validates them into a `JackpotWin`.
+public struct StoredWin: Sendable, Hashable {
+    public var id: Int64
+    public var reference: String
+    public var operatorName: String
+    public var userId: String
+    public var gameId: String
+    public var roundId: String
+    public var amount: String
+    public var jackpotId: String
+    public var timestamp: String
+    public var platform: String?
+    public var token: String?
+    public var state: WinState
+    public var attempts: Int
+    public var nextAttemptAt: Int64
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Int64?
+    public var lastError: String?
+    public var transactionId: String?
+    public var currency: String?
+    public var cash: String?
+    public var bonus: String?
+    public var deliveredAt: Int64?
+    public var cancelReason: String?
+    public var cancelledAt: Int64?
+
+    static let columns = """
+        id, reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, platform, token,
+        state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at, last_error,
+        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at
+        """
+
+    init(row: Row) {
+        id = row.int64("id") ?? 0
+        reference = row.string("reference") ?? ""
+        operatorName = row.string("operator") ?? ""
+        userId = row.string("user_id") ?? ""
+        gameId = row.string("game_id") ?? ""
+        roundId = row.string("round_id") ?? ""
+        amount = row.string("amount") ?? ""
+        jackpotId = row.string("jackpot_id") ?? ""
+        timestamp = row.string("timestamp") ?? ""
+        platform = row.string("platform")
+        token = row.string("token")
+        state = WinState(rawValue: row.string("state") ?? "") ?? .pending
+        attempts = row.int("attempts") ?? 0
+        nextAttemptAt = row.int64("next_attempt_at") ?? 0
+        createdAt = row.int64("created_at") ?? 0
+        updatedAt = row.int64("updated_at") ?? 0
+        leaseOwner = row.string("lease_owner")
+        leaseExpiresAt = row.int64("lease_expires_at")
+        lastError = row.string("last_error")
+        transactionId = row.string("transaction_id")
+        currency = row.string("currency")
+        cash = row.string("cash")
+        bonus = row.string("bonus")
+        deliveredAt = row.int64("delivered_at")
+        cancelReason = row.string("cancel_reason")
+        cancelledAt = row.int64("cancelled_at")
+    }
+
+    /// The validated payload, or the reason this row can never be sent as it is.
+    public func win() throws(WinValidationError) -> JackpotWin {
+        let validAmount: DecimalAmount
+        do {
+            validAmount = try DecimalAmount(validating: amount)
+        } catch {
+            throw WinValidationError(field: "amount", reason: error.reason + " (\"\(amount)\")")
+        }
+        let win = JackpotWin(
+            operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
+            amount: validAmount, reference: reference, timestamp: timestamp, jackpotId: jackpotId,
+            platform: platform, token: token)
+        try win.validate()
+        return win
+    }
+}
