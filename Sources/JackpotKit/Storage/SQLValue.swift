@@ -1,0 +1,65 @@
+/// A value as SQLite stores it: one of its five storage classes.
+///
+/// Deliberately not `ExpressibleByFloatLiteral`: money travels as decimal text,
+/// and a stray `1.10` in a query argument should not compile into a binary float.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+
+    public init(_ value: String?) {
+        self = value.map { .text($0) } ?? .null
+    }
+
+    public init(_ value: Int?) {
+        self = value.map { .integer(Int64($0)) } ?? .null
+    }
+
+    public init(_ value: Int64?) {
+        self = value.map { .integer($0) } ?? .null
+    }
+
+    public init(_ value: Double?) {
+        self = value.map { .real($0) } ?? .null
+    }
+
+    public init(_ value: [UInt8]?) {
+        self = value.map { .blob($0) } ?? .null
+    }
+
+    /// SQLite has no boolean type; 0 and 1 are what `WHERE flag` and CHECK constraints expect.
+    public init(_ value: Bool) {
+        self = .integer(value ? 1 : 0)
+    }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
+
+extension SQLValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) {
+        self = .text(value)
+    }
+}
+
+extension SQLValue: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int64) {
+        self = .integer(value)
+    }
+}
+
+extension SQLValue: ExpressibleByNilLiteral {
+    public init(nilLiteral: ()) {
+        self = .null
+    }
+}
+
+extension SQLValue: ExpressibleByBooleanLiteral {
+    public init(booleanLiteral value: Bool) {
+        self.init(value)
+    }
+}
