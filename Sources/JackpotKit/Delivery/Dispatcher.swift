@@ -285,7 +285,7 @@ public final class Dispatcher: Sendable {
     /// The win's next state after an attempt: the retry policy and max age decide.
     private func outcome(for report: AttemptReport, now: Int64) -> RecordedOutcome {
         let lane = lanes.withLock { $0[report.operatorName] }
-        let config = lane?.config ?? report.win.request.operatorConfigFallback
+        let retrySettings = lane?.config.retry ?? RetrySettings()
         let record = AttemptRecord(
             winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
             durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,
@@ -299,13 +299,13 @@ public final class Dispatcher: Sendable {
                 winId: record.winId, attempt: record,
                 change: .failed(reason: "\(report.outcome.summary) (a no-retry error code of this operator)"))
         case .retry(_, let retryAfter):
-            let policy = RetryPolicy(config.retry)
+            let policy = RetryPolicy(retrySettings)
             if policy.isExpired(enqueuedAtMs: report.win.stored.createdAt, nowMs: now) {
                 var failed = record
                 failed.outcome = "failed"
                 return RecordedOutcome(
                     winId: record.winId, attempt: failed,
-                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(config.retry.maxAgeHours)) h); last: \(report.outcome.summary)"))
+                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.outcome.summary)"))
             }
             var random = SystemRandomNumberGenerator()
             let delay = policy.delaySeconds(afterAttempts: report.attempt, retryAfter: retryAfter, using: &random)

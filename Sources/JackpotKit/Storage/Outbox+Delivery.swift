@@ -23,7 +23,7 @@ extension Outbox {
     public func nextDueTime(operator name: String) throws -> Int64? {
         try database.queryScalar(
             "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
-        ).int64Value
+        ).integerValue
     }
 
     /// Writes the outcome of finished attempts: the attempt log rows and the wins'
@@ -132,7 +132,7 @@ extension Outbox {
     /// The position is kept in `meta`, so each row is checked once.
     public func parkInvalidNewWins(knownOperators: Set<String>, now: Int64, batch: Int = 5000) throws -> [(reference: String, reason: String)] {
         var parked: [(String, String)] = []
-        var cursor = Int64(try database.queryScalar("SELECT value FROM meta WHERE key = 'validated_through'").stringValue ?? "0") ?? 0
+        var cursor = Int64(try database.queryScalar("SELECT value FROM meta WHERE key = 'validated_through'").textValue ?? "0") ?? 0
         while true {
             let rows = try database.query(
                 "SELECT \(StoredWin.columns) FROM wins WHERE id > ? ORDER BY id LIMIT ?", [.integer(cursor), .integer(Int64(batch))])

@@ -63,3 +63,20 @@ extension SQLValue: ExpressibleByBooleanLiteral {
         self.init(value)
     }
 }
+
+extension SQLValue {
+    /// The integer, or nil for anything else.
+    public var integerValue: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
+    /// The text (or an integer as text), or nil.
+    public var textValue: String? {
+        switch self {
+        case .text(let value): value
+        case .integer(let value): String(value)
+        default: nil
+        }
+    }
+}
