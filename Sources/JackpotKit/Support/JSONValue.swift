@@ -58,6 +58,10 @@ public struct JSONObject: Sendable, Hashable {
         for (key, value) in pairs { self[key] = value }
     }
 
+    public init(_ pairs: [(String, JSONValue)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
     public subscript(key: String) -> JSONValue? {
         get { values[key] }
         set {

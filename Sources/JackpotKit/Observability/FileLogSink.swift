@@ -1,0 +1,21 @@
+import Foundation
+import Synchronization
+
+/// Appends log lines to a file (the demo keeps its daemon's log out of the progress display).
+public final class FileLogSink: LogSink {
+    private let descriptor: Mutex<Int32>
+
+    public init(path: String) {
+        descriptor = Mutex(open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600))
+    }
+
+    deinit { descriptor.withLock { if $0 >= 0 { close($0) } } }
+
+    public func write(line: String) {
+        let bytes = Array((line + "\n").utf8)
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            _ = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        }
+    }
+}
