@@ -214,7 +214,7 @@ public enum ConfigLoader {
         }
         guard let text = reader.string(in: object, "url", at: path) else { return nil }
         // Query values may be credentials (`?authToken=…`), so messages show the URL masked.
-        let shown = JSONWriter.quoted(maskedURL(text))
+        let shown = JSONWriter.quoted(URLMasking.masked(text))
         guard let components = URLComponents(string: text), URL(string: text) != nil,
             let scheme = components.scheme?.lowercased()
         else {
@@ -410,34 +410,10 @@ public extension LoadedConfig {
         return names.compactMap { name in
             guard let operatorConfig = config.operators[name] else { return nil }
             let paddedName = name + String(repeating: " ", count: width - name.count)
-            return "\(paddedName)  \(operatorConfig.encoding.rawValue)  \(maskedURL(operatorConfig.url))"
+            return "\(paddedName)  \(operatorConfig.encoding.rawValue)  \(URLMasking.masked(operatorConfig.url))"
                 + "  concurrency \(operatorConfig.concurrency)  timeout \(ConfigReader.format(operatorConfig.timeoutSeconds))s"
         }
     }
-}
-
-/// The URL with every query value (and any user-info) replaced by `***`:
-/// operators put tokens there (`?authToken=…`). Kept private to configuration
-/// on purpose; log masking has its own helper.
-private func maskedURL(_ url: String) -> String {
-    var result = url
-    // user:password@host
-    if let schemeEnd = result.range(of: "://") {
-        let authorityEnd = result[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? result.endIndex
-        if let at = result[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") {
-            result.replaceSubrange(schemeEnd.upperBound..<at, with: "***")
-        }
-    }
-    guard let question = result.firstIndex(of: "?") else { return result }
-    let queryStart = result.index(after: question)
-    let queryEnd = result[queryStart...].firstIndex(of: "#") ?? result.endIndex
-    let masked = result[queryStart..<queryEnd].split(separator: "&", omittingEmptySubsequences: false).map { item in
-        if item.isEmpty { return "" }
-        guard let equals = item.firstIndex(of: "=") else { return "***" }
-        return item[...equals] + "***"
-    }
-    result.replaceSubrange(queryStart..<queryEnd, with: masked.joined(separator: "&"))
-    return result
 }
 
 // MARK: - Files

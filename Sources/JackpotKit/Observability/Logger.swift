@@ -41,7 +41,7 @@ public enum LogValue: Sendable, Hashable, ExpressibleByStringLiteral, Expressibl
     /// query string (`?authToken=…`), so every query value — and any password in
     /// the user-info part — becomes `***`, while keys stay to help debugging.
     public static func maskedURL(_ url: String) -> LogValue {
-        .string(URLMasking.mask(url))
+        .string(URLMasking.masked(url))
     }
 }
 
@@ -94,47 +94,5 @@ public struct Logger: Sendable {
 
     public func error(_ event: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         log(.error, event, fields)
-    }
-}
-
-/// Masks the secret-bearing parts of a URL by plain text surgery, so a URL that
-/// `URLComponents` would reject is still masked rather than logged verbatim.
-enum URLMasking {
-    static func mask(_ url: String) -> String {
-        var rest = Substring(url)
-        var fragment: Substring?
-        if let hash = rest.firstIndex(of: "#") {
-            fragment = rest[rest.index(after: hash)...]
-            rest = rest[..<hash]
-        }
-        var query: Substring?
-        if let question = rest.firstIndex(of: "?") {
-            query = rest[rest.index(after: question)...]
-            rest = rest[..<question]
-        }
-        var output = maskUserInfo(rest)
-        if let query {
-            output += "?"
-            output += query.split(separator: "&", omittingEmptySubsequences: false).map { item in
-                guard let equals = item.firstIndex(of: "=") else { return String(item) }
-                return String(item[..<equals]) + "=***"
-            }.joined(separator: "&")
-        }
-        if let fragment {
-            output += fragment.isEmpty ? "#" : "#***"
-        }
-        return output
-    }
-
-    /// `scheme://user:password@host/…` → `scheme://user:***@host/…`.
-    private static func maskUserInfo(_ base: Substring) -> String {
-        guard let schemeEnd = base.range(of: "://") else { return String(base) }
-        let authorityStart = schemeEnd.upperBound
-        let authorityEnd = base[authorityStart...].firstIndex(of: "/") ?? base.endIndex
-        let authority = base[authorityStart..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@"),
-            let colon = authority[..<at].firstIndex(of: ":")
-        else { return String(base) }
-        return String(base[..<authority.index(after: colon)]) + "***" + String(base[at...])
     }
 }

@@ -122,16 +122,20 @@ struct EnqueueSession {
     }
 
     mutating func add(lineNumber: Int, _ parse: (Int64) throws(WinValidationError) -> NewWin) throws {
+        let newWin: NewWin
         do {
-            let newWin = try parse(now)
+            newWin = try parse(now)
+        } catch {
+            reject(lineNumber: lineNumber, reason: error.description)
+            return
+        }
+        do {
             if let operators, !operators.contains(newWin.win.operatorName) {
                 reject(lineNumber: lineNumber, reason: "operator \"\(newWin.win.operatorName)\" is not configured (known: \(operators.sorted().joined(separator: ", ")))")
                 return
             }
             pending.append((lineNumber, newWin))
             if pending.count >= Outbox.enqueueChunkSize { try flush() }
-        } catch {
-            reject(lineNumber: lineNumber, reason: error.description)
         }
     }
 
