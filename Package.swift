@@ -5,6 +5,7 @@ let package = Package(
     name: "jackpotd",
     products: [
         .executable(name: "jackpotd", targets: ["jackpotd"]),
+        .executable(name: "jackpotd-bench", targets: ["jackpotd-bench"]),
         .library(name: "JackpotKit", targets: ["JackpotKit"]),
     ],
     targets: [
@@ -15,6 +16,7 @@ let package = Package(
         ),
         .target(name: "JackpotKit", dependencies: ["CSQLite"]),
         .executableTarget(name: "jackpotd", dependencies: ["JackpotKit"]),
+        .executableTarget(name: "jackpotd-bench", dependencies: ["JackpotKit"]),
         .testTarget(name: "JackpotKitTests", dependencies: ["JackpotKit"]),
     ]
 )

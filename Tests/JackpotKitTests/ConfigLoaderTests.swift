@@ -2,29 +2,6 @@ import Foundation
 import Testing
 @testable import JackpotKit
 
-/// A directory of its own for each test (Swift Testing runs tests in parallel).
-private final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ConfigLoaderTests-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `text` at `name` (subdirectories created) with the given mode; returns the absolute path.
-    @discardableResult
-    func write(_ name: String, _ text: String, mode: Int = 0o600) -> String {
-        let file = path + "/" + name
-        let folder = (file as NSString).deletingLastPathComponent
-        try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try! Data(text.utf8).write(to: URL(fileURLWithPath: file))
-        try! FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
-        return file
-    }
-}
 
 /// One config that must be refused, and where the refusal must point.
 struct BadConfig: Sendable, CustomTestStringConvertible {

@@ -4,24 +4,6 @@ import Synchronization
 import Testing
 @testable import JackpotKit
 
-/// A fresh directory per test: Swift Testing runs tests in parallel in one process.
-private final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("DatabaseTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
 
 /// State shared between a test and its writer thread.
 private final class WriterState: Sendable {
@@ -32,7 +14,7 @@ private final class WriterState: Sendable {
 
 @Suite struct DatabaseTests {
     @Test func newFileIsPrivateAndInWALModeWithFullSync() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite")
         let database = try Database(path: path)
 
@@ -45,7 +27,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func openingAFileThatIsNotADatabaseNamesThePath() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("garbage.sqlite")
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
 
@@ -55,7 +37,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func everyValueKindRoundTrips() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("values.sqlite"))
         try database.execute("CREATE TABLE v (id INTEGER PRIMARY KEY, value ANY) STRICT")
         let values: [SQLValue] = [
@@ -79,7 +61,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func rowAccessorsReadByColumnName() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("row.sqlite"))
         let row = try #require(try database.queryRow(
             "SELECT 'abc' AS name, 12 AS count, 1.5 AS ratio, NULL AS missing, 0 AS flag, x'00ff' AS raw"))
@@ -100,7 +82,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func cachedStatementIsReusedWithDifferentArguments() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("cache.sqlite"))
         try database.execute("CREATE TABLE wins (id INTEGER PRIMARY KEY, reference TEXT NOT NULL, amount TEXT)")
         for index in 1...5 {
@@ -129,7 +111,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func syntaxErrorCarriesCodeMessageAndSQL() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("syntax.sqlite"))
 
         let error = try #require(#expect(throws: DatabaseError.self) { try database.execute("SELEC 1") })
@@ -141,7 +123,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func uniqueViolationIsAConstraintError() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("unique.sqlite"))
         try database.execute("CREATE TABLE wins (reference TEXT NOT NULL UNIQUE)")
         let insert = "INSERT INTO wins (reference) VALUES (?)"
@@ -161,7 +143,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func misuseIsReportedWithTheSQL() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("misuse.sqlite"))
 
         let wrongCount = #expect(throws: DatabaseError.self) { try database.query("SELECT ?, ?", [1]) }
@@ -182,7 +164,7 @@ private final class WriterState: Sendable {
 
     @Test func transactionCommitsAndRollsBackOnThrow() throws {
         struct Abort: Error {}
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("tx.sqlite")
         let database = try Database(path: path)
         let observer = try Database(path: path)
@@ -217,7 +199,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func writerBlocksSecondWriterUntilCommitThenDataVersionMoves() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("busy.sqlite")
         let a = try Database(path: path)
         var options = Database.Options()
@@ -241,7 +223,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func userVersionRoundTrips() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("version.sqlite")
         let database = try Database(path: path)
         #expect(try database.userVersion() == 0)
@@ -250,7 +232,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func readOnlyConnectionRefusesWrites() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("ro.sqlite")
         try Database(path: path).execute("CREATE TABLE t (x)")
         var options = Database.Options()
@@ -264,7 +246,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func backupWhileAnotherConnectionWritesIsConsistent() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.path("live.sqlite")
         let database = try Database(path: path)
         // Two tables written together in each transaction: a torn copy would disagree.
@@ -324,7 +306,7 @@ private final class WriterState: Sendable {
     }
 
     @Test func backupRefusesAnExistingDestination() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("source.sqlite"))
         try database.execute("CREATE TABLE t (x)")
         let destination = directory.path("existing.sqlite")
@@ -345,7 +327,7 @@ private final class WriterState: Sendable {
 
     @Test func forEachRowStreamsAndPropagatesTheBodysError() throws {
         struct StopExport: Error, Equatable { let at: Int }
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("stream.sqlite"))
         try database.execute("CREATE TABLE t (x INTEGER)")
         try database.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i FROM n")

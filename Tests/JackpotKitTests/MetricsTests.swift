@@ -101,7 +101,7 @@ import Testing
 
     @Test func renderedRegistryPassesPromtool() throws {
         guard let promtool = Self.executableOnPath("promtool") else { return }   // CI installs it via .ci/install-deps
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let registry = sampleRegistry()
         for name in ["casino-a", "casino \"b\"\n"] {
             registry.gauge(MetricNames.circuitOpen, help: "1 while the circuit is open.", labels: ["operator": name], set: 0)
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func atomicFileWritesReplacesAndLeavesNoTemporaryFiles() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let file = directory.path + "/metrics.prom"
         try AtomicFile.write("first\n", to: file)
         try AtomicFile.write("second\n", to: file)
@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test func atomicFileErrorNamesThePath() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let file = directory.path + "/missing/metrics.prom"
         do {
             try AtomicFile.write("x", to: file)
@@ -156,16 +156,3 @@ import Testing
     }
 }
 
-/// A fresh directory per test (tests run in parallel in one process), removed on deinit.
-private final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.path + "/jackpotd-observe-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}

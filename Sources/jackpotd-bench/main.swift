@@ -1,0 +1,3 @@
+import JackpotKit
+
+print("jackpotd-bench: not written yet")
