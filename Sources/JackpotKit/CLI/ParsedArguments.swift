@@ -29,7 +29,7 @@ public struct ParsedArguments: Sendable {
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
             guard let spec = specs[name] else {
-                let close = specs.keys.sorted().first { $0.hasPrefix(name) || name.hasPrefix($0) }
+                let close = Suggestion.closest(to: name, among: specs.keys.sorted())
                 throw UsageError("unknown option \(name)" + (close.map { " (did you mean \($0)?)" } ?? ""))
             }
             if spec.takesValue {

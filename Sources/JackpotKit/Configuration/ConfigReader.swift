@@ -35,7 +35,7 @@ struct ConfigReader {
     /// to its default.
     mutating func rejectUnknownKeys(in object: JSONObject, at parent: String, known: [String]) {
         for key in object.keys where !known.contains(key) {
-            if let suggestion = Self.closestKey(to: key, among: known) {
+            if let suggestion = Suggestion.closest(to: key, among: known) {
                 problem(Self.path(parent, key), "unknown key; did you mean \(JSONWriter.quoted(suggestion))?")
             } else {
                 problem(Self.path(parent, key), "unknown key; known keys here are \(known.joined(separator: ", "))")
@@ -139,39 +139,5 @@ struct ConfigReader {
     static func format(_ number: Double) -> String {
         if number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
         return String(number)
-    }
-
-    // MARK: Did you mean
-
-    /// The known key a typo most likely meant: at most two edits away ignoring
-    /// case (one for very short keys), or the key with its unit suffix left off
-    /// (`timeout` for `timeoutSeconds`), the most common slip in this file.
-    static func closestKey(to key: String, among known: [String]) -> String? {
-        let lowered = key.lowercased()
-        var best: (key: String, distance: Int)?
-        for candidate in known {
-            let distance = editDistance(lowered, candidate.lowercased())
-            if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
-        }
-        if let best, best.distance <= (key.count <= 4 ? 1 : 2) { return best.key }
-        guard key.count >= 4 else { return nil }
-        return known.first { $0.lowercased().hasPrefix(lowered) }
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

@@ -10,9 +10,17 @@ public struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
 
     public static func current() -> LeaseOwner {
         LeaseOwner(
-            host: ProcessInfo.processInfo.hostName,
+            host: hostName(),
             pid: getpid(),
             nonce: String(UInt32.random(in: 0...UInt32.max), radix: 36))
+    }
+
+    /// gethostname(2) directly: Foundation's hostName may try a DNS lookup, and
+    /// a daemon must start on a host whose resolver is down.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public var description: String { "\(host):\(pid):\(nonce)" }

@@ -126,6 +126,8 @@ final class OperatorLane: Sendable {
                 state.toRelease.append(contentsOf: state.ready)
                 state.ready.removeAll()
             }
+            // Released wins are due again: look for work at once.
+            if !state.toRelease.isEmpty { state.nextCheckAt = 0 }
             defer { state.toRelease.removeAll() }
             return state.toRelease
         }

@@ -28,7 +28,7 @@ public enum WinLineParser {
 
     public static func parse(_ object: JSONObject, now: Int64) throws(WinValidationError) -> NewWin {
         for key in object.keys where !knownFields.contains(key) {
-            let hint = knownFields.first { $0.lowercased() == key.lowercased() }.map { " (did you mean \"\($0)\"?)" } ?? ""
+            let hint = Suggestion.closest(to: key, among: knownFields.sorted()).map { " (did you mean \"\($0)\"?)" } ?? ""
             let why = key == "hash" || key == "providerId" ? " (jackpotd adds it from the config)" : ""
             throw WinValidationError(field: key, reason: "is not a known field\(hint)\(why)")
         }
@@ -43,6 +43,10 @@ public enum WinLineParser {
                 throw WinValidationError(field: field, reason: "must be a string, got \(other.kindName)")
             }
         }
+        let operatorName = try text("operator", required: true)!
+        let userId = try text("userId", required: true)!
+        let gameId = try text("gameId", required: true)!
+        let roundId = try text("roundId", required: true)!
         let amountText: String
         switch object["amount"] {
         case nil: throw WinValidationError(field: "amount", reason: "is missing")
@@ -58,10 +62,7 @@ public enum WinLineParser {
         }
         let timestamp = try text("timestamp", required: false)
         let win = JackpotWin(
-            operatorName: try text("operator", required: true)!,
-            userId: try text("userId", required: true)!,
-            gameId: try text("gameId", required: true)!,
-            roundId: try text("roundId", required: true)!,
+            operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
             amount: amount,
             reference: try text("reference", required: true)!,
             timestamp: timestamp ?? String(now),

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import JackpotKit
+
+@Suite struct EnqueueCommandTests {
+    @Test func jsonLinesKeepGoodLinesAndReportBadOnesByLine() async throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
+        let lines = [
+            winLine("good-1", operator: "casino-a"),
+            "this is not json",
+            winLine("good-2", operator: "casino-a", amount: "\"1250.50\""),
+            "",
+            winLine("bad-amount", operator: "casino-a", amount: "-5"),
+            winLine("good-1", operator: "casino-a"),
+            winLine("other", operator: "casino-zz"),
+            winLine("good-1", operator: "casino-a", amount: "56"),
+        ]
+        let file = directory.write("wins.jsonl", lines.joined(separator: "\n"))
+        let result = await runCLI(["enqueue", "--config", config, "--file", file])
+
+        #expect(result.code == .failure)
+        #expect(result.output == "accepted 2, duplicate 1, rejected 4\n")
+        let errors = result.errors.split(separator: "\n").map(String.init)
+        #expect(errors.count == 4)
+        #expect(errors[0].hasPrefix("line 2: line is not valid JSON"))
+        #expect(errors[1].hasPrefix("line 5: amount must be positive"))
+        #expect(errors[2].hasPrefix("line 7: operator \"casino-zz\" is not configured"))
+        #expect(errors[3] == "line 8: reference good-1 already exists with a different amount")
+        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
+        #expect(try outbox.win(reference: "good-2")?.amount == "1250.5")
+        #expect(try outbox.win(reference: "bad-amount") == nil)
+    }
+
+    @Test func oneWinFromFlagsAndItsDuplicate() async throws {
+        let directory = TemporaryDirectory()
+        let database = directory.path("outbox.sqlite3")
+        let flags = ["enqueue", "--db", database, "--operator", "casino-a", "--reference", "flag-1", "--user-id", "421",
+                     "--game-id", "g", "--round-id", "r", "--jackpot-id", "568", "--amount", "55.0", "--token", "secret-token"]
+        let first = await runCLI(flags)
+        #expect(first.code == .success)
+        #expect(first.output == "accepted flag-1\n")
+        let second = await runCLI(flags)
+        #expect(second.code == .success)
+        #expect(second.output.hasPrefix("duplicate flag-1"))
+        let stored = try #require(try Outbox(path: database).win(reference: "flag-1"))
+        #expect(stored.amount == "55")
+        #expect(stored.token == "secret-token")
+
+        let bad = await runCLI(["enqueue", "--db", database, "--operator", "casino-a", "--reference", "flag-2"])
+        #expect(bad.code == .failure)
+        #expect(bad.errors.contains("rejected: userId is missing"))
+    }
+
+    @Test func standardInputAndJSONSummary() async throws {
+        let directory = TemporaryDirectory()
+        let database = directory.path("outbox.sqlite3")
+        let file = directory.write("in.jsonl", winLine("stdin-1", operator: "a") + "\n[1]\n")
+        let result = await runCLI(["enqueue", "--db", database, "--json"], standardInputFile: file)
+        #expect(result.code == .failure)
+        let summary = try JSONValue.parse(result.output.trimmingCharacters(in: .newlines))
+        #expect(summary == .object(JSONObject([
+            "accepted": .number("1"), "duplicate": .number("0"), "rejected": .number("1"),
+            "rejections": .array([.object(JSONObject(["line": .number("2"), "reason": .string("line must be a JSON object, got array")]))]),
+        ])))
+    }
+
+    @Test func usageErrorsExitTwoAndNameTheProblem() async {
+        let unknown = await runCLI(["enqueue", "--db", "/tmp/x.sqlite3", "--fiel", "x"])
+        #expect(unknown.code == .usage)
+        #expect(unknown.errors.contains("unknown option --fiel (did you mean --file?)"))
+        let noDatabase = await runCLI(["enqueue", "--file", "/dev/null"])
+        #expect(noDatabase.code == .usage)
+        #expect(noDatabase.errors.contains("no database"))
+        let directory = TemporaryDirectory()
+        let missingFile = await runCLI(["enqueue", "--db", directory.path("o.sqlite3"), "--file", "/nonexistent/wins.jsonl"])
+        #expect(missingFile.code == .failure)
+        #expect(missingFile.errors.contains("cannot read /nonexistent/wins.jsonl"))
+    }
+
+    @Test func helpExplainsEveryCommand() async {
+        let help = await runCLI(["--help"])
+        #expect(help.code == .success)
+        for command in CommandLineTool.commands {
+            #expect(help.output.contains("  \(command.name) "))
+            let commandHelp = await runCLI([command.name, "--help"])
+            #expect(commandHelp.code == .success)
+            for option in command.options { #expect(commandHelp.output.contains(option.name)) }
+        }
+    }
+}
