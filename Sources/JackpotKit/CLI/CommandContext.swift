@@ -53,6 +53,16 @@ public struct CommandContext: Sendable {
     /// steer the outbox work with `--db` alone.
     public func openOutbox() throws -> Outbox {
         let config = databaseOverride == nil ? try loadConfig().config : nil
-        return try Outbox(path: databasePath(config: config))
+        return try Self.openExistingOutbox(at: databasePath(config: config))
+    }
+
+    /// Opens an outbox that must already exist. Ops commands never create one: a
+    /// mistyped `--db` would otherwise become a new, empty outbox that reports
+    /// nothing pending and no such win. (`run` and `enqueue` create it.)
+    public static func openExistingOutbox(at path: String) throws -> Outbox {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue` creates it)")
+        }
+        return try Outbox(path: path)
     }
 }

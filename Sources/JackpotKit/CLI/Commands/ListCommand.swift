@@ -47,7 +47,8 @@ struct ListCommand: Command {
             context.errors.line("no wins match")
             return .success
         }
-        var table = TextTable(["reference", "operator", "amount", "state", "tries", "age", "note"])
+        let header = ["reference", "operator", "amount", "state", "tries", "age"]
+        var rows: [(cells: [String], note: String)] = []
         for win in wins {
             let note: String
             switch win.state {
@@ -56,14 +57,22 @@ struct ListCommand: Command {
             case .cancelled: note = win.cancelReason ?? ""
             default: note = win.lastError ?? ""
             }
-            table.add([
+            rows.append(([
                 Self.clip(win.reference, 24), Self.clip(win.operatorName, 12), win.amount, win.state.rawValue,
-                String(win.attempts), TimeFormat.age(now - win.createdAt), Self.clip(note, 20),
-            ])
+                String(win.attempts), TimeFormat.age(now - win.createdAt),
+            ], note))
         }
+        // The note gets what the other columns leave of 80 (each column is followed by a two-space gutter).
+        let used = header.indices.map { column in rows.map { $0.cells[column].count }.reduce(header[column].count, max) + 2 }
+        let noteWidth = max(12, Self.width - used.reduce(0, +))
+        var table = TextTable(header + ["note"])
+        for row in rows { table.add(row.cells + [Self.clip(row.note, noteWidth)]) }
         context.output.write(table.render())
         return .success
     }
+
+    /// The terminal width the table is made for.
+    static let width = 80
 
     /// Keeps rows within 80 columns; `show` prints the whole value.
     static func clip(_ text: String, _ width: Int) -> String {

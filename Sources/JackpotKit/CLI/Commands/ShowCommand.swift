@@ -25,7 +25,7 @@ struct ShowCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let config = try context.loadConfigIfNamed()?.config
-        let outbox = try Outbox(path: context.databasePath(config: config))
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
         guard let win = try outbox.win(reference: reference) else {
             throw CommandFailure("no win with reference \"\(reference)\"")
         }

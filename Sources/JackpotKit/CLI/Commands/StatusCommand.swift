@@ -78,9 +78,10 @@ struct StatusCommand: Command {
         ])
     }
 
-    /// Fits 80 columns: one row per operator plus a total.
+    /// One row per operator plus a total. Short headers keep it within 80 columns
+    /// for names like `casino-a` even with a retry due "in 12m05s" and a "half-open" circuit.
     static func text(_ snapshot: StatusSnapshot, now: Int64, previousDelivered: [String: Int]?) -> String {
-        var table = TextTable(["operator", "pending", "sending", "deliv.", "failed", "cancel.", "oldest", "next", "circuit", "1m/1h"])
+        var table = TextTable(["operator", "pend", "send", "deliv", "fail", "canc", "oldest", "next", "circuit", "1m/1h"])
         for name in snapshot.operatorNames {
             let runtime = snapshot.operators[name]
             var circuit = runtime?.circuitState.rawValue ?? "closed"
