@@ -66,7 +66,7 @@ import Testing
         #expect(result.code == .failure)
         #expect(result.output.isEmpty)
         #expect(firstLine(result.errors).hasPrefix("jackpotd backup: error: "))
-        #expect(result.errors.contains("refusing to back up to \(existing): the file exists"))
+        #expect(result.errors.contains("\(existing) exists; choose a new file (a backup never overwrites)"))
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "precious")
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 struct BackupCommand: Command {
     static let name = "backup"
     static let summary = "Write a consistent copy of the live outbox to FILE"
@@ -19,6 +21,9 @@ struct BackupCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try context.openOutbox()
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw CommandFailure("\(destination) exists; choose a new file (a backup never overwrites)")
+        }
         try outbox.backup(to: destination)
         let copy = try Database(path: destination)
         let check = try copy.integrityCheck()

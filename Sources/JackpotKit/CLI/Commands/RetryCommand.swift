@@ -34,6 +34,10 @@ struct RetryCommand: Command {
         let outbox = try context.openOutbox()
         let now = WallClock.nowMilliseconds()
         if let operatorName {
+            let known = try outbox.statusSnapshot(now: now).operatorNames
+            guard known.contains(operatorName) else {
+                throw CommandFailure("unknown operator \"\(operatorName)\" (the outbox has: \(known.joined(separator: ", ")))")
+            }
             let count = try outbox.retryAll(operator: operatorName, state: state, now: now)
             context.output.line("\(count) \(state.rawValue) win\(count == 1 ? "" : "s") of \(operatorName) due now")
             return .success
