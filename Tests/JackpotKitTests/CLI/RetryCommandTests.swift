@@ -85,6 +85,14 @@ import Testing
         #expect(try fixture.win("u-1").state == .pending)
     }
 
+    @Test func unknownOperatorIsAnErrorNotZeroWins() async throws {
+        let fixture = try OpsFixture()
+        try await fixture.enqueue([winLine("o-1", operator: "casino-a")])
+        let result = await fixture.cli(["retry", "--operator", "casino-zz"])
+        #expect(result.code == .failure)
+        #expect(result.errors.hasPrefix("jackpotd retry: error: unknown operator \"casino-zz\" (the outbox has: casino-a"))
+    }
+
     @Test(arguments: [
         (["retry"], "name at least one REFERENCE, or --operator O"),
         (["retry", "r-1", "--operator", "casino-a"], "give references or --operator, not both"),
