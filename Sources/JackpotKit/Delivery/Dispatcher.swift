@@ -300,7 +300,7 @@ public final class Dispatcher: Sendable {
                 change: .failed(reason: "\(report.outcome.summary) (a no-retry error code of this operator)"))
         case .retry(_, let retryAfter):
             let policy = RetryPolicy(retrySettings)
-            if policy.isExpired(enqueuedAtMs: report.win.stored.createdAt, nowMs: now) {
+            if policy.isExpired(enqueuedAtMs: report.win.stored.ageOrigin, nowMs: now) {
                 var failed = record
                 failed.outcome = "failed"
                 return RecordedOutcome(
@@ -362,21 +362,24 @@ public final class Dispatcher: Sendable {
 
     private func launch(_ first: ReadyWin, on lane: OperatorLane) {
         let id = taskCounter.add(1, ordering: .relaxed).newValue
-        let task = Task { [self] in
-            var next: ReadyWin? = first
-            while let win = next {
-                let report = await AttemptReport.perform(win, operatorConfig: lane.config, transport: transport, clock: clock)
-                let now = clock()
-                lane.finished(report.outcome, now: now, global: global)
-                completed.withLock { $0.append(report) }
-                wake.signal()
-                // Keep the slot busy with this operator's next ready win, unless
-                // another operator is waiting for a global slot.
-                next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+        // Registered under the lock, so a call that ends at once cannot remove
+        // itself before it is added (shutdown would then wait out the grace period).
+        tasks.withLock { tasks in
+            tasks[id] = Task { [self] in
+                var next: ReadyWin? = first
+                while let win = next {
+                    let report = await AttemptReport.perform(win, operatorConfig: lane.config, transport: transport, clock: clock)
+                    let now = clock()
+                    lane.finished(report.outcome, now: now, global: global)
+                    completed.withLock { $0.append(report) }
+                    wake.signal()
+                    // Keep the slot busy with this operator's next ready win, unless
+                    // another operator is waiting for a global slot.
+                    next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+                }
+                _ = self.tasks.withLock { $0.removeValue(forKey: id) }
             }
-            _ = tasks.withLock { $0.removeValue(forKey: id) }
         }
-        tasks.withLock { $0[id] = task }
     }
 
     // MARK: - Shutdown
