@@ -300,7 +300,7 @@ public final class Dispatcher: Sendable {
                 change: .failed(reason: "\(report.outcome.summary) (a no-retry error code of this operator)"))
         case .retry(_, let retryAfter):
             let policy = RetryPolicy(retrySettings)
-            if policy.isExpired(enqueuedAtMs: report.win.stored.createdAt, nowMs: now) {
+            if policy.isExpired(enqueuedAtMs: report.win.stored.ageOrigin, nowMs: now) {
                 var failed = record
                 failed.outcome = "failed"
                 return RecordedOutcome(

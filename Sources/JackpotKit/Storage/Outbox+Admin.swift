@@ -15,8 +15,8 @@ extension Outbox {
             guard [.failed, .cancelled, .pending].contains(win.state) else { return .refused(win.state) }
             try database.execute(
                 """
-                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, cancel_reason = NULL,
-                    cancelled_at = NULL
+                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1,
+                    cancel_reason = NULL, cancelled_at = NULL
                 WHERE id = ?2
                 """, [.integer(now), .integer(win.id)])
             return .changed
@@ -28,8 +28,8 @@ extension Outbox {
         try database.transaction {
             try database.execute(
                 """
-                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, cancel_reason = NULL,
-                    cancelled_at = NULL
+                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1,
+                    cancel_reason = NULL, cancelled_at = NULL
                 WHERE operator = ?2 AND state = ?3
                 """, [.integer(now), .text(name), .text(state.rawValue)])
             return database.changes

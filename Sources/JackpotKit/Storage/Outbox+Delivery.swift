@@ -115,13 +115,14 @@ extension Outbox {
         return recovered
     }
 
-    /// Parks pending wins of `operator` enqueued before `createdBefore` as `failed`:
-    /// they exceeded the operator's max age. Returns their references.
+    /// Parks pending wins of `operator` enqueued (or retried by ops) before
+    /// `createdBefore` as `failed`: they exceeded the operator's max age. Returns their references.
     public func expire(operator name: String, createdBefore: Int64, reason: String, now: Int64) throws -> [String] {
         try database.query(
             """
-            UPDATE wins SET state = 'failed', last_error = ?, updated_at = ?
-            WHERE state = 'pending' AND operator = ? AND created_at < ? RETURNING reference
+            UPDATE wins SET state = 'failed', last_error = ?1, updated_at = ?2
+            WHERE state = 'pending' AND operator = ?3 AND created_at < ?4 AND coalesce(retried_at, 0) < ?4
+            RETURNING reference
             """,
             [.text(reason), .integer(now), .text(name), .integer(createdBefore)]
         ).compactMap { $0.string("reference") }

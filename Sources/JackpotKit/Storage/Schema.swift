@@ -111,6 +111,11 @@ enum Schema {
             value TEXT NOT NULL
         ) STRICT;
         """,
+        """
+        -- When ops last retried the win: its max age counts from here, so a win
+        -- parked after an outage is not parked again before it is sent.
+        ALTER TABLE wins ADD COLUMN retried_at INTEGER;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -29,11 +29,16 @@ public struct StoredWin: Sendable, Hashable {
     public var deliveredAt: Int64?
     public var cancelReason: String?
     public var cancelledAt: Int64?
+    /// When ops last retried it (`jackpotd retry`), else nil.
+    public var retriedAt: Int64?
+
+    /// Where the win's max age counts from: enqueue, or the last retry by ops.
+    public var ageOrigin: Int64 { max(createdAt, retriedAt ?? createdAt) }
 
     static let columns = """
         id, reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, platform, token,
         state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at, last_error,
-        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at
+        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at, retried_at
         """
 
     init(row: Row) {
@@ -63,6 +68,7 @@ public struct StoredWin: Sendable, Hashable {
         deliveredAt = row.int64("delivered_at")
         cancelReason = row.string("cancel_reason")
         cancelledAt = row.int64("cancelled_at")
+        retriedAt = row.int64("retried_at")
     }
 
     /// The validated payload, or the reason this row can never be sent as it is.
