@@ -40,6 +40,9 @@ enum Schema {
             delivered_at     INTEGER,
             cancel_reason    TEXT,
             cancelled_at     INTEGER,
+            -- When ops last retried the win: its max age counts from here, so a win
+            -- parked after an outage is not parked again before it is sent.
+            retried_at       INTEGER,
             CHECK (state <> 'sending' OR (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL)),
             CHECK (state <> 'delivered' OR transaction_id IS NOT NULL)
         ) STRICT;
@@ -110,11 +113,6 @@ enum Schema {
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL
         ) STRICT;
-        """,
-        """
-        -- When ops last retried the win: its max age counts from here, so a win
-        -- parked after an outage is not parked again before it is sent.
-        ALTER TABLE wins ADD COLUMN retried_at INTEGER;
         """,
     ]
 
