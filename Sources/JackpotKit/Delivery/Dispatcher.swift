@@ -115,6 +115,8 @@ public final class Dispatcher: Sendable {
         var unrecorded: [AttemptReport] = []
         var unreleased: [ReadyWin] = []
         var rotation = 0
+        /// Circuit state last logged per operator: transitions are logged, not every count.
+        var loggedCircuits: [String: CircuitBreaker.State] = [:]
     }
 
     private func step(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
@@ -278,6 +280,15 @@ public final class Dispatcher: Sendable {
             logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
         }
         for (report, outcome) in zip(loop.unrecorded, outcomes) { observe(report, outcome) }
+        for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
+            loop.loggedCircuits[name] = breaker.state
+            let fields: KeyValuePairs<String, LogValue> = [
+                "operator": .string(name), "state": .string(breaker.state.rawValue),
+                "consecutive_failures": .int(Int64(breaker.consecutiveFailures)),
+                "probe_at": .string(breaker.openUntilMs.flatMap { TimeFormat.iso8601($0) } ?? "-"),
+            ]
+            if breaker.state == .closed { logger.info("circuit", fields) } else { logger.warning("circuit", fields) }
+        }
         loop.unrecorded.removeAll(keepingCapacity: true)
         loop.unreleased.removeAll(keepingCapacity: true)
     }
@@ -409,6 +420,7 @@ public final class Dispatcher: Sendable {
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
+        if let file = settings.metricsFile { try? writeMetrics(outbox, to: file, now: clock()) }
         logger.info("stop", ["daemon": .string(owner.description)])
     }
 
