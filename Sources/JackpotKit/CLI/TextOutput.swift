@@ -29,6 +29,12 @@ public final class TextOutput: Sendable {
 
     public func line(_ text: String = "") { write(text + "\n") }
 
+    /// True for in-memory outputs (tests), which never draw terminal progress.
+    public var isCapturing: Bool {
+        if case .memory = target { return true }
+        return false
+    }
+
     public func flush() { state.withLock { drain(&$0) } }
 
     /// Everything written so far (capturing outputs only).

@@ -84,8 +84,14 @@ struct EnqueueCommand: Command {
             defer { if file != nil { close(descriptor) } }
             var reader = LineReader(descriptor: descriptor, maxLineBytes: WinLineParser.maxLineBytes)
             var lineNumber = 0
+            // Long batches show progress on a terminal; scripts and pipes get only the summary.
+            let showProgress = isatty(STDERR_FILENO) == 1 && !context.errors.isCapturing
             while let line = reader.next() {
                 lineNumber += 1
+                if showProgress, lineNumber % 100_000 == 0 {
+                    context.errors.write("\r\(lineNumber) lines read…")
+                    context.errors.flush()
+                }
                 switch line {
                 case .text(let bytes):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
@@ -94,6 +100,7 @@ struct EnqueueCommand: Command {
                     session.reject(lineNumber: lineNumber, reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
                 }
             }
+            if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K") }
             if let error = reader.error {
                 throw CommandFailure("reading \(file ?? "stdin") failed: \(String(cString: strerror(error)))")
             }
