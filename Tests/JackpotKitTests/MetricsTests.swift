@@ -100,7 +100,6 @@ import Testing
     }
 
     @Test func renderedRegistryPassesPromtool() throws {
-        guard let promtool = Self.executableOnPath("promtool") else { return }   // CI installs it via .ci/install-deps
         let directory = TemporaryDirectory()
         let registry = sampleRegistry()
         for name in ["casino-a", "casino \"b\"\n"] {
@@ -111,18 +110,9 @@ import Testing
         let file = directory.path + "/jackpotd.prom"
         try AtomicFile.write(registry.render(), to: file)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(report)")
-        #expect(report.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(report)")
+        let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
+        #expect(check.status == 0, "promtool: \(check.output)")
+        #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(check.output)")
     }
 
     @Test func atomicFileWritesReplacesAndLeavesNoTemporaryFiles() throws {
@@ -147,12 +137,6 @@ import Testing
             #expect(error.description.contains(file))
             #expect(error.errno == ENOENT)
         }
-    }
-
-    private static func executableOnPath(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 

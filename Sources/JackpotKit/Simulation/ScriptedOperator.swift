@@ -212,7 +212,14 @@ private final class ScriptedWallet: Sendable {
     private static func fields(of request: HTTPServerRequest) throws -> [(key: String, value: String)] {
         let contentType = request.header("content-type")?.lowercased() ?? ""
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            return try URLFormDecoder.decode(request.body)
+            guard let text = String(validating: request.body, as: UTF8.self), let fields = FormEncoding.decode(text) else {
+                throw MalformedBody(message: "the form body is not valid percent-encoded UTF-8")
+            }
+            // Which of two values would the hash have covered? Refuse, as the JSON parser refuses duplicate keys.
+            guard Set(fields.map(\.key)).count == fields.count else {
+                throw MalformedBody(message: "the form body repeats a field")
+            }
+            return fields.map { ($0.key, $0.value) }
         }
         guard case .object(let object) = try JSONValue.parse(request.body) else {
             throw MalformedBody(message: "the JSON body is not an object")
