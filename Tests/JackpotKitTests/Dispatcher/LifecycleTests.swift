@@ -16,7 +16,7 @@ import Testing
             TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 2, concurrency: 8)),
         ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
-        let wins = winReferences("term", 100)
+        let wins = winReferences("term", 400)
         try probe.enqueue(wins, operator: "casino-a")
         let metricsFile = directory.path("jackpotd.prom")
 
