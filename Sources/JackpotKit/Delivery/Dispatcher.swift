@@ -74,6 +74,9 @@ public final class Dispatcher: Sendable {
     /// back-off; results not yet stored are kept in memory until they are.
     public func run() async throws {
         let outbox = try Outbox(path: databasePath)
+        // A daemon that cannot write would claim nothing and retry forever; exiting
+        // lets the service manager restart it once the file is writable again.
+        try outbox.database.requireWritable()
         var loop = LoopState()
         logger.info("start", ["daemon": .string(owner.description), "database": .string(databasePath)])
         let ticker = Task { [wake, settings] in
@@ -266,7 +269,9 @@ public final class Dispatcher: Sendable {
                         }
                     }
                     try outbox.record(unsendable, owner: owner.description, now: now)
-                    let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : nil
+                    // A full claim may have left more due wins behind: look again now, even
+                    // when unsendable rows (parked above) made the ready batch fall short.
+                    let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : now
                     claimed.append((lane, ready, limit, nextDue))
                 }
             }

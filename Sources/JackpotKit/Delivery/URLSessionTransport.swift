@@ -18,6 +18,8 @@ public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let delegate: ExchangeDelegate
     private let isShutDown = Mutex(false)
+    /// Held here because `OperationQueue.underlyingQueue` does not retain it.
+    private let delegateDispatchQueue = DispatchQueue(label: "jackpotd.urlsession.delegate")
 
     public init(maximumConnectionsPerHost: Int) {
         let configuration = URLSessionConfiguration.ephemeral
@@ -29,7 +31,14 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCredentialStorage = nil
         delegate = ExchangeDelegate()
-        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        // The delegate runs on a queue of its own, not on the shared global pool: a
+        // fast operator's body arrives as a stream of chunks, each parked in memory
+        // until the delegate has seen it, and a delegate starved by a busy pool let a
+        // 200 MB answer pile up in full before its cancel took effect.
+        let delegateQueue = OperationQueue()
+        delegateQueue.maxConcurrentOperationCount = 1
+        delegateQueue.underlyingQueue = delegateDispatchQueue
+        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: delegateQueue)
     }
 
     deinit {
@@ -116,6 +125,8 @@ private final class ExchangeDelegate: NSObject, URLSessionDataDelegate {
     }
 
     private let exchanges = Mutex<[Int: Exchange]>([:])
+    /// Where overflowing exchanges are cancelled (see `didReceive data`).
+    private static let cancelQueue = DispatchQueue(label: "jackpotd.urlsession.cancel")
 
     func register(_ id: Int, continuation: CheckedContinuation<HTTPExchangeResult, Never>) {
         exchanges.withLock { $0[id] = Exchange(continuation: continuation) }
@@ -164,7 +175,10 @@ private final class ExchangeDelegate: NSObject, URLSessionDataDelegate {
         if let overflowed {
             // Stop reading: an operator streaming megabytes must not be buffered.
             finish(id, with: .success(overflowed))
-            dataTask.cancel()
+            // Not on this (delegate) queue: FoundationNetworking's cancel() waits for
+            // the session's work queue, which a fast stream can keep busy, and while
+            // this queue waits every chunk still arriving is parked in memory.
+            Self.cancelQueue.async { dataTask.cancel() }
         }
     }
 

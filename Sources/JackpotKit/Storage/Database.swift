@@ -148,6 +148,16 @@ public final class Database {
         return value
     }
 
+    /// Throws unless the main database can be written. SQLite opens a write-protected
+    /// file read-only without a word, and such a connection never learns that the
+    /// mode was fixed later: a long-lived writer must find out at once.
+    public func requireWritable() throws(DatabaseError) {
+        guard sqlite3_db_readonly(handle, "main") == 1 else { return }
+        throw DatabaseError(
+            extendedCode: SQLITE_READONLY,
+            message: "cannot write the database at \(path): it was opened read-only (check the owner and mode of the file and its directory)")
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 

@@ -47,7 +47,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = "SQLite error \(code) (\(String(cString: sqlite3_errstr(code)))): \(message)"
-        if let sql { text += ", in: \(sql)" }
+        // On one line: this text ends up as a CLI's one-line error and in log lines.
+        if let sql { text += ", in: " + sql.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
         return text
     }
 }

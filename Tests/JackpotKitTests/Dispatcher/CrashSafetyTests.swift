@@ -51,7 +51,7 @@ import Testing
         // Calls cut off by the kills were sent again: the operator saw repeats
         // and answered them with the id of the one credit.
         #expect(snapshot.duplicates > 0)
-        for win in try probe.allWins() {
+        for win in try probe.wins() {
             #expect(win.transactionId != nil)
             #expect(win.transactionId == wallet.credit(for: win.reference)?.transactionId)
         }

@@ -25,7 +25,7 @@ import Testing
         try await daemon.stop()
 
         #expect(allDelivered)
-        let stored = try probe.allWins()
+        let stored = try probe.wins()
         #expect(stored.count == wins.count)
         for win in stored {
             let credit = try #require(wallet.credit(for: win.reference))

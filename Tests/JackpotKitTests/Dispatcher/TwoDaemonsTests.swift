@@ -32,7 +32,7 @@ import Testing
         #expect(snapshot.credited == wins.count)
         #expect(snapshot.duplicates == 0)
         #expect(snapshot.requests == wins.count)
-        for win in try probe.allWins() {
+        for win in try probe.wins() {
             #expect(win.attempts == 1)
             #expect(win.transactionId == wallet.credit(for: win.reference)?.transactionId)
             #expect(wallet.credit(for: win.reference)?.timesReceived == 1)

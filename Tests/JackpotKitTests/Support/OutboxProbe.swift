@@ -1,12 +1,14 @@
 import Foundation
 @testable import JackpotKit
 
-/// Reads (and, for setup, writes) an outbox from the test's side, through a
-/// connection of its own, the way `jackpotd status` would.
+/// The test's own view of an outbox, through a connection of its own opened per
+/// call, the way `jackpotd status` would: a running daemon (in-process or a
+/// child) keeps its connection, and a probe never holds a lock between calls.
 struct OutboxProbe {
     let path: String
 
     init(_ path: String) { self.path = path }
+    init(path: String) { self.path = path }
 
     private func open() throws -> Outbox { try Outbox(path: path) }
 
@@ -29,20 +31,26 @@ struct OutboxProbe {
         var description: String { message }
     }
 
-    /// Wins in `state`, counted on the `wins` table itself (not the trigger-kept counts).
-    func count(_ state: WinState, operator operatorName: String? = nil) throws -> Int {
-        var sql = "SELECT count(*) FROM wins WHERE state = ?"
-        var arguments: [SQLValue] = [.text(state.rawValue)]
-        if let operatorName {
-            sql += " AND operator = ?"
-            arguments.append(.text(operatorName))
-        }
-        return Int(try open().database.queryScalar(sql, arguments).integerValue ?? -1)
+    /// Every win, oldest first.
+    func wins() throws -> [StoredWin] {
+        var wins: [StoredWin] = []
+        try open().forEachWin(WinFilter()) { wins.append($0) }
+        return wins
+    }
+
+    /// Wins in `state` (all wins when nil), counted on the `wins` table itself (not the trigger-kept counts).
+    func count(_ state: WinState? = nil, operator operatorName: String? = nil) throws -> Int {
+        var conditions: [String] = []
+        var arguments: [SQLValue] = []
+        if let state { conditions.append("state = ?"); arguments.append(.text(state.rawValue)) }
+        if let operatorName { conditions.append("operator = ?"); arguments.append(.text(operatorName)) }
+        let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return Int(try open().database.queryScalar("SELECT count(*) FROM wins" + clause, arguments).integerValue ?? -1)
     }
 
     func win(_ reference: String) throws -> StoredWin? { try open().win(reference: reference) }
 
-    /// The attempt log of one win, oldest first.
+    /// The attempt log of one win, oldest first (empty when the win is unknown).
     func attempts(_ reference: String) throws -> [AttemptRecord] {
         let outbox = try open()
         guard let win = try outbox.win(reference: reference) else { return [] }
@@ -59,19 +67,39 @@ struct OutboxProbe {
         ).integerValue ?? -1)
     }
 
+    /// True once every one of `references` is delivered.
+    func allDelivered(_ references: [String]) throws -> Bool {
+        let delivered = Set(try wins().filter { $0.state == .delivered }.map(\.reference))
+        return references.allSatisfy(delivered.contains)
+    }
+
     func operatorState(_ name: String) throws -> OperatorRuntimeState? { try open().operatorStates()[name] }
+
+    /// The operator's circuit as the daemon last stored it.
+    func circuitState(_ operatorName: String) throws -> CircuitBreaker.State? { try operatorState(operatorName)?.circuitState }
 
     func query(_ sql: String, _ arguments: [SQLValue] = []) throws -> [Row] { try open().database.query(sql, arguments) }
 
+    /// `PRAGMA integrity_check`: "ok" for a healthy file.
     func integrityCheck() throws -> String { try open().database.integrityCheck() }
+
+    /// References of `expected` that are not in the outbox at all: lost wins.
+    func missing(_ expected: [String]) throws -> [String] {
+        let stored = Set(try wins().map(\.reference))
+        return expected.filter { !stored.contains($0) }
+    }
+
+    /// Delivered wins the operator has no credit for, or whose stored transaction id
+    /// is not the one the operator issued: deliveries nobody confirmed.
+    func unconfirmedDeliveries(_ wallet: ScriptedOperator) throws -> [String] {
+        try wins().filter { win in
+            guard win.state == .delivered else { return false }
+            return wallet.credit(for: win.reference)?.transactionId != win.transactionId
+        }.map(\.reference)
+    }
 }
 
 /// References `prefix-0001` … for `count` wins.
 func winReferences(_ prefix: String, _ count: Int) -> [String] {
     (1...count).map { "\(prefix)-\(String(format: "%04d", $0))" }
-}
-
-extension OutboxProbe {
-    /// Every win, oldest first.
-    func allWins() throws -> [StoredWin] { try open().wins(WinFilter()).reversed() }
 }
