@@ -100,6 +100,11 @@ public final class Dispatcher: Sendable {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0
                 }
+            } catch let error as DatabaseMovedError {
+                // Retrying cannot help: stop, so the service manager starts a daemon on the file now there.
+                logger.error("database_moved", ["error": .string(error.underlying.message)])
+                await shutdown(outbox, &loop)
+                throw error.underlying
             } catch {
                 storageBackoffMs = min(max(storageBackoffMs * 2, 100), 10_000)
                 retryStorageAt = now + storageBackoffMs
@@ -107,6 +112,11 @@ public final class Dispatcher: Sendable {
             }
         }
         await shutdown(outbox, &loop)
+    }
+
+    /// The outbox file was deleted or replaced under the daemon.
+    struct DatabaseMovedError: Error {
+        let underlying: DatabaseError
     }
 
     /// What the loop remembers between wake-ups.
@@ -189,6 +199,11 @@ public final class Dispatcher: Sendable {
     // MARK: - Housekeeping
 
     private func housekeeping(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+        do {
+            try outbox.database.requireNotMoved()
+        } catch {
+            throw DatabaseMovedError(underlying: error)
+        }
         let states = try outbox.operatorStates()
         for lane in allLanes() {
             let paused = states[lane.name]?.paused ?? false

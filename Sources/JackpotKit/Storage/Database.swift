@@ -158,6 +158,17 @@ public final class Database {
             message: "cannot write the database at \(path): it was opened read-only (check the owner and mode of the file and its directory)")
     }
 
+    /// Throws when the file this connection has open was deleted, renamed or
+    /// replaced: the connection would go on writing into a file nobody else sees.
+    public func requireNotMoved() throws(DatabaseError) {
+        var moved: Int32 = 0
+        let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved)
+        guard code == SQLITE_OK, moved != 0 else { return }
+        throw DatabaseError(
+            extendedCode: SQLITE_IOERR,
+            message: "the database file \(path) was deleted or replaced while open; restart to use the file now at that path")
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 

@@ -5,14 +5,15 @@ import Testing
 /// The outbox deleted (`rm outbox.sqlite3*`) under a running daemon.
 ///
 /// What happens, in plain words: deleting a file that is open does not take it
-/// away from the process holding it, so the daemon keeps working on the deleted
-/// file — no crash, no error — and what it records there is gone with it when it
-/// exits. A platform writing to the path meanwhile creates a new, empty outbox
-/// there, which that daemon does not see; a restarted daemon opens the new file
-/// and delivers everything in it. Deleting a live outbox is the one fault no
-/// daemon can undo: restore it from a backup (`jackpotd backup`) instead.
+/// away from the process holding it, so the daemon would go on working on a file
+/// nobody else sees. It checks for that every half second: it logs
+/// `database_moved`, stops cleanly and exits 1, so systemd (`Restart=on-failure`)
+/// starts a daemon on the file now at that path — the new, empty outbox a
+/// platform's next enqueue creates — which delivers everything in it. What only
+/// the deleted file held is gone: deleting a live outbox is the one fault no
+/// daemon can undo; restore it from a backup (`jackpotd backup`) instead.
 @Suite struct DeletedDatabaseTests {
-    @Test func deletedOutboxIsReplacedByANewOneThatARestartedDaemonDelivers() async throws {
+    @Test func deletedOutboxStopsTheDaemonAndARestartedOneDeliversTheNewFile() async throws {
         let rig = try ChildDaemonRig()
         defer { rig.wallet.stop() }
         try rig.startDaemon()
@@ -28,10 +29,9 @@ import Testing
         #expect(enqueued.code == .success, "a platform's enqueue creates a new outbox: \(enqueued.errors)")
         #expect(try Set(rig.probe.wins().map(\.reference)) == Set(second), "the new file holds only the new wins")
 
-        // The running daemon does not crash over it, and stops cleanly.
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(rig.daemon?.process.isRunning == true)
-        #expect(await rig.stopDaemon() == 0)
+        // The running daemon notices, says so and exits 1 for its service manager to restart it.
+        #expect(await rig.daemon?.waitForExit(within: 15) == 1, "\(rig.daemon?.log ?? "")")
+        #expect(rig.events("database_moved").count == 1)
 
         // A restarted daemon works on the new file and delivers what is in it, once.
         try rig.startDaemon()
