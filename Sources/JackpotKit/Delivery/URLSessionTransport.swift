@@ -226,6 +226,10 @@ private final class ExchangeDelegate: NSObject, URLSessionDataDelegate {
              .clientCertificateRejected, .clientCertificateRequired:
             return .tls(message)
         default:
+            // FoundationNetworking passes some of libcurl's TLS failures on as an
+            // unknown error (-1) with curl's own text, e.g. "SSL certificate problem".
+            let text = nsError.localizedDescription
+            if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") { return .tls(message) }
             return .other(message)
         }
     }

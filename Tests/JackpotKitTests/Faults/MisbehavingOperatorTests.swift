@@ -141,6 +141,7 @@ import Testing
         for attempt in try rig.probe.attempts("flaky-1") {
             #expect(attempt.outcome == "retry")
             #expect(attempt.httpStatus == nil, "no HTTP exchange happens over an untrusted connection")
+            #expect(attempt.detail.hasPrefix("TLS failure: "), "\(attempt.detail)")
             #expect(attempt.detail.contains("SSL certificate problem: self-signed certificate"), "\(attempt.detail)")
         }
         let problems = try await rig.finish(flakyReferences: ["flaky-1"])
