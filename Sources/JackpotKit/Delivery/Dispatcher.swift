@@ -3,17 +3,22 @@ import Synchronization
 
 /// Turns the outbox into confirmed deliveries.
 ///
-/// One loop owns the database connection. It records finished calls and claims
-/// new wins in a single write transaction per wake-up, so results that finish
-/// while a commit is in progress are batched into the next one. Calls run as
-/// tasks beside the loop; a call that ends takes the next ready win of its
-/// operator at once, without waiting for the loop's commit.
+/// One loop owns the database connection. Per wake-up it claims new wins (a
+/// commit without fsync), starts calls, and records the calls that finished in
+/// one fsynced transaction, so results that finish while a commit is in
+/// progress are batched into the next one. Calls run as tasks beside the loop;
+/// a call that ends takes the next ready win of its operator at once, without
+/// waiting for the loop's commit.
 public final class Dispatcher: Sendable {
     public struct Settings: Sendable {
         /// How often `PRAGMA data_version` is polled for wins written by other processes.
         public var pollIntervalMilliseconds = 10
         /// Pause flags, lease recovery, max age and new-row validation run this often.
         public var housekeepingIntervalMilliseconds: Int64 = 500
+        /// How long finished calls may wait in memory so that many share one fsynced
+        /// commit: at thousands of calls a second, a commit per call would cost more
+        /// disk writes and CPU than the calls themselves.
+        public var recordIntervalMilliseconds: Int64 = 10
         public var metricsIntervalMilliseconds: Int64 = 5000
         public var metricsFile: String?
         public init() {}
@@ -126,6 +131,10 @@ public final class Dispatcher: Sendable {
         var nextMetrics: Int64 = 0
         var newRowsToValidate = true
         var unrecorded: [AttemptReport] = []
+        /// When the oldest of `unrecorded` was picked up.
+        /// Measured on the monotonic clock, not `clock`: batching is about real
+        /// elapsed time, whatever time a test's clock says it is.
+        var unrecordedSince = ContinuousClock.now
         var unreleased: [ReadyWin] = []
         var rotation = 0
         /// Circuit state last logged per operator: transitions are logged, not every count.
@@ -151,7 +160,6 @@ public final class Dispatcher: Sendable {
             loop.nextHousekeeping = now + settings.housekeepingIntervalMilliseconds
         }
         try recordAndClaim(outbox, &loop, now: now)
-        startCalls(&loop, now: now)
         if let file = settings.metricsFile, now >= loop.nextMetrics {
             loop.nextMetrics = now + settings.metricsIntervalMilliseconds
             try writeMetrics(outbox, to: file, now: now)
@@ -244,60 +252,50 @@ public final class Dispatcher: Sendable {
 
     // MARK: - Record and claim
 
+    /// Claims, starts the calls, then records what finished — as two transactions.
+    /// Only the record is fsynced: it is the operator's answer that must survive a
+    /// power cut. A claim lost to one leaves its wins `pending`, and they are sent
+    /// again, as after any crash. Committing the claim first, without waiting on
+    /// the disk, keeps the calls fed while the record's fsync runs.
     private func recordAndClaim(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
-        loop.unrecorded += completed.withLock { reports in
+        try claim(outbox, now: now)
+        startCalls(&loop, now: now)
+        try record(outbox, &loop, now: now)
+    }
+
+    /// Stores finished attempts (once the oldest has waited `recordIntervalMilliseconds`,
+    /// or when stopping), released claims and changed circuits.
+    private func record(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+        let finished = completed.withLock { reports in
             defer { reports.removeAll(keepingCapacity: true) }
             return reports
         }
+        if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
+        loop.unrecorded += finished
         for lane in allLanes() { loop.unreleased += lane.takeReleases() }
-        let stopping = control.withLock { $0.stopRequested }
-        let wants = stopping ? [] : allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
         let circuits = allLanes().compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
-        guard !loop.unrecorded.isEmpty || !loop.unreleased.isEmpty || !wants.isEmpty || !circuits.isEmpty else { return }
+        let resultsDue = !loop.unrecorded.isEmpty
+            && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(settings.recordIntervalMilliseconds)
+                || control.withLock { $0.stopRequested })
+        guard resultsDue || !loop.unreleased.isEmpty || !circuits.isEmpty else { return }
 
         var outcomes = loop.unrecorded.map { outcome(for: $0, now: now) }
         outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
-        var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
-        var parked: [(String, String, String)] = []
+        let write = {
+            try outbox.record(outcomes, owner: self.owner.description, now: now)
+            for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
+        }
         do {
-            try outbox.database.transaction {
-                claimed = []
-                parked = []
-                try outbox.record(outcomes, owner: owner.description, now: now)
-                for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
-                for (lane, limit) in wants {
-                    let config = lane.config
-                    let leaseExpiresAt = now + Int64((config.timeoutSeconds * 3 + 30) * 1000)
-                    let providerId = control.withLock { $0.config.providerId }
-                    var ready: [ReadyWin] = []
-                    var unsendable: [RecordedOutcome] = []
-                    let wins = try outbox.claim(
-                        operator: lane.name, limit: limit, owner: owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
-                    for stored in wins {
-                        do {
-                            let request = try WireRequest.build(win: try stored.win(), providerId: providerId, operator: config)
-                            ready.append(ReadyWin(stored: stored, request: request, leaseExpiresAt: leaseExpiresAt))
-                        } catch {
-                            let reason = "cannot be sent: \(error)"
-                            unsendable.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
-                            parked.append((lane.name, stored.reference, reason))
-                        }
-                    }
-                    try outbox.record(unsendable, owner: owner.description, now: now)
-                    // A full claim may have left more due wins behind: look again now, even
-                    // when unsendable rows (parked above) made the ready batch fall short.
-                    let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : now
-                    claimed.append((lane, ready, limit, nextDue))
-                }
+            // Releases and circuits alone may be lost in a power cut: leases expire, circuits re-learn.
+            if loop.unrecorded.isEmpty {
+                try outbox.database.transactionWithoutSync(write)
+            } else {
+                try outbox.database.transaction(write)
             }
         } catch {
             // Nothing was stored: put the circuits back as dirty and keep the results for the next try.
             for (name, _) in circuits { lanes.withLock { $0[name] }?.withState { $0.circuitDirty = true } }
             throw error
-        }
-        for (lane, ready, limit, nextDue) in claimed { lane.claimed(ready, requested: limit, nextDue: nextDue, now: now) }
-        for (name, reference, reason) in parked {
-            logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
         }
         for (report, outcome) in zip(loop.unrecorded, outcomes) { observe(report, outcome) }
         for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
@@ -311,6 +309,48 @@ public final class Dispatcher: Sendable {
         }
         loop.unrecorded.removeAll(keepingCapacity: true)
         loop.unreleased.removeAll(keepingCapacity: true)
+    }
+
+    /// Leases due wins to every lane with room, building each win's request.
+    private func claim(_ outbox: Outbox, now: Int64) throws {
+        let stopping = control.withLock { $0.stopRequested }
+        let wants = stopping ? [] : allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
+        guard !wants.isEmpty else { return }
+        var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
+        var parked: [(String, String, String)] = []
+        try outbox.database.transactionWithoutSync {
+            claimed = []
+            parked = []
+            for (lane, limit) in wants {
+                let config = lane.config
+                let leaseExpiresAt = now + Int64((config.timeoutSeconds * 3 + 30) * 1000)
+                let providerId = control.withLock { $0.config.providerId }
+                var ready: [ReadyWin] = []
+                var unsendable: [RecordedOutcome] = []
+                let wins = try outbox.claim(
+                    operator: lane.name, limit: limit, owner: owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
+                for stored in wins {
+                    do {
+                        let request = try WireRequest.build(win: try stored.win(), providerId: providerId, operator: config)
+                        ready.append(ReadyWin(stored: stored, request: request, leaseExpiresAt: leaseExpiresAt))
+                    } catch {
+                        // Parked again by the next claim if this commit is lost: the row stays invalid.
+                        let reason = "cannot be sent: \(error)"
+                        unsendable.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
+                        parked.append((lane.name, stored.reference, reason))
+                    }
+                }
+                try outbox.record(unsendable, owner: owner.description, now: now)
+                // A full claim may have left more due wins behind: look again now, even
+                // when unsendable rows (parked above) made the ready batch fall short.
+                let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : now
+                claimed.append((lane, ready, limit, nextDue))
+            }
+        }
+        for (lane, ready, limit, nextDue) in claimed { lane.claimed(ready, requested: limit, nextDue: nextDue, now: now) }
+        for (name, reference, reason) in parked {
+            logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
+        }
     }
 
     /// The win's next state after an attempt: the retry policy and max age decide.
@@ -393,8 +433,9 @@ public final class Dispatcher: Sendable {
 
     private func launch(_ first: ReadyWin, on lane: OperatorLane) {
         let id = taskCounter.add(1, ordering: .relaxed).newValue
-        // Registered under the lock, so a call that ends at once cannot remove
-        // itself before it is added (shutdown would then wait out the grace period).
+        // Registered under the lock the task's own removal takes: a call that ends
+        // before `launch` returns must not leave a finished task behind, which
+        // shutdown would then wait on for the whole grace period.
         tasks.withLock { tasks in
             tasks[id] = Task { [self] in
                 var next: ReadyWin? = first
@@ -403,10 +444,13 @@ public final class Dispatcher: Sendable {
                     let now = clock()
                     lane.finished(report.outcome, now: now, global: global)
                     completed.withLock { $0.append(report) }
-                    wake.signal()
                     // Keep the slot busy with this operator's next ready win, unless
                     // another operator is waiting for a global slot.
                     next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+                    // Wake the loop only when it has something to do now: a call that
+                    // cannot go on (a slot to share, wins to release) or a batch to
+                    // claim. Results alone wait for the next tick to share a commit.
+                    if next == nil || lane.claimLimit(now: now) > 0 { wake.signal() }
                 }
                 _ = self.tasks.withLock { $0.removeValue(forKey: id) }
             }

@@ -42,23 +42,28 @@ final class OperatorLane: Sendable {
     var config: OperatorConfig { state.withLock { $0.config } }
 
     /// How many wins to claim now; 0 when the lane is full, paused, waiting on an
-    /// open circuit, or knows nothing is due yet. Keeps up to one batch ready beside
-    /// the calls in flight, so a finished call is followed by the next at once.
+    /// open circuit, or knows nothing is due yet. Keeps one to two batches (a batch
+    /// is `concurrency` wins) ready beside the calls in flight, so a finished call is
+    /// followed by the next at once, and claims in whole batches: a commit per call
+    /// would cost more than the call. An idle lane claims whatever is due at once.
     func claimLimit(now: Int64) -> Int {
         state.withLock { state in
             guard !state.paused, !state.removed, !state.stopping, now >= state.nextCheckAt else { return 0 }
-            let target: Int
+            let room: Int
             switch state.breaker.state {
             case .closed:
-                target = state.config.concurrency * 2
+                let batch = state.config.concurrency
+                room = batch * 3 - state.inFlight - state.ready.count
+                let idle = state.inFlight == 0 && state.ready.isEmpty
+                guard room >= batch || idle else { return 0 }
             case .open:
                 guard let until = state.breaker.openUntilMs, now >= until else { return 0 }
-                target = 1
+                room = 1 - state.inFlight - state.ready.count
             case .halfOpen:
                 guard !state.breaker.probeInFlight else { return 0 }
-                target = 1
+                room = 1 - state.inFlight - state.ready.count
             }
-            return max(0, target - state.inFlight - state.ready.count)
+            return max(0, room)
         }
     }
 

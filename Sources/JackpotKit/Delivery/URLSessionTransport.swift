@@ -11,7 +11,9 @@ import Synchronization
 /// reconnect every time); `httpMaximumConnectionsPerHost` must be at least
 /// the caller's concurrency, or queued requests burn their timeout before
 /// they start; curl's timeouts are whole seconds, so the exact deadline is
-/// enforced here with a deadline task. Redirects are refused — a wallet that
+/// enforced here, by one task that checks every call's deadline a few dozen
+/// times a second (a timer task per call cost about as much CPU as the rest
+/// of the client side of the call). Redirects are refused — a wallet that
 /// redirects a money call is misconfigured, and following it could deliver
 /// the win to the wrong place. TLS verification is never relaxed.
 public final class URLSessionTransport: HTTPTransport {
@@ -20,6 +22,10 @@ public final class URLSessionTransport: HTTPTransport {
     private let isShutDown = Mutex(false)
     /// Held here because `OperationQueue.underlyingQueue` does not retain it.
     private let delegateDispatchQueue = DispatchQueue(label: "jackpotd.urlsession.delegate")
+    private let deadlines: Task<Void, Never>
+
+    /// How often overdue calls are looked for: a call may outlive its deadline by this much.
+    static let deadlineCheckInterval = Duration.milliseconds(20)
 
     public init(maximumConnectionsPerHost: Int) {
         let configuration = URLSessionConfiguration.ephemeral
@@ -39,9 +45,16 @@ public final class URLSessionTransport: HTTPTransport {
         delegateQueue.maxConcurrentOperationCount = 1
         delegateQueue.underlyingQueue = delegateDispatchQueue
         session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: delegateQueue)
+        deadlines = Task { [delegate] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.deadlineCheckInterval)
+                delegate.expireOverdue(now: .now)
+            }
+        }
     }
 
     deinit {
+        deadlines.cancel()
         // The session retains its delegate until invalidated; without this a
         // dropped transport would leak both.
         session.finishTasksAndInvalidate()
@@ -67,18 +80,10 @@ public final class URLSessionTransport: HTTPTransport {
         let task = session.dataTask(with: urlRequest)
         let id = task.taskIdentifier
         let delegate = delegate
+        let deadline = ContinuousClock.now + .seconds(timeout)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                delegate.register(id, continuation: continuation)
-                delegate.attach(to: id, deadline: Task {
-                    do {
-                        try await Task.sleep(for: .seconds(timeout))
-                    } catch {
-                        return  // The exchange finished first.
-                    }
-                    delegate.finish(id, with: .failure(.timeout))
-                    task.cancel()
-                })
+                delegate.register(id, task: task, deadline: deadline, continuation: continuation)
                 if Task.isCancelled {
                     // The cancellation handler may have run before registration and found nothing to finish.
                     delegate.finish(id, with: .failure(.other("cancelled by the caller")))
@@ -95,6 +100,7 @@ public final class URLSessionTransport: HTTPTransport {
     /// Cancels everything in flight and releases the session; the transport is unusable afterwards.
     public func shutdown() {
         isShutDown.withLock { $0 = true }
+        deadlines.cancel()
         session.invalidateAndCancel()
     }
 }
@@ -105,7 +111,8 @@ public final class URLSessionTransport: HTTPTransport {
 private final class ExchangeDelegate: NSObject, URLSessionDataDelegate {
     private struct Exchange {
         let continuation: CheckedContinuation<HTTPExchangeResult, Never>
-        var deadline: Task<Void, Never>?
+        let task: URLSessionTask
+        let deadline: ContinuousClock.Instant
         var response: HTTPResponseData?
 
         /// Adds `data` to the body, in place, up to the limit; true once the body overflowed.
@@ -128,25 +135,28 @@ private final class ExchangeDelegate: NSObject, URLSessionDataDelegate {
     /// Where overflowing exchanges are cancelled (see `didReceive data`).
     private static let cancelQueue = DispatchQueue(label: "jackpotd.urlsession.cancel")
 
-    func register(_ id: Int, continuation: CheckedContinuation<HTTPExchangeResult, Never>) {
-        exchanges.withLock { $0[id] = Exchange(continuation: continuation) }
-    }
-
-    /// Attached after registration so that a deadline firing early always finds its exchange.
-    func attach(to id: Int, deadline: Task<Void, Never>) {
-        let attached = exchanges.withLock { exchanges in
-            guard exchanges[id] != nil else { return false }
-            exchanges[id]!.deadline = deadline
-            return true
-        }
-        if !attached { deadline.cancel() }
+    func register(
+        _ id: Int, task: URLSessionTask, deadline: ContinuousClock.Instant,
+        continuation: CheckedContinuation<HTTPExchangeResult, Never>
+    ) {
+        exchanges.withLock { $0[id] = Exchange(continuation: continuation, task: task, deadline: deadline) }
     }
 
     /// Resumes the caller of task `id` with `result`, unless it was already resumed.
     func finish(_ id: Int, with result: HTTPExchangeResult) {
         guard let exchange = exchanges.withLock({ $0.removeValue(forKey: id) }) else { return }
-        exchange.deadline?.cancel()
         exchange.continuation.resume(returning: result)
+    }
+
+    /// Ends every exchange past its deadline as a timeout and stops its transfer.
+    func expireOverdue(now: ContinuousClock.Instant) {
+        let overdue = exchanges.withLock { exchanges in
+            exchanges.filter { $0.value.deadline <= now }.map { (id: $0.key, task: $0.value.task) }
+        }
+        for exchange in overdue {
+            finish(exchange.id, with: .failure(.timeout))
+            exchange.task.cancel()
+        }
     }
 
     func urlSession(

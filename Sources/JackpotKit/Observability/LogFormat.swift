@@ -44,6 +44,7 @@ enum LogLineFormatter {
     /// line unparseable, so anything outside the usual identifier set becomes `_`.
     private static func logfmtKey(_ key: String) -> String {
         if key.isEmpty { return "_" }
+        if key.utf8.allSatisfy(isKeyByte) { return key }
         var output = ""
         for scalar in key.unicodeScalars {
             switch scalar {
@@ -52,6 +53,14 @@ enum LogLineFormatter {
             }
         }
         return output
+    }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"): true
+        default: false
+        }
     }
 
     /// Bare when safe, else double-quoted with escapes, so the line splits on

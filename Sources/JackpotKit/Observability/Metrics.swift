@@ -99,10 +99,10 @@ public final class MetricsRegistry: Sendable {
     private func update(_ name: String, help: String, type: MetricType, _ body: (inout MetricFamily) -> Void) {
         let name = PrometheusText.sanitizedMetricName(name)
         families.withLock { families in
-            var family = families[name] ?? MetricFamily(help: help, type: type)
-            guard family.type == type else { return }
-            body(&family)
-            families[name] = family
+            if families[name] == nil { families[name] = MetricFamily(help: help, type: type) }
+            guard families[name]?.type == type else { return }
+            // In place: a copy out and back would duplicate the family's samples on every update.
+            body(&families[name]!)
         }
     }
 }

@@ -23,18 +23,25 @@ public struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
             if text.hasPrefix("-") { throw AmountError(text: text, reason: "must be positive") }
             throw AmountError(text: text, reason: "is not a plain decimal number (digits and an optional '.')")
         }
+        // From here on every character is an ASCII digit, so UTF-8 counts are digit
+        // counts (and far cheaper than counting Characters).
         guard !integerPart.isEmpty else { throw AmountError(text: text, reason: "needs a digit before the decimal point") }
         if parts.count == 2, fractionPart.isEmpty {
             throw AmountError(text: text, reason: "needs a digit after the decimal point")
         }
-        if integerPart.count > 1, integerPart.hasPrefix("0") {
+        if integerPart.utf8.count > 1, integerPart.utf8.first == UInt8(ascii: "0") {
             throw AmountError(text: text, reason: "has a leading zero")
         }
-        let fraction = fractionPart.reversed().drop(while: { $0 == "0" }).reversed()
-        guard integerPart.count <= Self.maxIntegerDigits else {
+        var fractionEnd = fractionPart.utf8.endIndex
+        while fractionEnd > fractionPart.utf8.startIndex,
+              fractionPart.utf8[fractionPart.utf8.index(before: fractionEnd)] == UInt8(ascii: "0") {
+            fractionEnd = fractionPart.utf8.index(before: fractionEnd)
+        }
+        let fraction = fractionPart[..<fractionEnd]
+        guard integerPart.utf8.count <= Self.maxIntegerDigits else {
             throw AmountError(text: text, reason: "has more than \(Self.maxIntegerDigits) integer digits")
         }
-        guard fraction.count <= Self.maxFractionDigits else {
+        guard fraction.utf8.count <= Self.maxFractionDigits else {
             throw AmountError(text: text, reason: "has more than \(Self.maxFractionDigits) decimal places")
         }
         guard integerPart != "0" || !fraction.isEmpty else {

@@ -56,10 +56,12 @@ public struct JackpotWin: Sendable, Hashable {
 
     static func checkText(_ value: String, field: String, limit: Int) throws(WinValidationError) {
         guard !value.isEmpty else { throw WinValidationError(field: field, reason: "is empty") }
-        guard value.unicodeScalars.count <= limit else {
+        // Scalars never outnumber UTF-8 bytes, so only long byte strings need counting.
+        guard value.utf8.count <= limit || value.unicodeScalars.count <= limit else {
             throw WinValidationError(field: field, reason: "is longer than \(limit) characters")
         }
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        // C0 and DEL are single bytes in UTF-8, and those byte values occur nowhere else.
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw WinValidationError(field: field, reason: "contains a control character")
         }
     }

@@ -5,11 +5,19 @@
 public enum RequestHash {
     /// The text that is hashed, without the secret — safe to show in `show`.
     public static func canonicalString(_ fields: [(key: String, value: String)]) -> String {
-        fields
+        let hashed = fields
             .filter { $0.key != "hash" && !$0.value.isEmpty }
             .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            .map { "\($0.key)=\($0.value)" }
-            .joined(separator: "&")
+        // Appended into one buffer: this runs for every win claimed and every request received.
+        var text = ""
+        text.reserveCapacity(hashed.reduce(hashed.count * 2) { $0 + $1.key.utf8.count + $1.value.utf8.count })
+        for (position, field) in hashed.enumerated() {
+            if position > 0 { text += "&" }
+            text += field.key
+            text += "="
+            text += field.value
+        }
+        return text
     }
 
     public static func compute(_ fields: [(key: String, value: String)], secret: String) -> String {

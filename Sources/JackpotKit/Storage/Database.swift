@@ -169,6 +169,24 @@ public final class Database {
             message: "the database file \(path) was deleted or replaced while open; restart to use the file now at that path")
     }
 
+    /// `transaction`, committed without an fsync (`synchronous=NORMAL` for this one
+    /// commit). For writes a power cut may undo without harm, such as a claim: the
+    /// commit becomes durable with the next fsynced commit or checkpoint, and a power
+    /// cut only ever loses a suffix of the WAL, so never an earlier fsynced commit.
+    @discardableResult
+    public func transactionWithoutSync<T>(_ body: () throws -> T) throws -> T {
+        try execute("PRAGMA synchronous=NORMAL")
+        let value: T
+        do {
+            value = try transaction(body)
+        } catch {
+            try execute("PRAGMA synchronous=FULL")
+            throw error
+        }
+        try execute("PRAGMA synchronous=FULL")
+        return value
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 

@@ -51,9 +51,12 @@ extension Outbox {
                 "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
             ).integerValue
         }
+        // INDEXED BY: left to itself the planner walks wins_state for its GROUP BY
+        // order, i.e. every delivered win ever (60 ms at 200 000 rows), instead of
+        // the last hour's entries in wins_delivered.
         for row in try database.query(
             """
-            SELECT operator, count(*) AS hour, sum(delivered_at >= ?) AS minute FROM wins
+            SELECT operator, count(*) AS hour, sum(delivered_at >= ?) AS minute FROM wins INDEXED BY wins_delivered
             WHERE state = 'delivered' AND delivered_at >= ? GROUP BY operator
             """, [.integer(now - 60_000), .integer(now - 3_600_000)])
         {

@@ -43,6 +43,12 @@ public enum JSONWriter {
 
     public static func appendQuoted(_ text: String, to output: inout String) {
         output += "\""
+        // Fast path: most text (ids, references, field names) needs no escape.
+        if !text.utf8.contains(where: needsEscapeCheck) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -59,5 +65,11 @@ public enum JSONWriter {
             }
         }
         output += "\""
+    }
+
+    /// True for every byte that may start a character the slow path escapes: C0
+    /// controls, `"`, `\\`, DEL, and 0xE2, the lead byte of U+2028 and U+2029.
+    private static func needsEscapeCheck(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2
     }
 }

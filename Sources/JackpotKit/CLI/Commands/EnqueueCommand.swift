@@ -86,6 +86,16 @@ struct EnqueueCommand: Command {
             var lineNumber = 0
             // Long batches show progress on a terminal; scripts and pipes get only the summary.
             let showProgress = isatty(STDERR_FILENO) == 1 && !context.errors.isCapturing
+            // Each chunk of lines is parsed concurrently while the chunk before it
+            // is written, so JSON parsing and SQLite inserts overlap instead of taking
+            // turns. Chunks are still stored in input order.
+            var lines: [(lineNumber: Int, bytes: [UInt8])] = []
+            var parsing: Task<[ParsedLine], Never>?
+            func handOver(_ lines: [(lineNumber: Int, bytes: [UInt8])]) async throws {
+                let next = EnqueueSession.parse(lines, now: session.now)
+                if let parsing { try session.add(await parsing.value) }
+                parsing = next
+            }
             while let line = reader.next() {
                 lineNumber += 1
                 if showProgress, lineNumber % 100_000 == 0 {
@@ -95,7 +105,11 @@ struct EnqueueCommand: Command {
                 switch line {
                 case .text(let bytes):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    try session.add(lineNumber: lineNumber) { (now) throws(WinValidationError) in try WinLineParser.parse(bytes, now: now) }
+                    lines.append((lineNumber, bytes))
+                    if lines.count == Outbox.enqueueChunkSize {
+                        try await handOver(lines)
+                        lines.removeAll(keepingCapacity: true)
+                    }
                 case .tooLong(let count):
                     session.reject(lineNumber: lineNumber, reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
                 }
@@ -104,6 +118,8 @@ struct EnqueueCommand: Command {
             if let error = reader.error {
                 throw CommandFailure("reading \(file ?? "stdin") failed: \(String(cString: strerror(error)))")
             }
+            try await handOver(lines)
+            if let parsing { try session.add(await parsing.value) }
             try session.flush()
         }
         session.report(to: context, json: json, singleWin: singleWin != nil)
@@ -143,6 +159,26 @@ struct EnqueueSession {
             }
             pending.append((lineNumber, newWin))
             if pending.count >= Outbox.enqueueChunkSize { try flush() }
+        }
+    }
+
+    /// Parses `lines` on a thread of its own; the results keep the lines' order.
+    static func parse(_ lines: [(lineNumber: Int, bytes: [UInt8])], now: Int64) -> Task<[ParsedLine], Never> {
+        Task.detached {
+            lines.map { line in
+                do throws(WinValidationError) {
+                    return ParsedLine(lineNumber: line.lineNumber, win: .success(try WinLineParser.parse(line.bytes, now: now)))
+                } catch {
+                    return ParsedLine(lineNumber: line.lineNumber, win: .failure(error))
+                }
+            }
+        }
+    }
+
+    /// Adds lines parsed by `parse(_:now:)`, in their order.
+    mutating func add(_ parsed: [ParsedLine]) throws {
+        for line in parsed {
+            try add(lineNumber: line.lineNumber) { (_) throws(WinValidationError) in try line.win.get() }
         }
     }
 
@@ -187,4 +223,10 @@ struct EnqueueSession {
             context.output.line("accepted \(accepted.count), duplicate \(duplicates.count), rejected \(rejected.count)")
         }
     }
+}
+
+/// One JSON Lines record after parsing: the win, or why the line is rejected.
+struct ParsedLine: Sendable {
+    let lineNumber: Int
+    let win: Result<NewWin, WinValidationError>
 }

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import JackpotKit
+import Synchronization
+
+/// The baseline for dispatch throughput: `concurrency` loops posting the
+/// requests' bodies through one plain URLSession (completion handlers, no
+/// delegate, no deadline, no database), with the same connection limit the
+/// daemon's transport gets.
+enum BareURLSessionLoop {
+    /// Posts every request once; returns the wall time and how many did not answer 200.
+    static func post(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = concurrency
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        // Parsed once, as any client would; each call builds its request like a client must.
+        let urls = Dictionary(requests.map { ($0.url, URL(string: $0.url)!) }, uniquingKeysWith: { first, _ in first })
+        let cursor = Cursor()
+        let (failures, elapsed) = await timedAsync {
+            await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        var failed = 0
+                        while let index = cursor.next(below: requests.count) {
+                            let request = requests[index]
+                            var urlRequest = URLRequest(url: urls[request.url]!)
+                            urlRequest.httpMethod = request.method
+                            urlRequest.timeoutInterval = timeoutSeconds
+                            for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
+                            urlRequest.httpBody = Data(request.body)
+                            if await !send(urlRequest, on: session) { failed += 1 }
+                        }
+                        return failed
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+        }
+        return (elapsed, failures)
+    }
+
+    /// The transport baseline: the same loop through `URLSessionTransport.send`
+    /// (deadline task, delegate, body cap), still without a database.
+    static func postThroughTransport(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
+        let transport = URLSessionTransport(maximumConnectionsPerHost: concurrency)
+        defer { transport.shutdown() }
+        let cursor = Cursor()
+        let (failures, elapsed) = await timedAsync {
+            await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask {
+                        var failed = 0
+                        while let index = cursor.next(below: requests.count) {
+                            if case .success(let response) = await transport.send(requests[index], timeoutSeconds: timeoutSeconds),
+                               response.status == 200 {
+                                continue
+                            }
+                            failed += 1
+                        }
+                        return failed
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+        }
+        return (elapsed, failures)
+    }
+
+    private static func send(_ request: URLRequest, on session: URLSession) async -> Bool {
+        await withCheckedContinuation { continuation in
+            session.dataTask(with: request) { _, response, error in
+                continuation.resume(returning: error == nil && (response as? HTTPURLResponse)?.statusCode == 200)
+            }.resume()
+        }
+    }
+
+    /// Hands out request indexes to the loops.
+    private final class Cursor: Sendable {
+        private let position = Atomic<Int>(0)
+
+        func next(below count: Int) -> Int? {
+            let index = position.add(1, ordering: .relaxed).oldValue
+            return index < count ? index : nil
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// The command line of `jackpotd-bench` and the sizes it implies.
+///
+/// `--quick` shrinks every workload so a smoke run takes well under a minute;
+/// its figures are noisier and its large outbox is smaller, so the targets are
+/// only judged on a full run.
+struct BenchOptions: Sendable {
+    var quick = false
+    var json = false
+    /// Keep the scratch directory (outboxes, logs) for inspection.
+    var keep = false
+    /// Run only these measurements (all when empty).
+    var only: Set<String> = []
+
+    static let measurements = ["dispatch", "enqueue", "first-attempt", "outbox", "neighbour"]
+
+    static let usage = """
+        Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep]
+
+        Measures jackpotd against its performance targets on this machine, each
+        figure next to a baseline measured in the same run. Starts its own
+        loopback operators and temporary outboxes; needs no configuration.
+
+          --quick   smaller workloads (a smoke run; judge targets on a full run)
+          --json    print the results as one JSON object instead of a table
+          --only    run only these measurements: dispatch, enqueue, first-attempt,
+                    outbox, neighbour (for profiling one of them)
+          --keep    keep the scratch directory (outboxes, daemon logs) and print its path
+
+        """
+
+    /// Parses `arguments` (without the program name); a problem without a message means `--help`.
+    static func parse(_ arguments: [String]) -> Result<BenchOptions, UsageProblem> {
+        var options = BenchOptions()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--quick": options.quick = true
+            case "--json": options.json = true
+            case "--keep": options.keep = true
+            case "--only":
+                guard let names = remaining.popFirst() else { return .failure(UsageProblem(message: "--only needs a value")) }
+                for name in names.split(separator: ",").map(String.init) {
+                    guard measurements.contains(name) else {
+                        return .failure(UsageProblem(message: "unknown measurement \"\(name)\" (known: \(measurements.joined(separator: ", ")))"))
+                    }
+                    options.only.insert(name)
+                }
+            case "--help", "-h": return .failure(UsageProblem(message: nil))
+            default: return .failure(UsageProblem(message: "unknown argument \"\(argument)\""))
+            }
+        }
+        return .success(options)
+    }
+
+    func runs(_ measurement: String) -> Bool { only.isEmpty || only.contains(measurement) }
+
+    /// Calls in flight per operator in every delivery measurement (and the bare loop's width).
+    let concurrency = 16
+    var dispatchWins: Int { quick ? 2_000 : 6_000 }
+    /// Baseline and dispatcher alternate this many times; medians are reported.
+    var dispatchRounds: Int { quick ? 1 : 3 }
+    var batchWins: Int { quick ? 20_000 : 100_000 }
+    var cliLines: Int { quick ? 20_000 : 100_000 }
+    var singleEnqueues: Int { quick ? 200 : 1_000 }
+    var firstAttemptSamples: Int { quick ? 50 : 200 }
+    let smallOutboxRows = 10_000
+    var largeOutboxRows: Int { quick ? 200_000 : 1_000_000 }
+    var claimRuns: Int { quick ? 300 : 2_000 }
+    var statusRuns: Int { quick ? 10 : 30 }
+    var neighbourWins: Int { quick ? 2_000 : 5_000 }
+    var neighbourRounds: Int { quick ? 1 : 2 }
+}
+
+struct UsageProblem: Error {
+    /// nil for `--help`.
+    let message: String?
+}

@@ -1,0 +1,26 @@
+import Foundation
+import JackpotKit
+
+/// Writes a config file for a child `jackpotd` process, secrets in files beside it.
+enum ConfigFile {
+    static func write(_ config: JackpotConfig, in directory: String) throws -> String {
+        var operators: [(String, JSONValue)] = []
+        for (name, op) in config.operators.sorted(by: { $0.key < $1.key }) {
+            let secretFile = directory + "/secret-\(name)"
+            try Data(op.secret.utf8).write(to: URL(fileURLWithPath: secretFile))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
+            operators.append((name, .object(JSONObject([
+                ("url", .string(op.url)), ("secretFile", .string(secretFile)), ("allowInsecureHTTP", .bool(true)),
+                ("timeoutSeconds", .number(String(op.timeoutSeconds))), ("concurrency", .number(String(op.concurrency))),
+            ]))))
+        }
+        let object = JSONObject([
+            ("database", .string(config.database ?? directory + "/outbox.sqlite3")),
+            ("providerId", .string(config.providerId)),
+            ("operators", .object(JSONObject(operators))),
+        ])
+        let path = directory + "/config.json"
+        try Data(JSONWriter.serialize(.object(object)).utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

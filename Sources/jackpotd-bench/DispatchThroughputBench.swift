@@ -1,0 +1,91 @@
+import JackpotKit
+
+/// Wins per second from `pending` to `delivered` through the real dispatcher,
+/// against a bare URLSession loop posting the same bodies to the same kind of
+/// operator with the same concurrency. Rounds alternate the three loops, each
+/// with a fresh operator and database, and the medians are compared.
+struct DispatchThroughputBench {
+    let options: BenchOptions
+    let scratch: ScratchDirectory
+    let secret = "bench-secret-a"
+
+    /// One loop's result: its rate and the process CPU it took per win.
+    struct Run {
+        var rate: Double
+        var cpuMicrosecondsPerWin: Double
+    }
+
+    func run() async throws -> [Figure] {
+        var bare: [Run] = []
+        var transport: [Run] = []
+        var dispatcher: [Run] = []
+        for round in 1...options.dispatchRounds {
+            bare.append(try await loop(round: round, throughTransport: false))
+            transport.append(try await loop(round: round, throughTransport: true))
+            dispatcher.append(try await dispatcherRun(round: round))
+        }
+        func median(_ runs: [Run], _ value: (Run) -> Double) -> Double { Measurements.median(runs.map(value)) }
+        let bareRate = median(bare, \.rate)
+        let dispatcherRate = median(dispatcher, \.rate)
+        let transportRate = median(transport, \.rate)
+        let ratio = dispatcherRate / bareRate
+        let baselineName = "bare URLSession loop, \(options.concurrency) in flight"
+        let bareCPU = median(bare, \.cpuMicrosecondsPerWin)
+        return [
+            Figure("dispatch throughput (\(options.dispatchWins) wins, \(options.concurrency) in flight)",
+                   value: dispatcherRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
+                   ratio: ratio, target: "ratio ≥ 0.90", met: ratio >= 0.9),
+            Figure("  URLSessionTransport loop, no database", value: transportRate, unit: "wins/s",
+                   baselineName: baselineName, baseline: bareRate, ratio: transportRate / bareRate),
+            Figure("  CPU per win, dispatcher (client + operator)", value: median(dispatcher, \.cpuMicrosecondsPerWin), unit: "µs",
+                   baselineName: "bare loop", baseline: bareCPU, ratio: median(dispatcher, \.cpuMicrosecondsPerWin) / bareCPU),
+            Figure("  CPU per win, URLSessionTransport loop", value: median(transport, \.cpuMicrosecondsPerWin), unit: "µs",
+                   baselineName: "bare loop", baseline: bareCPU, ratio: median(transport, \.cpuMicrosecondsPerWin) / bareCPU),
+        ]
+    }
+
+    private func operatorConfig(_ server: ScriptedOperator) -> OperatorConfig {
+        BenchOperator.config(name: "casino-a", server: server, secret: secret, concurrency: options.concurrency)
+    }
+
+    /// The bare loop (or the transport loop) against a fresh operator.
+    private func loop(round: Int, throughTransport: Bool) async throws -> Run {
+        let server = try ScriptedOperator(secret: secret)
+        defer { server.stop() }
+        let config = operatorConfig(server)
+        let wins = SampleWins.make(
+            count: options.dispatchWins, operator: config.name, prefix: throughTransport ? "transport\(round)-" : "bare\(round)-",
+            now: WallClock.nowMilliseconds())
+        let requests = try wins.map { try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http }
+        let ((_, failures), elapsed, cpu) = await ProcessCPU.measure {
+            throughTransport
+                ? await BareURLSessionLoop.postThroughTransport(requests, concurrency: options.concurrency, timeoutSeconds: config.timeoutSeconds)
+                : await BareURLSessionLoop.post(requests, concurrency: options.concurrency, timeoutSeconds: config.timeoutSeconds)
+        }
+        let credited = server.snapshot.credited
+        guard failures == 0, credited == wins.count else {
+            throw BenchFailure("baseline loop: \(failures) failed calls, \(credited) of \(wins.count) credited")
+        }
+        return Run(rate: Double(wins.count) / elapsed.seconds, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count))
+    }
+
+    /// The dispatcher against a fresh operator and a fresh outbox holding the wins, all due.
+    private func dispatcherRun(round: Int) async throws -> Run {
+        let directory = try scratch.subdirectory("dispatch-\(round)")
+        let server = try ScriptedOperator(secret: secret)
+        defer { server.stop() }
+        let operatorConfig = operatorConfig(server)
+        let database = directory + "/outbox.sqlite3"
+        let config = BenchOperator.daemonConfig(database: database, operators: [operatorConfig])
+        let wins = SampleWins.make(count: options.dispatchWins, operator: operatorConfig.name, prefix: "dispatch\(round)-", now: WallClock.nowMilliseconds())
+        _ = try Outbox(path: database).enqueue(wins)
+        let (reached, _, cpu) = try await ProcessCPU.measure {
+            try await DeliveryRun.deliver(databasePath: database, config: config, until: [operatorConfig.name: wins.count])
+        }
+        let snapshot = server.snapshot
+        guard snapshot.credited == wins.count, snapshot.hashFailures == 0 else {
+            throw BenchFailure("dispatcher: operator credited \(snapshot.credited) of \(wins.count), \(snapshot.hashFailures) bad hashes")
+        }
+        return Run(rate: Double(wins.count) / reached[operatorConfig.name]!.seconds, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count))
+    }
+}

@@ -1,0 +1,86 @@
+import JackpotKit
+
+/// A healthy operator's throughput alone and beside an operator whose every
+/// call hangs until the 2 s timeout, both served by one daemon. Each run has
+/// a fresh outbox and fresh operators; rounds alternate and medians are compared.
+struct HangingNeighbourBench {
+    let options: BenchOptions
+    let scratch: ScratchDirectory
+
+    func run() async throws -> [Figure] {
+        var alone: [Double] = []
+        var beside: [Double] = []
+        for round in 1...options.neighbourRounds {
+            alone.append(try await healthyRate(round: round, withHangingNeighbour: false))
+            beside.append(try await healthyRate(round: round, withHangingNeighbour: true))
+        }
+        let aloneRate = Measurements.median(alone)
+        let besideRate = Measurements.median(beside)
+        let ratio = besideRate / aloneRate
+        let fresh = try await waitingCallCPU(reusedConnection: false)
+        let reused = try await waitingCallCPU(reusedConnection: true)
+        return [
+            Figure("healthy operator beside a hanging one (\(options.neighbourWins) wins)", value: besideRate, unit: "wins/s",
+                   baselineName: "the same operator alone", baseline: aloneRate, ratio: ratio,
+                   target: "ratio ≥ 0.90", met: ratio >= 0.9),
+            Figure("  CPU of one call awaiting its answer, new connection", value: fresh, unit: "% of a core",
+                   baselineName: "same, kept-alive connection", baseline: reused),
+        ]
+    }
+
+    /// The client-side CPU (this whole process, otherwise idle) while one call
+    /// waits for an answer that never comes, on a connection libcurl has just
+    /// opened or on one it reuses. FoundationNetworking leaves the write source
+    /// of a new connection armed while the answer is awaited, and it fires as
+    /// fast as it can: this is what a hanging operator costs its neighbours.
+    private func waitingCallCPU(reusedConnection: Bool) async throws -> Double {
+        let server = try ScriptedOperator(secret: "bench-secret-h")
+        server.setFaultPlan { number in reusedConnection && number == 1 ? nil : .hang }
+        let config = BenchOperator.config(name: "hanging", server: server, secret: "bench-secret-h", concurrency: 1)
+        let transport = URLSessionTransport(maximumConnectionsPerHost: 1)
+        let requests = try SampleWins.make(count: 2, operator: config.name, prefix: "wait-", now: WallClock.nowMilliseconds())
+            .map { try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http }
+        if reusedConnection {
+            guard case .success = await transport.send(requests[0], timeoutSeconds: 5) else {
+                throw BenchFailure("the first call to open the connection failed")
+            }
+        }
+        let waiting = Task { await transport.send(requests[1], timeoutSeconds: 60) }
+        try await Task.sleep(for: .milliseconds(200))
+        let (_, wall, cpu) = await ProcessCPU.measure { try? await Task.sleep(for: .seconds(1)) }
+        transport.shutdown()
+        _ = await waiting.value
+        server.stop()
+        return cpu.seconds / wall.seconds * 100
+    }
+
+    private func healthyRate(round: Int, withHangingNeighbour: Bool) async throws -> Double {
+        let directory = try scratch.subdirectory("neighbour-\(round)-\(withHangingNeighbour)")
+        let database = directory + "/outbox.sqlite3"
+        let healthy = try ScriptedOperator(secret: "bench-secret-a")
+        let hanging = try ScriptedOperator(secret: "bench-secret-h")
+        defer {
+            healthy.stop()
+            hanging.stop()
+        }
+        hanging.setFaultPlan { _ in .hang }
+        var operators = [BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: options.concurrency)]
+        let now = WallClock.nowMilliseconds()
+        var wins = SampleWins.make(count: options.neighbourWins, operator: "healthy", prefix: "healthy-", now: now)
+        if withHangingNeighbour {
+            operators.append(BenchOperator.config(
+                name: "hanging", server: hanging, secret: "bench-secret-h", concurrency: options.concurrency, timeoutSeconds: 2))
+            wins += SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: now)
+        }
+        _ = try Outbox(path: database).enqueue(wins.shuffled())
+        let config = BenchOperator.daemonConfig(database: database, operators: operators)
+        let reached = try await DeliveryRun.deliver(databasePath: database, config: config, until: ["healthy": options.neighbourWins])
+        guard healthy.snapshot.credited == options.neighbourWins else {
+            throw BenchFailure("healthy operator credited \(healthy.snapshot.credited) of \(options.neighbourWins)")
+        }
+        if withHangingNeighbour, hanging.snapshot.requests == 0 {
+            throw BenchFailure("the hanging operator was never called: the measurement did not test anything")
+        }
+        return Double(options.neighbourWins) / reached["healthy"]!.seconds
+    }
+}

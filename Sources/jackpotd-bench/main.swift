@@ -1,3 +1,0 @@
-import JackpotKit
-
-print("jackpotd-bench: not written yet")
