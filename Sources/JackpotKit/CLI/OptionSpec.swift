@@ -4,15 +4,13 @@ public struct OptionSpec: Sendable {
     /// Placeholder for the option's value (`FILE`); nil for a flag.
     public let valueName: String?
     public let help: String
-    /// May be given more than once (values accumulate).
-    public let repeatable: Bool
 
     public static func flag(_ name: String, help: String) -> OptionSpec {
-        OptionSpec(name: name, valueName: nil, help: help, repeatable: false)
+        OptionSpec(name: name, valueName: nil, help: help)
     }
 
-    public static func value(_ name: String, _ valueName: String, help: String, repeatable: Bool = false) -> OptionSpec {
-        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable)
+    public static func value(_ name: String, _ valueName: String, help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help)
     }
 
     var takesValue: Bool { valueName != nil }

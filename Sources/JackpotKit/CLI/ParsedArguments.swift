@@ -1,7 +1,7 @@
 /// The command line split into options and positional arguments, checked
 /// against the command's declared options.
 public struct ParsedArguments: Sendable {
-    public private(set) var values: [String: [String]] = [:]
+    public private(set) var values: [String: String] = [:]
     public private(set) var flags: Set<String> = []
     public private(set) var positionals: [String] = []
 
@@ -41,8 +41,8 @@ public struct ParsedArguments: Sendable {
                     value = arguments[index]
                     index += 1
                 }
-                if values[name] != nil, !spec.repeatable { throw UsageError("option \(name) given more than once") }
-                values[name, default: []].append(value)
+                if values[name] != nil { throw UsageError("option \(name) given more than once") }
+                values[name] = value
             } else {
                 guard inlineValue == nil else { throw UsageError("option \(name) takes no value") }
                 flags.insert(name)
@@ -50,9 +50,7 @@ public struct ParsedArguments: Sendable {
         }
     }
 
-    public func value(_ name: String) -> String? { values[name]?.last }
-
-    public func allValues(_ name: String) -> [String] { values[name] ?? [] }
+    public func value(_ name: String) -> String? { values[name] }
 
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 

@@ -146,6 +146,4 @@ final class OperatorLane: Sendable {
             return state.breaker
         }
     }
-
-    var isIdle: Bool { state.withLock { $0.inFlight == 0 && $0.ready.isEmpty } }
 }

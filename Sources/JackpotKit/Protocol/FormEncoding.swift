@@ -23,11 +23,6 @@ public enum FormEncoding {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// `key=value` pairs joined with `&`, in the order given.
-    public static func encode(_ fields: [WireField]) -> String {
-        fields.map { encodeComponent($0.key) + "=" + encodeComponent($0.value) }.joined(separator: "&")
-    }
-
     /// Reads a form body back into its fields, the way an operator would
     /// (`+` as space, `%XX` as a byte). `nil` when a percent escape is broken or
     /// the bytes are not UTF-8. Used by tests and simulated operators.

@@ -28,11 +28,6 @@ public struct WireRequest: Sendable, Hashable {
     public let http: HTTPRequestData
     public let encoding: BodyEncoding
 
-    /// Field names in the order they appear in the body (after `hash`).
-    public static let fieldOrder = [
-        "userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId", "platform", "token",
-    ]
-
     /// What replaces the player token wherever a request is displayed.
     public static let tokenMask = "***"
 

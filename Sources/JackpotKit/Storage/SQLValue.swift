@@ -33,11 +33,6 @@ public enum SQLValue: Sendable, Hashable {
     public init(_ value: Bool) {
         self = .integer(value ? 1 : 0)
     }
-
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
 }
 
 extension SQLValue: ExpressibleByStringLiteral {
