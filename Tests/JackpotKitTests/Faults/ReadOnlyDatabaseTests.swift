@@ -12,7 +12,7 @@ import Testing
 /// nothing it recorded is lost. Any process that opens the database afterwards (a
 /// platform's enqueue, a restarted daemon) fails at once with a clear error and
 /// stores nothing. Once the modes are restored everything goes through.
-@Suite(.enabled(if: JackpotdChild.canFeelFileModes, "needs a non-root user or setpriv"))
+@Suite(.enabled(if: DaemonProcess.canFeelFileModes, "needs a non-root user or setpriv"))
 struct ReadOnlyDatabaseTests {
     /// A directory owned by the user the children run as, with a config and an operator.
     final class Setup {
@@ -32,7 +32,7 @@ struct ReadOnlyDatabaseTests {
             databasePath = directory.path("outbox.sqlite3")
             probe = OutboxProbe(path: databasePath)
             chmod(directory.path, 0o700)
-            JackpotdChild.handOver(directory.path)
+            DaemonProcess.handOver(directory.path)
         }
 
         /// `jackpotd enqueue` of `references` as the unprivileged user.
@@ -41,12 +41,12 @@ struct ReadOnlyDatabaseTests {
             let file = directory.write("wins-\(files).jsonl",
                                        references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n",
                                        mode: 0o644)
-            return try await JackpotdChild.run(["enqueue", "--config", configPath, "--file", file],
+            return try await DaemonProcess.run(["enqueue", "--config", configPath, "--file", file],
                                                logPath: directory.path("enqueue-\(files).log"), unprivileged: true)
         }
 
-        func startDaemon(_ name: String) throws -> JackpotdChild {
-            try JackpotdChild(["run", "--config", configPath], logPath: directory.path("\(name).log"), unprivileged: true)
+        func startDaemon(_ name: String) throws -> DaemonProcess {
+            try DaemonProcess(["run", "--config", configPath], logPath: directory.path("\(name).log"), unprivileged: true)
         }
 
         /// The database, its WAL files (when present) and the directory, to `fileMode`/`directoryMode`.
@@ -57,7 +57,7 @@ struct ReadOnlyDatabaseTests {
             chmod(directory.path, directoryMode)
         }
 
-        static func stop(_ daemon: JackpotdChild) async -> Int32? {
+        static func stop(_ daemon: DaemonProcess) async -> Int32? {
             daemon.send(SIGTERM)
             let status = await daemon.waitForExit(within: 15)
             if status == nil { daemon.send(SIGKILL) }

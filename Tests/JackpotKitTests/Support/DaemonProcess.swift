@@ -1,10 +1,19 @@
 import Foundation
 
-/// The real `jackpotd` executable as a child process, for tests where a crash,
-/// a signal or a second process is the point.
+/// The real `jackpotd` executable as a child process (a command or the daemon),
+/// for tests where a crash, a signal, a second process or file permissions are
+/// the point.
+///
+/// File-mode faults (a read-only database) mean nothing to root, and these tests
+/// often run as root: with `unprivileged`, a root test runs the child through
+/// `setpriv` as `nobody`, and the files it needs must belong to that user
+/// (`handOver(_:)`).
 final class DaemonProcess {
     let process = Process()
     let logPath: String
+
+    static let setprivPath = "/usr/bin/setpriv"
+    static let nobody: UInt32 = 65534
 
     /// The `jackpotd` binary SwiftPM built next to the test bundle.
     static var binary: URL {
@@ -17,11 +26,22 @@ final class DaemonProcess {
         return directory.appendingPathComponent("jackpotd")
     }
 
+    /// True when file modes bind this test process (not root), or when it can drop to `nobody`.
+    static var canFeelFileModes: Bool {
+        getuid() != 0 || FileManager.default.isExecutableFile(atPath: setprivPath)
+    }
+
     /// Starts `jackpotd ARGUMENTS`, its stderr (the log) going to `logPath`.
-    init(_ arguments: [String], logPath: String, environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], logPath: String, environment: [String: String] = [:], unprivileged: Bool = false) throws {
         self.logPath = logPath
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        if unprivileged, getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: Self.setprivPath)
+            process.arguments = ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", Self.binary.path]
+                + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
@@ -30,6 +50,26 @@ final class DaemonProcess {
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
+    }
+
+    /// Runs a command to its end; nil status if it did not end within `seconds`.
+    static func run(
+        _ arguments: [String], logPath: String, unprivileged: Bool = false, within seconds: Double = 30
+    ) async throws -> (status: Int32?, errors: String) {
+        let child = try DaemonProcess(arguments, logPath: logPath, unprivileged: unprivileged)
+        let status = await child.waitForExit(within: seconds)
+        if status == nil { child.send(SIGKILL) }
+        return (status, child.log)
+    }
+
+    /// Gives `path` (and everything below it) to the user an unprivileged child runs as.
+    static func handOver(_ path: String) {
+        guard getuid() == 0 else { return }
+        let owner = uid_t(nobody), group = gid_t(nobody)
+        chown(path, owner, group)
+        if let enumerator = FileManager.default.enumerator(atPath: path) {
+            for case let name as String in enumerator { chown(path + "/" + name, owner, group) }
+        }
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -48,9 +88,7 @@ final class DaemonProcess {
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        // Never waitUntilExit() here: it can hang when called off the launching thread.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
