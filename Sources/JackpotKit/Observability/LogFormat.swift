@@ -69,23 +69,7 @@ enum LogLineFormatter {
         let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
             scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || isControl(scalar)
         }
-        guard needsQuotes else { return text }
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where isControl(scalar):
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
-        return output
+        return needsQuotes ? JSONWriter.quoted(text) : text
     }
 
     /// C0, DEL, C1 and the Unicode line/paragraph separators: anything a terminal

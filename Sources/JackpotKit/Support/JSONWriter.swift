@@ -58,7 +58,7 @@ public enum JSONWriter {
             case "\t": output += "\\t"
             case "\u{08}": output += "\\b"
             case "\u{0C}": output += "\\f"
-            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}":
+            case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}", "\u{2028}", "\u{2029}":
                 let hex = String(scalar.value, radix: 16)
                 output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: output.unicodeScalars.append(scalar)
@@ -68,8 +68,10 @@ public enum JSONWriter {
     }
 
     /// True for every byte that may start a character the slow path escapes: C0
-    /// controls, `"`, `\\`, DEL, and 0xE2, the lead byte of U+2028 and U+2029.
+    /// controls, `"`, `\\`, DEL, 0xC2 (the lead byte of the C1 controls) and 0xE2
+    /// (of U+2028 and U+2029). Escaping C1 and the separators keeps a value from
+    /// breaking a log line in a terminal or viewer, and is still valid JSON.
     private static func needsEscapeCheck(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2
     }
 }
