@@ -11,18 +11,20 @@ import Testing
         defer { wallet.stop() }
         // Every call is credited at once and answered 0.3 s later: a kill
         // always finds calls whose credit happened and whose answer did not arrive.
+        // Four calls at a time keep a round going for seconds, so the kill lands
+        // mid-delivery even when this test process is starved by its neighbours.
         wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.3) }
         let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "crash-secret", extra: fastDelivery(timeoutSeconds: 2, concurrency: 16)),
+            TestOperator(name: "casino-a", url: wallet.url, secret: "crash-secret", extra: fastDelivery(timeoutSeconds: 2, concurrency: 4)),
         ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
-        let wins = winReferences("crash", 300)
+        let wins = winReferences("crash", 200)
         try probe.enqueue(wins, operator: "casino-a")
 
         var delivered = 0
         for round in 1...2 {
             let daemon = try DaemonProcess(["run", "--config", config], logPath: directory.path("daemon-\(round).log"))
-            let target = delivered + 50
+            let target = delivered + 30
             let progressed = try await eventually(within: 60) { try probe.count(.delivered) >= target }
             daemon.send(SIGKILL)
             let status = await daemon.waitForExit(within: 10)
@@ -37,6 +39,7 @@ import Testing
 
         let last = try DaemonProcess(["run", "--config", config], logPath: directory.path("daemon-3.log"))
         let finished = try await eventually(within: 90) { try probe.count(.delivered) == wins.count }
+        await last.waitForStart()
         last.send(SIGTERM)
         #expect(await last.waitForExit(within: 10) == 0)
 

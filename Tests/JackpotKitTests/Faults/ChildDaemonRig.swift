@@ -40,6 +40,7 @@ final class ChildDaemonRig {
     /// SIGTERM, then the exit status (SIGKILL and nil if it did not stop in time).
     func stopDaemon() async -> Int32? {
         guard let daemon else { return nil }
+        await daemon.waitForStart()
         daemon.send(SIGTERM)
         let status = await daemon.waitForExit(within: 15)
         if status == nil {

@@ -58,6 +58,7 @@ struct ReadOnlyDatabaseTests {
         }
 
         static func stop(_ daemon: DaemonProcess) async -> Int32? {
+            await daemon.waitForStart()
             daemon.send(SIGTERM)
             let status = await daemon.waitForExit(within: 15)
             if status == nil { daemon.send(SIGKILL) }

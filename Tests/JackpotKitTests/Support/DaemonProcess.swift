@@ -87,6 +87,13 @@ final class DaemonProcess {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Waits until `jackpotd run` has logged `event=start` (its signal handlers are
+    /// in place from then on) or has exited. A signal sent earlier would meet the
+    /// default action and end the process before it could stop cleanly.
+    func waitForStart(within seconds: Double = 30) async {
+        _ = await eventually(within: seconds) { log.contains("event=start") || !process.isRunning }
+    }
+
     deinit {
         // Never waitUntilExit() here: it can hang when called off the launching thread.
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
