@@ -51,14 +51,7 @@ public final class TextOutput: Sendable {
         case .memory:
             state.captured.append(contentsOf: state.buffer)
         case .fileDescriptor(let descriptor):
-            state.buffer.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 { if errno == EINTR { continue } else { break } }
-                    offset += written
-                }
-            }
+            writeAll(descriptor, state.buffer)
         }
         state.buffer.removeAll(keepingCapacity: true)
     }

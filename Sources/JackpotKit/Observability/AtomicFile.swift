@@ -32,23 +32,8 @@ public enum AtomicFile {
     }
 
     private static func writeAll(_ text: String, to descriptor: Int32, path: String) throws(AtomicFileError) {
-        let bytes = Array(text.utf8)
-        var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failure = written < 0 ? errno : EIO
-                    return
-                }
-            }
-        }
-        if let failure { throw AtomicFileError(path: path, operation: "write", errno: failure) }
+        let failure = JackpotKit.writeAll(descriptor, text.utf8)
+        if failure != 0 { throw AtomicFileError(path: path, operation: "write", errno: failure) }
     }
 
     private static func parentDirectory(of path: String) -> String {

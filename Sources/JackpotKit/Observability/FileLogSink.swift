@@ -15,7 +15,7 @@ public final class FileLogSink: LogSink {
         let bytes = Array((line + "\n").utf8)
         descriptor.withLock { fd in
             guard fd >= 0 else { return }
-            _ = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            writeAll(fd, bytes)
         }
     }
 }

@@ -22,19 +22,7 @@ public struct StandardErrorSink: LogSink {
     public func write(line: String) {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return  // Nowhere left to report a failing stderr.
-                }
-            }
-        }
+        writeAll(STDERR_FILENO, bytes)  // Nowhere left to report a failing stderr.
     }
 }
 
