@@ -17,12 +17,15 @@ struct HangingNeighbourBench {
         let aloneRate = Measurements.median(alone)
         let besideRate = Measurements.median(beside)
         let ratio = besideRate / aloneRate
+        let steadyRate = try await healthyRateWhileCircuitOpen(aloneRate: aloneRate)
         let fresh = try await waitingCallCPU(reusedConnection: false)
         let reused = try await waitingCallCPU(reusedConnection: true)
         return [
             Figure("healthy operator beside a hanging one (\(options.neighbourWins) wins)", value: besideRate, unit: "wins/s",
                    baselineName: "the same operator alone", baseline: aloneRate, ratio: ratio,
                    target: "ratio ≥ 0.90", met: ratio >= 0.9),
+            Figure("  same, over one cool-down and probe after its circuit opened", value: steadyRate, unit: "wins/s",
+                   baselineName: "the same operator alone", baseline: aloneRate, ratio: steadyRate / aloneRate),
             Figure("  CPU of one call awaiting its answer, new connection", value: fresh, unit: "% of a core",
                    baselineName: "same, kept-alive connection", baseline: reused),
         ]
@@ -52,6 +55,51 @@ struct HangingNeighbourBench {
         _ = await waiting.value
         server.stop()
         return cpu.seconds / wall.seconds * 100
+    }
+
+    /// The regime a hanging operator stays in: its first calls have timed out and
+    /// its circuit is open, so it gets one probe per cool-down. Measured over one
+    /// cool-down plus one probe (`openSeconds` + the 2 s timeout), the window in
+    /// which the probe, hanging on a new connection, burns a core.
+    private func healthyRateWhileCircuitOpen(aloneRate: Double) async throws -> Double {
+        let directory = try scratch.subdirectory("neighbour-steady")
+        let database = directory + "/outbox.sqlite3"
+        let healthy = try ScriptedOperator(secret: "bench-secret-a")
+        let hanging = try ScriptedOperator(secret: "bench-secret-h")
+        defer {
+            healthy.stop()
+            hanging.stop()
+        }
+        hanging.setFaultPlan { _ in .hang }
+        let hangingConfig = BenchOperator.config(
+            name: "hanging", server: hanging, secret: "bench-secret-h", concurrency: options.concurrency, timeoutSeconds: 2)
+        let config = BenchOperator.daemonConfig(database: database, operators: [
+            BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: options.concurrency),
+            hangingConfig,
+        ])
+        let outbox = try Outbox(path: database)
+        _ = try outbox.enqueue(SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: WallClock.nowMilliseconds()))
+        let running = RunningDispatcher(databasePath: database, config: config)
+        let opened = ContinuousClock.now + .seconds(60)
+        while try outbox.operatorStates()["hanging"]?.circuitState ?? .closed == .closed {
+            guard ContinuousClock.now < opened else { throw BenchFailure("the hanging operator's circuit never opened") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let window = Duration.milliseconds(Int64((hangingConfig.circuit.openSeconds + hangingConfig.timeoutSeconds) * 1000))
+        // More than the operator can take in the window, so it never runs dry.
+        let count = Int(aloneRate * 1.5 * Double(window.components.seconds)) + 1000
+        _ = try outbox.enqueue(SampleWins.make(count: count, operator: "healthy", prefix: "steady-", now: WallClock.nowMilliseconds()))
+        let delivered = { try outbox.statusSnapshot(now: 0).count(.delivered, operator: "healthy") }
+        let before = try delivered()
+        let start = ContinuousClock.now
+        try await Task.sleep(for: window)
+        let after = try delivered()
+        let elapsed = ContinuousClock.now - start
+        try await running.stop()
+        guard hanging.snapshot.requests > options.concurrency else {
+            throw BenchFailure("no probe reached the hanging operator in the window: the measurement did not test anything")
+        }
+        return Double(after - before) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     private func healthyRate(round: Int, withHangingNeighbour: Bool) async throws -> Double {
