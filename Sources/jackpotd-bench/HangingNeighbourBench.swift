@@ -62,21 +62,11 @@ struct HangingNeighbourBench {
     /// cool-down plus one probe (`openSeconds` + the 2 s timeout), the window in
     /// which the probe, hanging on a new connection, burns a core.
     private func healthyRateWhileCircuitOpen(aloneRate: Double) async throws -> Double {
-        let directory = try scratch.subdirectory("neighbour-steady")
-        let database = directory + "/outbox.sqlite3"
-        let healthy = try ScriptedOperator(secret: "bench-secret-a")
-        let hanging = try ScriptedOperator(secret: "bench-secret-h")
-        defer {
-            healthy.stop()
-            hanging.stop()
-        }
-        hanging.setFaultPlan { _ in .hang }
-        let hangingConfig = BenchOperator.config(
-            name: "hanging", server: hanging, secret: "bench-secret-h", concurrency: options.concurrency, timeoutSeconds: 2)
-        let config = BenchOperator.daemonConfig(database: database, operators: [
-            BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: options.concurrency),
-            hangingConfig,
-        ])
+        let database = try scratch.subdirectory("neighbour-steady") + "/outbox.sqlite3"
+        let neighbours = try Neighbours(concurrency: options.concurrency)
+        defer { neighbours.stop() }
+        let hangingConfig = neighbours.hangingConfig
+        let config = BenchOperator.daemonConfig(database: database, operators: [neighbours.healthyConfig, hangingConfig])
         let outbox = try Outbox(path: database)
         _ = try outbox.enqueue(SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: WallClock.nowMilliseconds()))
         let running = RunningDispatcher(databasePath: database, config: config)
@@ -96,28 +86,22 @@ struct HangingNeighbourBench {
         let after = try delivered()
         let elapsed = ContinuousClock.now - start
         try await running.stop()
-        guard hanging.snapshot.requests > options.concurrency else {
+        guard neighbours.hanging.snapshot.requests > options.concurrency else {
             throw BenchFailure("no probe reached the hanging operator in the window: the measurement did not test anything")
         }
-        return Double(after - before) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(after - before) / elapsed.seconds
     }
 
     private func healthyRate(round: Int, withHangingNeighbour: Bool) async throws -> Double {
-        let directory = try scratch.subdirectory("neighbour-\(round)-\(withHangingNeighbour)")
-        let database = directory + "/outbox.sqlite3"
-        let healthy = try ScriptedOperator(secret: "bench-secret-a")
-        let hanging = try ScriptedOperator(secret: "bench-secret-h")
-        defer {
-            healthy.stop()
-            hanging.stop()
-        }
-        hanging.setFaultPlan { _ in .hang }
-        var operators = [BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: options.concurrency)]
+        let database = try scratch.subdirectory("neighbour-\(round)-\(withHangingNeighbour)") + "/outbox.sqlite3"
+        let neighbours = try Neighbours(concurrency: options.concurrency)
+        defer { neighbours.stop() }
+        let (healthy, hanging) = (neighbours.healthy, neighbours.hanging)
+        var operators = [neighbours.healthyConfig]
         let now = WallClock.nowMilliseconds()
         var wins = SampleWins.make(count: options.neighbourWins, operator: "healthy", prefix: "healthy-", now: now)
         if withHangingNeighbour {
-            operators.append(BenchOperator.config(
-                name: "hanging", server: hanging, secret: "bench-secret-h", concurrency: options.concurrency, timeoutSeconds: 2))
+            operators.append(neighbours.hangingConfig)
             wins += SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: now)
         }
         _ = try Outbox(path: database).enqueue(wins.shuffled())
@@ -130,5 +114,27 @@ struct HangingNeighbourBench {
             throw BenchFailure("the hanging operator was never called: the measurement did not test anything")
         }
         return Double(options.neighbourWins) / reached["healthy"]!.seconds
+    }
+}
+
+/// A healthy operator and one whose every call hangs until the 2 s timeout, on loopback.
+private struct Neighbours {
+    let healthy: ScriptedOperator
+    let hanging: ScriptedOperator
+    let healthyConfig: OperatorConfig
+    let hangingConfig: OperatorConfig
+
+    init(concurrency: Int) throws {
+        healthy = try ScriptedOperator(secret: "bench-secret-a")
+        hanging = try ScriptedOperator(secret: "bench-secret-h")
+        hanging.setFaultPlan { _ in .hang }
+        healthyConfig = BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: concurrency)
+        hangingConfig = BenchOperator.config(
+            name: "hanging", server: hanging, secret: "bench-secret-h", concurrency: concurrency, timeoutSeconds: 2)
+    }
+
+    func stop() {
+        healthy.stop()
+        hanging.stop()
     }
 }

@@ -71,6 +71,12 @@ public struct ParsedArguments: Sendable {
         return number
     }
 
+    /// A win state name (`--state failed`), checked against the states there are.
+    public func state(_ name: String) throws(UsageError) -> WinState? {
+        guard let text = value(name) else { return nil }
+        return try WinState(parsing: text)
+    }
+
     /// `--since` style durations: `90s`, `15m`, `2h`, `3d` (a bare number is seconds).
     public func duration(_ name: String) throws(UsageError) -> Double? {
         guard let text = value(name) else { return nil }

@@ -8,30 +8,28 @@ extension Outbox {
         case refused(WinState)
     }
 
+    /// What `retry` sets: pending, due at ?1, with its max age counted from ?1.
+    private static let dueNow = """
+        state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1, cancel_reason = NULL, cancelled_at = NULL
+        """
+
     /// Makes a `failed`, `cancelled` or `pending` win due now.
     public func retry(reference: String, now: Int64) throws -> AdminResult {
         try database.transaction {
             guard let win = try win(reference: reference) else { return .notFound }
-            guard [.failed, .cancelled, .pending].contains(win.state) else { return .refused(win.state) }
-            try database.execute(
-                """
-                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1,
-                    cancel_reason = NULL, cancelled_at = NULL
-                WHERE id = ?2
-                """, [.integer(now), .integer(win.id)])
+            guard WinState.retryable.contains(win.state) else { return .refused(win.state) }
+            try database.execute("UPDATE wins SET \(Self.dueNow) WHERE id = ?2", [.integer(now), .integer(win.id)])
             return .changed
         }
     }
 
-    /// Makes every win of `operator` in `state` due now. Returns how many.
+    /// Makes every win of `operator` in `state` (one of `WinState.retryable`) due now. Returns how many.
     public func retryAll(operator name: String, state: WinState, now: Int64) throws -> Int {
-        try database.transaction {
+        precondition(WinState.retryable.contains(state), "a \(state.rawValue) win cannot be retried")
+        return try database.transaction {
             try database.execute(
-                """
-                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1,
-                    cancel_reason = NULL, cancelled_at = NULL
-                WHERE operator = ?2 AND state = ?3
-                """, [.integer(now), .text(name), .text(state.rawValue)])
+                "UPDATE wins SET \(Self.dueNow) WHERE operator = ?2 AND state = ?3",
+                [.integer(now), .text(name), .text(state.rawValue)])
             return database.changes
         }
     }

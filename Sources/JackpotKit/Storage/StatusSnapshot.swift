@@ -47,9 +47,7 @@ extension Outbox {
             oldest[name] = try database.queryScalar(
                 "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
             ).integerValue
-            next[name] = try database.queryScalar(
-                "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
-            ).integerValue
+            next[name] = try nextDueTime(operator: name)
         }
         // INDEXED BY: left to itself the planner walks wins_state for its GROUP BY
         // order, i.e. every delivered win ever (60 ms at 200 000 rows), instead of

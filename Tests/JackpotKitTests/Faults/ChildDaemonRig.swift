@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import JackpotKit
 
 /// The real `jackpotd run` as a child process, one healthy scripted operator
@@ -35,6 +36,23 @@ final class ChildDaemonRig {
     func startDaemon() throws {
         logCount += 1
         daemon = try DaemonProcess(["run", "--config", configPath], logPath: directory.path("daemon-\(logCount).log"))
+    }
+
+    /// Starts the daemon and has five wins delivered, then slows the operator to
+    /// answers 3 s late and enqueues six more: returns once some of those calls
+    /// are in flight, the moment a storage fault should hit. The 3 s leave the
+    /// test ample time to set its fault up before any of those answers arrives,
+    /// however loaded the machine (and stay under the rig's 5 s timeout).
+    func startWithCallsInFlight() async throws -> (before: [String], during: [String]) {
+        try startDaemon()
+        let before = Self.references("before", 5)
+        #expect(await enqueue(before).code == .success)
+        #expect(try await eventually { try probe.allDelivered(before) })
+        wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 3) }
+        let during = Self.references("during", 6)
+        #expect(await enqueue(during).code == .success)
+        #expect(await eventually { wallet.snapshot.requests > before.count })
+        return (before, during)
     }
 
     /// SIGTERM, then the exit status (SIGKILL and nil if it did not stop in time).

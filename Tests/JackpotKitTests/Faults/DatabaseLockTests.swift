@@ -9,16 +9,8 @@ import Testing
     @Test func daemonOutlastsAWriteLockHeldPastTheBusyTimeout() async throws {
         let rig = try ChildDaemonRig()
         defer { rig.wallet.stop() }
-        try rig.startDaemon()
-        let before = ChildDaemonRig.references("before", 5)
-        #expect(await rig.enqueue(before).code == .success)
-        #expect(try await eventually { try rig.probe.allDelivered(before) })
-
         // Slow answers, so that calls are in flight when the lock is taken.
-        rig.wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 1) }
-        let during = ChildDaemonRig.references("during", 6)
-        #expect(await rig.enqueue(during).code == .success)
-        #expect(await eventually { rig.wallet.snapshot.requests > before.count })
+        let (before, during) = try await rig.startWithCallsInFlight()
 
         let blocker = try Database(path: rig.databasePath)
         try blocker.execute("BEGIN IMMEDIATE")

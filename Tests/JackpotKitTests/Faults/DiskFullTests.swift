@@ -73,16 +73,8 @@ import Testing
         let filesystem = try #require(SmallFilesystem())
         let rig = try ChildDaemonRig(database: filesystem.path + "/outbox.sqlite3")
         defer { rig.wallet.stop() }
-        try rig.startDaemon()
-        let before = ChildDaemonRig.references("before", 5)
-        #expect(await rig.enqueue(before).code == .success)
-        #expect(try await eventually { try rig.probe.allDelivered(before) })
-
         // Calls in flight when the disk fills up: their answers cannot be stored.
-        rig.wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 1) }
-        let during = ChildDaemonRig.references("during", 6)
-        #expect(await rig.enqueue(during).code == .success)
-        #expect(await eventually { rig.wallet.snapshot.requests > before.count })
+        let (before, during) = try await rig.startWithCallsInFlight()
         filesystem.fill()
 
         #expect(await eventually { !rig.events("storage_error").isEmpty })

@@ -25,19 +25,8 @@ final class MidBodyResetServer {
     }
 
     init() {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        precondition(listener >= 0, "socket failed: errno \(errno)")
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ready = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 64) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        precondition(ready, "bind/listen failed: errno \(errno)")
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (listener, port) = loopbackSocket(listening: true)
+        self.port = port
         let shared = Shared(listener: listener)
         self.shared = shared
         let done = done

@@ -26,16 +26,11 @@ struct ExportCommand: Command {
     ]
 
     let filter: WinFilter
-    let sinceSeconds: Double?
     let format: Format
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
-        var filter = WinFilter()
-        filter.state = try arguments.value("--state").map { (text) throws(UsageError) in try WinState(parsing: text) }
-        filter.operatorName = arguments.value("--operator")
-        self.filter = filter
-        sinceSeconds = try arguments.duration("--since")
+        filter = try WinFilter(arguments)
         let formatName = arguments.value("--format") ?? "csv"
         guard let format = Format(rawValue: formatName) else {
             throw UsageError("--format must be csv or jsonl, got \"\(formatName)\"")
@@ -45,8 +40,6 @@ struct ExportCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try context.openOutbox()
-        var filter = filter
-        filter.createdSince = sinceSeconds.map { WallClock.nowMilliseconds() - Int64($0 * 1000) }
         if format == .csv { context.output.line(Self.columns.joined(separator: ",")) }
         try outbox.forEachWin(filter) { win in
             switch format {

@@ -18,26 +18,19 @@ struct ListCommand: Command {
     ]
 
     let filter: WinFilter
-    let sinceSeconds: Double?
     let json: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
-        var filter = WinFilter()
-        filter.state = try arguments.value("--state").map { (text) throws(UsageError) in try WinState(parsing: text) }
-        filter.operatorName = arguments.value("--operator")
-        filter.userId = arguments.value("--user")
+        var filter = try WinFilter(arguments)
         filter.limit = try arguments.int("--limit", range: 1...1_000_000) ?? 50
         self.filter = filter
-        sinceSeconds = try arguments.duration("--since")
         json = arguments.flag("--json")
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try context.openOutbox()
         let now = WallClock.nowMilliseconds()
-        var filter = filter
-        filter.createdSince = sinceSeconds.map { now - Int64($0 * 1000) }
         let wins = try outbox.wins(filter)
         if json {
             for win in wins { context.output.line(JSONWriter.serialize(.object(WinPresentation.summaryJSON(win)))) }

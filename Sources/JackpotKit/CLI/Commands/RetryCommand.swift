@@ -21,11 +21,11 @@ struct RetryCommand: Command {
     init(_ arguments: ParsedArguments) throws(UsageError) {
         references = arguments.positionals
         operatorName = arguments.value("--operator")
-        state = try arguments.value("--state").map { (text) throws(UsageError) in try WinState(parsing: text) } ?? .failed
+        state = try arguments.state("--state") ?? .failed
         if references.isEmpty && operatorName == nil { throw UsageError("name at least one REFERENCE, or --operator O") }
         if !references.isEmpty && operatorName != nil { throw UsageError("give references or --operator, not both") }
         if arguments.value("--state") != nil && operatorName == nil { throw UsageError("--state goes with --operator") }
-        if ![.failed, .cancelled, .pending].contains(state) {
+        if !WinState.retryable.contains(state) {
             throw UsageError("--state must be failed, cancelled or pending (a \(state.rawValue) win cannot be retried)")
         }
     }
