@@ -19,28 +19,15 @@ enum BareURLSessionLoop {
         defer { session.finishTasksAndInvalidate() }
         // Parsed once, as any client would; each call builds its request like a client must.
         let urls = Dictionary(requests.map { ($0.url, URL(string: $0.url)!) }, uniquingKeysWith: { first, _ in first })
-        let cursor = Cursor()
-        let (failures, elapsed) = await timedAsync {
-            await withTaskGroup(of: Int.self) { group in
-                for _ in 0..<concurrency {
-                    group.addTask {
-                        var failed = 0
-                        while let index = cursor.next(below: requests.count) {
-                            let request = requests[index]
-                            var urlRequest = URLRequest(url: urls[request.url]!)
-                            urlRequest.httpMethod = request.method
-                            urlRequest.timeoutInterval = timeoutSeconds
-                            for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
-                            urlRequest.httpBody = Data(request.body)
-                            if await !send(urlRequest, on: session) { failed += 1 }
-                        }
-                        return failed
-                    }
-                }
-                return await group.reduce(0, +)
-            }
+        return await postInLoops(requests.count, concurrency: concurrency) { index in
+            let request = requests[index]
+            var urlRequest = URLRequest(url: urls[request.url]!)
+            urlRequest.httpMethod = request.method
+            urlRequest.timeoutInterval = timeoutSeconds
+            for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
+            urlRequest.httpBody = Data(request.body)
+            return await send(urlRequest, on: session)
         }
-        return (elapsed, failures)
     }
 
     /// The transport baseline: the same loop through `URLSessionTransport.send`
@@ -48,18 +35,27 @@ enum BareURLSessionLoop {
     static func postThroughTransport(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
         let transport = URLSessionTransport(maximumConnectionsPerHost: concurrency)
         defer { transport.shutdown() }
+        return await postInLoops(requests.count, concurrency: concurrency) { index in
+            if case .success(let response) = await transport.send(requests[index], timeoutSeconds: timeoutSeconds) {
+                return response.status == 200
+            }
+            return false
+        }
+    }
+
+    /// `concurrency` loops taking request indexes in turn until all `count` are
+    /// posted; the wall time and how many `post` calls did not answer 200.
+    private static func postInLoops(
+        _ count: Int, concurrency: Int, _ post: @escaping @Sendable (Int) async -> Bool
+    ) async -> (Duration, failures: Int) {
         let cursor = Cursor()
         let (failures, elapsed) = await timedAsync {
             await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<concurrency {
                     group.addTask {
                         var failed = 0
-                        while let index = cursor.next(below: requests.count) {
-                            if case .success(let response) = await transport.send(requests[index], timeoutSeconds: timeoutSeconds),
-                               response.status == 200 {
-                                continue
-                            }
-                            failed += 1
+                        while let index = cursor.next(below: count) {
+                            if await !post(index) { failed += 1 }
                         }
                         return failed
                     }
