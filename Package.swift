@@ -1,12 +1,24 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets are the architecture: each imports only the ones below it, so a
+// backwards dependency is a compile error.
+//
+//   JackpotWire           win, amount, hash, request, response, outcome, HTTP values
+//   JackpotStore          SQLite layer, schema, outbox           → Wire
+//   JackpotConfiguration  config file, validation                → Store, Wire
+//   JackpotTelemetry      logs, metrics                          → Configuration, Store, Wire
+//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Telemetry, Configuration, Store, Wire
+//   OperatorSimulator     loopback operator for demo/tests/bench → Wire
+//   JackpotCLI            commands                               → Delivery, OperatorSimulator, …
+//   jackpotd              the executable                         → CLI
 let package = Package(
     name: "jackpotd",
     products: [
         .executable(name: "jackpotd", targets: ["jackpotd"]),
         .executable(name: "jackpotd-bench", targets: ["jackpotd-bench"]),
-        .library(name: "JackpotKit", targets: ["JackpotKit"]),
+        // For game platforms that enqueue from Swift: `Outbox.enqueue` and its types.
+        .library(name: "JackpotOutbox", targets: ["JackpotStore"]),
     ],
     targets: [
         .systemLibrary(
@@ -14,9 +26,32 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "JackpotKit", dependencies: ["CSQLite"]),
-        .executableTarget(name: "jackpotd", dependencies: ["JackpotKit"]),
-        .executableTarget(name: "jackpotd-bench", dependencies: ["JackpotKit"]),
-        .testTarget(name: "JackpotKitTests", dependencies: ["JackpotKit"]),
+        .target(name: "JackpotWire"),
+        .target(name: "JackpotStore", dependencies: ["JackpotWire", "CSQLite"]),
+        .target(name: "JackpotConfiguration", dependencies: ["JackpotStore", "JackpotWire"]),
+        .target(name: "JackpotTelemetry", dependencies: ["JackpotConfiguration", "JackpotStore", "JackpotWire"]),
+        .target(
+            name: "JackpotDelivery",
+            dependencies: ["JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire"]),
+        .target(name: "OperatorSimulator", dependencies: ["JackpotWire"]),
+        .target(
+            name: "JackpotCLI",
+            dependencies: [
+                "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration", "JackpotStore",
+                "JackpotWire",
+            ]),
+        .executableTarget(name: "jackpotd", dependencies: ["JackpotCLI"]),
+        .executableTarget(
+            name: "jackpotd-bench",
+            dependencies: [
+                "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
+                "JackpotStore", "JackpotWire",
+            ]),
+        .testTarget(
+            name: "JackpotKitTests",
+            dependencies: [
+                "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
+                "JackpotStore", "JackpotWire",
+            ]),
     ]
 )

@@ -2,8 +2,14 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import JackpotKit
 import Synchronization
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The baseline for dispatch throughput: `concurrency` loops posting the
 /// requests' bodies through one plain URLSession (completion handlers, no

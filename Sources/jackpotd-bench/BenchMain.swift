@@ -1,5 +1,11 @@
 import Foundation
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// `jackpotd-bench [--quick] [--json] [--only NAMES] [--keep]`: runs the
 /// measurements in turn and prints the report. Progress goes to stderr so

@@ -1,4 +1,10 @@
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Renders the figures as a table for people or as one JSON object for scripts.
 enum BenchReport {

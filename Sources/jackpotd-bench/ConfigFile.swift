@@ -1,5 +1,11 @@
 import Foundation
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Writes a config file for a child `jackpotd` process, secrets in files beside it.
 enum ConfigFile {

@@ -1,4 +1,10 @@
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Wins per second from `pending` to `delivered` through the real dispatcher,
 /// against a bare URLSession loop posting the same bodies to the same kind of

@@ -1,5 +1,11 @@
 import Foundation
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Enqueue throughput (library batch and the CLI's JSON Lines path) and the
 /// latency of one durable single-win enqueue.

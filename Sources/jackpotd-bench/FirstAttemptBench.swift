@@ -1,5 +1,11 @@
-import JackpotKit
 import Synchronization
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Enqueue → first attempt on an idle daemon: a separate writer connection
 /// enqueues one win at a time, with pauses, and the operator notes when each

@@ -1,4 +1,10 @@
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// A healthy operator's throughput alone and beside an operator whose every
 /// call hangs until the 2 s timeout, both served by one daemon. Each run has

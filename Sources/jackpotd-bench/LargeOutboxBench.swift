@@ -1,5 +1,11 @@
 import Foundation
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// How the outbox scales: claim cost and `status` at 10 000 and at a million
 /// rows, and the resident memory of an idle daemon on each.

@@ -1,5 +1,11 @@
 import Foundation
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// What the figures were measured on; printed with them because they only mean
 /// something next to the machine.

@@ -1,4 +1,10 @@
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The real `Dispatcher` with the real `URLSessionTransport`, running in this
 /// process as `jackpotd run` would run it (the bench's logger formats every

@@ -1,4 +1,10 @@
-import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Realistic wins for the measurements: seed-like field sizes, varied amounts,
 /// 24-hex-digit references like the seed's, optional platform and token.

@@ -1,3 +1,3 @@
-import JackpotKit
+import JackpotCLI
 
 await CommandLineTool.main()

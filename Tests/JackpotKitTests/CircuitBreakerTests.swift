@@ -1,5 +1,11 @@
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 @Suite struct CircuitBreakerTests {
     private static func settings(threshold: Int = 3, open: Double = 5, max: Double = 30) -> CircuitSettings {

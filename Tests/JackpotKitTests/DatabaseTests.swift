@@ -2,7 +2,13 @@ import CSQLite
 import Foundation
 import Synchronization
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 
 /// State shared between a test and its writer thread.

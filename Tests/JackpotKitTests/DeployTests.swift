@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Checks the files under Deploy/ the way an operator's machine would use
 /// them: the real install script into a staging root, systemd's own analyser

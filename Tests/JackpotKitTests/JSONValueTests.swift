@@ -1,5 +1,11 @@
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 @Suite struct JSONValueTests {
     @Test(arguments: [

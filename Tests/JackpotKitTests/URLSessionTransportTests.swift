@@ -1,5 +1,11 @@
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The production transport against the scripted operator over real loopback sockets.
 @Suite struct URLSessionTransportTests {

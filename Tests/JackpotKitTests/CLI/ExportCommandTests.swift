@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 @Suite struct ExportCommandTests {
     static let header = "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"

@@ -1,7 +1,13 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The dispatcher driven by an in-memory transport and a manual clock: the
 /// circuit breaker's whole cycle, deterministic because nothing becomes due

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The dispatcher's hot queries on a large outbox: `EXPLAIN QUERY PLAN` must
 /// show them searching an index, never scanning `wins` or sorting in a temp

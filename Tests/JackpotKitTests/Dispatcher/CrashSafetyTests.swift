@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// `kill -9` of the real `jackpotd run` process in the middle of deliveries,
 /// twice: nothing is lost, nothing stays leased, the operator credits each win once.

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Signals to the real `jackpotd run` process: SIGTERM stops cleanly within the
 /// grace period, SIGHUP reloads operators and keeps the old config when the new one is broken.

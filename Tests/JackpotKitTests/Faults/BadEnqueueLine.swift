@@ -1,4 +1,11 @@
 import Testing
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// One malformed JSON Lines record for `jackpotd enqueue`, and what its
 /// rejection must say. The table below is the bad-input campaign: every way a

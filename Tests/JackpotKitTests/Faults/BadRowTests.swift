@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Rows a platform wrote into the outbox table with plain SQL, bypassing every
 /// check of `enqueue`. The daemon parks each invalid one as `failed` with the

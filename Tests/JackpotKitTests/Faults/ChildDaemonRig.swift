@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The real `jackpotd run` as a child process, one healthy scripted operator
 /// (`casino-a`), and the bookkeeping every storage-fault test ends with. For

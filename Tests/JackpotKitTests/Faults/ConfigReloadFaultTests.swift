@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// A broken config file at SIGHUP: the daemon logs why, keeps the config it
 /// has, and keeps delivering. A good file at the next SIGHUP is taken.

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Another writer holds the outbox's write lock longer than the 5 s busy timeout
 /// while the daemon has calls in flight: the daemon says so in its log, keeps the

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// A full disk. Two ways: the outbox's own connection capped with
 /// `PRAGMA max_page_count` (always possible, but per connection, so at the

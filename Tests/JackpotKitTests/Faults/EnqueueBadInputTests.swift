@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Bad input at `jackpotd enqueue`: every malformed line is rejected with its line
 /// number and the field at fault, the good lines around it are kept, and the exit

@@ -1,5 +1,11 @@
 import Foundation
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Two operators behind one in-process daemon: `flaky`, whose URL a test points
 /// at a misbehaving endpoint, and `steady`, a healthy scripted wallet. Short

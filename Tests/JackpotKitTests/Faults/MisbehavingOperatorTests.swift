@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Operators that answer badly, through the real dispatcher and URLSession: each
 /// fault leaves its win retried (or parked) with a clear reason in the attempt

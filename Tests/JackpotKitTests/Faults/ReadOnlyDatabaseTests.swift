@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The outbox made read-only (`chmod 0444` on the file, `0555` on its directory).
 /// Root ignores file modes, so when the tests run as root every jackpotd process

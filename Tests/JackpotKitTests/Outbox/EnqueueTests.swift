@@ -1,6 +1,12 @@
 import Foundation
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 @Suite struct EnqueueTests {
     static func newWin(_ reference: String, amount: String = "55", user: String = "421", timestamp: String? = "1482429190374") -> NewWin {

@@ -1,5 +1,11 @@
 import Testing
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 @Suite struct WinLineParserTests {
     static let good = #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":55.50,"reference":"ref","jackpotId":"568"}"#

@@ -1,5 +1,11 @@
 import Foundation
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// What one in-process `jackpotd …` call printed and returned.
 struct CLIResult {

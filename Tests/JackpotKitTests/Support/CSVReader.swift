@@ -1,3 +1,10 @@
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 /// Reads RFC 4180 CSV the way a spreadsheet or reconciliation script would, so
 /// tests check `export` against the format rather than against our writer.
 enum CSVReader {

@@ -1,4 +1,11 @@
 import Foundation
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The real `jackpotd` executable as a child process (a command or the daemon),
 /// for tests where a crash, a signal, a second process or file permissions are

@@ -1,6 +1,12 @@
 import Foundation
 import Synchronization
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The daemon's delivery loop (a real `Dispatcher` over the real
 /// `URLSessionTransport`) running inside the test process, with its log captured.

@@ -1,4 +1,11 @@
 import Glibc
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// A TCP socket bound to 127.0.0.1 on an ephemeral port (each test its own),
 /// listening or not, with the port the kernel chose.

@@ -1,4 +1,11 @@
 import Synchronization
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// Epoch milliseconds that move only when the test says so. Handed to the
 /// dispatcher as its clock, it makes back-off and circuit cool-downs

@@ -1,6 +1,13 @@
 import Foundation
 import Glibc
 import Synchronization
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// A loopback HTTP server that reads each request in full, sends a 200 head
 /// promising a body, the first bytes of that body, and then resets the connection

@@ -1,5 +1,11 @@
 import Foundation
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// The test's own view of an outbox, through a connection of its own opened per
 /// call, the way `jackpotd status` would: a running daemon (in-process or a

@@ -1,5 +1,11 @@
 import Foundation
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// JSON members for a `TestOperator.extra` that keep end-to-end tests fast:
 /// short timeouts and back-off in the tens of milliseconds.

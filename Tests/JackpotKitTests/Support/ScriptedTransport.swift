@@ -1,5 +1,11 @@
 import Synchronization
-@testable import JackpotKit
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// An in-memory `HTTPTransport` that answers from a closure, for driving the
 /// dispatcher without sockets. It counts the calls it was handed, so a test can

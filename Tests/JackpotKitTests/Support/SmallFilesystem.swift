@@ -1,5 +1,12 @@
 import Foundation
 import Glibc
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// A tiny tmpfs mounted in a temporary directory of its own, to make "disk full" real: the
 /// outbox lives on it, and `fill()` takes the last free byte. Needs the right to

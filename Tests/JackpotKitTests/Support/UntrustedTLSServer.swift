@@ -1,4 +1,11 @@
 import Foundation
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
 
 /// An HTTPS server on loopback whose certificate no CA signed: `openssl s_server`
 /// with a fresh self-signed certificate for `localhost`. The name matches, so a

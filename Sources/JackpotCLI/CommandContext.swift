@@ -1,0 +1,74 @@
+import Foundation
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+
+/// What a command runs with: its streams, environment and the global options.
+package struct CommandContext: Sendable {
+    package var output: TextOutput
+    package var errors: TextOutput
+    package var environment: [String: String]
+    /// Read by `enqueue` when no `--file` is given.
+    package var standardInput: Int32
+    package var configPath: String?
+    package var databaseOverride: String?
+
+    package init(
+        output: TextOutput, errors: TextOutput, environment: [String: String],
+        standardInput: Int32 = STDIN_FILENO, configPath: String? = nil, databaseOverride: String? = nil
+    ) {
+        self.output = output
+        self.errors = errors
+        self.environment = environment
+        self.standardInput = standardInput
+        self.configPath = configPath
+        self.databaseOverride = databaseOverride
+    }
+
+    /// `--config`, else `$JACKPOTD_CONFIG`.
+    package var resolvedConfigPath: String? {
+        configPath ?? environment["JACKPOTD_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Loads the configuration, printing its warnings. Throws `ConfigError` or a UsageError when none is named.
+    package func loadConfig() throws -> LoadedConfig {
+        guard let path = resolvedConfigPath else {
+            throw UsageError("no configuration: pass --config FILE or set JACKPOTD_CONFIG")
+        }
+        let loaded = try ConfigLoader.load(path: path, environment: environment)
+        for warning in loaded.warnings { errors.line("jackpotd: warning: \(warning)") }
+        return loaded
+    }
+
+    /// The config when one is named, else nil (commands that only need the database).
+    package func loadConfigIfNamed() throws -> LoadedConfig? {
+        resolvedConfigPath == nil ? nil : try loadConfig()
+    }
+
+    /// `--db`, else the config's database.
+    package func databasePath(config: JackpotConfig?) throws(UsageError) -> String {
+        if let databaseOverride { return databaseOverride }
+        if let database = config?.database { return database }
+        throw UsageError("no database: pass --db PATH, or --config FILE with a \"database\" key")
+    }
+
+    /// Opens the outbox named by `--db` or the config. Commands that only read or
+    /// steer the outbox work with `--db` alone.
+    package func openOutbox() throws -> Outbox {
+        let config = databaseOverride == nil ? try loadConfig().config : nil
+        return try Self.openExistingOutbox(at: databasePath(config: config))
+    }
+
+    /// Opens an outbox that must already exist. Ops commands never create one: a
+    /// mistyped `--db` would otherwise become a new, empty outbox that reports
+    /// nothing pending and no such win. (`run` and `enqueue` create it.)
+    package static func openExistingOutbox(at path: String) throws -> Outbox {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue` creates it)")
+        }
+        return try Outbox(path: path)
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+
+struct DemoCommand: Command {
+    static let name = "demo"
+    static let summary = "The whole path on this machine: outbox, two simulated operators, the real daemon"
+    static let synopsis = "demo [--wins N] [--keep]"
+    static let discussion = """
+        Creates a temporary outbox, starts two scripted operator wallets on loopback
+        (one healthy; one flaky that resets connections, loses answers and returns
+        503), enqueues sample wins for both, and runs the real dispatcher over real
+        HTTP until every win is delivered. Shows live progress per operator and a
+        summary: delivered, attempts, retries, latency, and the operators' own count
+        of credits (each win is credited exactly once, however often it was sent).
+
+        Exit status: 0 when every win was delivered and credited once, 1 otherwise.
+        """
+    static let options: [OptionSpec] = [
+        .value("--wins", "N", help: "how many sample wins (default 300)"),
+        .flag("--keep", help: "keep the temporary directory (database, config) and print its path"),
+    ]
+
+    let winCount: Int
+    let keep: Bool
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        try arguments.requirePositionals(0...0, what: "")
+        winCount = try arguments.int("--wins", range: 2...100_000) ?? 300
+        keep = arguments.flag("--keep")
+    }
+
+    func run(_ context: CommandContext) async throws -> ExitCode {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jackpotd-demo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
+
+        let healthy = try ScriptedOperator(secret: "demo-secret-healthy")
+        let flaky = try ScriptedOperator(secret: "demo-secret-flaky", numericTransactionIds: true)
+        defer { healthy.stop(); flaky.stop() }
+        flaky.setFaultPlan { number in
+            switch number % 10 {
+            case 1: .resetBeforeAnswer
+            case 4: .status(503, body: "{\"error\":1,\"description\":\"maintenance\"}")
+            case 7: .creditThenReset
+            default: nil
+            }
+        }
+        let config = Self.config(database: directory + "/outbox.sqlite3", healthy: healthy, flaky: flaky)
+
+        let outbox = try Outbox(path: directory + "/outbox.sqlite3")
+        let wins = Self.sampleWins(count: winCount, now: WallClock.nowMilliseconds())
+        _ = try outbox.enqueue(wins)
+        context.output.line("jackpotd demo: \(wins.count) wins enqueued in \(directory)/outbox.sqlite3")
+        context.output.line("  healthy-casino  \(healthy.url)  (JSON)")
+        context.output.line("  flaky-casino    \(flaky.url)  (form; resets, lost answers, 503)")
+        context.output.flush()
+
+        let logger = Logger(format: .logfmt, minimumLevel: .error, sink: FileLogSink(path: directory + "/daemon.log"))
+        let transport = URLSessionTransport(maximumConnectionsPerHost: 16)
+        defer { transport.shutdown() }
+        let dispatcher = Dispatcher(databasePath: outbox.path, config: config, transport: transport, logger: logger)
+        let started = ContinuousClock.now
+        let daemon = Task { try await dispatcher.run() }
+
+        let terminal = isatty(STDOUT_FILENO) == 1
+        var snapshot = try outbox.statusSnapshot(now: WallClock.nowMilliseconds())
+        var lastPrinted = ContinuousClock.now - .seconds(10)
+        while snapshot.total(.delivered) < wins.count, ContinuousClock.now - started < .seconds(120) {
+            try await Task.sleep(for: .milliseconds(200))
+            snapshot = try outbox.statusSnapshot(now: WallClock.nowMilliseconds())
+            if terminal || ContinuousClock.now - lastPrinted >= .seconds(1) {
+                lastPrinted = ContinuousClock.now
+                let line = Self.progress(snapshot, healthy: healthy, flaky: flaky)
+                context.output.write(terminal ? "\r\u{1B}[2K" + line : line + "\n")
+                context.output.flush()
+            }
+        }
+        if terminal { context.output.line() }
+        dispatcher.requestStop()
+        try await daemon.value
+        let elapsed = ContinuousClock.now - started
+
+        let summary = try DemoSummary(outbox: outbox, wins: wins.count, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
+        context.output.write(summary.text)
+        if keep { context.output.line("kept \(directory) (config.json is not written; the database and daemon.log are)") }
+        return summary.allDeliveredOnce ? .success : .failure
+    }
+
+    static func config(database: String, healthy: ScriptedOperator, flaky: ScriptedOperator) -> JackpotConfig {
+        func demoOperator(_ name: String, _ server: ScriptedOperator, secret: String) -> OperatorConfig {
+            var config = OperatorConfig(name: name, url: server.url, secret: secret)
+            config.allowInsecureHTTP = true
+            config.timeoutSeconds = 2
+            config.concurrency = 8
+            config.retry.initialDelaySeconds = 0.2
+            config.retry.maxDelaySeconds = 2
+            config.circuit.failureThreshold = 20
+            config.circuit.openSeconds = 0.5
+            config.circuit.maxOpenSeconds = 2
+            return config
+        }
+        var flakyConfig = demoOperator("flaky-casino", flaky, secret: "demo-secret-flaky")
+        flakyConfig.encoding = .form
+        flakyConfig.amountDecimals = 2
+        return JackpotConfig(
+            database: database, providerId: "luckymonaco",
+            operators: [
+                "healthy-casino": demoOperator("healthy-casino", healthy, secret: "demo-secret-healthy"),
+                "flaky-casino": flakyConfig,
+            ])
+    }
+
+    static func sampleWins(count: Int, now: Int64) -> [NewWin] {
+        (0..<count).map { index in
+            let cents = 100 + (index * 7919) % 500_000
+            let amount = try! DecimalAmount(validating: "\(cents / 100).\(String(format: "%02d", cents % 100))")
+            let win = JackpotWin(
+                operatorName: index % 3 == 2 ? "flaky-casino" : "healthy-casino",
+                userId: String(1000 + index % 97), gameId: "Im_60_tumblefortune", roundId: String(5_103_188_801 + index),
+                amount: amount, reference: String(format: "demo-%06d-%08x", index, UInt32.random(in: 0...UInt32.max)),
+                timestamp: String(now), jackpotId: String(568 + index % 3),
+                platform: index % 2 == 0 ? "desktop" : "mobile", token: "tok-\(index)")
+            return NewWin(win: win, timestampProvided: true)
+        }
+    }
+
+    static func progress(_ snapshot: StatusSnapshot, healthy: ScriptedOperator, flaky: ScriptedOperator) -> String {
+        ["healthy-casino", "flaky-casino"].map { name in
+            let total = WinState.allCases.reduce(0) { $0 + snapshot.count($1, operator: name) }
+            let requests = (name == "healthy-casino" ? healthy : flaky).snapshot.requests
+            return "\(name) \(snapshot.count(.delivered, operator: name))/\(total) delivered, \(requests) calls"
+        }.joined(separator: "  |  ")
+    }
+}
+
+/// The demo's closing report, read back from the outbox and the operators.
+struct DemoSummary {
+    let text: String
+    let allDeliveredOnce: Bool
+
+    init(outbox: Outbox, wins: Int, healthy: OperatorSnapshot, flaky: OperatorSnapshot, elapsed: Duration) throws {
+        let database = outbox.database
+        let delivered = try database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue ?? 0
+        let attempts = try database.queryScalar("SELECT count(*) FROM attempts").integerValue ?? 0
+        let retried = try database.queryScalar("SELECT count(*) FROM wins WHERE attempts > 1").integerValue ?? 0
+        let durations = try database.query("SELECT duration_ms FROM attempts ORDER BY duration_ms").compactMap { $0.double("duration_ms") }
+        let latencies = try database.query(
+            "SELECT delivered_at - created_at AS ms FROM wins WHERE state = 'delivered' ORDER BY ms"
+        ).compactMap { $0.int64("ms") }
+        func percentile<T>(_ values: [T], _ p: Double) -> T? {
+            values.isEmpty ? nil : values[min(values.count - 1, Int(Double(values.count) * p))]
+        }
+        let credited = healthy.credited + flaky.credited
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var lines = [
+            "",
+            "delivered      \(delivered) of \(wins) in \(String(format: "%.1f", seconds)) s",
+            "attempts       \(attempts) (\(attempts - delivered) retried calls; \(retried) wins needed more than one)",
+            "call latency   p50 \(percentile(durations, 0.5).map { String(format: "%.1f", $0) } ?? "-") ms, p99 \(percentile(durations, 0.99).map { String(format: "%.1f", $0) } ?? "-") ms",
+            "enqueue→credit p50 \(percentile(latencies, 0.5).map(String.init) ?? "-") ms, p99 \(percentile(latencies, 0.99).map(String.init) ?? "-") ms",
+            "operators      credited \(credited) wins once each; answered \(healthy.duplicates + flaky.duplicates) repeats with the same transactionId; \(healthy.hashFailures + flaky.hashFailures) bad hashes",
+        ]
+        allDeliveredOnce = delivered == wins && credited == wins && healthy.hashFailures + flaky.hashFailures == 0
+        lines.append(allDeliveredOnce ? "result         every win delivered and credited exactly once" : "result         NOT all wins were delivered")
+        text = lines.joined(separator: "\n") + "\n"
+    }
+}

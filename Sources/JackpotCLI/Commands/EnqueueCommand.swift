@@ -1,0 +1,238 @@
+import Foundation
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+
+struct EnqueueCommand: Command {
+    static let name = "enqueue"
+    static let summary = "Add wins to the outbox: one from flags, or JSON Lines from stdin or --file"
+    static let synopsis = "enqueue [--file PATH | --operator O --reference R --user-id U ...] [--json]"
+    static let discussion = """
+        With --operator (and the other win flags) one win is enqueued. Otherwise every
+        line of --file (or stdin) is one JSON object with "operator" plus the JackPotWin
+        field names: userId, gameId, roundId, amount, reference, jackpotId, and
+        optionally timestamp (epoch ms, default now), platform, token. "amount" may be
+        a JSON number or a string; it is kept as exact decimal text.
+
+        Enqueue is idempotent on reference: the same win again is a duplicate (fine);
+        the same reference with different content is rejected as a conflict. Valid
+        lines are stored even when others are rejected; each rejected line is reported
+        as "line N: field reason" on stderr. When enqueue returns, accepted wins are on
+        disk.
+
+        Example:
+          echo '{"operator":"casino-a","userId":"421","gameId":"Im_60_tumblefortune",
+                 "roundId":"5103188801","amount":55,"reference":"585c1306f89c56f5ecfc2f5d",
+                 "jackpotId":"568"}' | jackpotd enqueue --config /etc/jackpotd/config.json
+
+        Exit status: 0 when nothing was rejected, 1 when any line was rejected.
+        """
+    static let options: [OptionSpec] = [
+        .value("--file", "PATH", help: "read JSON Lines from PATH instead of stdin"),
+        .value("--operator", "NAME", help: "single win: the operator to credit"),
+        .value("--reference", "REF", help: "single win: unique reference"),
+        .value("--user-id", "ID", help: "single win: userId"),
+        .value("--game-id", "ID", help: "single win: gameId"),
+        .value("--round-id", "ID", help: "single win: roundId"),
+        .value("--jackpot-id", "ID", help: "single win: jackpotId"),
+        .value("--amount", "DECIMAL", help: "single win: amount, e.g. 55 or 1250.50"),
+        .value("--timestamp", "MS", help: "single win: epoch milliseconds (default now)"),
+        .value("--platform", "NAME", help: "single win: optional platform"),
+        .value("--token", "TOKEN", help: "single win: optional player token"),
+        .flag("--json", help: "print a JSON summary"),
+    ]
+
+    static let winFlags: [(flag: String, field: String)] = [
+        ("--operator", "operator"), ("--reference", "reference"), ("--user-id", "userId"), ("--game-id", "gameId"),
+        ("--round-id", "roundId"), ("--jackpot-id", "jackpotId"), ("--amount", "amount"),
+        ("--timestamp", "timestamp"), ("--platform", "platform"), ("--token", "token"),
+    ]
+
+    let file: String?
+    let singleWin: JSONObject?
+    let json: Bool
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        try arguments.requirePositionals(0...0, what: "")
+        file = arguments.value("--file")
+        json = arguments.flag("--json")
+        var object = JSONObject()
+        for (flag, field) in Self.winFlags {
+            if let value = arguments.value(flag) { object[field] = .string(value) }
+        }
+        singleWin = object.count > 0 ? object : nil
+        if singleWin != nil, file != nil {
+            throw UsageError("give either --file or the single-win flags, not both")
+        }
+    }
+
+    func run(_ context: CommandContext) async throws -> ExitCode {
+        let config = try context.loadConfigIfNamed()?.config
+        let outbox = try Outbox(path: context.databasePath(config: config))
+        var session = EnqueueSession(outbox: outbox, operators: config.map { Set($0.operators.keys) })
+
+        if let singleWin {
+            try session.add(lineNumber: 1) { (now) throws(WinValidationError) in try WinLineParser.parse(singleWin, now: now) }
+            try session.flush()
+        } else {
+            let descriptor: Int32
+            if let file {
+                descriptor = open(file, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else {
+                    throw CommandFailure("cannot read \(file): \(String(cString: strerror(errno)))")
+                }
+            } else {
+                descriptor = context.standardInput
+            }
+            defer { if file != nil { close(descriptor) } }
+            var reader = LineReader(descriptor: descriptor, maxLineBytes: WinLineParser.maxLineBytes)
+            var lineNumber = 0
+            // Long batches show progress on a terminal; scripts and pipes get only the summary.
+            let showProgress = isatty(STDERR_FILENO) == 1 && !context.errors.isCapturing
+            // Each chunk of lines is parsed concurrently while the chunk before it
+            // is written, so JSON parsing and SQLite inserts overlap instead of taking
+            // turns. Chunks are still stored in input order.
+            var lines: [(lineNumber: Int, bytes: [UInt8])] = []
+            var parsing: Task<[ParsedLine], Never>?
+            func handOver(_ lines: [(lineNumber: Int, bytes: [UInt8])]) async throws {
+                let next = EnqueueSession.parse(lines, now: session.now)
+                if let parsing { try session.add(await parsing.value) }
+                parsing = next
+            }
+            while let line = reader.next() {
+                lineNumber += 1
+                if showProgress, lineNumber % 100_000 == 0 {
+                    context.errors.write("\r\(lineNumber) lines read…")
+                    context.errors.flush()
+                }
+                switch line {
+                case .text(let bytes):
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    lines.append((lineNumber, bytes))
+                    if lines.count == Outbox.enqueueChunkSize {
+                        try await handOver(lines)
+                        lines.removeAll(keepingCapacity: true)
+                    }
+                case .tooLong(let count):
+                    session.reject(lineNumber: lineNumber, reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
+                }
+            }
+            if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K") }
+            if let error = reader.error {
+                throw CommandFailure("reading \(file ?? "stdin") failed: \(String(cString: strerror(error)))")
+            }
+            try await handOver(lines)
+            if let parsing { try session.add(await parsing.value) }
+            try session.flush()
+        }
+        session.report(to: context, json: json, singleWin: singleWin != nil)
+        return session.rejected.isEmpty ? .success : .failure
+    }
+}
+
+/// Collects parsed lines into chunks and writes them to the outbox, keeping the
+/// line numbers so every result can be reported against its line.
+struct EnqueueSession {
+    let outbox: Outbox
+    /// Configured operator names, when a config was given: other names are rejected.
+    let operators: Set<String>?
+    var pending: [(lineNumber: Int, win: NewWin)] = []
+    var accepted: [(lineNumber: Int, reference: String)] = []
+    var duplicates: [(lineNumber: Int, reference: String)] = []
+    var rejected: [(lineNumber: Int, reason: String)] = []
+    let now = WallClock.nowMilliseconds()
+
+    init(outbox: Outbox, operators: Set<String>?) {
+        self.outbox = outbox
+        self.operators = operators
+    }
+
+    mutating func add(lineNumber: Int, _ parse: (Int64) throws(WinValidationError) -> NewWin) throws {
+        let newWin: NewWin
+        do {
+            newWin = try parse(now)
+        } catch {
+            reject(lineNumber: lineNumber, reason: error.description)
+            return
+        }
+        do {
+            if let operators, !operators.contains(newWin.win.operatorName) {
+                reject(lineNumber: lineNumber, reason: "operator \"\(newWin.win.operatorName)\" is not configured (known: \(operators.sorted().joined(separator: ", ")))")
+                return
+            }
+            pending.append((lineNumber, newWin))
+            if pending.count >= Outbox.enqueueChunkSize { try flush() }
+        }
+    }
+
+    /// Parses `lines` on a thread of its own; the results keep the lines' order.
+    static func parse(_ lines: [(lineNumber: Int, bytes: [UInt8])], now: Int64) -> Task<[ParsedLine], Never> {
+        Task.detached {
+            lines.map { line in
+                do throws(WinValidationError) {
+                    return ParsedLine(lineNumber: line.lineNumber, win: .success(try WinLineParser.parse(line.bytes, now: now)))
+                } catch {
+                    return ParsedLine(lineNumber: line.lineNumber, win: .failure(error))
+                }
+            }
+        }
+    }
+
+    /// Adds lines parsed by `parse(_:now:)`, in their order.
+    mutating func add(_ parsed: [ParsedLine]) throws {
+        for line in parsed {
+            try add(lineNumber: line.lineNumber) { (_) throws(WinValidationError) in try line.win.get() }
+        }
+    }
+
+    mutating func reject(lineNumber: Int, reason: String) {
+        rejected.append((lineNumber, reason))
+    }
+
+    mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        let results = try outbox.enqueue(pending.map(\.win), now: now)
+        for (item, result) in zip(pending, results) {
+            switch result {
+            case .accepted: accepted.append((item.lineNumber, item.win.win.reference))
+            case .duplicate: duplicates.append((item.lineNumber, item.win.win.reference))
+            case .rejected(let reason): reject(lineNumber: item.lineNumber, reason: reason)
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func report(to context: CommandContext, json: Bool, singleWin: Bool) {
+        let sortedRejections = rejected.sorted { $0.lineNumber < $1.lineNumber }
+        if json {
+            let object = JSONObject([
+                "accepted": .number(String(accepted.count)),
+                "duplicate": .number(String(duplicates.count)),
+                "rejected": .number(String(rejected.count)),
+                "rejections": .array(sortedRejections.map {
+                    .object(JSONObject(["line": .number(String($0.lineNumber)), "reason": .string($0.reason)]))
+                }),
+            ])
+            context.output.line(JSONWriter.serialize(.object(object)))
+            return
+        }
+        for rejection in sortedRejections {
+            context.errors.line(singleWin ? "rejected: \(rejection.reason)" : "line \(rejection.lineNumber): \(rejection.reason)")
+        }
+        if singleWin {
+            if let win = accepted.first { context.output.line("accepted \(win.reference)") }
+            if let win = duplicates.first { context.output.line("duplicate \(win.reference) (already in the outbox, unchanged)") }
+        } else {
+            context.output.line("accepted \(accepted.count), duplicate \(duplicates.count), rejected \(rejected.count)")
+        }
+    }
+}
+
+/// One JSON Lines record after parsing: the win, or why the line is rejected.
+struct ParsedLine: Sendable {
+    let lineNumber: Int
+    let win: Result<NewWin, WinValidationError>
+}

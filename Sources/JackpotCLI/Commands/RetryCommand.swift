@@ -1,0 +1,66 @@
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+struct RetryCommand: Command {
+    static let name = "retry"
+    static let summary = "Make failed, cancelled or pending wins due now"
+    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed]"
+    static let discussion = """
+        With references: each named win becomes pending, due now. With --operator:
+        every win of that operator in --state (default failed) does. A delivered win
+        is never touched.
+
+        Exit status: 0 all done, 1 when a reference is unknown or delivered.
+        """
+    static let options: [OptionSpec] = [
+        .value("--operator", "O", help: "retry all of this operator's wins in --state"),
+        .value("--state", "S", help: "with --operator: failed (default), cancelled or pending"),
+    ]
+
+    let references: [String]
+    let operatorName: String?
+    let state: WinState
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        references = arguments.positionals
+        operatorName = arguments.value("--operator")
+        state = try arguments.state("--state") ?? .failed
+        if references.isEmpty && operatorName == nil { throw UsageError("name at least one REFERENCE, or --operator O") }
+        if !references.isEmpty && operatorName != nil { throw UsageError("give references or --operator, not both") }
+        if arguments.value("--state") != nil && operatorName == nil { throw UsageError("--state goes with --operator") }
+        if !WinState.retryable.contains(state) {
+            throw UsageError("--state must be failed, cancelled or pending (a \(state.rawValue) win cannot be retried)")
+        }
+    }
+
+    func run(_ context: CommandContext) async throws -> ExitCode {
+        let outbox = try context.openOutbox()
+        let now = WallClock.nowMilliseconds()
+        if let operatorName {
+            let known = try outbox.statusSnapshot(now: now).operatorNames
+            guard known.contains(operatorName) else {
+                throw CommandFailure("unknown operator \"\(operatorName)\" (the outbox has: \(known.joined(separator: ", ")))")
+            }
+            let count = try outbox.retryAll(operator: operatorName, state: state, now: now)
+            context.output.line("\(count) \(state.rawValue) win\(count == 1 ? "" : "s") of \(operatorName) due now")
+            return .success
+        }
+        var failed = false
+        for reference in references {
+            switch try outbox.retry(reference: reference, now: now) {
+            case .changed: context.output.line("\(reference): pending, due now")
+            case .notFound:
+                context.errors.line("jackpotd retry: error: no win with reference \"\(reference)\"")
+                failed = true
+            case .refused(let state):
+                context.errors.line("jackpotd retry: error: \(reference) is \(state.rawValue)" + (state == .delivered
+                    ? "; the operator has credited it, it is never sent again" : "; it is being sent right now"))
+                failed = true
+            }
+        }
+        return failed ? .failure : .success
+    }
+}

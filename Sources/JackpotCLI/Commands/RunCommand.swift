@@ -1,0 +1,57 @@
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+struct RunCommand: Command {
+    static let name = "run"
+    static let summary = "The daemon: deliver pending wins until stopped"
+    static let synopsis = "run [--config FILE] [--db PATH] [--metrics-file PATH] [--log-format logfmt|json]"
+    static let discussion = """
+        Claims due wins with a lease, sends each to its operator, retries with
+        back-off until the operator confirms, and records every attempt. Several
+        daemons may share one database: no win is ever in flight twice.
+
+        Signals: SIGTERM/SIGINT stop claiming, let calls in flight finish within
+        shutdownGraceSeconds, hand back the rest and exit 0. SIGHUP reloads operators
+        and secrets (a bad config is logged and the old one kept).
+
+        Logs go to stderr, one line per event. --metrics-file writes Prometheus text
+        every few seconds (for node_exporter's textfile collector).
+        """
+    static let options: [OptionSpec] = [
+        .value("--metrics-file", "PATH", help: "write Prometheus metrics to PATH every 5 s"),
+        .value("--log-format", "FORMAT", help: "logfmt (default) or json"),
+        .value("--log-level", "LEVEL", help: "debug, info (default), warning or error"),
+    ]
+
+    let metricsFile: String?
+    let logFormat: LogFormat
+    let logLevel: LogLevel
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        try arguments.requirePositionals(0...0, what: "")
+        metricsFile = arguments.value("--metrics-file")
+        let format = arguments.value("--log-format") ?? "logfmt"
+        guard let logFormat = LogFormat(rawValue: format) else { throw UsageError("--log-format must be logfmt or json, got \"\(format)\"") }
+        self.logFormat = logFormat
+        let level = arguments.value("--log-level") ?? "info"
+        guard let logLevel = LogLevel(rawValue: level) else {
+            throw UsageError("--log-level must be debug, info, warning or error, got \"\(level)\"")
+        }
+        self.logLevel = logLevel
+    }
+
+    func run(_ context: CommandContext) async throws -> ExitCode {
+        let loaded = try context.loadConfig()
+        let logger = Logger(format: logFormat, minimumLevel: logLevel)
+        var settings = Dispatcher.Settings()
+        settings.metricsFile = metricsFile
+        let daemon = Daemon(
+            loaded: loaded, environment: context.environment,
+            databasePath: try context.databasePath(config: loaded.config), logger: logger, settings: settings)
+        try await daemon.run()
+        return .success
+    }
+}

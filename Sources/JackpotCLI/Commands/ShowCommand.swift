@@ -1,0 +1,61 @@
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+struct ShowCommand: Command {
+    static let name = "show"
+    static let summary = "One win: its state, its attempts, and the exact request it sends"
+    static let synopsis = "show REFERENCE [--json]"
+    static let discussion = """
+        Prints the stored win, every attempt made for it (time, duration, HTTP status,
+        operator error code, outcome, first bytes of the answer), and the exact request
+        the daemon sends: URL (query values masked), headers, body and hash. The secret
+        is never shown and the player token is masked; the hash is the real one.
+
+        The request needs the operator's config (--config); with --db alone it is left out.
+
+        Exit status: 0 found, 1 unknown reference.
+        """
+    static let options: [OptionSpec] = [.flag("--json", help: "print one JSON object with an \"attempts\" array")]
+
+    let reference: String
+    let json: Bool
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        try arguments.requirePositionals(1...1, what: "REFERENCE")
+        reference = arguments.positionals[0]
+        json = arguments.flag("--json")
+    }
+
+    func run(_ context: CommandContext) async throws -> ExitCode {
+        let config = try context.loadConfigIfNamed()?.config
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
+        guard let win = try outbox.win(reference: reference) else {
+            throw CommandFailure("no win with reference \"\(reference)\"")
+        }
+        let attempts = try outbox.attempts(winId: win.id)
+        var request: WireRequest?
+        var requestProblem: String?
+        if let config {
+            if let operatorConfig = config.operators[win.operatorName] {
+                do {
+                    request = try WireRequest.build(win: try win.win(), providerId: config.providerId, operator: operatorConfig)
+                } catch {
+                    requestProblem = "cannot be built: \(error)"
+                }
+            } else {
+                requestProblem = "operator \"\(win.operatorName)\" is not in the config"
+            }
+        } else {
+            requestProblem = "pass --config to see the request"
+        }
+        if json {
+            context.output.line(JSONWriter.serialize(.object(WinPresentation.json(win, attempts: attempts, request: request, requestProblem: requestProblem))))
+        } else {
+            context.output.write(WinPresentation.text(win, attempts: attempts, request: request, requestProblem: requestProblem))
+        }
+        return .success
+    }
+}

@@ -1,0 +1,81 @@
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+/// Turns one JSON Lines record (`operator` plus the seed's field names) into a
+/// validated win. Strict on purpose: a typo such as `roundid` must be reported,
+/// not silently dropped, because the operator would then never see the field.
+package enum WinLineParser {
+    /// Lines longer than this are rejected before parsing.
+    package static let maxLineBytes = 64 * 1024
+
+    static let requiredTextFields = ["operator", "userId", "gameId", "roundId", "reference", "jackpotId"]
+    static let optionalTextFields = ["platform", "token", "timestamp"]
+    static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount"])
+
+    /// Parses and validates one line. `now` supplies the timestamp when the line has none.
+    package static func parse(_ line: some Collection<UInt8>, now: Int64) throws(WinValidationError) -> NewWin {
+        guard line.count <= maxLineBytes else {
+            throw WinValidationError(field: "line", reason: "is longer than \(maxLineBytes) bytes")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(line)
+        } catch {
+            throw WinValidationError(field: "line", reason: "is not valid JSON: \(error)")
+        }
+        guard case .object(let object) = value else {
+            throw WinValidationError(field: "line", reason: "must be a JSON object, got \(value.kindName)")
+        }
+        return try parse(object, now: now)
+    }
+
+    package static func parse(_ object: JSONObject, now: Int64) throws(WinValidationError) -> NewWin {
+        for key in object.keys where !knownFields.contains(key) {
+            let hint = Suggestion.closest(to: key, among: knownFields.sorted()).map { " (did you mean \"\($0)\"?)" } ?? ""
+            let why = key == "hash" || key == "providerId" ? " (jackpotd adds it from the config)" : ""
+            throw WinValidationError(field: key, reason: "is not a known field\(hint)\(why)")
+        }
+        func text(_ field: String, required: Bool) throws(WinValidationError) -> String? {
+            switch object[field] {
+            case nil:
+                if required { throw WinValidationError(field: field, reason: "is missing") }
+                return nil
+            case .string(let value)?:
+                return value
+            case let other?:
+                throw WinValidationError(field: field, reason: "must be a string, got \(other.kindName)")
+            }
+        }
+        let operatorName = try text("operator", required: true)!
+        let userId = try text("userId", required: true)!
+        let gameId = try text("gameId", required: true)!
+        let roundId = try text("roundId", required: true)!
+        let amountText: String
+        switch object["amount"] {
+        case nil: throw WinValidationError(field: "amount", reason: "is missing")
+        case .number(let digits)?: amountText = digits
+        case .string(let digits)?: amountText = digits
+        case let other?: throw WinValidationError(field: "amount", reason: "must be a number or a string, got \(other.kindName)")
+        }
+        let amount: DecimalAmount
+        do {
+            amount = try DecimalAmount(validating: amountText)
+        } catch {
+            throw WinValidationError(field: "amount", reason: "\(error.reason) (\"\(amountText.prefix(40))\")")
+        }
+        let timestamp = try text("timestamp", required: false)
+        let win = JackpotWin(
+            operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
+            amount: amount,
+            reference: try text("reference", required: true)!,
+            timestamp: timestamp ?? String(now),
+            jackpotId: try text("jackpotId", required: true)!,
+            platform: try text("platform", required: false),
+            token: try text("token", required: false))
+        try win.validate()
+        return NewWin(win: win, timestampProvided: timestamp != nil)
+    }
+}

@@ -1,0 +1,127 @@
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+/// How a stored win is shown to people and scripts. The player token is always
+/// masked; amounts and transaction ids are printed exactly as stored.
+enum WinPresentation {
+    static func maskedToken(_ token: String?) -> String? { token.map { _ in WireRequest.tokenMask } }
+
+    /// An amount as a JSON number when it is valid decimal text, else as a string (bad SQL rows).
+    static func jsonAmount(_ text: String) -> JSONValue {
+        (try? DecimalAmount(validating: text)).map { .number($0.canonical) } ?? .string(text)
+    }
+
+    static func jsonTime(_ milliseconds: Int64?) -> JSONValue {
+        TimeFormat.iso8601(milliseconds).map(JSONValue.string) ?? .null
+    }
+
+    static func jsonText(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// The fields `list --json` and `export --format jsonl` print for a win.
+    static func summaryJSON(_ win: StoredWin) -> JSONObject {
+        JSONObject([
+            "reference": .string(win.reference), "operator": .string(win.operatorName), "userId": .string(win.userId),
+            "gameId": .string(win.gameId), "roundId": .string(win.roundId), "jackpotId": .string(win.jackpotId),
+            "amount": jsonAmount(win.amount), "state": .string(win.state.rawValue),
+            "attempts": .number(String(win.attempts)), "transactionId": jsonText(win.transactionId),
+            "createdAt": jsonTime(win.createdAt), "deliveredAt": jsonTime(win.deliveredAt),
+            "nextAttemptAt": win.state == .pending ? jsonTime(win.nextAttemptAt) : .null,
+            "lastError": jsonText(win.lastError),
+        ])
+    }
+
+    static func json(_ win: StoredWin, attempts: [AttemptRecord], request: WireRequest?, requestProblem: String?) -> JSONObject {
+        var object = summaryJSON(win)
+        object["attempts"] = nil
+        object["attemptCount"] = .number(String(win.attempts))
+        object["timestamp"] = .string(win.timestamp)
+        object["platform"] = jsonText(win.platform)
+        object["token"] = jsonText(maskedToken(win.token))
+        object["currency"] = jsonText(win.currency)
+        object["cash"] = jsonText(win.cash)
+        object["bonus"] = jsonText(win.bonus)
+        object["updatedAt"] = jsonTime(win.updatedAt)
+        object["leaseOwner"] = jsonText(win.leaseOwner)
+        object["leaseExpiresAt"] = jsonTime(win.leaseExpiresAt)
+        object["cancelReason"] = jsonText(win.cancelReason)
+        object["cancelledAt"] = jsonTime(win.cancelledAt)
+        object["attempts"] = .array(attempts.map { attempt in
+            .object(JSONObject([
+                "attempt": .number(String(attempt.attempt)), "startedAt": jsonTime(attempt.startedAt),
+                "durationMs": .number(String(format: "%.1f", attempt.durationMs)),
+                "httpStatus": attempt.httpStatus.map { .number(String($0)) } ?? .null,
+                "errorCode": attempt.errorCode.map { .number(String($0)) } ?? .null,
+                "outcome": .string(attempt.outcome), "detail": .string(attempt.detail),
+                "responseHead": jsonText(attempt.responseHead), "daemon": .string(attempt.daemon),
+            ]))
+        })
+        if let request {
+            object["request"] = .object(JSONObject([
+                "method": .string(request.http.method), "url": .string(request.maskedURL),
+                "headers": .object(JSONObject(request.http.headers.map { ($0.name, JSONValue.string($0.value)) })),
+                "body": .string(request.displayBody()), "hash": .string(request.hash),
+                "hashedText": .string(request.displayCanonicalString() + "<secret>"),
+            ]))
+        } else {
+            object["request"] = .null
+            object["requestProblem"] = jsonText(requestProblem)
+        }
+        return object
+    }
+
+    static func text(_ win: StoredWin, attempts: [AttemptRecord], request: WireRequest?, requestProblem: String?) -> String {
+        var lines: [(String, String)] = [
+            ("reference", win.reference), ("operator", win.operatorName), ("state", win.state.rawValue),
+            ("amount", win.amount), ("userId", win.userId), ("gameId", win.gameId), ("roundId", win.roundId),
+            ("jackpotId", win.jackpotId), ("timestamp", win.timestamp),
+        ]
+        if let platform = win.platform { lines.append(("platform", platform)) }
+        if let token = maskedToken(win.token) { lines.append(("token", token)) }
+        lines.append(("enqueued", TimeFormat.timestamp(win.createdAt)))
+        lines.append(("attempts", String(win.attempts)))
+        if win.state == .pending { lines.append(("next attempt", TimeFormat.timestamp(win.nextAttemptAt))) }
+        if let owner = win.leaseOwner { lines.append(("leased to", "\(owner) until \(TimeFormat.timestamp(win.leaseExpiresAt))")) }
+        if let error = win.lastError { lines.append(("last error", error)) }
+        if let id = win.transactionId {
+            lines.append(("transactionId", id))
+            lines.append(("delivered", TimeFormat.timestamp(win.deliveredAt)))
+            let balances = [win.currency, win.cash.map { "cash \($0)" }, win.bonus.map { "bonus \($0)" }].compactMap { $0 }
+            if !balances.isEmpty { lines.append(("balance", balances.joined(separator: ", "))) }
+        }
+        if let reason = win.cancelReason { lines.append(("cancelled", "\(TimeFormat.timestamp(win.cancelledAt)): \(reason)")) }
+        let width = lines.map(\.0.count).max()! + 2
+        var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n") + "\n"
+
+        text += "\nAttempts:\n"
+        if attempts.isEmpty {
+            text += "  (none yet)\n"
+        } else {
+            var table = TextTable(["#", "time", "ms", "http", "error", "outcome", "detail"])
+            for attempt in attempts {
+                table.add([
+                    String(attempt.attempt), TimeFormat.timestamp(attempt.startedAt), String(format: "%.0f", attempt.durationMs),
+                    attempt.httpStatus.map(String.init) ?? "-", attempt.errorCode.map(String.init) ?? "-",
+                    attempt.outcome, attempt.detail,
+                ])
+            }
+            text += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+            if let head = attempts.last?.responseHead, !head.isEmpty {
+                text += "  last answer: \(head.replacingOccurrences(of: "\n", with: " ").prefix(200))\n"
+            }
+        }
+
+        text += "\nRequest:\n"
+        if let request {
+            text += "  \(request.http.method) \(request.maskedURL)\n"
+            for header in request.http.headers { text += "  \(header.name): \(header.value)\n" }
+            text += "\n  \(request.displayBody())\n\n"
+            text += "  hash = md5(\"\(request.displayCanonicalString())\" + secret) = \(request.hash)\n"
+        } else {
+            text += "  (\(requestProblem ?? "unavailable"))\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,80 @@
+import JackpotStore
+import JackpotWire
+/// The validated configuration: what `ConfigLoader` produces from the JSON file.
+package struct JackpotConfig: Sendable {
+    /// Path of the outbox database; `--db` overrides it.
+    package var database: String?
+    /// Sent as `providerId` in every call.
+    package var providerId: String
+    /// Operators by name (the name used in the outbox's `operator` column).
+    package var operators: [String: OperatorConfig]
+    /// Calls in flight across all operators at once.
+    package var globalConcurrency: Int
+    /// How long `SIGTERM` waits for in-flight calls before releasing them.
+    package var shutdownGraceSeconds: Double
+
+    package static let defaultGlobalConcurrency = 64
+    package static let defaultShutdownGraceSeconds = 15.0
+
+    package init(
+        database: String? = nil, providerId: String, operators: [String: OperatorConfig],
+        globalConcurrency: Int = defaultGlobalConcurrency,
+        shutdownGraceSeconds: Double = defaultShutdownGraceSeconds
+    ) {
+        self.database = database
+        self.providerId = providerId
+        self.operators = operators
+        self.globalConcurrency = globalConcurrency
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+}
+
+/// Back-off schedule for one operator. Durations are seconds (fractions allowed).
+package struct RetrySettings: Sendable, Hashable {
+    package var initialDelaySeconds: Double = 2
+    package var multiplier: Double = 2
+    package var maxDelaySeconds: Double = 600
+    /// Relative jitter: 0.2 spreads each delay over ±20 %.
+    package var jitter: Double = 0.2
+    /// A win not delivered this long after it was enqueued is parked `failed`.
+    package var maxAgeHours: Double = 72
+    /// Upper bound for an operator's `Retry-After`.
+    package var maxRetryAfterSeconds: Double = 600
+
+    package init() {}
+}
+
+/// When an operator's circuit opens and how long it rests before a probe.
+package struct CircuitSettings: Sendable, Hashable {
+    /// Consecutive transport-level failures that open the circuit.
+    package var failureThreshold: Int = 5
+    /// First cool-down before a probe; doubles on each failed probe up to the max.
+    package var openSeconds: Double = 5
+    package var maxOpenSeconds: Double = 300
+
+    package init() {}
+}
+
+/// One operator's endpoint, secret and delivery policy.
+package struct OperatorConfig: Sendable, Hashable {
+    package var name: String
+    /// The full URL, including any query string such as `?authToken=…`.
+    package var url: String
+    /// The hash secret, resolved from `secretFile`, `secretEnv` or inline `secret`.
+    package var secret: String
+    package var encoding: BodyEncoding = .json
+    package var timeoutSeconds: Double = 10
+    package var concurrency: Int = 4
+    package var retry = RetrySettings()
+    package var circuit = CircuitSettings()
+    package var noRetryErrorCodes: Set<Int> = [120, 999]
+    /// When set, amounts are sent with exactly this many decimals.
+    package var amountDecimals: Int?
+    package var allowInsecureHTTP = false
+
+    package init(name: String, url: String, secret: String) {
+        self.name = name
+        self.url = url
+        self.secret = secret
+    }
+}

@@ -1,0 +1,15 @@
+import JackpotWire
+
+extension OperatorConfig {
+    /// The part of this operator's config that shapes the bytes on the wire.
+    package var wireSettings: WireSettings {
+        WireSettings(url: url, secret: secret, encoding: encoding, amountDecimals: amountDecimals)
+    }
+}
+
+extension WireRequest {
+    /// The request for `win` as `operator` receives it.
+    package static func build(win: JackpotWin, providerId: String, operator: OperatorConfig) throws(AmountError) -> WireRequest {
+        try build(win: win, providerId: providerId, settings: `operator`.wireSettings)
+    }
+}

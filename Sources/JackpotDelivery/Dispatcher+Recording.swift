@@ -1,0 +1,165 @@
+import Foundation
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+
+/// Claiming due wins and storing what finished calls produced.
+extension Dispatcher {
+    /// Claims, starts the calls, then records what finished — as two transactions.
+    /// Only the record is fsynced: it is the operator's answer that must survive a
+    /// power cut. A claim lost to one leaves its wins `pending`, and they are sent
+    /// again, as after any crash. Committing the claim first, without waiting on
+    /// the disk, keeps the calls fed while the record's fsync runs.
+    func recordAndClaim(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+        try claim(outbox, now: now)
+        startCalls(&loop, now: now)
+        try record(outbox, &loop, now: now)
+    }
+
+    /// Stores finished attempts (once the oldest has waited `recordIntervalMilliseconds`,
+    /// or when stopping), released claims and changed circuits.
+    func record(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+        let finished = completed.withLock { reports in
+            defer { reports.removeAll(keepingCapacity: true) }
+            return reports
+        }
+        if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
+        loop.unrecorded += finished
+        for lane in allLanes() { loop.unreleased += lane.takeReleases() }
+        let circuits = allLanes().compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
+        let resultsDue = !loop.unrecorded.isEmpty
+            && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(settings.recordIntervalMilliseconds)
+                || control.withLock { $0.stopRequested })
+        guard resultsDue || !loop.unreleased.isEmpty || !circuits.isEmpty else { return }
+
+        var outcomes = loop.unrecorded.map { outcome(for: $0, now: now) }
+        outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
+        let write = {
+            try outbox.record(outcomes, owner: self.owner.description, now: now)
+            for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
+        }
+        do {
+            // Releases and circuits alone may be lost in a power cut: leases expire, circuits re-learn.
+            if loop.unrecorded.isEmpty {
+                try outbox.database.transactionWithoutSync(write)
+            } else {
+                try outbox.database.transaction(write)
+            }
+        } catch {
+            // Nothing was stored: put the circuits back as dirty and keep the results for the next try.
+            for (name, _) in circuits { lanes.withLock { $0[name] }?.withState { $0.circuitDirty = true } }
+            throw error
+        }
+        for (report, outcome) in zip(loop.unrecorded, outcomes) { observe(report, outcome) }
+        for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
+            loop.loggedCircuits[name] = breaker.state
+            let fields: KeyValuePairs<String, LogValue> = [
+                "operator": .string(name), "state": .string(breaker.state.rawValue),
+                "consecutive_failures": .int(Int64(breaker.consecutiveFailures)),
+                "probe_at": .string(breaker.openUntilMs.flatMap { TimeFormat.iso8601($0) } ?? "-"),
+            ]
+            if breaker.state == .closed { logger.info("circuit", fields) } else { logger.warning("circuit", fields) }
+        }
+        loop.unrecorded.removeAll(keepingCapacity: true)
+        loop.unreleased.removeAll(keepingCapacity: true)
+    }
+
+    /// Leases due wins to every lane with room, building each win's request.
+    func claim(_ outbox: Outbox, now: Int64) throws {
+        let stopping = control.withLock { $0.stopRequested }
+        let wants = stopping ? [] : allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
+        guard !wants.isEmpty else { return }
+        var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
+        var parked: [(String, String, String)] = []
+        try outbox.database.transactionWithoutSync {
+            claimed = []
+            parked = []
+            for (lane, limit) in wants {
+                let config = lane.config
+                let leaseExpiresAt = now + Int64((config.timeoutSeconds * 3 + 30) * 1000)
+                let providerId = control.withLock { $0.config.providerId }
+                var ready: [ReadyWin] = []
+                var unsendable: [RecordedOutcome] = []
+                let wins = try outbox.claim(
+                    operator: lane.name, limit: limit, owner: owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
+                for stored in wins {
+                    do {
+                        let request = try WireRequest.build(win: try stored.win(), providerId: providerId, operator: config)
+                        ready.append(ReadyWin(stored: stored, request: request, leaseExpiresAt: leaseExpiresAt))
+                    } catch {
+                        // Parked again by the next claim if this commit is lost: the row stays invalid.
+                        let reason = "cannot be sent: \(error)"
+                        unsendable.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
+                        parked.append((lane.name, stored.reference, reason))
+                    }
+                }
+                try outbox.record(unsendable, owner: owner.description, now: now)
+                // A full claim may have left more due wins behind: look again now, even
+                // when unsendable rows (parked above) made the ready batch fall short.
+                let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : now
+                claimed.append((lane, ready, limit, nextDue))
+            }
+        }
+        for (lane, ready, limit, nextDue) in claimed { lane.claimed(ready, requested: limit, nextDue: nextDue, now: now) }
+        for (name, reference, reason) in parked {
+            logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
+        }
+    }
+
+    /// The win's next state after an attempt: the retry policy and max age decide.
+    func outcome(for report: AttemptReport, now: Int64) -> RecordedOutcome {
+        let lane = lanes.withLock { $0[report.operatorName] }
+        let retrySettings = lane?.config.retry ?? RetrySettings()
+        let record = AttemptRecord(
+            winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
+            durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,
+            outcome: report.outcome.outcomeLabel, detail: report.outcome.summary,
+            responseHead: report.responseHead, daemon: owner.description)
+        switch report.outcome {
+        case .delivered(let confirmation):
+            return RecordedOutcome(winId: record.winId, attempt: record, change: .delivered(confirmation))
+        case .giveUp:
+            return RecordedOutcome(
+                winId: record.winId, attempt: record,
+                change: .failed(reason: "\(report.outcome.summary) (a no-retry error code of this operator)"))
+        case .retry(_, let retryAfter):
+            let policy = RetryPolicy(retrySettings)
+            if policy.isExpired(enqueuedAtMs: report.win.stored.ageOrigin, nowMs: now) {
+                var failed = record
+                failed.outcome = "failed"
+                return RecordedOutcome(
+                    winId: record.winId, attempt: failed,
+                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.outcome.summary)"))
+            }
+            var random = SystemRandomNumberGenerator()
+            let delay = policy.delaySeconds(afterAttempts: report.attempt, retryAfter: retryAfter, using: &random)
+            let next = now + Int64(delay * 1000)
+            lane?.checkSoon(at: next)
+            return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.outcome.summary))
+        }
+    }
+
+    /// Logs and counts an attempt once it is stored.
+    func observe(_ report: AttemptReport, _ outcome: RecordedOutcome) {
+        let label = outcome.attempt?.outcome ?? report.outcome.outcomeLabel
+        var fields: KeyValuePairs<String, LogValue> {
+            [
+                "operator": .string(report.operatorName), "reference": .string(report.win.stored.reference),
+                "attempt": .int(Int64(report.attempt)), "status": .string(report.httpStatus.map(String.init) ?? "-"),
+                "duration_ms": .double((report.durationMs * 10).rounded() / 10), "outcome": .string(label),
+                "detail": .string(report.outcome.summary),
+            ]
+        }
+        switch label {
+        case "delivered": logger.info("attempt", fields)
+        case "failed": logger.warning("attempt", fields)
+        default: logger.info("attempt", fields)
+        }
+        let labels = ["operator": report.operatorName]
+        metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
+                        labels: ["operator": report.operatorName, "outcome": label])
+        metrics.observe(MetricNames.attemptDurationSeconds, help: "Duration of calls to operators.",
+                        labels: labels, value: report.durationMs / 1000, buckets: MetricNames.attemptDurationBuckets)
+    }
+}

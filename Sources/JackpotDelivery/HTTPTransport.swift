@@ -1,0 +1,11 @@
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+/// One HTTP exchange with an operator, behind a protocol so the dispatcher can
+/// be driven by a scripted transport in tests as well as by real HTTP.
+package protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns what came back. Never throws: every failure is
+    /// a value the outcome classifier turns into a retry reason.
+    func send(_ request: HTTPRequestData, timeoutSeconds: Double) async -> HTTPExchangeResult
+}

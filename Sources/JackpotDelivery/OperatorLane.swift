@@ -1,0 +1,153 @@
+import Synchronization
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+
+/// A claimed win with its request built, waiting for a free slot.
+struct ReadyWin: Sendable {
+    let stored: StoredWin
+    let request: WireRequest
+    let leaseExpiresAt: Int64
+}
+
+/// One operator's in-memory delivery state: claimed wins waiting to be sent,
+/// calls in flight, the circuit breaker and the pause flag. Shared by the
+/// dispatcher loop and the calls in flight, hence the Mutex.
+final class OperatorLane: Sendable {
+    let name: String
+
+    struct State {
+        var config: OperatorConfig
+        var ready: [ReadyWin] = []
+        var inFlight = 0
+        var breaker: CircuitBreaker
+        /// The breaker changed since it was last stored in the `operators` table.
+        var circuitDirty = false
+        var paused = false
+        /// Removed from the config by a reload: finish what is in flight, claim nothing.
+        var removed = false
+        var stopping = false
+        /// Earliest time a claim can find due work (pending wins we know of).
+        var nextCheckAt: Int64 = 0
+        /// Claimed wins to hand back to `pending` unsent.
+        var toRelease: [ReadyWin] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(config: OperatorConfig, breaker: CircuitBreaker) {
+        name = config.name
+        state = Mutex(State(config: config, breaker: breaker))
+    }
+
+    func withState<T>(_ body: (inout State) -> T) -> T { state.withLock { body(&$0) } }
+
+    var config: OperatorConfig { state.withLock { $0.config } }
+
+    /// How many wins to claim now; 0 when the lane is full, paused, waiting on an
+    /// open circuit, or knows nothing is due yet. Keeps one to two batches (a batch
+    /// is `concurrency` wins) ready beside the calls in flight, so a finished call is
+    /// followed by the next at once, and claims in whole batches: a commit per call
+    /// would cost more than the call. An idle lane claims whatever is due at once.
+    func claimLimit(now: Int64) -> Int {
+        state.withLock { state in
+            guard !state.paused, !state.removed, !state.stopping, now >= state.nextCheckAt else { return 0 }
+            let room: Int
+            switch state.breaker.state {
+            case .closed:
+                let batch = state.config.concurrency
+                room = batch * 3 - state.inFlight - state.ready.count
+                let idle = state.inFlight == 0 && state.ready.isEmpty
+                guard room >= batch || idle else { return 0 }
+            case .open:
+                guard let until = state.breaker.openUntilMs, now >= until else { return 0 }
+                room = 1 - state.inFlight - state.ready.count
+            case .halfOpen:
+                guard !state.breaker.probeInFlight else { return 0 }
+                room = 1 - state.inFlight - state.ready.count
+            }
+            return max(0, room)
+        }
+    }
+
+    /// Records the claim's result and when to look again.
+    func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) {
+        state.withLock { state in
+            state.ready.append(contentsOf: wins)
+            state.nextCheckAt = wins.count >= requested ? now : (nextDue ?? Int64.max)
+        }
+    }
+
+    /// Something may have become due (another process wrote, a lease was recovered).
+    func checkSoon(at time: Int64) {
+        state.withLock { $0.nextCheckAt = min($0.nextCheckAt, time) }
+    }
+
+    /// The next win to send now, taking a lane slot and a global slot, or nil.
+    func takeNext(now: Int64, global: GlobalSlots) -> ReadyWin? {
+        state.withLock { state in
+            guard !state.paused, !state.stopping, state.inFlight < state.config.concurrency else { return nil }
+            let timeoutMs = Int64(state.config.timeoutSeconds * 1000)
+            // Never start a call that could outlive its lease.
+            while let first = state.ready.first, first.leaseExpiresAt - now < timeoutMs + 5000 {
+                state.toRelease.append(state.ready.removeFirst())
+            }
+            guard !state.ready.isEmpty, global.tryAcquire() else { return nil }
+            let before = state.breaker
+            switch state.breaker.permission(nowMs: now) {
+            case .send, .probe:
+                if state.breaker != before { state.circuitDirty = true }
+                state.inFlight += 1
+                return state.ready.removeFirst()
+            case .wait:
+                global.release()
+                return nil
+            }
+        }
+    }
+
+    /// A call ended: frees its slots and feeds the circuit breaker. While the
+    /// circuit is not closed, the wins waiting here go back to pending: they wait
+    /// without burning attempts.
+    func finished(_ outcome: AttemptOutcome, now: Int64, global: GlobalSlots) {
+        global.release()
+        state.withLock { state in
+            state.inFlight -= 1
+            let before = state.breaker
+            if case .retry(let reason, _) = outcome, reason.isTransportLevel {
+                state.breaker.recordTransportFailure(nowMs: now)
+            } else {
+                state.breaker.recordSuccess()
+            }
+            if state.breaker != before { state.circuitDirty = true }
+            if state.breaker.state != .closed {
+                state.toRelease.append(contentsOf: state.ready)
+                state.ready.removeAll()
+            }
+        }
+    }
+
+    /// Wins to hand back unsent; paused, removed and stopping lanes give back everything waiting.
+    func takeReleases() -> [ReadyWin] {
+        state.withLock { state in
+            if state.paused || state.removed || state.stopping {
+                state.toRelease.append(contentsOf: state.ready)
+                state.ready.removeAll()
+            }
+            // Released wins are due again: look for work at once.
+            if !state.toRelease.isEmpty { state.nextCheckAt = 0 }
+            defer { state.toRelease.removeAll() }
+            return state.toRelease
+        }
+    }
+
+    /// The breaker to store, when it changed since the last call.
+    func takeDirtyCircuit() -> CircuitBreaker? {
+        state.withLock { state in
+            guard state.circuitDirty else { return nil }
+            state.circuitDirty = false
+            return state.breaker
+        }
+    }
+}

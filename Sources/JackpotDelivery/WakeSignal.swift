@@ -1,0 +1,42 @@
+import Synchronization
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+
+/// Wakes the dispatcher loop: a finished call, a tick, a signal. Signals that
+/// arrive while the loop is busy collapse into one wake-up, which is what
+/// batches many results into one transaction.
+final class WakeSignal: Sendable {
+    private struct State {
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.pending = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.pending {
+                    state.pending = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}

@@ -1,8 +1,0 @@
-import Foundation
-
-/// Epoch milliseconds: the unit every time in the outbox is stored in.
-public enum WallClock {
-    public static func nowMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-    }
-}

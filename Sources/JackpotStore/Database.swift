@@ -1,0 +1,298 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
+import JackpotWire
+
+/// One SQLite connection.
+///
+/// Not `Sendable`: it is opened with SQLITE_OPEN_NOMUTEX, so it must be owned by
+/// one actor (or one thread) at a time. Processes and tasks that need concurrent
+/// access open their own connection; WAL lets readers and one writer proceed together.
+package final class Database {
+    package struct Options: Sendable {
+        /// How long a call waits for another connection's lock before failing with `isBusy`.
+        package var busyTimeoutMilliseconds: Int = 5000
+        /// Opens with SQLITE_OPEN_READONLY and changes nothing (no file creation, no pragmas).
+        package var readOnly = false
+
+        package init() {}
+    }
+
+    package let path: String
+    let handle: OpaquePointer
+    /// Keyed by SQL text. The outbox runs a fixed set of queries, so the cache stays small;
+    /// SQL with interpolated values must not go through it (see `cached:` below).
+    private var statementCache: [String: Statement] = [:]
+
+    package init(path: String, options: Options = .init()) throws(DatabaseError) {
+        self.path = path
+        let isFile = path != ":memory:" && !path.isEmpty
+        if isFile && !options.readOnly {
+            // SQLite would create the file with 0644 & ~umask; the outbox holds player ids
+            // and tokens, so it is created private first. Its -wal and -shm files inherit the mode.
+            _ = try Self.createPrivateFile(atPath: path)
+        }
+        let flags = SQLITE_OPEN_NOMUTEX
+            | (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        var opened: OpaquePointer?
+        let resultCode = sqlite3_open_v2(path, &opened, flags, nil)
+        guard resultCode == SQLITE_OK, let opened else {
+            let error = DatabaseError(
+                connection: opened, resultCode: resultCode, sql: nil, context: "cannot open database at \(path)")
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        handle = opened
+        // From here on a throw runs deinit, which closes the handle.
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Int32(clamping: options.busyTimeoutMilliseconds))
+        guard !options.readOnly else { return }
+        do throws(DatabaseError) {
+            // The first statements are also the first reads: "file is not a database"
+            // surfaces here, so the path goes into every error message.
+            let journalMode = try queryScalar("PRAGMA journal_mode=WAL", cached: false)
+            let expected = isFile ? "wal" : "memory"
+            guard case .text(let mode) = journalMode, mode.lowercased() == expected else {
+                throw DatabaseError(
+                    extendedCode: SQLITE_ERROR,
+                    message: "journal_mode=WAL was not applied (got \(journalMode)); WAL is required for concurrent readers and the writer",
+                    sql: "PRAGMA journal_mode=WAL")
+            }
+            // FULL: a delivered win recorded as pending after a power cut would be paid twice.
+            try execute("PRAGMA synchronous=FULL", cached: false)
+            try execute("PRAGMA foreign_keys=ON", cached: false)
+        } catch {
+            throw error.prefixed("cannot open database at \(path)")
+        }
+    }
+
+    deinit {
+        // Statements first: close_v2 would otherwise leave a zombie connection until they go.
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    // MARK: Running SQL
+
+    /// Runs one statement to completion, discarding any rows it returns.
+    package func execute(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) {
+        try execute(sql, arguments, cached: true)
+    }
+
+    /// Runs several `;`-separated statements without arguments, e.g. a migration.
+    package func executeScript(_ sql: String) throws(DatabaseError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let resultCode = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        defer { sqlite3_free(errorMessage) }
+        guard resultCode == SQLITE_OK else {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(resultCode))
+            throw DatabaseError(extendedCode: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    package func query(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> [Row] {
+        let statement = try acquireStatement(sql, arguments, cached: true)
+        defer { release(statement) }
+        let columnNames = statement.columnNames()
+        var rows: [Row] = []
+        while try statement.step() {
+            rows.append(statement.row(columnNames: columnNames))
+        }
+        return rows
+    }
+
+    /// The first row, or nil. The statement is not stepped further.
+    package func queryRow(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> Row? {
+        let statement = try acquireStatement(sql, arguments, cached: true)
+        defer { release(statement) }
+        guard try statement.step() else { return nil }
+        return statement.row(columnNames: statement.columnNames())
+    }
+
+    /// The first column of the first row, `.null` when there is no row.
+    package func queryScalar(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> SQLValue {
+        try queryScalar(sql, arguments, cached: true)
+    }
+
+    /// Hands rows to `body` one at a time, so exporting a million rows never holds them all.
+    /// An error thrown by `body` stops the iteration and is rethrown unchanged.
+    package func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
+        let statement = try acquireStatement(sql, arguments, cached: true)
+        defer { release(statement) }
+        let columnNames = statement.columnNames()
+        while try statement.step() {
+            try body(statement.row(columnNames: columnNames))
+        }
+    }
+
+    /// Runs `body` in a write transaction and commits; rolls back and rethrows if
+    /// `body` (or the commit) throws.
+    ///
+    /// `BEGIN IMMEDIATE` takes the write lock up front, waiting out the busy timeout.
+    /// A deferred transaction that reads first and writes later can fail with
+    /// SQLITE_BUSY at the upgrade, and no timeout helps there: the snapshot is stale.
+    @discardableResult
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
+        precondition(
+            sqlite3_get_autocommit(handle) != 0,
+            "Database.transaction called inside another transaction on \(path); SQLite transactions do not nest")
+        try execute("BEGIN IMMEDIATE")
+        let value: T
+        do {
+            value = try body()
+            try execute("COMMIT")
+        } catch {
+            rollbackIfNeeded()
+            throw error
+        }
+        return value
+    }
+
+    /// Throws unless the main database can be written. SQLite opens a write-protected
+    /// file read-only without a word, and such a connection never learns that the
+    /// mode was fixed later: a long-lived writer must find out at once.
+    package func requireWritable() throws(DatabaseError) {
+        guard sqlite3_db_readonly(handle, "main") == 1 else { return }
+        throw DatabaseError(
+            extendedCode: SQLITE_READONLY,
+            message: "cannot write the database at \(path): it was opened read-only (check the owner and mode of the file and its directory)")
+    }
+
+    /// Throws when the file this connection has open was deleted, renamed or
+    /// replaced: the connection would go on writing into a file nobody else sees.
+    package func requireNotMoved() throws(DatabaseError) {
+        var moved: Int32 = 0
+        let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved)
+        guard code == SQLITE_OK, moved != 0 else { return }
+        throw DatabaseError(
+            extendedCode: SQLITE_IOERR,
+            message: "the database file \(path) was deleted or replaced while open; restart to use the file now at that path")
+    }
+
+    /// `transaction`, committed without an fsync (`synchronous=NORMAL` for this one
+    /// commit). For writes a power cut may undo without harm, such as a claim: the
+    /// commit becomes durable with the next fsynced commit or checkpoint, and a power
+    /// cut only ever loses a suffix of the WAL, so never an earlier fsynced commit.
+    @discardableResult
+    package func transactionWithoutSync<T>(_ body: () throws -> T) throws -> T {
+        try execute("PRAGMA synchronous=NORMAL")
+        let value: T
+        do {
+            value = try transaction(body)
+        } catch {
+            try execute("PRAGMA synchronous=FULL")
+            throw error
+        }
+        try execute("PRAGMA synchronous=FULL")
+        return value
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    package var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Changes whenever another connection commits; cheap way to notice outside writes.
+    package func dataVersion() throws(DatabaseError) -> Int64 {
+        try integer(queryScalar("PRAGMA data_version"), from: "PRAGMA data_version")
+    }
+
+    package func userVersion() throws(DatabaseError) -> Int {
+        Int(try integer(queryScalar("PRAGMA user_version"), from: "PRAGMA user_version"))
+    }
+
+    package func setUserVersion(_ version: Int) throws(DatabaseError) {
+        // PRAGMA takes no bound arguments; an Int interpolates safely.
+        try execute("PRAGMA user_version = \(version)", cached: false)
+    }
+
+    /// "ok" when healthy; otherwise SQLite's findings, one per line.
+    package func integrityCheck() throws(DatabaseError) -> String {
+        let sql = "PRAGMA integrity_check"
+        let statement = try acquireStatement(sql, [], cached: false)
+        defer { release(statement) }
+        var lines: [String] = []
+        while try statement.step() {
+            if case .text(let line) = statement.value(at: 0) { lines.append(line) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Internals
+
+    func execute(_ sql: String, _ arguments: [SQLValue] = [], cached: Bool) throws(DatabaseError) {
+        let statement = try acquireStatement(sql, arguments, cached: cached)
+        defer { release(statement) }
+        while try statement.step() {}
+    }
+
+    func queryScalar(_ sql: String, _ arguments: [SQLValue] = [], cached: Bool) throws(DatabaseError) -> SQLValue {
+        let statement = try acquireStatement(sql, arguments, cached: cached)
+        defer { release(statement) }
+        guard try statement.step(), sqlite3_column_count(statement.handle) > 0 else { return .null }
+        return statement.value(at: 0)
+    }
+
+    /// A statement ready to step with `arguments` bound; pair with `release`.
+    private func acquireStatement(_ sql: String, _ arguments: [SQLValue], cached: Bool) throws(DatabaseError) -> Statement {
+        let statement: Statement
+        if cached, let existing = statementCache[sql], !existing.inUse {
+            statement = existing
+        } else {
+            let isNew = cached && statementCache[sql] == nil
+            statement = try Statement(connection: handle, sql: sql, persistent: isNew)
+            if isNew { statementCache[sql] = statement }
+        }
+        statement.reset()
+        statement.inUse = true
+        do {
+            try statement.bind(arguments)
+        } catch {
+            release(statement)
+            throw error
+        }
+        return statement
+    }
+
+    private func release(_ statement: Statement) {
+        statement.reset()
+        statement.inUse = false
+    }
+
+    private func integer(_ value: SQLValue, from sql: String) throws(DatabaseError) -> Int64 {
+        guard case .integer(let integer) = value else {
+            throw DatabaseError(extendedCode: SQLITE_MISMATCH, message: "expected an integer, got \(value)", sql: sql)
+        }
+        return integer
+    }
+
+    /// After a failed body or commit. SQLite may already have rolled back by itself
+    /// (e.g. on SQLITE_FULL), hence the autocommit check; a failing ROLLBACK leaves
+    /// nothing better to do than report the original error.
+    private func rollbackIfNeeded() {
+        guard sqlite3_get_autocommit(handle) == 0 else { return }
+        try? execute("ROLLBACK")
+    }
+
+    /// Creates an empty file readable and writable by the owner only.
+    /// - Returns: false when the file already exists (it is left untouched).
+    static func createPrivateFile(atPath path: String) throws(DatabaseError) -> Bool {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let error = errno
+            if error == EEXIST { return false }
+            throw DatabaseError(
+                extendedCode: SQLITE_CANTOPEN,
+                message: "cannot create database file at \(path): \(String(cString: strerror(error)))")
+        }
+        // The mode given to open() is filtered by the umask; fchmod is not.
+        fchmod(descriptor, 0o600)
+        close(descriptor)
+        return true
+    }
+}
+
+/// Spelled out so that no future conformance makes a NOMUTEX connection shareable by accident.
+@available(*, unavailable)
+extension Database: Sendable {}

@@ -1,0 +1,73 @@
+import JackpotWire
+/// Ops' changes to wins: retry, cancel, purge. Each refuses to touch a
+/// delivered win: the operator has credited it, and nothing may undo that record.
+extension Outbox {
+    package enum AdminResult: Sendable, Hashable {
+        case changed
+        case notFound
+        /// The win's state does not allow the change; the state says why.
+        case refused(WinState)
+    }
+
+    /// What `retry` sets: pending, due at ?1, with its max age counted from ?1.
+    private static let dueNow = """
+        state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1, cancel_reason = NULL, cancelled_at = NULL
+        """
+
+    /// Makes a `failed`, `cancelled` or `pending` win due now.
+    package func retry(reference: String, now: Int64) throws -> AdminResult {
+        try database.transaction {
+            guard let win = try win(reference: reference) else { return .notFound }
+            guard WinState.retryable.contains(win.state) else { return .refused(win.state) }
+            try database.execute("UPDATE wins SET \(Self.dueNow) WHERE id = ?2", [.integer(now), .integer(win.id)])
+            return .changed
+        }
+    }
+
+    /// Makes every win of `operator` in `state` (one of `WinState.retryable`) due now. Returns how many.
+    package func retryAll(operator name: String, state: WinState, now: Int64) throws -> Int {
+        precondition(WinState.retryable.contains(state), "a \(state.rawValue) win cannot be retried")
+        return try database.transaction {
+            try database.execute(
+                "UPDATE wins SET \(Self.dueNow) WHERE operator = ?2 AND state = ?3",
+                [.integer(now), .text(name), .text(state.rawValue)])
+            return database.changes
+        }
+    }
+
+    /// Stops delivering a win that is not delivered; the record and the reason stay.
+    /// A win being sent right now may still be credited by the operator: its
+    /// confirmation, if it comes, is recorded as `delivered`.
+    package func cancel(reference: String, reason: String, now: Int64) throws -> AdminResult {
+        try database.transaction {
+            guard let win = try win(reference: reference) else { return .notFound }
+            guard [.pending, .failed, .sending].contains(win.state) else { return .refused(win.state) }
+            try database.execute(
+                """
+                UPDATE wins SET state = 'cancelled', cancel_reason = ?1, cancelled_at = ?2, updated_at = ?2,
+                    lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = ?3
+                """, [.text(reason), .integer(now), .integer(win.id)])
+            return .changed
+        }
+    }
+
+    /// Deletes delivered wins (and their attempts) delivered before `deliveredBefore`. Returns how many.
+    package func purgeDelivered(before deliveredBefore: Int64) throws -> Int {
+        var total = 0
+        while true {
+            // In chunks, so a running daemon is never locked out for long. The
+            // attempts go with their wins (ON DELETE CASCADE).
+            let removed = try database.transaction {
+                try database.execute(
+                    """
+                    DELETE FROM wins WHERE id IN (
+                        SELECT id FROM wins WHERE state = 'delivered' AND delivered_at < ? LIMIT 5000)
+                    """, [.integer(deliveredBefore)])
+                return database.changes
+            }
+            total += removed
+            if removed < 5000 { return total }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import JackpotWire
+/// The daemon's side of the outbox: claiming with leases, recording attempts,
+/// releasing, recovering and parking. Every state change checks the lease so a
+/// daemon that lost its lease can never overwrite another daemon's work.
+extension Outbox {
+    /// Claims up to `limit` due pending wins of one operator in one statement:
+    /// they become `sending`, leased to `owner` until `leaseExpiresAt`.
+    package func claim(operator name: String, limit: Int, owner: String, leaseExpiresAt: Int64, now: Int64) throws -> [StoredWin] {
+        guard limit > 0 else { return [] }
+        return try database.query(
+            """
+            UPDATE wins SET state = 'sending', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3
+            WHERE id IN (
+                SELECT id FROM wins
+                WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
+                ORDER BY next_attempt_at LIMIT ?5)
+            RETURNING \(StoredWin.columns)
+            """,
+            [.text(owner), .integer(leaseExpiresAt), .integer(now), .text(name), .integer(Int64(limit))]
+        ).map(StoredWin.init(row:)).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+    }
+
+    /// When the operator's earliest pending win is due, or nil when it has none.
+    package func nextDueTime(operator name: String) throws -> Int64? {
+        try database.queryScalar(
+            "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
+        ).integerValue
+    }
+
+    /// Writes the outcome of finished attempts: the attempt log rows and the wins'
+    /// new states. Runs inside the caller's transaction.
+    package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
+        for outcome in outcomes {
+            if let attempt = outcome.attempt { try insertAttempt(attempt) }
+            switch outcome.change {
+            case .delivered(let confirmation):
+                // A confirmation is the operator's word that it credited the win: it is
+                // stored even if our lease lapsed meanwhile.
+                try database.execute(
+                    """
+                    UPDATE wins SET state = 'delivered', transaction_id = ?, currency = ?, cash = ?, bonus = ?,
+                        delivered_at = ?, updated_at = ?, attempts = attempts + ?, last_error = NULL,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state <> 'delivered'
+                    """,
+                    [.text(confirmation.transactionId), SQLValue(confirmation.currency), SQLValue(confirmation.cash),
+                     SQLValue(confirmation.bonus), .integer(now), .integer(now),
+                     .integer(outcome.attempt == nil ? 0 : 1), .integer(outcome.winId)])
+            case .retry(let nextAttemptAt, let reason):
+                try database.execute(
+                    """
+                    UPDATE wins SET state = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?,
+                        attempts = attempts + ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'sending' AND lease_owner = ?
+                    """,
+                    [.integer(nextAttemptAt), .text(reason), .integer(now), .integer(outcome.attempt == nil ? 0 : 1),
+                     .integer(outcome.winId), .text(owner)])
+            case .failed(let reason):
+                try database.execute(
+                    """
+                    UPDATE wins SET state = 'failed', last_error = ?, updated_at = ?, attempts = attempts + ?,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'sending' AND lease_owner = ?
+                    """,
+                    [.text(reason), .integer(now), .integer(outcome.attempt == nil ? 0 : 1),
+                     .integer(outcome.winId), .text(owner)])
+            case .released:
+                try database.execute(
+                    """
+                    UPDATE wins SET state = 'pending', updated_at = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'sending' AND lease_owner = ?
+                    """,
+                    [.integer(now), .integer(outcome.winId), .text(owner)])
+            }
+        }
+    }
+
+    private func insertAttempt(_ attempt: AttemptRecord) throws {
+        try database.execute(
+            """
+            INSERT INTO attempts (win_id, attempt, started_at, duration_ms, http_status, error_code, outcome,
+                                  detail, response_head, daemon)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.integer(attempt.winId), .integer(Int64(attempt.attempt)), .integer(attempt.startedAt),
+             .real(attempt.durationMs), SQLValue(attempt.httpStatus), SQLValue(attempt.errorCode),
+             .text(attempt.outcome), .text(attempt.detail), SQLValue(attempt.responseHead), .text(attempt.daemon)])
+    }
+
+    /// Leases that ran out (their daemon died or hung) go back to `pending`, due
+    /// now. Also releases leases of daemons known dead (`isDead`), without waiting
+    /// for expiry. Returns the references recovered.
+    package func recoverLeases(now: Int64, isDead: (String) -> Bool) throws -> [String] {
+        var recovered: [String] = []
+        let owners = try database.query("SELECT DISTINCT lease_owner FROM wins WHERE state = 'sending'")
+            .compactMap { $0.string("lease_owner") }
+        for owner in owners where isDead(owner) {
+            recovered += try database.query(
+                """
+                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1, lease_owner = NULL,
+                    lease_expires_at = NULL, last_error = 'daemon ' || ?2 || ' stopped during the call; sending again'
+                WHERE state = 'sending' AND lease_owner = ?2 RETURNING reference
+                """,
+                [.integer(now), .text(owner)]
+            ).compactMap { $0.string("reference") }
+        }
+        recovered += try database.query(
+            """
+            UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1,
+                last_error = 'lease of ' || lease_owner || ' expired; sending again',
+                lease_owner = NULL, lease_expires_at = NULL
+            WHERE state = 'sending' AND lease_expires_at < ?1 RETURNING reference
+            """,
+            [.integer(now)]
+        ).compactMap { $0.string("reference") }
+        return recovered
+    }
+
+    /// Parks pending wins of `operator` enqueued (or retried by ops) before
+    /// `createdBefore` as `failed`: they exceeded the operator's max age. Returns their references.
+    package func expire(operator name: String, createdBefore: Int64, reason: String, now: Int64) throws -> [String] {
+        try database.query(
+            """
+            UPDATE wins SET state = 'failed', last_error = ?1, updated_at = ?2
+            WHERE state = 'pending' AND operator = ?3 AND created_at < ?4 AND coalesce(retried_at, 0) < ?4
+            RETURNING reference
+            """,
+            [.text(reason), .integer(now), .text(name), .integer(createdBefore)]
+        ).compactMap { $0.string("reference") }
+    }
+
+    /// Reads rows added since the last call (by any process, including plain SQL
+    /// INSERTs) and parks every invalid pending one as `failed` with the reason.
+    /// The position is kept in `meta`, so each row is checked once.
+    ///
+    /// Only pending rows are read (the others are never sent), in small batches:
+    /// a first pass over a million-row outbox of delivered history then neither
+    /// materialises those rows nor leaves megabytes of freed heap behind.
+    package func parkInvalidNewWins(knownOperators: Set<String>, now: Int64, batch: Int = 500) throws -> [(reference: String, reason: String)] {
+        var parked: [(String, String)] = []
+        let validated = Int64(try database.queryScalar("SELECT value FROM meta WHERE key = 'validated_through'").textValue ?? "0") ?? 0
+        // Rows inserted after this read get larger ids and wait for the next call.
+        let newest = try database.queryScalar("SELECT max(id) FROM wins").integerValue ?? 0
+        guard newest > validated else { return [] }
+        var cursor = validated
+        while true {
+            // NOT INDEXED keeps this one walk along the rowid; through wins_state every
+            // batch would re-read and re-sort all pending rows.
+            let rows = try database.query(
+                "SELECT \(StoredWin.columns) FROM wins NOT INDEXED WHERE id > ? AND id <= ? AND state = 'pending' ORDER BY id LIMIT ?",
+                [.integer(cursor), .integer(newest), .integer(Int64(batch))])
+            for row in rows {
+                let stored = StoredWin(row: row)
+                var reason: String?
+                do {
+                    _ = try stored.win()
+                    if !knownOperators.contains(stored.operatorName) {
+                        reason = "operator \"\(stored.operatorName)\" is not configured"
+                    }
+                } catch {
+                    reason = "invalid row: \(error)"
+                }
+                if let reason {
+                    try database.execute(
+                        "UPDATE wins SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                        [.text(reason), .integer(now), .integer(stored.id)])
+                    parked.append((stored.reference, reason))
+                }
+            }
+            guard rows.count == batch, let last = rows.last?.int64("id") else { break }
+            cursor = last
+        }
+        try database.execute(
+            "INSERT INTO meta (key, value) VALUES ('validated_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [.text(String(newest))])
+        return parked
+    }
+}
+
+/// The state change one finished (or abandoned) attempt makes to its win.
+package struct RecordedOutcome: Sendable {
+    package enum Change: Sendable {
+        case delivered(Confirmation)
+        case retry(nextAttemptAt: Int64, reason: String)
+        case failed(reason: String)
+        /// Claimed but not sent (shutdown, pause, open circuit): back to pending, no attempt counted.
+        case released
+    }
+
+    package var winId: Int64
+    /// The attempt log row; nil when no call was made.
+    package var attempt: AttemptRecord?
+    package var change: Change
+
+    package init(winId: Int64, attempt: AttemptRecord?, change: Change) {
+        self.winId = winId
+        self.attempt = attempt
+        self.change = change
+    }
+}

@@ -1,0 +1,59 @@
+import JackpotWire
+extension Outbox {
+    /// Wins committed per transaction in a batch: large enough to amortise the
+    /// fsync, small enough that a running daemon is never locked out for long.
+    package static let enqueueChunkSize = 2000
+
+    /// Stores `wins`, idempotently on `reference`. Returns one result per input,
+    /// in order. When this returns, every accepted win is on disk (fsynced).
+    package func enqueue(_ wins: [NewWin], now: Int64 = WallClock.nowMilliseconds()) throws -> [EnqueueResult] {
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(wins.count)
+        var start = 0
+        while start < wins.count {
+            let chunk = wins[start..<min(start + Self.enqueueChunkSize, wins.count)]
+            try database.transaction {
+                for newWin in chunk { results.append(try insert(newWin, now: now)) }
+            }
+            start += chunk.count
+        }
+        return results
+    }
+
+    private func insert(_ newWin: NewWin, now: Int64) throws -> EnqueueResult {
+        let win = newWin.win
+        try database.execute(
+            """
+            INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
+                              platform, token, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (reference) DO NOTHING
+            """,
+            [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
+             .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
+             SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now)])
+        if database.changes == 1 { return .accepted }
+        guard let existing = try self.win(reference: win.reference) else {
+            return .rejected("reference \(win.reference) could not be stored")
+        }
+        if let difference = Self.difference(existing, newWin) {
+            return .rejected("reference \(win.reference) already exists with a different \(difference)")
+        }
+        return .duplicate
+    }
+
+    /// The first field in which a stored win differs from a new one, or nil when they are the same win.
+    static func difference(_ stored: StoredWin, _ newWin: NewWin) -> String? {
+        let win = newWin.win
+        if stored.operatorName != win.operatorName { return "operator" }
+        if stored.userId != win.userId { return "userId" }
+        if stored.gameId != win.gameId { return "gameId" }
+        if stored.roundId != win.roundId { return "roundId" }
+        if (try? DecimalAmount(validating: stored.amount)) != win.amount { return "amount" }
+        if stored.jackpotId != win.jackpotId { return "jackpotId" }
+        if (stored.platform ?? "") != (win.platform ?? "") { return "platform" }
+        if (stored.token ?? "") != (win.token ?? "") { return "token" }
+        if newWin.timestampProvided, stored.timestamp != win.timestamp { return "timestamp" }
+        return nil
+    }
+}

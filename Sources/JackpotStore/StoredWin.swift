@@ -1,0 +1,90 @@
+import JackpotWire
+/// A win as the outbox holds it: the payload plus its delivery bookkeeping.
+///
+/// The payload is kept as raw text (`amount` included) because rows may come
+/// from plain SQL and be invalid; `win()` validates them into a `JackpotWin`.
+package struct StoredWin: Sendable, Hashable {
+    package var id: Int64
+    package var reference: String
+    package var operatorName: String
+    package var userId: String
+    package var gameId: String
+    package var roundId: String
+    package var amount: String
+    package var jackpotId: String
+    package var timestamp: String
+    package var platform: String?
+    package var token: String?
+    package var state: WinState
+    package var attempts: Int
+    package var nextAttemptAt: Int64
+    package var createdAt: Int64
+    package var updatedAt: Int64
+    package var leaseOwner: String?
+    package var leaseExpiresAt: Int64?
+    package var lastError: String?
+    package var transactionId: String?
+    package var currency: String?
+    package var cash: String?
+    package var bonus: String?
+    package var deliveredAt: Int64?
+    package var cancelReason: String?
+    package var cancelledAt: Int64?
+    /// When ops last retried it (`jackpotd retry`), else nil.
+    package var retriedAt: Int64?
+
+    /// Where the win's max age counts from: enqueue, or the last retry by ops.
+    package var ageOrigin: Int64 { max(createdAt, retriedAt ?? createdAt) }
+
+    static let columns = """
+        id, reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, platform, token,
+        state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at, last_error,
+        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at, retried_at
+        """
+
+    init(row: Row) {
+        id = row.int64("id") ?? 0
+        reference = row.string("reference") ?? ""
+        operatorName = row.string("operator") ?? ""
+        userId = row.string("user_id") ?? ""
+        gameId = row.string("game_id") ?? ""
+        roundId = row.string("round_id") ?? ""
+        amount = row.string("amount") ?? ""
+        jackpotId = row.string("jackpot_id") ?? ""
+        timestamp = row.string("timestamp") ?? ""
+        platform = row.string("platform")
+        token = row.string("token")
+        state = WinState(rawValue: row.string("state") ?? "") ?? .pending
+        attempts = row.int("attempts") ?? 0
+        nextAttemptAt = row.int64("next_attempt_at") ?? 0
+        createdAt = row.int64("created_at") ?? 0
+        updatedAt = row.int64("updated_at") ?? 0
+        leaseOwner = row.string("lease_owner")
+        leaseExpiresAt = row.int64("lease_expires_at")
+        lastError = row.string("last_error")
+        transactionId = row.string("transaction_id")
+        currency = row.string("currency")
+        cash = row.string("cash")
+        bonus = row.string("bonus")
+        deliveredAt = row.int64("delivered_at")
+        cancelReason = row.string("cancel_reason")
+        cancelledAt = row.int64("cancelled_at")
+        retriedAt = row.int64("retried_at")
+    }
+
+    /// The validated payload, or the reason this row can never be sent as it is.
+    package func win() throws(WinValidationError) -> JackpotWin {
+        let validAmount: DecimalAmount
+        do {
+            validAmount = try DecimalAmount(validating: amount)
+        } catch {
+            throw WinValidationError(field: "amount", reason: error.reason + " (\"\(amount)\")")
+        }
+        let win = JackpotWin(
+            operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
+            amount: validAmount, reference: reference, timestamp: timestamp, jackpotId: jackpotId,
+            platform: platform, token: token)
+        try win.validate()
+        return win
+    }
+}

@@ -1,0 +1,167 @@
+import Synchronization
+import JackpotConfiguration
+import JackpotStore
+import JackpotWire
+
+/// The metric names the daemon exports. Alert rules and dashboards depend on
+/// them, so they live in one place and change only deliberately.
+package enum MetricNames {
+    /// Gauge, labels `operator`, `state`: wins in the outbox by state.
+    package static let wins = "jackpotd_wins"
+    /// Gauge, label `operator`: age of the oldest win not yet delivered or parked.
+    package static let oldestPendingAgeSeconds = "jackpotd_oldest_pending_age_seconds"
+    /// Counter, labels `operator`, `outcome`.
+    package static let attemptsTotal = "jackpotd_attempts_total"
+    /// Histogram, label `operator`: wall time of one HTTP attempt.
+    package static let attemptDurationSeconds = "jackpotd_attempt_duration_seconds"
+    /// Gauge, label `operator`: 1 while the circuit is open or half-open.
+    package static let circuitOpen = "jackpotd_circuit_open"
+    /// Gauge, label `operator`: 1 while ops have paused the operator.
+    package static let operatorPaused = "jackpotd_operator_paused"
+    /// Gauge: when the metrics file was last written, so a stale file (dead
+    /// daemon, stuck writer) can be alerted on.
+    package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"
+
+    /// Buckets for `attemptDurationSeconds`: from a local operator's few
+    /// milliseconds up to the largest sensible timeout.
+    package static let attemptDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+}
+
+/// The metric kinds the registry knows, named as in the exposition format.
+package enum MetricType: String, Sendable {
+    case counter, gauge, histogram
+}
+
+/// In-memory metrics, rendered to Prometheus text for node_exporter's textfile
+/// collector. Everything sits behind one `Mutex`: updates are a dictionary
+/// write, far cheaper than the HTTP attempt they describe.
+///
+/// A call whose type contradicts an earlier call for the same name is ignored:
+/// exporting two types under one name would make the whole file unscrapeable.
+package final class MetricsRegistry: Sendable {
+    private let families = Mutex<[String: MetricFamily]>([:])
+
+    package init() {}
+
+    /// Adds `add` (which must not be negative: counters only go up) to a counter.
+    package func counter(_ name: String, help: String, labels: [String: String], add: Double = 1) {
+        guard add >= 0 else { return }
+        let key = LabelSet(labels)
+        update(name, help: help, type: .counter) { family in
+            family.scalars[key, default: 0] += add
+        }
+    }
+
+    package func gauge(_ name: String, help: String, labels: [String: String], set: Double) {
+        let key = LabelSet(labels)
+        update(name, help: help, type: .gauge) { family in
+            family.scalars[key] = set
+        }
+    }
+
+    /// Records one observation. The bucket bounds are fixed by the first call for
+    /// a name; later calls' `buckets` are ignored so counts stay comparable.
+    package func observe(_ name: String, help: String, labels: [String: String], value: Double, buckets: [Double]) {
+        let key = LabelSet(labels)
+        update(name, help: help, type: .histogram) { family in
+            if family.bounds.isEmpty && family.histograms.isEmpty {
+                family.bounds = Array(Set(buckets.filter { $0.isFinite })).sorted()
+            }
+            var histogram = family.histograms[key] ?? Histogram(bucketCount: family.bounds.count)
+            histogram.record(value, bounds: family.bounds)
+            family.histograms[key] = histogram
+        }
+    }
+
+    /// Drops every sample of a gauge. Gauges recomputed from the database each
+    /// cycle call this first, so an operator or state that vanished stops being
+    /// exported instead of reporting its last value forever.
+    package func resetGauges(named name: String) {
+        families.withLock { families in
+            guard families[name]?.type == .gauge else { return }
+            families[name]?.scalars.removeAll()
+        }
+    }
+
+    /// The current value of a counter or gauge sample, if any (for tests and `status`).
+    package func value(_ name: String, labels: [String: String]) -> Double? {
+        families.withLock { $0[name]?.scalars[LabelSet(labels)] }
+    }
+
+    /// The whole registry in text exposition format 0.0.4, in a stable order
+    /// (metric name, then label values) so successive files diff cleanly.
+    package func render() -> String {
+        let snapshot = families.withLock { $0 }
+        var output = ""
+        for name in snapshot.keys.sorted() {
+            PrometheusText.append(name: name, family: snapshot[name]!, to: &output)
+        }
+        return output
+    }
+
+    private func update(_ name: String, help: String, type: MetricType, _ body: (inout MetricFamily) -> Void) {
+        let name = PrometheusText.sanitizedMetricName(name)
+        families.withLock { families in
+            if families[name] == nil { families[name] = MetricFamily(help: help, type: type) }
+            guard families[name]?.type == type else { return }
+            // In place: a copy out and back would duplicate the family's samples on every update.
+            body(&families[name]!)
+        }
+    }
+}
+
+/// All samples sharing one metric name.
+struct MetricFamily: Sendable {
+    var help: String
+    var type: MetricType
+    /// Counter and gauge values by label set.
+    var scalars: [LabelSet: Double] = [:]
+    /// Histogram upper bounds (finite, ascending); `+Inf` is implicit.
+    var bounds: [Double] = []
+    var histograms: [LabelSet: Histogram] = [:]
+
+    var isEmpty: Bool { scalars.isEmpty && histograms.isEmpty }
+}
+
+/// Label pairs sorted by name: one canonical key per combination, whatever
+/// order the caller's dictionary iterates in.
+struct LabelSet: Sendable, Hashable, Comparable {
+    let pairs: [Pair]
+
+    struct Pair: Sendable, Hashable {
+        let name: String
+        let value: String
+    }
+
+    init(_ labels: [String: String]) {
+        pairs = labels.map { Pair(name: PrometheusText.sanitizedLabelName($0.key), value: $0.value) }
+            .sorted { $0.name < $1.name }
+    }
+
+    static func < (lhs: LabelSet, rhs: LabelSet) -> Bool {
+        for (left, right) in zip(lhs.pairs, rhs.pairs) {
+            if left.name != right.name { return left.name < right.name }
+            if left.value != right.value { return left.value < right.value }
+        }
+        return lhs.pairs.count < rhs.pairs.count
+    }
+}
+
+/// Per-bucket (non-cumulative) counts; rendering accumulates them.
+struct Histogram: Sendable {
+    /// One slot per finite bound, plus a last one for values above them all.
+    var counts: [UInt64]
+    var sum: Double = 0
+    var count: UInt64 = 0
+
+    init(bucketCount: Int) {
+        counts = Array(repeating: 0, count: bucketCount + 1)
+    }
+
+    mutating func record(_ value: Double, bounds: [Double]) {
+        let slot = bounds.firstIndex { value <= $0 } ?? bounds.count
+        counts[slot] += 1
+        sum += value
+        count += 1
+    }
+}

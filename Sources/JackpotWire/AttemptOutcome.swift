@@ -1,0 +1,169 @@
+import Foundation
+
+/// What one delivery attempt means for the win. Every answer that is not a
+/// confirmed delivery is retried, except the operator's no-retry error codes:
+/// at-least-once delivery plus the operator's idempotency on `reference`
+/// makes one credit, so retrying when in doubt is always the safe side.
+package enum AttemptOutcome: Sendable, Hashable {
+    case delivered(Confirmation)
+    /// `retryAfterSeconds` comes only from a `Retry-After` header on 429/503.
+    case retry(RetryReason, retryAfterSeconds: Double?)
+    /// The operator answered with one of its no-retry error codes.
+    case giveUp(errorCode: Int, description: String?)
+
+    /// One function decides what an HTTP result means.
+    package static func classify(_ result: HTTPExchangeResult, noRetryErrorCodes: Set<Int>, now: Date) -> AttemptOutcome {
+        let response: HTTPResponseData
+        switch result {
+        case .failure(let failure): return .retry(.transport(failure), retryAfterSeconds: nil)
+        case .success(let value): response = value
+        }
+
+        // Redirects are never followed: the win's URL is configured, and a
+        // redirect could send the player's token and the hash somewhere else.
+        if (300..<400).contains(response.status) {
+            return .retry(.redirect(status: response.status, location: response.headers["location"]), retryAfterSeconds: nil)
+        }
+
+        guard (200..<300).contains(response.status) else {
+            // A failing status can still carry a definitive wallet error (e.g. 400
+            // with error 120); a cut-off body is not read, so the status decides.
+            if !response.bodyTruncated, let answer = try? OperatorResponse.parse(response.body),
+               let code = answer.error, noRetryErrorCodes.contains(code) {
+                return .giveUp(errorCode: code, description: answer.description)
+            }
+            var retryAfter: Double?
+            if response.status == 429 || response.status == 503, let header = response.headers["retry-after"] {
+                retryAfter = RetryAfter.parse(header, now: now)
+            }
+            return .retry(.httpStatus(response.status), retryAfterSeconds: retryAfter)
+        }
+
+        if response.bodyTruncated { return .retry(.bodyTooLarge, retryAfterSeconds: nil) }
+        let answer: OperatorResponse
+        do {
+            answer = try OperatorResponse.parse(response.body)
+        } catch {
+            return .retry(.unparseableBody(error.reason), retryAfterSeconds: nil)
+        }
+        // An absent `error` counts as 0: the seed's response table does not list
+        // `error` as a field, so wallets following the table omit it on success.
+        // A success without a transactionId is still caught below.
+        if let code = answer.error, code != 0 {
+            if noRetryErrorCodes.contains(code) { return .giveUp(errorCode: code, description: answer.description) }
+            return .retry(.errorCode(code, description: answer.description), retryAfterSeconds: nil)
+        }
+        guard let transactionId = answer.transactionId, !transactionId.allSatisfy(\.isWhitespace) else {
+            return .retry(.missingTransactionId, retryAfterSeconds: nil)
+        }
+        return .delivered(Confirmation(
+            transactionId: transactionId, currency: answer.currency, cash: answer.cash, bonus: answer.bonus
+        ))
+    }
+
+    /// The metrics/log label: `delivered`, `retry` or `failed`.
+    package var outcomeLabel: String {
+        switch self {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .giveUp: "failed"
+        }
+    }
+
+    /// One line for the attempt log and `last_error`.
+    package var summary: String {
+        switch self {
+        case .delivered(let confirmation):
+            return "delivered, transactionId \(OutcomeText.oneLine(confirmation.transactionId))"
+        case .retry(let reason, let retryAfterSeconds):
+            guard let retryAfterSeconds else { return reason.summary }
+            return reason.summary + ", Retry-After \(OutcomeText.seconds(retryAfterSeconds))s"
+        case .giveUp(let code, let description):
+            return OutcomeText.errorCode(code, description)
+        }
+    }
+
+    /// The retry reason, when this outcome is a retry.
+    package var retryReason: RetryReason? {
+        if case .retry(let reason, _) = self { return reason }
+        return nil
+    }
+}
+
+/// What the operator confirmed; stored with the delivered win.
+package struct Confirmation: Sendable, Hashable {
+    package var transactionId: String
+    package var currency: String?
+    package var cash: String?
+    package var bonus: String?
+
+    package init(transactionId: String, currency: String? = nil, cash: String? = nil, bonus: String? = nil) {
+        self.transactionId = transactionId
+        self.currency = currency
+        self.cash = cash
+        self.bonus = bonus
+    }
+}
+
+/// Why an attempt will be retried.
+package enum RetryReason: Sendable, Hashable {
+    case transport(TransportFailure)
+    case httpStatus(Int)
+    case redirect(status: Int, location: String?)
+    case unparseableBody(String)
+    case bodyTooLarge
+    case missingTransactionId
+    case errorCode(Int, description: String?)
+
+    /// True for failures that say the operator is unreachable or unhealthy
+    /// (transport failures incl. timeout, and HTTP 502/503/504): these feed the
+    /// circuit breaker. Anything else is an answer from a live wallet, and
+    /// pausing the whole operator for it would only delay its other wins.
+    package var isTransportLevel: Bool {
+        switch self {
+        case .transport: true
+        case .httpStatus(let status): status == 502 || status == 503 || status == 504
+        default: false
+        }
+    }
+
+    package var summary: String {
+        switch self {
+        case .transport(.timeout): "timeout"
+        case .transport(.connection(let detail)): "connection failed: \(OutcomeText.oneLine(detail))"
+        case .transport(.tls(let detail)): "TLS failure: \(OutcomeText.oneLine(detail))"
+        case .transport(.other(let detail)): "transport error: \(OutcomeText.oneLine(detail))"
+        case .httpStatus(let status): "HTTP \(status)"
+        case .redirect(let status, let location?): "HTTP \(status) redirect to \(OutcomeText.oneLine(URLMasking.masked(location))) (not followed)"
+        case .redirect(let status, nil): "HTTP \(status) redirect without Location (not followed)"
+        case .unparseableBody(let reason): "unparseable body: \(OutcomeText.oneLine(reason))"
+        case .bodyTooLarge: "response body larger than \(HTTPResponseData.bodyLimit) bytes"
+        case .missingTransactionId: "no transactionId in the answer"
+        case .errorCode(let code, let description): OutcomeText.errorCode(code, description)
+        }
+    }
+}
+
+/// Formatting for summaries: operator-supplied text is flattened to one short
+/// line, because it lands in a one-line-per-event log and a database column.
+enum OutcomeText {
+    static let maxLength = 200
+
+    static func oneLine(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(maxLength) {
+            scalars.append(scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar)
+        }
+        let flattened = String(scalars)
+        return text.unicodeScalars.count > maxLength ? flattened + "…" : flattened
+    }
+
+    static func errorCode(_ code: Int, _ description: String?) -> String {
+        guard let description, !description.isEmpty else { return "error \(code)" }
+        return "error \(code): \(oneLine(description))"
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && value < 1e15 ? String(Int64(value)) : String(value)
+    }
+}

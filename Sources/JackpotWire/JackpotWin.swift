@@ -1,0 +1,88 @@
+/// One jackpot win to deliver: the seed's JackPotWin fields plus the operator
+/// that must credit it. `providerId` and `hash` are added at send time from
+/// the configuration.
+package struct JackpotWin: Sendable, Hashable {
+    package var operatorName: String
+    package var userId: String
+    package var gameId: String
+    package var roundId: String
+    package var amount: DecimalAmount
+    package var reference: String
+    /// Epoch milliseconds as decimal text, fixed at enqueue so every retry sends the same body.
+    package var timestamp: String
+    package var jackpotId: String
+    /// Optional fields: `nil` when absent; an empty string is normalised to `nil`.
+    package var platform: String?
+    package var token: String?
+
+    package init(
+        operatorName: String, userId: String, gameId: String, roundId: String,
+        amount: DecimalAmount, reference: String, timestamp: String, jackpotId: String,
+        platform: String? = nil, token: String? = nil
+    ) {
+        self.operatorName = operatorName
+        self.userId = userId
+        self.gameId = gameId
+        self.roundId = roundId
+        self.amount = amount
+        self.reference = reference
+        self.timestamp = timestamp
+        self.jackpotId = jackpotId
+        self.platform = platform?.isEmpty == true ? nil : platform
+        self.token = token?.isEmpty == true ? nil : token
+    }
+
+    /// Documented length limits, in Unicode scalars. Operators' wallets store these
+    /// in fixed-width columns; anything longer is almost certainly a bug upstream.
+    package enum Limits {
+        package static let operatorName = 64
+        package static let identifier = 128
+        package static let token = 512
+        package static let timestampDigits = 16
+    }
+
+    /// Checks every field against the contract; the first problem names the field.
+    package func validate() throws(WinValidationError) {
+        try Self.checkText(operatorName, field: "operator", limit: Limits.operatorName)
+        try Self.checkText(userId, field: "userId", limit: Limits.identifier)
+        try Self.checkText(gameId, field: "gameId", limit: Limits.identifier)
+        try Self.checkText(roundId, field: "roundId", limit: Limits.identifier)
+        try Self.checkText(reference, field: "reference", limit: Limits.identifier)
+        try Self.checkText(jackpotId, field: "jackpotId", limit: Limits.identifier)
+        if let platform { try Self.checkText(platform, field: "platform", limit: Limits.identifier) }
+        if let token { try Self.checkText(token, field: "token", limit: Limits.token) }
+        try Self.checkTimestamp(timestamp)
+    }
+
+    static func checkText(_ value: String, field: String, limit: Int) throws(WinValidationError) {
+        guard !value.isEmpty else { throw WinValidationError(field: field, reason: "is empty") }
+        // Scalars never outnumber UTF-8 bytes, so only long byte strings need counting.
+        guard value.utf8.count <= limit || value.unicodeScalars.count <= limit else {
+            throw WinValidationError(field: field, reason: "is longer than \(limit) characters")
+        }
+        // C0 and DEL are single bytes in UTF-8, and those byte values occur nowhere else.
+        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw WinValidationError(field: field, reason: "contains a control character")
+        }
+    }
+
+    static func checkTimestamp(_ value: String) throws(WinValidationError) {
+        guard !value.isEmpty, value.utf8.count <= Limits.timestampDigits,
+              value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), value == "0" || !value.hasPrefix("0")
+        else {
+            throw WinValidationError(field: "timestamp", reason: "must be epoch milliseconds (digits only)")
+        }
+    }
+}
+
+package struct WinValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let field: String
+    package let reason: String
+
+    package init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    package var description: String { "\(field) \(reason)" }
+}

@@ -1,0 +1,8 @@
+import Foundation
+
+/// Epoch milliseconds: the unit every time in the outbox is stored in.
+package enum WallClock {
+    package static func nowMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}

@@ -1,0 +1,19 @@
+/// What one operator's wallet needs to receive a win: where, how encoded, and
+/// the secret its hash is keyed with. The configuration module builds it from
+/// an operator's config, so the wire format never depends on how that config
+/// is read.
+package struct WireSettings: Sendable, Hashable {
+    /// The full URL, including any query string such as `?authToken=…`.
+    package var url: String
+    package var secret: String
+    package var encoding: BodyEncoding
+    /// When set, amounts are sent with exactly this many decimals.
+    package var amountDecimals: Int?
+
+    package init(url: String, secret: String, encoding: BodyEncoding = .json, amountDecimals: Int? = nil) {
+        self.url = url
+        self.secret = secret
+        self.encoding = encoding
+        self.amountDecimals = amountDecimals
+    }
+}

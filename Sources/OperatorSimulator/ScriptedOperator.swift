@@ -1,0 +1,245 @@
+import Synchronization
+import JackpotWire
+
+/// An operator's wallet on loopback: the other end of the JackPotWin call, for
+/// end-to-end tests, the demo and the benchmark.
+///
+/// It behaves like a correct operator — verifies the hash, credits each
+/// `reference` once and answers repeats with the same transaction id — unless
+/// told to misbehave through queued faults or a fault plan. The counters are
+/// what tests assert exactly-once delivery against, so they are updated in the
+/// same critical section as the credit itself.
+package final class ScriptedOperator: Sendable {
+    package let port: Int
+    private let server: HTTPServer
+    private let wallet: ScriptedWallet
+
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving.
+    package init(secret: String, numericTransactionIds: Bool = false) throws {
+        let wallet = ScriptedWallet(secret: secret, numericTransactionIds: numericTransactionIds)
+        self.wallet = wallet
+        server = try HTTPServer { request in wallet.handle(request) }
+        port = server.port
+    }
+
+    deinit { server.stop() }
+
+    /// The JackPotWin endpoint on this server.
+    package var url: String { "http://127.0.0.1:\(port)/V4/JackPotWin" }
+
+    /// Closes the listener and every connection (hanging ones included) and joins all threads.
+    package func stop() { server.stop() }
+
+    /// The next requests get these faults, in order; afterwards the default plan applies.
+    package func enqueueFaults(_ faults: [OperatorFault]) {
+        wallet.state.withLock { $0.queuedFaults.append(contentsOf: faults) }
+    }
+
+    /// Called for each request (1-based count) when the queue is empty; nil = healthy answer.
+    package func setFaultPlan(_ plan: (@Sendable (_ requestNumber: Int) -> OperatorFault?)?) {
+        wallet.state.withLock { $0.plan = plan }
+    }
+
+    /// A consistent copy of the counters.
+    package var snapshot: OperatorSnapshot {
+        wallet.state.withLock { state in
+            OperatorSnapshot(
+                requests: state.requests, credited: state.credits.count, duplicates: state.duplicates,
+                hashFailures: state.hashFailures, faultsInjected: state.faultsInjected)
+        }
+    }
+
+    /// What the wallet recorded for `reference`, if it was ever credited.
+    package func credit(for reference: String) -> Credit? {
+        wallet.state.withLock { $0.credits[reference] }
+    }
+}
+
+/// One credited win as the operator's wallet stores it.
+package struct Credit: Sendable, Hashable {
+    package let transactionId: String
+    /// The amount exactly as received.
+    package let amount: String
+    package let userId: String
+    /// Valid calls seen for this reference: 1 + duplicates.
+    package let timesReceived: Int
+
+    package init(transactionId: String, amount: String, userId: String, timesReceived: Int) {
+        self.transactionId = transactionId
+        self.amount = amount
+        self.userId = userId
+        self.timesReceived = timesReceived
+    }
+}
+
+package struct OperatorSnapshot: Sendable, Hashable {
+    /// Every request read off a socket, faulted or not.
+    package let requests: Int
+    /// Distinct references credited.
+    package let credited: Int
+    /// Valid repeats of an already credited reference.
+    package let duplicates: Int
+    package let hashFailures: Int
+    package let faultsInjected: Int
+}
+
+/// The wallet's logic and books, shared by the server's connection threads.
+private final class ScriptedWallet: Sendable {
+    struct State {
+        var credits: [String: Credit] = [:]
+        var requests = 0
+        var duplicates = 0
+        var hashFailures = 0
+        var faultsInjected = 0
+        var nextTransactionNumber: UInt64 = 1
+        var queuedFaults: [OperatorFault] = []
+        var plan: (@Sendable (Int) -> OperatorFault?)?
+    }
+
+    /// Fields the seed's table marks Required (besides `hash`).
+    static let requiredFields = ["userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId"]
+    /// First numeric id: 2^53 + 1, the smallest integer a `Double` cannot hold,
+    /// so any client that routes ids through a float visibly corrupts them.
+    static let firstNumericTransactionId: UInt64 = 9_007_199_254_740_993
+
+    let secret: String
+    let numericTransactionIds: Bool
+    let state = Mutex(State())
+
+    init(secret: String, numericTransactionIds: Bool) {
+        self.secret = secret
+        self.numericTransactionIds = numericTransactionIds
+    }
+
+    func handle(_ request: HTTPServerRequest) -> HTTPServerAction {
+        let (number, queued, plan) = state.withLock { state in
+            state.requests += 1
+            let queued = state.queuedFaults.isEmpty ? nil : state.queuedFaults.removeFirst()
+            return (state.requests, queued, queued == nil ? state.plan : nil)
+        }
+        // The plan is caller code: run it outside the lock so it may query the operator.
+        guard let fault = queued ?? plan?(number) else {
+            return .respond(process(request))
+        }
+        state.withLock { $0.faultsInjected += 1 }
+        return action(for: fault, request: request)
+    }
+
+    private func action(for fault: OperatorFault, request: HTTPServerRequest) -> HTTPServerAction {
+        switch fault {
+        case .status(let status, let body):
+            let type = body.hasPrefix("{") ? "application/json" : "text/plain"
+            return .respond(HTTPServerResponse(
+                status: status, headers: [HTTPHeader("Content-Type", type)], body: .bytes(Array(body.utf8))))
+        case .errorCode(let code, let description):
+            return .respond(.json(200, "{\"error\":\(code),\"description\":\(JSONWriter.quoted(description))}"))
+        case .retryAfter(let status, let value):
+            return .respond(.json(
+                status, "{\"error\":1,\"description\":\"Try again later\"}", headers: [HTTPHeader("Retry-After", value)]))
+        case .delayThenAnswer(let seconds):
+            return .respond(process(request), afterSeconds: seconds)
+        case .hang:
+            return .hang
+        case .resetBeforeAnswer:
+            return .reset
+        case .creditThenReset:
+            _ = process(request)
+            return .reset
+        case .garbage(let body):
+            return .respond(HTTPServerResponse(
+                status: 200, headers: [HTTPHeader("Content-Type", "text/html")], body: .bytes(Array(body.utf8))))
+        case .truncatedJSON:
+            return .respond(.json(200, "{\"transactionId\": \"12"))
+        case .noTransactionId:
+            return .respond(.json(200, "{\"error\":0,\"description\":\"Success\"}"))
+        case .hugeBody(let bytes):
+            return .respond(HTTPServerResponse(
+                status: 200, headers: [HTTPHeader("Content-Type", "application/json")],
+                body: .repeated(UInt8(ascii: " "), count: max(0, bytes))))
+        case .redirect(let location):
+            return .respond(HTTPServerResponse(status: 302, headers: [HTTPHeader("Location", location)]))
+        }
+    }
+
+    /// The healthy operator: validate, verify the hash, credit once.
+    private func process(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        guard request.method == "POST" else { return Self.failure(405, "Only POST is accepted") }
+        guard request.path == "/V4/JackPotWin" else { return Self.failure(404, "Unknown endpoint \(request.path)") }
+        let fields: [(key: String, value: String)]
+        do {
+            fields = try Self.fields(of: request)
+        } catch {
+            return Self.failure(400, "Malformed body: \(error)")
+        }
+        let received = fields.first { $0.key == "hash" }?.value ?? ""
+        guard received == RequestHash.compute(fields, secret: secret) else {
+            state.withLock { $0.hashFailures += 1 }
+            return .json(200, "{\"error\":110,\"description\":\"Invalid hash\"}")
+        }
+        var values: [String: String] = [:]
+        for field in fields { values[field.key] = field.value }
+        if let missing = Self.requiredFields.first(where: { values[$0, default: ""].isEmpty }) {
+            return Self.failure(400, "Missing field \(missing)")
+        }
+        let reference = values["reference"]!, amount = values["amount"]!, userId = values["userId"]!
+        guard (try? DecimalAmount(validating: amount)) != nil else {
+            return Self.failure(400, "Invalid amount \(amount)")
+        }
+        let credit = state.withLock { state in
+            if let existing = state.credits[reference] {
+                state.duplicates += 1
+                let repeated = Credit(
+                    transactionId: existing.transactionId, amount: existing.amount,
+                    userId: existing.userId, timesReceived: existing.timesReceived + 1)
+                state.credits[reference] = repeated
+                return repeated
+            }
+            let number = state.nextTransactionNumber
+            state.nextTransactionNumber += 1
+            let id = numericTransactionIds ? String(Self.firstNumericTransactionId + number - 1) : "tx-\(number)"
+            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: 1)
+            state.credits[reference] = credit
+            return credit
+        }
+        let transactionId = numericTransactionIds ? credit.transactionId : JSONWriter.quoted(credit.transactionId)
+        // `cash` reports the credited amount: the simulated wallet keeps no running balance.
+        return .json(200, "{\"transactionId\":\(transactionId),\"currency\":\"EUR\",\"cash\":\(JSONWriter.quoted(credit.amount)),\"bonus\":\"0\",\"error\":0,\"description\":\"Success\"}")
+    }
+
+    struct MalformedBody: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    private static func failure(_ status: Int, _ description: String) -> HTTPServerResponse {
+        .json(status, "{\"error\":1,\"description\":\(JSONWriter.quoted(description))}")
+    }
+
+    /// The body's fields as the operator received them: form-decoded text, or
+    /// JSON strings and numbers (numbers as their exact digits).
+    private static func fields(of request: HTTPServerRequest) throws -> [(key: String, value: String)] {
+        let contentType = request.header("content-type")?.lowercased() ?? ""
+        if contentType.hasPrefix("application/x-www-form-urlencoded") {
+            guard let text = String(validating: request.body, as: UTF8.self), let fields = FormEncoding.decode(text) else {
+                throw MalformedBody(message: "the form body is not valid percent-encoded UTF-8")
+            }
+            // Which of two values would the hash have covered? Refuse, as the JSON parser refuses duplicate keys.
+            guard Set(fields.map(\.key)).count == fields.count else {
+                throw MalformedBody(message: "the form body repeats a field")
+            }
+            return fields.map { ($0.key, $0.value) }
+        }
+        guard case .object(let object) = try JSONValue.parse(request.body) else {
+            throw MalformedBody(message: "the JSON body is not an object")
+        }
+        return try object.members.map { member in
+            switch member.value {
+            case .string(let text): (member.key, text)
+            case .number(let digits): (member.key, digits)
+            default:
+                throw MalformedBody(
+                    message: "field \(member.key) is a \(member.value.kindName), expected a string or number")
+            }
+        }
+    }
+}
