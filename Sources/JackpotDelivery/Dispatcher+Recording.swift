@@ -6,17 +6,12 @@ import JackpotWire
 
 /// Claiming due wins and storing what finished calls produced.
 extension Dispatcher {
-    /// Claims, starts the calls, then records what finished — as two transactions.
-    /// Only the record is fsynced: it is the operator's answer that must survive a
-    /// power cut. A claim lost to one leaves its wins `pending`, and they are sent
-    /// again, as after any crash. Committing the claim first, without waiting on
-    /// the disk, keeps the calls fed while the record's fsync runs.
-    func recordAndClaim(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
-        try claim(outbox, now: now)
-        startCalls(&loop, now: now)
-        try record(outbox, &loop, now: now)
-    }
-
+    /// Claims and records are two transactions, and only the record is fsynced:
+    /// it is the operator's answer that must survive a power cut. A claim lost to
+    /// one leaves its wins `pending`, and they are sent again, as after any crash.
+    /// Committing the claim first, and starting its calls before the record,
+    /// keeps the calls fed while the record's fsync runs.
+    ///
     /// Stores finished attempts (once the oldest has waited `recordIntervalMilliseconds`,
     /// or when stopping), released claims and changed circuits.
     func record(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {

@@ -6,33 +6,40 @@ import JackpotWire
 
 /// Stopping cleanly, and the Prometheus file.
 extension Dispatcher {
-    func shutdown(_ outbox: Outbox, _ loop: inout LoopState) async {
+    /// Lets the calls in flight finish within the grace period, then cancels the rest.
+    func stopCalls(group: inout DiscardingTaskGroup) async {
         let grace = control.withLock { $0.config.shutdownGraceSeconds }
-        logger.info("stopping", ["in_flight": .int(Int64(global.inUse)), "grace_seconds": .double(grace)])
+        logger.info("stopping", ["in_flight": .int(Int64(calls.count)), "grace_seconds": .double(grace)])
         for lane in allLanes() { lane.withState { $0.stopping = true } }
-        let deadline = ContinuousClock.now + .milliseconds(Int64(grace * 1000))
-        while tasks.withLock({ !$0.isEmpty }), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+        group.addTask { [calls] in
+            // Cancelled as soon as the last call ends; either way the wait below is over.
+            try? await Task.sleep(for: .milliseconds(Int64(grace * 1000)))
+            calls.stopWaiting()
         }
-        let unfinished = tasks.withLock { Array($0.values) }
-        if !unfinished.isEmpty {
-            logger.warning("grace_period_over", ["cancelled_calls": .int(Int64(unfinished.count))])
-            for task in unfinished { task.cancel() }
-            for task in unfinished { await task.value }
+        if await !calls.waitUntilIdle() {
+            logger.warning("grace_period_over", ["cancelled_calls": .int(Int64(calls.count))])
         }
-        // Store every result, hand back every unsent claim; retry storage a few times.
+        group.cancelAll()
+    }
+
+    /// Stores every result and hands back every unsent claim, retrying storage a few times.
+    func finish(_ store: DispatcherStore) async {
         for attempt in 1...20 {
             do {
-                try recordAndClaim(outbox, &loop, now: clock())
-                try outbox.releaseAll(owner: owner.description, now: clock())
+                try await store.finish(now: clock())
                 break
             } catch {
                 logger.error("storage_error", ["error": .string(String(describing: error)), "attempt": .int(Int64(attempt))])
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
-        if let file = settings.metricsFile { try? writeMetrics(outbox, to: file, now: clock()) }
+        if let file = settings.metricsFile { try? await store.writeFinalMetrics(to: file, now: clock()) }
         logger.info("stop", ["daemon": .string(owner.description)])
+    }
+
+    func finish(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+        try record(outbox, &loop, now: now)
+        try outbox.releaseAll(owner: owner.description, now: now)
     }
 
     func writeMetrics(_ outbox: Outbox, to path: String, now: Int64) throws {

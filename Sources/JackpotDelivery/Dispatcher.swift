@@ -7,12 +7,13 @@ import JackpotWire
 
 /// Turns the outbox into confirmed deliveries.
 ///
-/// One loop owns the database connection. Per wake-up it claims new wins (a
-/// commit without fsync), starts calls, and records the calls that finished in
-/// one fsynced transaction, so results that finish while a commit is in
-/// progress are batched into the next one. Calls run as tasks beside the loop;
-/// a call that ends takes the next ready win of its operator at once, without
-/// waiting for the loop's commit.
+/// One loop owns the database connection, through `DispatcherStore`, which
+/// keeps every SQLite call off the cooperative threads. Per wake-up it claims
+/// new wins (a commit without fsync), starts calls, and records the calls that
+/// finished in one fsynced transaction, so results that finish while a commit
+/// is in progress are batched into the next one. Calls are child tasks of one
+/// discarding task group beside the loop; a call that ends takes the next ready
+/// win of its operator at once, without waiting for the loop's commit.
 package final class Dispatcher: Sendable {
     package struct Settings: Sendable {
         /// How often `PRAGMA data_version` is polled for wins written by other processes.
@@ -25,6 +26,8 @@ package final class Dispatcher: Sendable {
         package var recordIntervalMilliseconds: Int64 = 10
         package var metricsIntervalMilliseconds: Int64 = 5000
         package var metricsFile: String?
+        /// How long a write waits for another process's lock before it fails and is retried.
+        package var busyTimeoutMilliseconds = 5000
         package init() {}
     }
 
@@ -42,8 +45,7 @@ package final class Dispatcher: Sendable {
     let completed = Mutex<[AttemptReport]>([])
     let wake = WakeSignal()
     let control: Mutex<Control>
-    let tasks = Mutex<[Int: Task<Void, Never>]>([:])
-    let taskCounter = Atomic<Int>(0)
+    let calls = CallsInFlight()
 
     struct Control {
         var config: JackpotConfig
@@ -82,11 +84,8 @@ package final class Dispatcher: Sendable {
     /// Runs until `requestStop()`. Storage errors are logged and retried with
     /// back-off; results not yet stored are kept in memory until they are.
     package func run() async throws {
-        let outbox = try Outbox(path: databasePath)
-        // A daemon that cannot write would claim nothing and retry forever; exiting
-        // lets the service manager restart it once the file is writable again.
-        try outbox.database.requireWritable()
-        var loop = LoopState()
+        let store = DispatcherStore(dispatcher: self)
+        try await store.open(path: databasePath, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
         logger.info("start", ["daemon": .string(owner.description), "database": .string(databasePath)])
         let ticker = Task { [wake, settings] in
             while !Task.isCancelled {
@@ -95,32 +94,41 @@ package final class Dispatcher: Sendable {
             }
         }
         defer { ticker.cancel() }
+        var moved: DatabaseError?
+        await withDiscardingTaskGroup { group in
+            moved = await loop(store, group: &group)
+            await stopCalls(group: &group)
+        }
+        await finish(store)
+        if let moved { throw moved }
+    }
 
+    /// Wakes, claims, starts calls, records, until a stop is requested. Returns the
+    /// error when the database file was replaced: retrying cannot help then.
+    private func loop(_ store: DispatcherStore, group: inout DiscardingTaskGroup) async -> DatabaseError? {
         var storageBackoffMs: Int64 = 0
         var retryStorageAt: Int64 = 0
         while true {
             await wake.wait()
-            if control.withLock({ $0.stopRequested }) { break }
+            if control.withLock({ $0.stopRequested }) { return nil }
             let now = clock()
             if now < retryStorageAt { continue }
             do {
-                try step(outbox, &loop, now: now)
+                for launch in try await store.claimStep(now: now) { start(launch, in: &group) }
+                try await store.recordStep(now: now)
                 if storageBackoffMs > 0 {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0
                 }
             } catch let error as DatabaseMovedError {
-                // Retrying cannot help: stop, so the service manager starts a daemon on the file now there.
                 logger.error("database_moved", ["error": .string(error.underlying.message)])
-                await shutdown(outbox, &loop)
-                throw error.underlying
+                return error.underlying
             } catch {
                 storageBackoffMs = min(max(storageBackoffMs * 2, 100), 10_000)
                 retryStorageAt = now + storageBackoffMs
                 logger.error("storage_error", ["error": .string(String(describing: error)), "retry_in_ms": .int(storageBackoffMs)])
             }
         }
-        await shutdown(outbox, &loop)
     }
 
     /// The outbox file was deleted or replaced under the daemon.
@@ -145,7 +153,8 @@ package final class Dispatcher: Sendable {
         var loggedCircuits: [String: CircuitBreaker.State] = [:]
     }
 
-    func step(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+    /// The first half of a wake-up: config, new rows, housekeeping, claims.
+    func claimStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws -> [Launch] {
         if let config = control.withLock({ state -> JackpotConfig? in
             defer { state.pendingConfig = nil }
             return state.pendingConfig
@@ -163,7 +172,13 @@ package final class Dispatcher: Sendable {
             try housekeeping(outbox, &loop, now: now)
             loop.nextHousekeeping = now + settings.housekeepingIntervalMilliseconds
         }
-        try recordAndClaim(outbox, &loop, now: now)
+        try claim(outbox, now: now)
+        return startCalls(&loop, now: now)
+    }
+
+    /// The second half, once the new calls are started: results, then metrics.
+    func recordStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+        try record(outbox, &loop, now: now)
         if let file = settings.metricsFile, now >= loop.nextMetrics {
             loop.nextMetrics = now + settings.metricsIntervalMilliseconds
             try writeMetrics(outbox, to: file, now: now)

@@ -1,0 +1,55 @@
+import JackpotStore
+
+/// The dispatcher's writer connection and the loop state that goes with it,
+/// isolated to a serial queue of their own (GRDB's `SerializedDatabase`).
+///
+/// Every SQLite call of the daemon — fsynced commits, busy waits on a lock
+/// another process holds — blocks this queue's thread, never one of the
+/// cooperative threads (two on a 2-core machine) that every call, every other
+/// daemon in the process and every test share.
+actor DispatcherStore {
+    private let executor = QueueExecutor(label: "jackpotd.outbox")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private let dispatcher: Dispatcher
+    private var outbox: Outbox?
+    private var loop = Dispatcher.LoopState()
+
+    init(dispatcher: Dispatcher) {
+        self.dispatcher = dispatcher
+    }
+
+    /// Opens the outbox, migrating it, and checks that it can be written.
+    func open(path: String, busyTimeoutMilliseconds: Int) throws {
+        let outbox = try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        // A daemon that cannot write would claim nothing and retry forever; exiting
+        // lets the service manager restart it once the file is writable again.
+        try outbox.database.requireWritable()
+        self.outbox = outbox
+    }
+
+    /// Config, housekeeping and claims; returns the calls to start.
+    func claimStep(now: Int64) throws -> [Dispatcher.Launch] {
+        try dispatcher.claimStep(openOutbox(), &loop, now: now)
+    }
+
+    /// Stores finished calls and writes the metrics file when due.
+    func recordStep(now: Int64) throws {
+        try dispatcher.recordStep(openOutbox(), &loop, now: now)
+    }
+
+    /// After the last call: every result stored, every unsent claim handed back.
+    func finish(now: Int64) throws {
+        try dispatcher.finish(openOutbox(), &loop, now: now)
+    }
+
+    /// The metrics file as the daemon stops.
+    func writeFinalMetrics(to path: String, now: Int64) throws {
+        try dispatcher.writeMetrics(openOutbox(), to: path, now: now)
+    }
+
+    private func openOutbox() throws -> Outbox {
+        guard let outbox else { preconditionFailure("DispatcherStore used before open()") }
+        return outbox
+    }
+}
