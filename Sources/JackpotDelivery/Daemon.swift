@@ -5,15 +5,13 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 
-/// `jackpotd run`: the dispatcher plus what a Linux service needs around it —
-/// signals, config reload, the HTTP client's lifetime.
+/// `jackpotd run`: the delivery service plus what a Linux service needs around
+/// it — signals and config reload — as children of one task group.
 package final class Daemon: Sendable {
     package let configPath: String
     package let environment: [String: String]
-    package let databasePath: String
     package let logger: Logger
-    package let dispatcher: Dispatcher
-    private let transport: URLSessionTransport
+    package let service: DeliveryService
 
     package init(
         loaded: LoadedConfig, environment: [String: String], databasePath: String, logger: Logger,
@@ -21,22 +19,23 @@ package final class Daemon: Sendable {
     ) {
         configPath = loaded.sourcePath
         self.environment = environment
-        self.databasePath = databasePath
         self.logger = logger
-        transport = URLSessionTransport(maximumConnectionsPerHost: Self.connectionsPerHost(loaded.config))
-        dispatcher = Dispatcher(
-            databasePath: databasePath, config: loaded.config, transport: transport, logger: logger, settings: settings)
+        service = DeliveryService(databasePath: databasePath, config: loaded.config, logger: logger, settings: settings)
     }
 
-    /// Enough connections per host that no queued request times out before it starts,
-    /// even when several operators share one host.
-    package static func connectionsPerHost(_ config: JackpotConfig) -> Int {
-        min(config.globalConcurrency, config.operators.values.reduce(0) { $0 + $1.concurrency })
-    }
-
-    /// Runs until SIGTERM or SIGINT. SIGHUP reloads the config file.
+    /// Runs until SIGTERM or SIGINT (a graceful stop). SIGHUP reloads the config file.
     package func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        try await withThrowingDiscardingTaskGroup { children in
+            children.addTask { await self.handleSignals() }
+            try await service.run()
+            children.cancelAll()
+        }
+    }
+
+    /// Turns signals into a stop or a reload until cancelled. Dispatch sources,
+    /// not `signal()` handlers: libdispatch owns the process's signal handling.
+    private func handleSignals() async {
         let queue = DispatchQueue(label: "jackpotd.signals")
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
@@ -44,15 +43,14 @@ package final class Daemon: Sendable {
             source.setEventHandler { [self] in
                 if signalNumber == SIGHUP { reload() } else {
                     logger.info("signal", ["signal": .string(signalNumber == SIGTERM ? "TERM" : "INT")])
-                    dispatcher.requestStop()
+                    service.requestStop()
                 }
             }
             source.resume()
             sources.append(source)
         }
-        defer { for source in sources { source.cancel() } }
-        try await dispatcher.run()
-        transport.shutdown()
+        await waitUntilCancelled()
+        for source in sources { source.cancel() }
     }
 
     /// Re-reads the config; a bad new config is logged and the old one kept.
@@ -60,10 +58,10 @@ package final class Daemon: Sendable {
         do {
             let loaded = try ConfigLoader.load(path: configPath, environment: environment)
             for warning in loaded.warnings { logger.warning("config_warning", ["warning": .string(warning)]) }
-            if let database = loaded.config.database, database != databasePath {
+            if let database = loaded.config.database, database != service.dispatcher.databasePath {
                 logger.warning("config_reload", ["note": "database path changes need a restart", "database": .string(database)])
             }
-            dispatcher.apply(loaded.config)
+            service.apply(loaded.config)
             logger.info("config_reloaded", ["path": .string(configPath)])
         } catch {
             logger.error("config_reload_failed", [
@@ -72,5 +70,15 @@ package final class Daemon: Sendable {
                 "note": "keeping the previous config",
             ])
         }
+    }
+}
+
+/// Suspends until the current task is cancelled.
+func waitUntilCancelled() async {
+    let (stream, continuation) = AsyncStream<Never>.makeStream()
+    await withTaskCancellationHandler {
+        for await _ in stream {}
+    } onCancel: {
+        continuation.finish()
     }
 }

@@ -78,7 +78,16 @@ extension Dispatcher {
                 var unsendable: [RecordedOutcome] = []
                 let wins = try outbox.claim(
                     operator: lane.name, limit: limit, owner: owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
+                let policy = RetryPolicy(config.retry)
                 for stored in wins {
+                    // The housekeeper parks expired wins on its own schedule; one claimed
+                    // before it came round is parked here rather than sent once more.
+                    if policy.isExpired(enqueuedAtMs: stored.ageOrigin, nowMs: now) {
+                        let reason = "not delivered within maxAgeHours (\(Self.format(config.retry.maxAgeHours)) h)"
+                        unsendable.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
+                        parked.append((lane.name, stored.reference, reason))
+                        continue
+                    }
                     do {
                         let request = try WireRequest.build(win: try stored.win(), providerId: providerId, operator: config)
                         ready.append(ReadyWin(stored: stored, request: request, leaseExpiresAt: leaseExpiresAt))

@@ -33,7 +33,6 @@ extension Dispatcher {
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
-        if let file = settings.metricsFile { try? await store.writeFinalMetrics(to: file, now: clock()) }
         logger.info("stop", ["daemon": .string(owner.description)])
     }
 

@@ -75,17 +75,18 @@ package final class Dispatcher: Sendable {
         wake.signal()
     }
 
+    var isStopping: Bool { control.withLock { $0.stopRequested } }
+
     /// Takes a reloaded configuration (operators, secrets, limits) at the next wake-up.
     package func apply(_ config: JackpotConfig) {
         control.withLock { $0.pendingConfig = config }
         wake.signal()
     }
 
-    /// Runs until `requestStop()`. Storage errors are logged and retried with
-    /// back-off; results not yet stored are kept in memory until they are.
-    package func run() async throws {
-        let store = DispatcherStore(dispatcher: self)
-        try await store.open(path: databasePath, busyTimeoutMilliseconds: settings.busyTimeoutMilliseconds)
+    /// Runs until `requestStop()`: claims and calls over `store`, which the caller
+    /// has opened. Storage errors are logged and retried with back-off; results
+    /// not yet stored are kept in memory until they are.
+    func run(_ store: DispatcherStore) async {
         logger.info("start", ["daemon": .string(owner.description), "database": .string(databasePath)])
         let ticker = Task { [wake, settings] in
             while !Task.isCancelled {
@@ -94,23 +95,20 @@ package final class Dispatcher: Sendable {
             }
         }
         defer { ticker.cancel() }
-        var moved: DatabaseError?
         await withDiscardingTaskGroup { group in
-            moved = await loop(store, group: &group)
+            await loop(store, group: &group)
             await stopCalls(group: &group)
         }
         await finish(store)
-        if let moved { throw moved }
     }
 
-    /// Wakes, claims, starts calls, records, until a stop is requested. Returns the
-    /// error when the database file was replaced: retrying cannot help then.
-    private func loop(_ store: DispatcherStore, group: inout DiscardingTaskGroup) async -> DatabaseError? {
+    /// Wakes, claims, starts calls, records, until a stop is requested.
+    private func loop(_ store: DispatcherStore, group: inout DiscardingTaskGroup) async {
         var storageBackoffMs: Int64 = 0
         var retryStorageAt: Int64 = 0
         while true {
             await wake.wait()
-            if control.withLock({ $0.stopRequested }) { return nil }
+            if control.withLock({ $0.stopRequested }) { return }
             let now = clock()
             if now < retryStorageAt { continue }
             do {
@@ -120,9 +118,6 @@ package final class Dispatcher: Sendable {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0
                 }
-            } catch let error as DatabaseMovedError {
-                logger.error("database_moved", ["error": .string(error.underlying.message)])
-                return error.underlying
             } catch {
                 storageBackoffMs = min(max(storageBackoffMs * 2, 100), 10_000)
                 retryStorageAt = now + storageBackoffMs
@@ -139,8 +134,6 @@ package final class Dispatcher: Sendable {
     /// What the loop remembers between wake-ups.
     struct LoopState {
         var dataVersion: Int64 = -1
-        var nextHousekeeping: Int64 = 0
-        var nextMetrics: Int64 = 0
         var newRowsToValidate = true
         var unrecorded: [AttemptReport] = []
         /// When the oldest of `unrecorded` was picked up.
@@ -168,20 +161,12 @@ package final class Dispatcher: Sendable {
             loop.newRowsToValidate = true
             for lane in allLanes() { lane.checkSoon(at: now) }
         }
-        if now >= loop.nextHousekeeping {
-            try housekeeping(outbox, &loop, now: now)
-            loop.nextHousekeeping = now + settings.housekeepingIntervalMilliseconds
-        }
         try claim(outbox, now: now)
         return startCalls(&loop, now: now)
     }
 
-    /// The second half, once the new calls are started: results, then metrics.
+    /// The second half, once the new calls are started: results.
     func recordStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
         try record(outbox, &loop, now: now)
-        if let file = settings.metricsFile, now >= loop.nextMetrics {
-            loop.nextMetrics = now + settings.metricsIntervalMilliseconds
-            try writeMetrics(outbox, to: file, now: now)
-        }
     }
 }

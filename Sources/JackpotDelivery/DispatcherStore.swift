@@ -33,7 +33,7 @@ actor DispatcherStore {
         try dispatcher.claimStep(openOutbox(), &loop, now: now)
     }
 
-    /// Stores finished calls and writes the metrics file when due.
+    /// Stores finished calls.
     func recordStep(now: Int64) throws {
         try dispatcher.recordStep(openOutbox(), &loop, now: now)
     }
@@ -43,8 +43,12 @@ actor DispatcherStore {
         try dispatcher.finish(openOutbox(), &loop, now: now)
     }
 
-    /// The metrics file as the daemon stops.
-    func writeFinalMetrics(to path: String, now: Int64) throws {
+    /// Pause flags, lease rescue, max age, parking bad rows.
+    func housekeep(now: Int64) throws {
+        try dispatcher.housekeeping(openOutbox(), &loop, now: now)
+    }
+
+    func writeMetrics(to path: String, now: Int64) throws {
         try dispatcher.writeMetrics(openOutbox(), to: path, now: now)
     }
 

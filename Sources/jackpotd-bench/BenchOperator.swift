@@ -28,9 +28,4 @@ enum BenchOperator {
             database: database, providerId: providerId,
             operators: Dictionary(uniqueKeysWithValues: operators.map { ($0.name, $0) }), shutdownGraceSeconds: 3)
     }
-
-    /// Connections per host as the daemon sizes them (`Daemon.connectionsPerHost`).
-    static func connectionsPerHost(_ config: JackpotConfig) -> Int {
-        min(config.globalConcurrency, config.operators.values.reduce(0) { $0 + $1.concurrency })
-    }
 }

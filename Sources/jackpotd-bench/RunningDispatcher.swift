@@ -1,29 +1,21 @@
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
-/// The real `Dispatcher` with the real `URLSessionTransport`, running in this
-/// process as `jackpotd run` would run it (the bench's logger formats every
-/// line and discards it).
+/// The real `DeliveryService`, as `jackpotd run` starts it, running in this
+/// process (the bench's logger formats every line and discards it).
 final class RunningDispatcher {
-    private let dispatcher: Dispatcher
-    private let transport: URLSessionTransport
+    private let service: DeliveryService
     private let task: Task<Void, any Error>
 
     init(databasePath: String, config: JackpotConfig) {
-        transport = URLSessionTransport(maximumConnectionsPerHost: BenchOperator.connectionsPerHost(config))
-        dispatcher = Dispatcher(databasePath: databasePath, config: config, transport: transport, logger: .bench)
-        task = Task { [dispatcher] in try await dispatcher.run() }
+        service = DeliveryService(databasePath: databasePath, config: config, logger: .bench)
+        task = Task { [service] in try await service.run() }
     }
 
-    /// Stops as SIGTERM would, then releases the HTTP client.
+    /// Stops as SIGTERM would.
     func stop() async throws {
-        dispatcher.requestStop()
+        service.requestStop()
         try await task.value
-        transport.shutdown()
     }
 }

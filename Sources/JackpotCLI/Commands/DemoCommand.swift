@@ -61,11 +61,9 @@ struct DemoCommand: Command {
         context.output.flush()
 
         let logger = Logger(format: .logfmt, minimumLevel: .error, sink: FileLogSink(path: directory + "/daemon.log"))
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 16)
-        defer { transport.shutdown() }
-        let dispatcher = Dispatcher(databasePath: outbox.path, config: config, transport: transport, logger: logger)
+        let service = DeliveryService(databasePath: outbox.path, config: config, logger: logger)
         let started = ContinuousClock.now
-        let daemon = Task { try await dispatcher.run() }
+        let daemon = Task { try await service.run() }
 
         let terminal = isatty(STDOUT_FILENO) == 1
         var snapshot = try outbox.statusSnapshot(now: WallClock.nowMilliseconds())
@@ -81,7 +79,7 @@ struct DemoCommand: Command {
             }
         }
         if terminal { context.output.line() }
-        dispatcher.requestStop()
+        service.requestStop()
         try await daemon.value
         let elapsed = ContinuousClock.now - started
 

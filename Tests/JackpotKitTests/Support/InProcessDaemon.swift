@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Synchronization
 import JackpotCLI
 import JackpotConfiguration
@@ -8,13 +9,12 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
-/// The daemon's delivery loop (a real `Dispatcher` over the real
-/// `URLSessionTransport`) running inside the test process, with its log captured.
-/// For fault tests where the point is what the daemon does, not how a process dies.
+/// The daemon's `DeliveryService` over the real HTTP transport, running inside
+/// the test process, with its log captured. For fault tests where the point is
+/// what the daemon does, not how a process dies.
 final class InProcessDaemon {
-    let dispatcher: Dispatcher
+    let service: DeliveryService
     let databasePath: String
-    private let transport: URLSessionTransport
     private let sink = CapturingSink()
     private let ended = EndFlag()
     private var task: Task<Void, any Error>?
@@ -23,16 +23,13 @@ final class InProcessDaemon {
     /// Housekeeping runs every 100 ms so rows inserted by SQL are checked quickly.
     init(configPath: String) throws {
         let loaded = try ConfigLoader.load(path: configPath, environment: [:])
-        databasePath = loaded.config.database!
-        transport = URLSessionTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(loaded.config))
+        databasePath = try #require(loaded.config.database)
         var settings = Dispatcher.Settings()
         settings.housekeepingIntervalMilliseconds = 100
-        dispatcher = Dispatcher(
-            databasePath: databasePath, config: loaded.config, transport: transport,
-            logger: Logger(sink: sink), settings: settings)
-        task = Task { [dispatcher, ended] in
+        service = DeliveryService(databasePath: databasePath, config: loaded.config, logger: Logger(sink: sink), settings: settings)
+        task = Task { [service, ended] in
             defer { ended.value.store(true, ordering: .releasing) }
-            try await dispatcher.run()
+            try await service.run()
         }
     }
 
@@ -51,14 +48,13 @@ final class InProcessDaemon {
     func stop() async throws {
         guard let task else { return }
         self.task = nil
-        dispatcher.requestStop()
-        defer { transport.shutdown() }
+        service.requestStop()
         try await task.value
     }
 
     deinit {
         // A test that failed before `stop()` must not leave a loop running.
-        dispatcher.requestStop()
+        service.requestStop()
     }
 }
 

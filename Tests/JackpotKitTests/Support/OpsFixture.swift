@@ -99,15 +99,13 @@ final class OpsFixture {
     /// Runs a real dispatcher (the daemon's loop) over real HTTP while `body` runs, then stops it.
     func withDispatcher<T>(_ body: () async throws -> T) async throws -> T {
         let config = try ConfigLoader.load(path: configPath, environment: [:]).config
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 8)
         let logger = Logger(format: .logfmt, minimumLevel: .error, sink: CapturingSink())
-        let dispatcher = Dispatcher(databasePath: databasePath, config: config, transport: transport, logger: logger)
-        let daemon = Task { try await dispatcher.run() }
+        let service = DeliveryService(databasePath: databasePath, config: config, logger: logger)
+        let daemon = Task { try await service.run() }
         let result: Result<T, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }
-        dispatcher.requestStop()
+        service.requestStop()
         try await daemon.value
-        transport.shutdown()
         return try result.get()
     }
 

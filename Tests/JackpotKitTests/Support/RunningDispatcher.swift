@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
@@ -20,14 +21,13 @@ func fastDelivery(
     return members.joined(separator: ", ")
 }
 
-/// The real `Dispatcher` running in-process on a task: real SQLite, real HTTP
-/// through `URLSessionTransport` (or a scripted transport), logs captured.
+/// The real `DeliveryService` running in-process on a task: real SQLite, real
+/// HTTP (or a scripted transport), logs captured.
 final class RunningDispatcher {
-    let dispatcher: Dispatcher
+    let service: DeliveryService
     let sink = CapturingSink()
     let metrics = MetricsRegistry()
     let databasePath: String
-    private let urlSession: URLSessionTransport?
     private var task: Task<Void, any Error>?
 
     /// Loads `configPath` the way `jackpotd run` does and starts delivering from
@@ -38,14 +38,11 @@ final class RunningDispatcher {
         clock: (@Sendable () -> Int64)? = nil
     ) throws {
         let config = try ConfigLoader.load(path: configPath, environment: [:]).config
-        self.databasePath = databasePath ?? config.database!
-        urlSession = transport == nil ? URLSessionTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(config)) : nil
-        dispatcher = Dispatcher(
-            databasePath: self.databasePath, config: config, transport: transport ?? urlSession!,
-            logger: Logger(sink: sink), metrics: metrics, owner: owner, settings: settings,
-            clock: clock ?? WallClock.nowMilliseconds)
-        let dispatcher = dispatcher
-        task = Task { try await dispatcher.run() }
+        self.databasePath = try databasePath ?? #require(config.database)
+        service = DeliveryService(
+            databasePath: self.databasePath, config: config, logger: Logger(sink: sink), metrics: metrics,
+            transport: transport, owner: owner, settings: settings, clock: clock ?? WallClock.nowMilliseconds)
+        task = Task { [service] in try await service.run() }
     }
 
     /// What the dispatcher logged so far, one event a line.
@@ -60,13 +57,12 @@ final class RunningDispatcher {
     func stop() async throws {
         guard let task else { return }
         self.task = nil
-        dispatcher.requestStop()
+        service.requestStop()
         try await task.value
-        urlSession?.shutdown()
     }
 
     deinit {
         // A test that failed early still must not leave a dispatcher running.
-        if task != nil { dispatcher.requestStop() }
+        if task != nil { service.requestStop() }
     }
 }

@@ -1,0 +1,75 @@
+import Synchronization
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+
+/// Everything that delivers wins, as one service: the dispatcher loop, the
+/// housekeeper and the metrics writer, children of one task group over one
+/// serialized writer connection. `jackpotd run`, the demo, the tests and the
+/// bench all start this, so what they exercise is what production runs.
+///
+/// Shaped like swift-service-lifecycle's services: `run()` returns after a
+/// graceful stop (`requestStop()`: no new claims, calls finish within the
+/// grace period, results stored, claims handed back); then the periodic
+/// children are cancelled.
+package final class DeliveryService: Sendable {
+    package let dispatcher: Dispatcher
+    private let transport: any HTTPTransport
+    /// The transport this service made, and so shuts down; nil when the caller passed one.
+    private let ownTransport: URLSessionTransport?
+    private let housekeeper: Mutex<Housekeeper?> = Mutex(nil)
+
+    /// `transport` defaults to the production HTTP transport, sized for `config`.
+    package init(
+        databasePath: String, config: JackpotConfig, logger: Logger, metrics: MetricsRegistry = MetricsRegistry(),
+        transport: (any HTTPTransport)? = nil, owner: LeaseOwner = .current(),
+        settings: Dispatcher.Settings = Dispatcher.Settings(),
+        clock: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
+    ) {
+        ownTransport = transport == nil ? URLSessionTransport(maximumConnectionsPerHost: Self.connectionsPerHost(config)) : nil
+        self.transport = transport ?? ownTransport!
+        dispatcher = Dispatcher(
+            databasePath: databasePath, config: config, transport: self.transport, logger: logger, metrics: metrics,
+            owner: owner, settings: settings, clock: clock)
+    }
+
+    /// Enough connections per host that no queued request times out before it starts,
+    /// even when several operators share one host.
+    package static func connectionsPerHost(_ config: JackpotConfig) -> Int {
+        min(config.globalConcurrency, config.operators.values.reduce(0) { $0 + $1.concurrency })
+    }
+
+    /// Runs until `requestStop()`. Throws when the outbox cannot be opened for
+    /// writing, or when it was deleted or replaced while running.
+    package func run() async throws {
+        defer { ownTransport?.shutdown() }
+        let store = DispatcherStore(dispatcher: dispatcher)
+        try await store.open(path: dispatcher.databasePath, busyTimeoutMilliseconds: dispatcher.settings.busyTimeoutMilliseconds)
+        let housekeeper = Housekeeper(store: store, dispatcher: dispatcher)
+        self.housekeeper.withLock { $0 = housekeeper }
+        await withDiscardingTaskGroup { children in
+            children.addTask { await housekeeper.run() }
+            if let path = dispatcher.settings.metricsFile {
+                children.addTask { await MetricsWriter(store: store, dispatcher: self.dispatcher, path: path).run() }
+            }
+            await dispatcher.run(store)
+            children.cancelAll()
+        }
+        if let error = housekeeper.databaseMoved { throw error }
+    }
+
+    /// Stop claiming, let calls in flight finish within the grace period, release the rest.
+    package func requestStop() {
+        dispatcher.requestStop()
+    }
+
+    /// Takes a reloaded configuration (operators, secrets, limits) at the next wake-up.
+    package func apply(_ config: JackpotConfig) {
+        dispatcher.apply(config)
+    }
+
+    /// Housekeeping passes completed so far: tests wait for one more pass to show
+    /// that something did not happen, instead of sleeping.
+    package var housekeepingPasses: Int { housekeeper.withLock { $0?.passes.count ?? 0 } }
+}

@@ -1,0 +1,54 @@
+import Synchronization
+import JackpotStore
+import JackpotTelemetry
+
+/// The daemon's chores beside the dispatcher loop: pause flags, lease rescue,
+/// max age and parking bad rows, every `housekeepingIntervalMilliseconds`.
+/// A child of `DeliveryService`; runs until cancelled.
+final class Housekeeper: Sendable {
+    let store: DispatcherStore
+    let dispatcher: Dispatcher
+    let passes = Counter()
+    private let moved = Mutex<DatabaseError?>(nil)
+
+    init(store: DispatcherStore, dispatcher: Dispatcher) {
+        self.store = store
+        self.dispatcher = dispatcher
+    }
+
+    /// Set when the outbox file was deleted or replaced under the daemon.
+    var databaseMoved: DatabaseError? { moved.withLock { $0 } }
+
+    /// Stops the dispatcher when the outbox file was deleted or replaced:
+    /// retrying on a file nobody reads cannot help.
+    func run() async {
+        let interval = Duration.milliseconds(dispatcher.settings.housekeepingIntervalMilliseconds)
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                try await store.housekeep(now: dispatcher.clock())
+                if failing {
+                    dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": "housekeeping"])
+                    failing = false
+                }
+            } catch let error as Dispatcher.DatabaseMovedError {
+                dispatcher.logger.error("database_moved", ["error": .string(error.underlying.message)])
+                moved.withLock { $0 = error.underlying }
+                dispatcher.requestStop()
+                return
+            } catch {
+                dispatcher.logger.error("storage_error", ["error": .string(String(describing: error)), "in": "housekeeping"])
+                failing = true
+            }
+            passes.increment()
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// A count that tests read to see that a periodic pass has happened, instead of sleeping.
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    var count: Int { value.load(ordering: .acquiring) }
+    func increment() { value.add(1, ordering: .releasing) }
+}
