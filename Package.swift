@@ -14,9 +14,14 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "JackpotKit", dependencies: ["CSQLite"]),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "JackpotKit", dependencies: ["CSQLite", "CCurl"]),
         .executableTarget(name: "jackpotd", dependencies: ["JackpotKit"]),
-        .executableTarget(name: "jackpotd-bench", dependencies: ["JackpotKit"]),
+        .executableTarget(name: "jackpotd-bench", dependencies: ["JackpotKit", "CCurl"]),
         .testTarget(name: "JackpotKitTests", dependencies: ["JackpotKit"]),
     ]
 )

@@ -30,10 +30,10 @@ enum BareURLSessionLoop {
         }
     }
 
-    /// The transport baseline: the same loop through `URLSessionTransport.send`
+    /// The transport baseline: the same loop through `CurlTransport.send`
     /// (deadline task, delegate, body cap), still without a database.
     static func postThroughTransport(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
-        let transport = URLSessionTransport(maximumConnectionsPerHost: concurrency)
+        let transport = CurlTransport(maximumConnectionsPerHost: concurrency)
         defer { transport.shutdown() }
         return await postInLoops(requests.count, concurrency: concurrency) { index in
             if case .success(let response) = await transport.send(requests[index], timeoutSeconds: timeoutSeconds) {

@@ -40,7 +40,7 @@ struct HangingNeighbourBench {
         let server = try ScriptedOperator(secret: "bench-secret-h")
         server.setFaultPlan { number in reusedConnection && number == 1 ? nil : .hang }
         let config = BenchOperator.config(name: "hanging", server: server, secret: "bench-secret-h", concurrency: 1)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 1)
+        let transport = CurlTransport(maximumConnectionsPerHost: 1)
         let requests = try SampleWins.make(count: 2, operator: config.name, prefix: "wait-", now: WallClock.nowMilliseconds())
             .map { try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http }
         if reusedConnection {

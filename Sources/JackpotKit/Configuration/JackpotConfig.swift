@@ -82,6 +82,10 @@ public struct OperatorConfig: Sendable, Hashable {
     /// When set, amounts are sent with exactly this many decimals.
     public var amountDecimals: Int?
     public var allowInsecureHTTP = false
+    /// Client certificate, key and private CA for this operator's TLS (`tls` in the config).
+    public var tls = TLSSettings()
+    /// Egress proxy URL (`http://` or `https://`), possibly with credentials: display it masked.
+    public var proxy: String?
 
     public init(name: String, url: String, secret: String) {
         self.name = name

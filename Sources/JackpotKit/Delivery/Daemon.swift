@@ -9,7 +9,7 @@ public final class Daemon: Sendable {
     public let databasePath: String
     public let logger: Logger
     public let dispatcher: Dispatcher
-    private let transport: URLSessionTransport
+    private let transport: CurlTransport
 
     public init(
         loaded: LoadedConfig, environment: [String: String], databasePath: String, logger: Logger,
@@ -19,7 +19,7 @@ public final class Daemon: Sendable {
         self.environment = environment
         self.databasePath = databasePath
         self.logger = logger
-        transport = URLSessionTransport(maximumConnectionsPerHost: Self.connectionsPerHost(loaded.config))
+        transport = CurlTransport(maximumConnectionsPerHost: Self.connectionsPerHost(loaded.config))
         dispatcher = Dispatcher(
             databasePath: databasePath, config: loaded.config, transport: transport, logger: logger, settings: settings)
     }

@@ -13,12 +13,18 @@ public struct HTTPRequestData: Sendable, Hashable {
     /// Header name/value pairs in the order they are sent.
     public var headers: [HTTPHeader]
     public var body: [UInt8]
+    /// Allowed schemes, TLS material and proxy for this request's operator.
+    public var transport: TransportOptions
 
-    public init(method: String = "POST", url: String, headers: [HTTPHeader], body: [UInt8]) {
+    public init(
+        method: String = "POST", url: String, headers: [HTTPHeader], body: [UInt8],
+        transport: TransportOptions = TransportOptions()
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.transport = transport
     }
 }
 

@@ -3,12 +3,12 @@ import Synchronization
 @testable import JackpotKit
 
 /// The daemon's delivery loop (a real `Dispatcher` over the real
-/// `URLSessionTransport`) running inside the test process, with its log captured.
+/// `CurlTransport`) running inside the test process, with its log captured.
 /// For fault tests where the point is what the daemon does, not how a process dies.
 final class InProcessDaemon {
     let dispatcher: Dispatcher
     let databasePath: String
-    private let transport: URLSessionTransport
+    private let transport: CurlTransport
     private let sink = CapturingSink()
     private let ended = EndFlag()
     private var task: Task<Void, any Error>?
@@ -18,7 +18,7 @@ final class InProcessDaemon {
     init(configPath: String) throws {
         let loaded = try ConfigLoader.load(path: configPath, environment: [:])
         databasePath = loaded.config.database!
-        transport = URLSessionTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(loaded.config))
+        transport = CurlTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(loaded.config))
         var settings = Dispatcher.Settings()
         settings.housekeepingIntervalMilliseconds = 100
         dispatcher = Dispatcher(

@@ -93,7 +93,7 @@ final class OpsFixture {
     /// Runs a real dispatcher (the daemon's loop) over real HTTP while `body` runs, then stops it.
     func withDispatcher<T>(_ body: () async throws -> T) async throws -> T {
         let config = try ConfigLoader.load(path: configPath, environment: [:]).config
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 8)
+        let transport = CurlTransport(maximumConnectionsPerHost: 8)
         let logger = Logger(format: .logfmt, minimumLevel: .error, sink: CapturingSink())
         let dispatcher = Dispatcher(databasePath: databasePath, config: config, transport: transport, logger: logger)
         let daemon = Task { try await dispatcher.run() }

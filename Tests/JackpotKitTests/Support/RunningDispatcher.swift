@@ -15,13 +15,13 @@ func fastDelivery(
 }
 
 /// The real `Dispatcher` running in-process on a task: real SQLite, real HTTP
-/// through `URLSessionTransport` (or a scripted transport), logs captured.
+/// through `CurlTransport` (or a scripted transport), logs captured.
 final class RunningDispatcher {
     let dispatcher: Dispatcher
     let sink = CapturingSink()
     let metrics = MetricsRegistry()
     let databasePath: String
-    private let urlSession: URLSessionTransport?
+    private let urlSession: CurlTransport?
     private var task: Task<Void, any Error>?
 
     /// Loads `configPath` the way `jackpotd run` does and starts delivering from
@@ -33,7 +33,7 @@ final class RunningDispatcher {
     ) throws {
         let config = try ConfigLoader.load(path: configPath, environment: [:]).config
         self.databasePath = databasePath ?? config.database!
-        urlSession = transport == nil ? URLSessionTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(config)) : nil
+        urlSession = transport == nil ? CurlTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(config)) : nil
         dispatcher = Dispatcher(
             databasePath: self.databasePath, config: config, transport: transport ?? urlSession!,
             logger: Logger(sink: sink), metrics: metrics, owner: owner, settings: settings,

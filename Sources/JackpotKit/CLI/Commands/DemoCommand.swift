@@ -55,7 +55,7 @@ struct DemoCommand: Command {
         context.output.flush()
 
         let logger = Logger(format: .logfmt, minimumLevel: .error, sink: FileLogSink(path: directory + "/daemon.log"))
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 16)
+        let transport = CurlTransport(maximumConnectionsPerHost: 16)
         defer { transport.shutdown() }
         let dispatcher = Dispatcher(databasePath: outbox.path, config: config, transport: transport, logger: logger)
         let started = ContinuousClock.now
