@@ -2,7 +2,7 @@ import Testing
 @testable import JackpotKit
 
 /// The production transport against the scripted operator over real loopback sockets.
-@Suite struct CurlTransportTests {
+@Suite(.timeLimit(.minutes(3))) struct CurlTransportTests {
     typealias Fixtures = ScriptedOperatorFixtures
 
     /// A fresh operator and transport per test; both are torn down by `body`'s caller.
