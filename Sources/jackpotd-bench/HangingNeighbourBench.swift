@@ -33,9 +33,9 @@ struct HangingNeighbourBench {
 
     /// The client-side CPU (this whole process, otherwise idle) while one call
     /// waits for an answer that never comes, on a connection libcurl has just
-    /// opened or on one it reuses. FoundationNetworking leaves the write source
-    /// of a new connection armed while the answer is awaited, and it fires as
-    /// fast as it can: this is what a hanging operator costs its neighbours.
+    /// opened or on one it reuses: what a hanging operator costs its neighbours.
+    /// (FoundationNetworking left the write source of a new connection armed
+    /// and burnt a core here; the curl loop sleeps in curl_multi_poll.)
     private func waitingCallCPU(reusedConnection: Bool) async throws -> Double {
         let server = try ScriptedOperator(secret: "bench-secret-h")
         server.setFaultPlan { number in reusedConnection && number == 1 ? nil : .hang }
