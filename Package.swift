@@ -8,7 +8,7 @@ import PackageDescription
 //   JackpotStore          SQLite layer, schema, outbox           → Wire
 //   JackpotConfiguration  config file, validation                → Store, Wire
 //   JackpotTelemetry      logs, metrics                          → Configuration, Store, Wire
-//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Telemetry, Configuration, Store, Wire
+//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Telemetry, Configuration, Store, Wire, CCurl
 //   OperatorSimulator     loopback operator for demo/tests/bench → Wire
 //   JackpotCLI            commands                               → Delivery, OperatorSimulator, …
 //   jackpotd              the executable                         → CLI
@@ -26,13 +26,18 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "JackpotWire"),
         .target(name: "JackpotStore", dependencies: ["JackpotWire", "CSQLite"]),
         .target(name: "JackpotConfiguration", dependencies: ["JackpotStore", "JackpotWire"]),
         .target(name: "JackpotTelemetry", dependencies: ["JackpotConfiguration", "JackpotStore", "JackpotWire"]),
         .target(
             name: "JackpotDelivery",
-            dependencies: ["JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire"]),
+            dependencies: ["JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire", "CCurl"]),
         .target(name: "OperatorSimulator", dependencies: ["JackpotWire"]),
         .target(
             name: "JackpotCLI",
@@ -45,7 +50,7 @@ let package = Package(
             name: "jackpotd-bench",
             dependencies: [
                 "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
-                "JackpotStore", "JackpotWire",
+                "JackpotStore", "JackpotWire", "CCurl",
             ]),
         .testTarget(
             name: "JackpotKitTests",

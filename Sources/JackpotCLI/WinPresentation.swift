@@ -64,6 +64,9 @@ enum WinPresentation {
                 "headers": .object(JSONObject(request.http.headers.map { ($0.name, JSONValue.string($0.value)) })),
                 "body": .string(request.displayBody()), "hash": .string(request.hash),
                 "hashedText": .string(request.displayCanonicalString() + "<secret>"),
+                "proxy": request.http.transport.proxy.map { .string(URLMasking.masked($0)) } ?? .null,
+                "clientCertificateFile": jsonText(request.http.transport.clientCertificateFile),
+                "caFile": jsonText(request.http.transport.caFile),
             ]))
         } else {
             object["request"] = .null
@@ -116,6 +119,7 @@ enum WinPresentation {
         text += "\nRequest:\n"
         if let request {
             text += "  \(request.http.method) \(request.maskedURL)\n"
+            text += transportLines(request.http.transport)
             for header in request.http.headers { text += "  \(header.name): \(header.value)\n" }
             text += "\n  \(request.displayBody())\n\n"
             text += "  hash = md5(\"\(request.displayCanonicalString())\" + secret) = \(request.hash)\n"

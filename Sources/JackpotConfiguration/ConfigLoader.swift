@@ -32,7 +32,7 @@ package enum ConfigLoader {
     static let topLevelKeys = ["database", "providerId", "operators", "concurrency", "shutdownGraceSeconds"]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
-        "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP",
+        "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
     ]
     static let retryKeys = [
         "initialDelaySeconds", "multiplier", "maxDelaySeconds", "jitter", "maxAgeHours", "maxRetryAfterSeconds",
@@ -201,6 +201,10 @@ package enum ConfigLoader {
                 codes, at: ConfigReader.path(path, "noRetryErrorCodes"), reader: &reader) ?? config.noRetryErrorCodes
         }
         config.amountDecimals = reader.integer(in: object, "amountDecimals", at: path, in: 0...8)
+        if let tls = object["tls"] {
+            config.tls = decodeTLS(tls, at: ConfigReader.path(path, "tls"), baseDirectory: baseDirectory, reader: &reader)
+        }
+        config.proxy = decodeProxy(object, at: path, reader: &reader)
 
         guard url != nil, secret != nil else { return nil }
         return config
@@ -414,6 +418,7 @@ package extension LoadedConfig {
             let paddedName = name + String(repeating: " ", count: width - name.count)
             return "\(paddedName)  \(operatorConfig.encoding.rawValue)  \(URLMasking.masked(operatorConfig.url))"
                 + "  concurrency \(operatorConfig.concurrency)  timeout \(ConfigReader.format(operatorConfig.timeoutSeconds))s"
+                + ConfigLoader.transportSummary(operatorConfig)
         }
     }
 }

@@ -71,6 +71,10 @@ package struct OperatorConfig: Sendable, Hashable {
     /// When set, amounts are sent with exactly this many decimals.
     package var amountDecimals: Int?
     package var allowInsecureHTTP = false
+    /// Client certificate, key and private CA for this operator's TLS (`tls` in the config).
+    package var tls = TLSSettings()
+    /// Egress proxy URL (`http://` or `https://`), possibly with credentials: display it masked.
+    package var proxy: String?
 
     package init(name: String, url: String, secret: String) {
         self.name = name

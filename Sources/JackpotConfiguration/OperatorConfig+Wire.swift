@@ -3,7 +3,8 @@ import JackpotWire
 extension OperatorConfig {
     /// The part of this operator's config that shapes the bytes on the wire.
     package var wireSettings: WireSettings {
-        WireSettings(url: url, secret: secret, encoding: encoding, amountDecimals: amountDecimals)
+        WireSettings(
+            url: url, secret: secret, encoding: encoding, amountDecimals: amountDecimals, transport: transportOptions)
     }
 }
 

@@ -17,7 +17,7 @@ package final class DeliveryService: Sendable {
     package let dispatcher: Dispatcher
     private let transport: any HTTPTransport
     /// The transport this service made, and so shuts down; nil when the caller passed one.
-    private let ownTransport: URLSessionTransport?
+    private let ownTransport: CurlTransport?
     private let housekeeper: Mutex<Housekeeper?> = Mutex(nil)
 
     /// `transport` defaults to the production HTTP transport, sized for `config`.
@@ -27,7 +27,7 @@ package final class DeliveryService: Sendable {
         settings: Dispatcher.Settings = Dispatcher.Settings(),
         clock: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) {
-        ownTransport = transport == nil ? URLSessionTransport(maximumConnectionsPerHost: Self.connectionsPerHost(config)) : nil
+        ownTransport = transport == nil ? CurlTransport(maximumConnectionsPerHost: Self.connectionsPerHost(config)) : nil
         self.transport = transport ?? ownTransport!
         dispatcher = Dispatcher(
             databasePath: databasePath, config: config, transport: self.transport, logger: logger, metrics: metrics,

@@ -8,12 +8,18 @@ package struct HTTPRequestData: Sendable, Hashable {
     /// Header name/value pairs in the order they are sent.
     package var headers: [HTTPHeader]
     package var body: [UInt8]
+    /// Allowed schemes, TLS material and proxy for this request's operator.
+    package var transport: TransportOptions
 
-    package init(method: String = "POST", url: String, headers: [HTTPHeader], body: [UInt8]) {
+    package init(
+        method: String = "POST", url: String, headers: [HTTPHeader], body: [UInt8],
+        transport: TransportOptions = TransportOptions()
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.transport = transport
     }
 }
 

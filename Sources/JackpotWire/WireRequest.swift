@@ -70,7 +70,8 @@ package struct WireRequest: Sendable, Hashable {
                 HTTPHeader("Accept", "application/json"),
                 HTTPHeader("User-Agent", userAgent),
             ],
-            body: Array(body.utf8)
+            body: Array(body.utf8),
+            transport: settings.transport
         )
         return WireRequest(
             fields: fields, hash: hash, canonicalString: RequestHash.canonicalString(pairs), http: http,

@@ -9,11 +9,17 @@ package struct WireSettings: Sendable, Hashable {
     package var encoding: BodyEncoding
     /// When set, amounts are sent with exactly this many decimals.
     package var amountDecimals: Int?
+    /// Schemes, TLS material and proxy the request travels with.
+    package var transport: TransportOptions
 
-    package init(url: String, secret: String, encoding: BodyEncoding = .json, amountDecimals: Int? = nil) {
+    package init(
+        url: String, secret: String, encoding: BodyEncoding = .json, amountDecimals: Int? = nil,
+        transport: TransportOptions = TransportOptions()
+    ) {
         self.url = url
         self.secret = secret
         self.encoding = encoding
         self.amountDecimals = amountDecimals
+        self.transport = transport
     }
 }

@@ -10,7 +10,7 @@ struct Figure: Sendable {
     var name: String
     var value: Double
     var unit: String
-    /// What the baseline is, e.g. "bare URLSession loop"; nil when the figure stands alone.
+    /// What the baseline is, e.g. "bare libcurl-multi loop"; nil when the figure stands alone.
     var baselineName: String?
     var baseline: Double?
     /// value / baseline, shown where the target is a ratio (or where it explains the figure).

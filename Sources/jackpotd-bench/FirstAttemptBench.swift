@@ -69,7 +69,7 @@ struct FirstAttemptBench {
 
     /// Sequential calls through the daemon's transport: what the network part costs.
     private func httpRoundTrips(_ config: OperatorConfig, count: Int) async throws -> [Double] {
-        let transport = URLSessionTransport(maximumConnectionsPerHost: config.concurrency)
+        let transport = CurlTransport(maximumConnectionsPerHost: config.concurrency)
         defer { transport.shutdown() }
         let wins = SampleWins.make(count: count, operator: config.name, prefix: "probe-", now: WallClock.nowMilliseconds())
         var times: [Double] = []

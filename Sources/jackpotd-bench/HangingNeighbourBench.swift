@@ -39,14 +39,14 @@ struct HangingNeighbourBench {
 
     /// The client-side CPU (this whole process, otherwise idle) while one call
     /// waits for an answer that never comes, on a connection libcurl has just
-    /// opened or on one it reuses. FoundationNetworking leaves the write source
-    /// of a new connection armed while the answer is awaited, and it fires as
-    /// fast as it can: this is what a hanging operator costs its neighbours.
+    /// opened or on one it reuses: what a hanging operator costs its neighbours.
+    /// (FoundationNetworking left the write source of a new connection armed
+    /// and burnt a core here; the curl loop sleeps in curl_multi_poll.)
     private func waitingCallCPU(reusedConnection: Bool) async throws -> Double {
         let server = try ScriptedOperator(secret: "bench-secret-h")
         server.setFaultPlan { number in reusedConnection && number == 1 ? nil : .hang }
         let config = BenchOperator.config(name: "hanging", server: server, secret: "bench-secret-h", concurrency: 1)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 1)
+        let transport = CurlTransport(maximumConnectionsPerHost: 1)
         let requests = try SampleWins.make(count: 2, operator: config.name, prefix: "wait-", now: WallClock.nowMilliseconds())
             .map { try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http }
         if reusedConnection {

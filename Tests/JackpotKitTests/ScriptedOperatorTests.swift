@@ -22,6 +22,9 @@ enum ScriptedOperatorFixtures {
         ]
     }
 
+    /// The scripted operator speaks plain http on loopback.
+    static let loopback = TransportOptions(allowInsecureHTTP: true)
+
     /// A JSON body with `amount` as a number, signed with `secret`.
     static func jsonRequest(
         url: String, reference: String, amount: String = "55.5", userId: String = "421", secret: String = secret
@@ -32,7 +35,9 @@ enum ScriptedOperatorFixtures {
             "\(JSONWriter.quoted(field.key)):" + (field.key == "amount" ? field.value : JSONWriter.quoted(field.value))
         }
         let body = "{" + (members + ["\"hash\":\(JSONWriter.quoted(hash))"]).joined(separator: ",") + "}"
-        return HTTPRequestData(url: url, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
+        return HTTPRequestData(
+            url: url, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8),
+            transport: loopback)
     }
 
     static func formRequest(url: String, reference: String, userId: String) -> HTTPRequestData {
@@ -42,7 +47,8 @@ enum ScriptedOperatorFixtures {
             .map { "\(formEscape($0.key))=\(formEscape($0.value))" }
             .joined(separator: "&")
         return HTTPRequestData(
-            url: url, headers: [HTTPHeader("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
+            url: url, headers: [HTTPHeader("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8),
+            transport: loopback)
     }
 
     private static func formEscape(_ text: String) -> String {
@@ -74,7 +80,7 @@ enum ScriptedOperatorFixtures {
 
     @Test func signedJSONWinIsCreditedOnceAndRepeatsGetTheSameTransactionId() async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 2)
+        let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown(); wallet.stop() }
         let request = Fixtures.jsonRequest(url: wallet.url, reference: "ref-json-1")
 
@@ -100,7 +106,7 @@ enum ScriptedOperatorFixtures {
 
     @Test func formEncodedWinIsCreditedWithDecodedValues() async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 2)
+        let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown(); wallet.stop() }
         // Spaces, '&', '=' and non-ASCII must all survive form encoding for the hash to match.
         let userId = "player 7&x=é"
@@ -117,7 +123,7 @@ enum ScriptedOperatorFixtures {
 
     @Test func badHashIsAnsweredWithError110AndNotCredited() async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 2)
+        let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown(); wallet.stop() }
         let request = Fixtures.jsonRequest(url: wallet.url, reference: "ref-bad-hash", secret: "wrong-secret")
 
@@ -133,7 +139,7 @@ enum ScriptedOperatorFixtures {
 
     @Test func numericTransactionIdsAboveTwoToThe53AreWrittenAsRawDigits() async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret, numericTransactionIds: true)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 2)
+        let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown(); wallet.stop() }
 
         let first = try await transport.send(Fixtures.jsonRequest(url: wallet.url, reference: "n-1"), timeoutSeconds: 5).get()
@@ -147,7 +153,7 @@ enum ScriptedOperatorFixtures {
 
     @Test func queuedFaultsComeFirstThenThePlanDecides() async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 2)
+        let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown(); wallet.stop() }
         wallet.enqueueFaults([.status(503, body: "down"), .errorCode(999, description: "Blocked")])
         wallet.setFaultPlan { number in number % 2 == 1 ? .errorCode(120, description: "Odd") : nil }
@@ -180,7 +186,7 @@ enum ScriptedOperatorFixtures {
 
     @Test func stopEndsAHangingExchangeAndClosesThePort() async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 2)
+        let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown() }
         wallet.enqueueFaults([.hang])
 

@@ -8,7 +8,7 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
-/// Operators that answer badly, through the real dispatcher and URLSession: each
+/// Operators that answer badly, through the real dispatcher and CurlTransport: each
 /// fault leaves its win retried (or parked) with a clear reason in the attempt
 /// log, and a healthy operator beside it gets every win delivered, once.
 @Suite struct MisbehavingOperatorTests {

@@ -8,16 +8,16 @@ import JackpotWire
 import OperatorSimulator
 
 /// The production transport against the scripted operator over real loopback sockets.
-@Suite struct URLSessionTransportTests {
+@Suite(.timeLimit(.minutes(3))) struct CurlTransportTests {
     typealias Fixtures = ScriptedOperatorFixtures
 
     /// A fresh operator and transport per test; both are torn down by `body`'s caller.
     private func withOperator(
         maximumConnectionsPerHost: Int = 4, numericTransactionIds: Bool = false,
-        _ body: (ScriptedOperator, URLSessionTransport) async throws -> Void
+        _ body: (ScriptedOperator, CurlTransport) async throws -> Void
     ) async throws {
         let wallet = try ScriptedOperator(secret: Fixtures.secret, numericTransactionIds: numericTransactionIds)
-        let transport = URLSessionTransport(maximumConnectionsPerHost: maximumConnectionsPerHost)
+        let transport = CurlTransport(maximumConnectionsPerHost: maximumConnectionsPerHost)
         defer {
             transport.shutdown()
             wallet.stop()
@@ -185,7 +185,7 @@ import OperatorSimulator
         let wallet = try ScriptedOperator(secret: Fixtures.secret)
         let url = wallet.url
         wallet.stop()
-        let transport = URLSessionTransport(maximumConnectionsPerHost: 1)
+        let transport = CurlTransport(maximumConnectionsPerHost: 1)
         defer { transport.shutdown() }
 
         let result = await transport.send(Fixtures.jsonRequest(url: url, reference: "refused"), timeoutSeconds: 5)

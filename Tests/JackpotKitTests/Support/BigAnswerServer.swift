@@ -1,0 +1,135 @@
+import Foundation
+import Glibc
+import Synchronization
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+
+/// Answers that never fit the body cap, chosen by path: `/huge` (200 MB with a
+/// Content-Length), `/endless` (chunked, never ends) and `/gzip` (a gzip bomb:
+/// `Content-Encoding: gzip`, members of a compressed 1 MiB of zeros repeated to
+/// 512 MiB inflated). Each answer sends its head and a first 16 KiB, then parks
+/// until `release()`, so tests can hold big answers in flight; afterwards it
+/// streams until done or until the client stops reading.
+final class BigAnswerServer: Sendable {
+    struct Counts: Sendable, Hashable {
+        /// Answers parked after their first 16 KiB.
+        var parked = 0
+        /// Paths whose body was written to the end (for an answer larger than the
+        /// sockets' buffers, that means the client read it all).
+        var completed: [String] = []
+        /// Paths whose answer ended because the client closed the connection.
+        var abandoned: [String] = []
+        /// Requests that carried an Accept-Encoding header.
+        var askedForEncoding = 0
+    }
+
+    static let hugeBytes = 200 * 1024 * 1024
+    static let firstPart = 16 * 1024
+
+    private let server: ThreadedTestServer
+    private let counts: Locked<Counts>
+    private let gate: Gate
+
+    /// `gzipMember`: one gzip member inflating to 1 MiB of zeros.
+    init(gzipMember: [UInt8]) {
+        let counts = Locked(Counts())
+        let gate = Gate()
+        server = ThreadedTestServer { connection in
+            guard let request = connection.readRequest() else { return }
+            let target = request.head.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+            if request.head.contains("\r\naccept-encoding:") { counts.withLock { $0.askedForEncoding += 1 } }
+            let stream: BodyStream
+            switch target {
+            case "/huge":
+                connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(Self.hugeBytes)\r\n\r\n")
+                stream = BodyStream(total: Self.hugeBytes) { count in [UInt8](repeating: UInt8(ascii: " "), count: count) }
+            case "/endless":
+                connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                stream = BodyStream(total: nil) { count in
+                    Array((String(count, radix: 16) + "\r\n").utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: count) + [13, 10]
+                }
+            default:
+                connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                    + "Content-Length: \(gzipMember.count * 512)\r\n\r\n")
+                var members = [UInt8]()
+                for _ in 0..<512 { members += gzipMember }
+                let all = members
+                stream = BodyStream(total: all.count, source: { _ in [] }, fixed: all)
+            }
+            guard stream.send(upTo: Self.firstPart, on: connection) else {
+                counts.withLock { $0.abandoned.append(target) }
+                return
+            }
+            counts.withLock { $0.parked += 1 }
+            gate.wait()
+            counts.withLock { $0.parked -= 1 }
+            let finished = stream.send(upTo: nil, on: connection)
+            counts.withLock { finished ? $0.completed.append(target) : $0.abandoned.append(target) }
+        }
+        self.counts = counts
+        self.gate = gate
+    }
+
+    var baseURL: String { server.baseURL }
+    var snapshot: Counts { counts.value }
+
+    /// Lets every parked answer (and every later one) stream on.
+    func release() { gate.open() }
+
+    func stop() {
+        gate.open()
+        server.stop()
+    }
+
+    /// A one-way gate: closed until `open()`, then open for good.
+    private final class Gate: Sendable {
+        private let isOpen = Mutex(false)
+        private let semaphore = DispatchSemaphore(value: 0)
+
+        func wait() {
+            guard !isOpen.withLock({ $0 }) else { return }
+            semaphore.wait()
+            semaphore.signal()  // the next waiter passes too
+        }
+
+        func open() {
+            let first = isOpen.withLock { open in
+                defer { open = true }
+                return !open
+            }
+            if first { semaphore.signal() }
+        }
+    }
+}
+
+/// A body written in pieces: `fixed` bytes, or `source(count)` frames up to `total` (nil: forever).
+private final class BodyStream {
+    private let total: Int?
+    private let source: (Int) -> [UInt8]
+    private let fixed: [UInt8]?
+    private var sent = 0
+    static let piece = 16 * 1024
+
+    init(total: Int?, source: @escaping (Int) -> [UInt8], fixed: [UInt8]? = nil) {
+        self.total = total
+        self.source = source
+        self.fixed = fixed
+    }
+
+    /// Sends until `limit` payload bytes in all (nil: until the end); false once the client is gone.
+    func send(upTo limit: Int?, on connection: TestConnection) -> Bool {
+        while true {
+            let end = [total, limit].compactMap { $0 }.min()
+            if let end, sent >= end { return true }
+            let count = min(Self.piece, (end ?? Int.max) - sent)
+            let bytes = fixed.map { Array($0[sent..<(sent + count)]) } ?? source(count)
+            guard connection.write(bytes) else { return false }
+            sent += count
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Glibc
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+
+/// A loopback port that completes the TCP handshake but never accepts: the
+/// kernel queues the connection and takes the request bytes, nobody answers.
+final class AcceptButSilentPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() {
+        (descriptor, port) = loopbackSocket(listening: true)
+    }
+
+    deinit { close(descriptor) }
+
+    var url: String { "http://127.0.0.1:\(port)/V4/JackPotWin" }
+}
+
+/// A loopback port whose SYNs are never answered: a listener with a backlog of
+/// 0 whose one queue slot a connection of ours already fills, so Linux drops
+/// every further SYN (the client keeps retransmitting, as it would towards a
+/// firewall that drops packets).
+final class UnansweredSYNPort {
+    let port: Int
+    private let listener: Int32
+    private let filler: Int32
+
+    init() {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        precondition(descriptor >= 0, "socket failed: errno \(errno)")
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ready = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && listen(descriptor, 0) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        precondition(ready, "bind/listen failed: errno \(errno)")
+        listener = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+
+        filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        precondition(connected == 0, "filler connect failed: errno \(errno)")
+    }
+
+    deinit {
+        close(filler)
+        close(listener)
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/V4/JackPotWin" }
+}
