@@ -11,8 +11,9 @@ Usage: Deploy/install.sh [--binary PATH] [--help]
 Installs jackpotd for systemd.
 
   --binary PATH   the jackpotd executable to install
-                  (default: .build/release/jackpotd of this package;
-                  build it with `swift build -c release`)
+                  (default: .build-static/release/jackpotd of this package;
+                  build it with `make release`, i.e.
+                  swift build -c release --static-swift-stdlib --scratch-path .build-static)
   --help          show this help
 
 Environment:
@@ -23,6 +24,8 @@ Environment:
 What goes where (under $DESTDIR):
   $PREFIX/bin/jackpotd                          0755
   /etc/systemd/system/jackpotd.service          0644  (/usr/lib/systemd/system with PREFIX=/usr)
+  /etc/systemd/system/jackpotd-backup.service   0644  nightly backup with rotation, and its
+  /etc/systemd/system/jackpotd-backup.timer     0644  timer (enable it: systemctl enable --now jackpotd-backup.timer)
   $PREFIX/lib/sysusers.d/jackpotd.conf          0644  (/etc/sysusers.d for other prefixes)
   $PREFIX/lib/tmpfiles.d/jackpotd.conf          0644  (/etc/tmpfiles.d for other prefixes)
   /etc/jackpotd/                                0750 root:jackpotd
@@ -41,7 +44,7 @@ die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 2; }
 
 deploy_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 package_root="$(dirname "$deploy_dir")"
-binary="$package_root/.build/release/jackpotd"
+binary="$package_root/.build-static/release/jackpotd"
 
 while (($#)); do
     case "$1" in
@@ -58,7 +61,13 @@ PREFIX="${PREFIX:-/usr/local}"
 DESTDIR="${DESTDIR:-}"
 [[ "$PREFIX" == /* ]] || die "PREFIX must be an absolute path, got '$PREFIX'"
 [[ -f "$binary" && -x "$binary" ]] \
-    || die "no executable at '$binary' (build with 'swift build -c release' or pass --binary PATH)"
+    || die "no executable at '$binary' (build it with 'make release' or pass --binary PATH)"
+# A server has no Swift toolchain: a binary that loads the Swift runtime from
+# it would fail there with "libswiftCore.so: cannot open shared object file".
+libraries="$(ldd "$binary" 2>/dev/null || true)"
+if [[ "$libraries" == *libswift* ]]; then
+    die "$binary loads the Swift runtime from the toolchain; build it with 'make release' (--static-swift-stdlib)"
+fi
 
 # systemd only searches /usr/lib and /usr/local/lib for vendor snippets; any
 # other prefix puts them under /etc, where systemd always looks.
@@ -95,8 +104,11 @@ note "installed $(d "$PREFIX/bin/jackpotd")"
 # The unit names the binary by absolute path; point it at this PREFIX.
 unit_tmp="$(mktemp)"
 trap 'rm -f "$unit_tmp"' EXIT
-sed "s#/usr/local/bin/jackpotd#$PREFIX/bin/jackpotd#g" "$deploy_dir/jackpotd.service" >"$unit_tmp"
-install -m 0644 "$unit_tmp" "$(d "$unit_dir/jackpotd.service")"
+for unit in jackpotd.service jackpotd-backup.service; do
+    sed "s#/usr/local/bin/jackpotd#$PREFIX/bin/jackpotd#g" "$deploy_dir/$unit" >"$unit_tmp"
+    install -m 0644 "$unit_tmp" "$(d "$unit_dir/$unit")"
+done
+install -m 0644 "$deploy_dir/jackpotd-backup.timer" "$(d "$unit_dir/jackpotd-backup.timer")"
 install -m 0644 "$deploy_dir/sysusers.d/jackpotd.conf" "$(d "$sysusers_dir/jackpotd.conf")"
 install -m 0644 "$deploy_dir/tmpfiles.d/jackpotd.conf" "$(d "$tmpfiles_dir/jackpotd.conf")"
 install -m 0644 "$deploy_dir/config.example.json" "$deploy_dir/litestream.yml" \
@@ -139,9 +151,11 @@ Next steps:
          install -m 0640 -o root -g jackpotd /dev/stdin $config_dir/secrets/casino-a
   2. Edit $config_dir/config.json, then check it:
        sudo -u jackpotd $PREFIX/bin/jackpotd check --config $config_dir/config.json
-  3. Start the daemon now and at boot:
-       systemctl enable --now jackpotd
+  3. Start the daemon now and at boot, and the nightly backup:
+       systemctl enable --now jackpotd jackpotd-backup.timer
        journalctl -u jackpotd -f
+     A config error (exit 2) stops the unit instead of restarting it;
+     journalctl -u jackpotd -n 20 shows the line naming the bad key.
   4. Metrics: add node_exporter's user to group jackpotd-metrics and run it
      with --collector.textfile.directory=/var/lib/jackpotd/metrics
      Alert rules: $PREFIX/share/jackpotd/jackpotd-alerts.yml

@@ -12,7 +12,7 @@ package enum CommandLineTool {
     package static let commands: [any Command.Type] = [
         RunCommand.self, EnqueueCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
         RetryCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
-        ExportCommand.self, CheckCommand.self, BackupCommand.self, DemoCommand.self,
+        ExportCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self,
     ]
 
     /// The executable's entry point: never returns.
@@ -30,6 +30,10 @@ package enum CommandLineTool {
     package static func run(_ arguments: [String], context: CommandContext) async -> ExitCode {
         var context = context
         do {
+            if arguments.first == "--version" {
+                context.output.line(versionLine)
+                return .success
+            }
             let (commandType, rest) = try split(arguments)
             guard let commandType else {
                 context.output.write(overview())
@@ -86,7 +90,6 @@ package enum CommandLineTool {
         while index < arguments.count {
             let argument = arguments[index]
             if argument == "--help" || argument == "-h" || argument == "help" { return (nil, []) }
-            if argument == "--version" { return (nil, []) }
             if argument.hasPrefix("--") {
                 leading.append(argument)
                 if let spec = OptionSpec.global.first(where: { $0.name == argument }), spec.takesValue, index + 1 < arguments.count {
@@ -102,6 +105,11 @@ package enum CommandLineTool {
             return (command, leading + arguments[(index + 1)...])
         }
         return (nil, [])
+    }
+
+    /// `jackpotd 1.1.0 (outbox schema 3)`: what a bug report needs.
+    static var versionLine: String {
+        "jackpotd \(ProductVersion.current) (outbox schema \(Schema.currentVersion))"
     }
 
     static func overview() -> String {
@@ -123,6 +131,7 @@ package enum CommandLineTool {
               --config FILE   configuration file (default: $JACKPOTD_CONFIG)
               --db PATH       outbox database, overriding the config's "database"
               --help          help for jackpotd or for one command
+              --version       the version of jackpotd and of its outbox schema
 
             Exit codes: 0 ok, 1 operation failed (input rejected, not found), 2 usage or config error.
             Run 'jackpotd COMMAND --help' for a command's options and examples.

@@ -23,11 +23,8 @@ extension ConfigLoader {
                 ? text : (baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/") + text
             switch PEMFileCheck.check(resolved) {
             case .success(let permissions):
-                if isPrivate, permissions & 0o044 != 0 {
-                    reader.warning(
-                        ConfigReader.path(path, key),
-                        "\(resolved) is readable by group or others (mode 0\(String(permissions, radix: 8))); "
-                            + "restrict it with chmod 600")
+                if isPrivate, let warning = SecretFileMode.warning(path: resolved, permissions: permissions) {
+                    reader.warning(ConfigReader.path(path, key), warning)
                 }
                 return resolved
             case .failure(let failure):

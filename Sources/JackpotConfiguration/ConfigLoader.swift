@@ -279,11 +279,8 @@ package enum ConfigLoader {
                 reader.problem(keyPath, "cannot read the secret file \(resolved): \(failure.reason)")
                 return nil
             }
-            if contents.permissions & 0o044 != 0 {
-                let mode = String(contents.permissions, radix: 8)
-                reader.warning(
-                    keyPath,
-                    "\(resolved) is readable by group or others (mode 0\(mode)); restrict it with chmod 600")
+            if let warning = SecretFileMode.warning(path: resolved, permissions: contents.permissions) {
+                reader.warning(keyPath, warning)
             }
             // Editors and `echo` add one final newline; it is not part of the secret.
             var bytes = contents.bytes[...]

@@ -44,6 +44,9 @@ package final class DeliveryService: Sendable {
     /// writing, or when it was deleted or replaced while running.
     package func run() async throws {
         defer { ownTransport?.shutdown() }
+        // Held while delivering, so `restore` cannot swap the file under this daemon.
+        let presence = try DaemonPresence(database: dispatcher.databasePath, mode: .daemon)
+        defer { withExtendedLifetime(presence) {} }
         let store = DispatcherStore(dispatcher: dispatcher)
         try await store.open(path: dispatcher.databasePath, busyTimeoutMilliseconds: dispatcher.settings.busyTimeoutMilliseconds)
         let housekeeper = Housekeeper(store: store, dispatcher: dispatcher)

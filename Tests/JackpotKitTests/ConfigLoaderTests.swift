@@ -203,7 +203,16 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
         let loaded = try parse(Self.document(body: #""url": "\#(Self.url)", "secretFile": "key""#))
         #expect(loaded.config.operators["casino-a"]?.secret == "k")
         #expect(loaded.warnings.count == 1)
-        #expect(loaded.warnings.first?.hasPrefix("operators.casino-a.secretFile: \(file) is readable by group or others (mode 0644)") == true)
+        #expect(loaded.warnings.first?.hasPrefix("operators.casino-a.secretFile: \(file) is readable by others (mode 0644)") == true)
+        #expect(loaded.warnings.first?.contains("chmod 600") == false, "owner-only advice would lock the daemon's group out")
+    }
+
+    /// The installed layout (`root:jackpotd 0640`): the daemon reads through its group, and no command warns.
+    @Test func secretFileReadableByItsGroupOnlyGivesNoWarning() throws {
+        directory.write("key", "k", mode: 0o640)
+        let loaded = try parse(Self.document(body: #""url": "\#(Self.url)", "secretFile": "key""#))
+        #expect(loaded.config.operators["casino-a"]?.secret == "k")
+        #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
     }
 
     @Test func missingOrEmptySecretFileNamesTheKey() {

@@ -26,6 +26,8 @@ import OperatorSimulator
         let expected: [(String, Int)] = [
             ("/usr/local/bin/jackpotd", 0o755),
             ("/etc/systemd/system/jackpotd.service", 0o644),
+            ("/etc/systemd/system/jackpotd-backup.service", 0o644),
+            ("/etc/systemd/system/jackpotd-backup.timer", 0o644),
             ("/usr/local/lib/sysusers.d/jackpotd.conf", 0o644),
             ("/usr/local/lib/tmpfiles.d/jackpotd.conf", 0o644),
             ("/etc/jackpotd", 0o750),
@@ -41,6 +43,30 @@ import OperatorSimulator
         #expect(try Files.text(root + "/etc/jackpotd/config.json") == Files.text(Deploy.path("config.example.json")))
         let unit = try Files.text(root + "/etc/systemd/system/jackpotd.service")
         #expect(unit.contains("ExecStart=/usr/local/bin/jackpotd run --config /etc/jackpotd/config.json"))
+        let backup = try Files.text(root + "/etc/systemd/system/jackpotd-backup.service")
+        #expect(backup.contains("ExecStart=/usr/local/bin/jackpotd backup --into /var/lib/jackpotd/backups --keep 14"))
+    }
+
+    /// What install.sh installs must run on a server without the Swift toolchain.
+    @Test(.timeLimit(.minutes(15)))
+    func installedBinaryLinksTheSwiftRuntimeStatically() throws {
+        let binary = try StaticBinary.path()
+        let ldd = try Tool.run("/usr/bin/ldd", [binary], environment: [:])
+        #expect(ldd.status == 0, "\(ldd.output)")
+        #expect(ldd.output.contains("libsqlite3") && ldd.output.contains("libcurl"), "\(ldd.output)")
+        #expect(!ldd.output.contains("swift"), "a toolchain library is still loaded:\n\(ldd.output)")
+        // It runs with no toolchain library path at all.
+        let help = try Tool.run(binary, ["--help"], environment: ["PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": ""])
+        #expect(help.status == 0 && help.output.contains("jackpotd"), "\(help.output)")
+    }
+
+    @Test func installScriptRefusesABinaryThatNeedsTheToolchain() throws {
+        let scratch = try Scratch()
+        let dynamic = DaemonProcess.binary.path  // the debug build: libswiftCore from the toolchain
+        let run = try Tool.run("/bin/bash", [Deploy.path("install.sh"), "--binary", dynamic], environment: ["DESTDIR": scratch.path("root")])
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains("--static-swift-stdlib"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("root") + "/usr/local/bin/jackpotd"))
     }
 
     @Test func reinstallKeepsEditedConfigAndSecrets() throws {
@@ -88,9 +114,10 @@ import OperatorSimulator
 
     // MARK: systemd
 
-    @Test func unitExposureIsTwoOrLower() throws {
+    @Test(arguments: ["jackpotd.service", "jackpotd-backup.service"])
+    func unitExposureIsTwoOrLower(_ name: String) throws {
         let analyze = try Tool.require("systemd-analyze", package: "systemd")
-        let run = try Tool.run(analyze, ["security", "--offline=yes", Deploy.path("jackpotd.service")], environment: [:])
+        let run = try Tool.run(analyze, ["security", "--offline=yes", Deploy.path(name)], environment: [:])
         // "→ Overall exposure level for jackpotd.service: 1.1 OK 🙂"
         let line = run.output.split(separator: "\n").first { $0.contains("Overall exposure level") }
         let figure = line.flatMap { $0.split(separator: ":").last?.split(separator: " ").first }.flatMap { Double(String($0)) }
@@ -106,12 +133,22 @@ import OperatorSimulator
         // verify insists the ExecStart binary exists; this machine has no
         // installed jackpotd, so check a copy that runs /bin/true instead.
         let scratch = try Scratch()
-        let unit = try Files.text(Deploy.path("jackpotd.service"))
-            .replacingOccurrences(of: "ExecStart=/usr/local/bin/jackpotd ", with: "ExecStart=/bin/true ")
-        let copy = try scratch.file("jackpotd.service", contents: unit, mode: 0o644)
-        let run = try Tool.run(analyze, ["verify", copy], environment: [:])
+        var copies: [String] = []
+        for name in ["jackpotd.service", "jackpotd-backup.service", "jackpotd-backup.timer"] {
+            let unit = try Files.text(Deploy.path(name))
+                .replacingOccurrences(of: "ExecStart=/usr/local/bin/jackpotd ", with: "ExecStart=/bin/true ")
+            copies.append(try scratch.file(name, contents: unit, mode: 0o644))
+        }
+        let run = try Tool.run(analyze, ["verify"] + copies, environment: [:])
         #expect(run.status == 0, "systemd-analyze verify failed:\n\(run.output)")
-        #expect(!run.output.contains("jackpotd.service:"), "verify complained:\n\(run.output)")
+        #expect(!run.output.contains(".service:") && !run.output.contains(".timer:"), "verify complained:\n\(run.output)")
+    }
+
+    /// A config error is exit 2; restarting cannot fix it, so the unit must not loop.
+    @Test func configErrorsDoNotRestartTheUnit() throws {
+        let unit = try Files.text(Deploy.path("jackpotd.service"))
+        #expect(unit.contains("\nRestart=on-failure\n"))
+        #expect(unit.contains("\nRestartPreventExitStatus=2\n"))
     }
 
     @Test(.enabled(if: getuid() == 0, "systemd-tmpfiles --root needs root to chown"))
@@ -185,6 +222,24 @@ import OperatorSimulator
 
 /// Paths of files under Deploy/, found from this source file's location so the
 /// tests do not depend on the working directory `swift test` was started in.
+/// The release binary as `make release` builds it (into `.build-static`, beside
+/// the tests' own build); built here when a plain `swift test` has not.
+private enum StaticBinary {
+    static func path() throws -> String {
+        let packageRoot = (Deploy.root as NSString).deletingLastPathComponent
+        let binary = packageRoot + "/.build-static/release/jackpotd"
+        if !FileManager.default.isExecutableFile(atPath: binary) {
+            let build = try Tool.run(
+                "/usr/bin/env",
+                ["swift", "build", "--package-path", packageRoot, "-c", "release", "--static-swift-stdlib",
+                 "--product", "jackpotd", "--scratch-path", packageRoot + "/.build-static"],
+                environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+            try #require(build.status == 0, "make release failed:\n\(build.output)")
+        }
+        return binary
+    }
+}
+
 private enum Deploy {
     static let root: String = {
         var url = URL(fileURLWithPath: #filePath)

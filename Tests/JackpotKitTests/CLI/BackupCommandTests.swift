@@ -82,4 +82,33 @@ import OperatorSimulator
         #expect(result.code == .usage)
         #expect(firstLine(result.errors) == "jackpotd backup: error: unexpected argument \"b.sqlite3\"")
     }
+
+    /// What the nightly timer runs: a dated copy into a directory, only the newest N kept,
+    /// nothing else in the directory touched.
+    @Test func intoADirectoryRotatesOnlyItsOwnCopies() async throws {
+        let fixture = try OpsFixture()
+        try await fixture.enqueue([winLine("bk-1", operator: "casino-a")])
+        let directory = fixture.directory.path("backups")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for old in ["outbox-20200101T000000Z.sqlite3", "outbox-20200102T000000Z.sqlite3", "outbox-20200103T000000Z.sqlite3"] {
+            fixture.directory.write("backups/" + old, "old copy")
+        }
+        fixture.directory.write("backups/notes.txt", "keep me")
+
+        let result = await fixture.cli(["backup", "--into", directory, "--keep", "2"])
+        #expect(result.code == .success, "\(result.errors)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        let new = try #require(names.first { $0.hasPrefix("outbox-") && !$0.hasPrefix("outbox-2020") }, "\(names)")
+        #expect(names == ["notes.txt", "outbox-20200103T000000Z.sqlite3", new])
+        #expect(result.output.contains("backed up \(fixture.databasePath) to \(directory)/\(new): 1 wins, integrity ok"))
+        #expect(result.output.contains("removed old backup \(directory)/outbox-20200101T000000Z.sqlite3"))
+        #expect(try Self.contents(of: directory + "/" + new).wins.keys.sorted() == ["bk-1"])
+    }
+
+    @Test func keepWithoutIntoIsAUsageError() async throws {
+        let fixture = try OpsFixture()
+        let result = await fixture.cli(["backup", "a.sqlite3", "--keep", "3"])
+        #expect(result.code == .usage)
+        #expect(firstLine(result.errors) == "jackpotd backup: error: --keep goes with --into DIR")
+    }
 }

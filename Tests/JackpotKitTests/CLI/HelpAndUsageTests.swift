@@ -145,3 +145,11 @@ import OperatorSimulator
         }
     }
 }
+
+@Suite struct VersionTests {
+    @Test func versionNamesTheReleaseAndTheSchema() async {
+        let result = await runCLI(["--version"])
+        #expect(result.code == .success)
+        #expect(result.output == "jackpotd \(ProductVersion.current) (outbox schema \(Schema.currentVersion))\n")
+    }
+}

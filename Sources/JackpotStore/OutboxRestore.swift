@@ -1,0 +1,53 @@
+import Foundation
+
+/// Swapping a backup in for the live outbox file, in the order that loses
+/// nothing: the caller holds the daemons' lock exclusively (no daemon runs).
+package enum OutboxRestore {
+    /// Copies `backup` next to `live`, folds the live file's write-ahead log into
+    /// it and moves it aside, removes any stale `-wal`/`-shm`, then renames the
+    /// copy into place. Returns where the previous outbox was kept, if there was one.
+    package static func replace(_ live: String, with backup: String) throws -> String? {
+        let files = FileManager.default
+        let staging = live + ".restoring"
+        try? files.removeItem(atPath: staging)
+        try files.copyItem(atPath: backup, toPath: staging)
+        try fsync(path: staging)
+
+        var keptAs: String?
+        if files.fileExists(atPath: live) {
+            // Checkpointing and closing the last connection leaves a complete
+            // file with no -wal beside it: what is kept aside is the whole outbox.
+            do {
+                let database = try Database(path: live)
+                try database.execute("PRAGMA wal_checkpoint(TRUNCATE)", cached: false)
+            }
+            let aside = live + ".before-restore-" + Self.stamp()
+            try files.moveItem(atPath: live, toPath: aside)
+            keptAs = aside
+        }
+        for suffix in ["-wal", "-shm"] where files.fileExists(atPath: live + suffix) {
+            try files.removeItem(atPath: live + suffix)
+        }
+        guard rename(staging, live) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: live])
+        }
+        try fsync(path: (live as NSString).deletingLastPathComponent.isEmpty ? "." : (live as NSString).deletingLastPathComponent)
+        return keptAs
+    }
+
+    /// UTC time as in backup names, `20261202T061500Z`.
+    package static func stamp(_ date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    private static func fsync(path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(descriptor) }
+        _ = Foundation.fsync(descriptor)
+    }
+}
