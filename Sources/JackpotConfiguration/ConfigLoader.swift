@@ -33,7 +33,7 @@ package enum ConfigLoader {
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP",
-    ]
+    ] + dialectKeys
     static let retryKeys = [
         "initialDelaySeconds", "multiplier", "maxDelaySeconds", "jitter", "maxAgeHours", "maxRetryAfterSeconds",
     ]
@@ -201,6 +201,7 @@ package enum ConfigLoader {
                 codes, at: ConfigReader.path(path, "noRetryErrorCodes"), reader: &reader) ?? config.noRetryErrorCodes
         }
         config.amountDecimals = reader.integer(in: object, "amountDecimals", at: path, in: 0...8)
+        decodeDialect(object, at: path, into: &config, reader: &reader)
 
         guard url != nil, secret != nil else { return nil }
         return config
@@ -384,7 +385,7 @@ package enum ConfigLoader {
         return reader.number(in: object, key, at: path, mustBe: rule, where: { $0 > 0 && $0 >= minimum }) ?? defaultValue
     }
 
-    private static func decodeErrorCodes(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> Set<Int>? {
+    static func decodeErrorCodes(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> Set<Int>? {
         guard case .array(let elements) = value else {
             reader.problem(path, "must be an array of whole-number error codes, got \(ConfigReader.describe(value))")
             return nil

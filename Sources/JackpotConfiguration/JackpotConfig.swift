@@ -71,6 +71,10 @@ package struct OperatorConfig: Sendable, Hashable {
     /// When set, amounts are sent with exactly this many decimals.
     package var amountDecimals: Int?
     package var allowInsecureHTTP = false
+    /// How this operator's wallet differs from the contract (hash, names, limits).
+    package var dialect = WireDialect()
+    /// Answers meaning "credited before": the win ends delivered.
+    package var alreadyCreditedErrorCodes: Set<Int> = []
 
     package init(name: String, url: String, secret: String) {
         self.name = name

@@ -40,12 +40,13 @@ extension Outbox {
                     """
                     UPDATE wins SET state = 'delivered', transaction_id = ?, currency = ?, cash = ?, bonus = ?,
                         delivered_at = ?, updated_at = ?, attempts = attempts + ?, last_error = NULL,
-                        lease_owner = NULL, lease_expires_at = NULL
+                        lease_owner = NULL, lease_expires_at = NULL, already_credited_code = ?
                     WHERE id = ? AND state <> 'delivered'
                     """,
                     [.text(confirmation.transactionId), SQLValue(confirmation.currency), SQLValue(confirmation.cash),
                      SQLValue(confirmation.bonus), .integer(now), .integer(now),
-                     .integer(outcome.attempt == nil ? 0 : 1), .integer(outcome.winId)])
+                     .integer(outcome.attempt == nil ? 0 : 1), SQLValue(confirmation.alreadyCreditedCode),
+                     .integer(outcome.winId)])
             case .retry(let nextAttemptAt, let reason):
                 try database.execute(
                     """

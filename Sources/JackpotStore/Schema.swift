@@ -115,6 +115,7 @@ package enum Schema {
             value TEXT NOT NULL
         ) STRICT;
         """,
+        walletDialects,
     ]
 
     package static var currentVersion: Int { migrations.count }

@@ -51,6 +51,9 @@ struct ListCommand: Command {
         for win in wins {
             let note: String
             switch win.state {
+            case .delivered where win.alreadyCreditedCode != nil:
+                note = "reported as already credited (error \(win.alreadyCreditedCode!))"
+                    + ((win.transactionId ?? "").isEmpty ? "" : ", tx \(win.transactionId!)")
             case .delivered: note = "tx " + (win.transactionId ?? "")
             case .pending where win.nextAttemptAt > now: note = "retry in \(TimeFormat.age(win.nextAttemptAt - now))"
             case .cancelled: note = win.cancelReason ?? ""

@@ -10,7 +10,7 @@ import OperatorSimulator
 
 @Suite struct ExportCommandTests {
     static let header = "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"
-        + "currency,cash,bonus,createdAt,deliveredAt,lastError"
+        + "currency,cash,bonus,createdAt,deliveredAt,lastError,deliveryNote"
     static let refusal = "Player \"421\" is blocked, self-excluded"
 
     /// e-1 delivered by an operator whose transaction ids are JSON numbers above
