@@ -31,7 +31,10 @@ extension Outbox {
     /// new states. Runs inside the caller's transaction.
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
         for outcome in outcomes {
-            if let attempt = outcome.attempt { try insertAttempt(attempt) }
+            if let attempt = outcome.attempt {
+                try insertAttempt(attempt)
+                try noteRefusal(attempt, now: now)
+            }
             switch outcome.change {
             case .delivered(let confirmation):
                 // A confirmation is the operator's word that it credited the win: it is

@@ -21,5 +21,6 @@ extension Schema {
         ALTER TABLE operators ADD COLUMN refusal_description TEXT;
         ALTER TABLE operators ADD COLUMN refusal_since INTEGER;
         ALTER TABLE operators ADD COLUMN refusal_wins INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE operators ADD COLUMN refusal_last_win INTEGER;
         """
 }
