@@ -6,7 +6,7 @@ extension Schema {
     /// added, so rows written by plain SQL before and after stay valid.
     ///
     /// One self-contained step: renumbering it means moving one line in `migrations`.
-    static let walletDialects = """
+    package static let walletDialects = """
         -- The win's jackpotDetails as sent: a JSON object's compact text, or a plain string.
         ALTER TABLE wins ADD COLUMN jackpot_details TEXT;
         -- Further string parameters, as a JSON object of strings, e.g. {"sessionId":"s-1"}.
