@@ -128,7 +128,13 @@ extension ConfigLoader {
             } else if sent.contains(name) {
                 names.append(name)
             } else if let renamed = dialect.fieldNames[name] {
-                reader.problem(elementPath, "\(JSONWriter.quoted(name)) is sent as \(JSONWriter.quoted(renamed)) (fieldNames); list the wire name")
+                // The issue's own example lists contract names beside fieldNames: hash what is sent.
+                if names.contains(renamed) {
+                    reader.problem(elementPath, "lists \(JSONWriter.quoted(renamed)) twice (as \(JSONWriter.quoted(name)), its name before fieldNames)")
+                } else {
+                    names.append(renamed)
+                    reader.warning(elementPath, "\(JSONWriter.quoted(name)) is sent as \(JSONWriter.quoted(renamed)) (fieldNames), so \(JSONWriter.quoted(renamed)) is hashed")
+                }
             } else if name == "hash" {
                 reader.problem(elementPath, "the hash cannot hash itself")
             } else if let suggestion = Suggestion.closest(to: name, among: sent) {

@@ -173,3 +173,27 @@ import JackpotWire
         #expect(WinExtras.storedText(good) == #"{"sessionId":"s","Z_9":""}"#)
     }
 }
+
+/// "Already credited" answers: the player was paid before, the win ends delivered.
+@Suite(.timeLimit(.minutes(1))) struct AlreadyCreditedOutcomeTests {
+    static func answer(_ status: Int, _ body: String) -> HTTPExchangeResult {
+        .success(HTTPResponseData(status: status, headers: [:], body: Array(body.utf8), bodyTruncated: false))
+    }
+
+    @Test func anAlreadyCreditedCodeIsADeliveryWithOrWithoutTransactionId() {
+        let withoutId = AttemptOutcome.classify(
+            Self.answer(200, #"{"error":61,"description":"Transaction already exists. No action required."}"#),
+            noRetryErrorCodes: [120, 999], alreadyCreditedErrorCodes: [61], now: .now)
+        #expect(withoutId == .delivered(Confirmation(transactionId: "", alreadyCreditedCode: 61)))
+        #expect(withoutId.summary == "delivered: reported as already credited (error 61)")
+        let withId = AttemptOutcome.classify(
+            Self.answer(409, #"{"error":61,"transactionId":9007199254740993}"#),
+            noRetryErrorCodes: [120, 999], alreadyCreditedErrorCodes: [61], now: .now)
+        #expect(withId == .delivered(Confirmation(transactionId: "9007199254740993", alreadyCreditedCode: 61)))
+        #expect(withId.summary == "delivered: reported as already credited (error 61), transactionId 9007199254740993")
+        // Without the setting, 61 is an error like any other: retried.
+        let plain = AttemptOutcome.classify(
+            Self.answer(200, #"{"error":61}"#), noRetryErrorCodes: [120, 999], now: .now)
+        #expect(plain == .retry(.errorCode(61, description: nil), retryAfterSeconds: nil))
+    }
+}
