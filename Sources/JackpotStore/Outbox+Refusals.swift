@@ -21,15 +21,18 @@ extension Outbox {
                 """, [.integer(attempt.winId)])
             return
         }
+        // An upsert: the first refusal may come before anything else wrote the operator's row.
         try database.execute(
             """
-            UPDATE operators SET
+            INSERT INTO operators (name, refusal_code, refusal_description, refusal_since, refusal_wins, refusal_last_win, updated_at)
+            SELECT operator, ?2, ?4, ?3, 1, ?1, ?5 FROM wins WHERE id = ?1
+            ON CONFLICT (name) DO UPDATE SET
                 refusal_wins = CASE WHEN refusal_code IS ?2 THEN refusal_wins + (refusal_last_win IS NOT ?1) ELSE 1 END,
                 refusal_since = CASE WHEN refusal_code IS ?2 THEN refusal_since ELSE ?3 END,
                 refusal_code = ?2, refusal_description = ?4, refusal_last_win = ?1
-            WHERE name = \(operatorOfWin)
             """,
-            [.integer(attempt.winId), .integer(Int64(code)), .integer(attempt.startedAt), SQLValue(Self.refusalDescription(attempt.detail))])
+            [.integer(attempt.winId), .integer(Int64(code)), .integer(attempt.startedAt),
+             SQLValue(Self.refusalDescription(attempt.detail)), .integer(now)])
     }
 
     /// The operator's description from an attempt's detail (`error 5: Invalid hash`).
