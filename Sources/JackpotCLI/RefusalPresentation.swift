@@ -5,11 +5,13 @@ import JackpotWire
 /// How `status` words an operator that refuses win after win with one error
 /// code: the code, the operator's words, since when, and where to look.
 enum RefusalPresentation {
-    /// `rejecting: error 5 Invalid hash since 14:02 UTC — check secret and hash settings (4 wins in a row)`
-    static func line(_ refusal: OperatorRefusal, now: Int64) -> String {
-        let description = refusal.description.map { " " + $0 } ?? ""
-        return "rejecting: error \(refusal.code)\(description) since \(since(refusal.since, now: now))"
-            + " — \(refusal.hint) (\(refusal.wins) wins in a row)"
+    /// `casino-b rejecting: error 5 Invalid hash since 14:02 UTC — check secret and hash settings (4 wins in a row)`,
+    /// wrapped before the dash when that is wider than 80 columns (the table's width).
+    static func text(operator name: String, _ refusal: OperatorRefusal, now: Int64) -> String {
+        let description = refusal.description.map { " " + OutcomeText.clipped($0, 40) } ?? ""
+        let head = "\(name) rejecting: error \(refusal.code)\(description) since \(since(refusal.since, now: now))"
+        let tail = "— \(refusal.hint) (\(refusal.wins) wins in a row)"
+        return head.count + 1 + tail.count <= 80 ? head + " " + tail + "\n" : head + "\n  " + tail + "\n"
     }
 
     static func json(_ refusal: OperatorRefusal?) -> JSONValue {

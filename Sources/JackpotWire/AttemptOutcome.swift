@@ -170,7 +170,7 @@ package enum RetryReason: Sendable, Hashable {
 
 /// Formatting for summaries: operator-supplied text is flattened to one short
 /// line, because it lands in a one-line-per-event log and a database column.
-enum OutcomeText {
+package enum OutcomeText {
     static let maxLength = 200
 
     static func oneLine(_ text: String) -> String {
@@ -180,6 +180,12 @@ enum OutcomeText {
         }
         let flattened = String(scalars)
         return text.unicodeScalars.count > maxLength ? flattened + "…" : flattened
+    }
+
+    /// `text` flattened and cut to `limit` characters with an ellipsis.
+    package static func clipped(_ text: String, _ limit: Int) -> String {
+        let flat = oneLine(text)
+        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
     }
 
     static func errorCode(_ code: Int, _ description: String?) -> String {

@@ -118,10 +118,11 @@ struct StatusCommand: Command {
             "\(snapshot.deliveredLastMinute.values.reduce(0, +))/\(snapshot.deliveredLastHour.values.reduce(0, +))",
         ])
         var text = table.render()
-        for name in snapshot.operatorNames {
-            guard let refusal = snapshot.operators[name]?.refusal, refusal.isReported else { continue }
-            text += "\(name) \(RefusalPresentation.line(refusal, now: now))\n"
+        let refusing = snapshot.operatorNames.compactMap { name in
+            snapshot.operators[name]?.refusal.flatMap { $0.isReported ? (name, $0) : nil }
         }
+        if !refusing.isEmpty { text += "\n" }
+        for (name, refusal) in refusing { text += RefusalPresentation.text(operator: name, refusal, now: now) }
         return text
     }
 }

@@ -134,8 +134,10 @@ import JackpotWire
 
         let status = await runCLI(["status", "--config", config])
         let since = RefusalTime.clock(now)
-        #expect(status.output.contains("casino-b rejecting: error 5 Invalid hash since \(since) — check secret and hash settings (2 wins in a row)\n"),
+        #expect(status.output.hasSuffix(
+            "\n\ncasino-b rejecting: error 5 Invalid hash since \(since)\n  — check secret and hash settings (2 wins in a row)\n"),
                 "\(status.output)")
+        #expect(status.output.split(separator: "\n").allSatisfy { $0.count <= 80 })
         let json = await runCLI(["status", "--config", config, "--json"])
         let refusing = try #require(try JSONValue.parse(json.output).objectValue?["operators"]?.objectValue?["casino-b"]?.objectValue?["refusing"]?.objectValue)
         #expect(refusing["errorCode"] == .number("5"))
