@@ -10,7 +10,9 @@ import OperatorSimulator
 /// each call the way that wallet would (OperatorSimulator's `WalletDialect`,
 /// written from the wallet's side): each dialect is credited once per win with
 /// no hash failure, and the contract's default would have been refused.
-@Suite(.timeLimit(.minutes(3))) struct DialectDeliveryTests {
+/// Serialized: one daemon at a time keeps this suite from crowding the
+/// timing-sensitive fault tests that run beside it on a 2-core machine.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DialectDeliveryTests {
     static let secret = "dialect-key"
     static let fixedList = ["amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId"]
 
