@@ -68,6 +68,8 @@ extension WireDialect {
                 field: "amount",
                 reason: "has more than \(maximum) decimal places (limits.amountMaxDecimals of this operator): \(win.amount.canonical)")
         }
+        // Checked per enqueued line: wins without `extra` (most) skip building the set.
+        guard !win.extra.isEmpty else { return nil }
         let taken = Set(WireRequest.standardFields.map(wireName(_:)) + extraFields.map(\.key) + ["hash"])
         if let clash = win.extra.first(where: { taken.contains($0.key) }) {
             return WinValidationError(

@@ -18,6 +18,23 @@ import JackpotWire
         ])
     }
 
+    @Test func checkNamesEachBadDialectKeyByItsPath() async throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "casino-b", url: "http://127.0.0.1:9/j", secret: "s", extra:
+                #""hash": {"fields": ["amount", "userid"], "includeEmtpy": true}, "extraFields": {"userId": "x"}"#),
+        ])
+        let result = await runCLI(["check", "--config", config])
+        #expect(result.code == .usage)
+        #expect(result.errors.contains(#"operators.casino-b.hash.fields[1]: unknown field "userid"; did you mean "userId"?"#))
+        #expect(result.errors.contains(#"operators.casino-b.hash.includeEmtpy: unknown key; did you mean "includeEmpty"?"#))
+        #expect(result.errors.contains("operators.casino-b.extraFields.userId: clashes with a standard field"))
+        let good = writeConfig(in: directory, operators: [
+            TestOperator(name: "casino-b", url: "http://127.0.0.1:9/j", secret: "s", extra: Self.dialect),
+        ])
+        #expect(await runCLI(["check", "--config", good]).code == .success)
+    }
+
     @Test func enqueueRejectsByLineWhatTheOperatorsWalletWouldRefuse() async throws {
         let directory = TemporaryDirectory()
         let config = Self.config(in: directory)

@@ -157,11 +157,25 @@ import OperatorSimulator
         ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try Self.enqueue(winReferences("refused", 3), operator: "casino-b", into: directory.path("outbox.sqlite3"))
-        let daemon = try RunningDispatcher(configPath: config)
+        let file = directory.path("jackpotd.prom")
+        var settings = Dispatcher.Settings()
+        settings.metricsFile = file
+        settings.metricsIntervalMilliseconds = 100
+        let daemon = try RunningDispatcher(configPath: config, settings: settings)
         let recorded = try await eventually { (try probe.operatorState("casino-b")?.refusal?.wins ?? 0) >= 3 }
+        let exported = await eventually {
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").contains { line in
+                line.hasPrefix("jackpotd_operator_consecutive_refusals{error_code=\"110\",operator=\"casino-b\"} ")
+                    && (Int(line.split(separator: " ").last ?? "") ?? 0) >= 3
+            }
+        }
         try await daemon.stop()
 
         #expect(recorded)
+        #expect(exported, "\((try? String(contentsOfFile: file, encoding: .utf8)) ?? "no metrics file")")
+        let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed")
+        #expect(check.status == 0, "\(check.output)")
         let refusal = try #require(try probe.operatorState("casino-b")?.refusal)
         #expect(refusal.code == 110)
         #expect(refusal.description == "Invalid hash")
