@@ -20,6 +20,14 @@ enum WinPresentation {
 
     static func jsonText(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
+    /// How a delivery was confirmed, when it was not the usual transactionId:
+    /// ops reconciling with the operator must see that no new credit was made.
+    static func deliveryNote(_ win: StoredWin) -> String? {
+        guard let code = win.alreadyCreditedCode else { return nil }
+        let id = (win.transactionId ?? "").isEmpty ? "no transactionId given" : "transactionId \(win.transactionId!)"
+        return "the operator reported it as already credited (error \(code)); \(id)"
+    }
+
     /// The fields `list --json` and `export --format jsonl` print for a win.
     static func summaryJSON(_ win: StoredWin) -> JSONObject {
         JSONObject([
@@ -30,6 +38,7 @@ enum WinPresentation {
             "createdAt": jsonTime(win.createdAt), "deliveredAt": jsonTime(win.deliveredAt),
             "nextAttemptAt": win.state == .pending ? jsonTime(win.nextAttemptAt) : .null,
             "lastError": jsonText(win.lastError),
+            "deliveryNote": jsonText(deliveryNote(win)),
         ])
     }
 
@@ -40,6 +49,9 @@ enum WinPresentation {
         object["timestamp"] = .string(win.timestamp)
         object["platform"] = jsonText(win.platform)
         object["token"] = jsonText(maskedToken(win.token))
+        object["jackpotDetails"] = jsonText(win.jackpotDetails)
+        object["extra"] = win.extra.flatMap { try? JSONValue.parse($0) } ?? jsonText(win.extra)
+        object["alreadyCreditedCode"] = win.alreadyCreditedCode.map { .number(String($0)) } ?? .null
         object["currency"] = jsonText(win.currency)
         object["cash"] = jsonText(win.cash)
         object["bonus"] = jsonText(win.bonus)
@@ -63,7 +75,7 @@ enum WinPresentation {
                 "method": .string(request.http.method), "url": .string(request.maskedURL),
                 "headers": .object(JSONObject(request.http.headers.map { ($0.name, JSONValue.string($0.value)) })),
                 "body": .string(request.displayBody()), "hash": .string(request.hash),
-                "hashedText": .string(request.displayCanonicalString() + "<secret>"),
+                "hashedText": .string(request.displayHashedInput()),
                 "proxy": request.http.transport.proxy.map { .string(URLMasking.masked($0)) } ?? .null,
                 "clientCertificateFile": jsonText(request.http.transport.clientCertificateFile),
                 "caFile": jsonText(request.http.transport.caFile),
@@ -83,14 +95,17 @@ enum WinPresentation {
         ]
         if let platform = win.platform { lines.append(("platform", platform)) }
         if let token = maskedToken(win.token) { lines.append(("token", token)) }
+        if let details = win.jackpotDetails { lines.append(("jackpotDetails", details)) }
+        if let extra = win.extra { lines.append(("extra", extra)) }
         lines.append(("enqueued", TimeFormat.timestamp(win.createdAt)))
         lines.append(("attempts", String(win.attempts)))
         if win.state == .pending { lines.append(("next attempt", TimeFormat.timestamp(win.nextAttemptAt))) }
         if let owner = win.leaseOwner { lines.append(("leased to", "\(owner) until \(TimeFormat.timestamp(win.leaseExpiresAt))")) }
         if let error = win.lastError { lines.append(("last error", error)) }
         if let id = win.transactionId {
-            lines.append(("transactionId", id))
+            lines.append(("transactionId", id.isEmpty ? "(none)" : id))
             lines.append(("delivered", TimeFormat.timestamp(win.deliveredAt)))
+            if let note = deliveryNote(win) { lines.append(("confirmed", note)) }
             let balances = [win.currency, win.cash.map { "cash \($0)" }, win.bonus.map { "bonus \($0)" }].compactMap { $0 }
             if !balances.isEmpty { lines.append(("balance", balances.joined(separator: ", "))) }
         }
@@ -122,6 +137,8 @@ enum WinPresentation {
             text += transportLines(request.http.transport)
             for header in request.http.headers { text += "  \(header.name): \(header.value)\n" }
             text += "\n  \(request.displayBody())\n\n"
+            // The one line an operator's developer needs when their hash check disagrees.
+            text += "  hashed: \(request.displayHashedInput())\n"
             text += "  hash = md5(\"\(request.displayCanonicalString())\" + secret) = \(request.hash)\n"
         } else {
             text += "  (\(requestProblem ?? "unavailable"))\n"

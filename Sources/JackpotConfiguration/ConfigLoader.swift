@@ -33,7 +33,7 @@ package enum ConfigLoader {
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
-    ]
+    ] + dialectKeys
     static let retryKeys = [
         "initialDelaySeconds", "multiplier", "maxDelaySeconds", "jitter", "maxAgeHours", "maxRetryAfterSeconds",
     ]
@@ -205,6 +205,7 @@ package enum ConfigLoader {
             config.tls = decodeTLS(tls, at: ConfigReader.path(path, "tls"), baseDirectory: baseDirectory, reader: &reader)
         }
         config.proxy = decodeProxy(object, at: path, reader: &reader)
+        decodeDialect(object, at: path, into: &config, reader: &reader)
 
         guard url != nil, secret != nil else { return nil }
         return config
@@ -385,7 +386,7 @@ package enum ConfigLoader {
         return reader.number(in: object, key, at: path, mustBe: rule, where: { $0 > 0 && $0 >= minimum }) ?? defaultValue
     }
 
-    private static func decodeErrorCodes(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> Set<Int>? {
+    static func decodeErrorCodes(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> Set<Int>? {
         guard case .array(let elements) = value else {
             reader.problem(path, "must be an array of whole-number error codes, got \(ConfigReader.describe(value))")
             return nil

@@ -75,6 +75,10 @@ package struct OperatorConfig: Sendable, Hashable {
     package var tls = TLSSettings()
     /// Egress proxy URL (`http://` or `https://`), possibly with credentials: display it masked.
     package var proxy: String?
+    /// How this operator's wallet differs from the contract (hash, names, limits).
+    package var dialect = WireDialect()
+    /// Answers meaning "credited before": the win ends delivered.
+    package var alreadyCreditedErrorCodes: Set<Int> = []
 
     package init(name: String, url: String, secret: String) {
         self.name = name

@@ -23,7 +23,9 @@ struct AttemptReport: Sendable {
         let result = await transport.send(win.request.http, timeoutSeconds: operatorConfig.timeoutSeconds)
         let elapsed = ContinuousClock.now - start
         let durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let outcome = AttemptOutcome.classify(result, noRetryErrorCodes: operatorConfig.noRetryErrorCodes, now: .now)
+        let outcome = AttemptOutcome.classify(
+            result, noRetryErrorCodes: operatorConfig.noRetryErrorCodes,
+            alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now)
         var status: Int?
         var head: String?
         if case .success(let response) = result {
@@ -38,6 +40,7 @@ struct AttemptReport: Sendable {
     /// The operator's error code, when its answer carried one.
     var errorCode: Int? {
         switch outcome {
+        case .delivered(let confirmation): confirmation.alreadyCreditedCode
         case .giveUp(let code, _): code
         case .retry(.errorCode(let code, _), _): code
         default: nil

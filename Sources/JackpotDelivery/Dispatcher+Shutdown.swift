@@ -45,6 +45,7 @@ extension Dispatcher {
         let snapshot = try outbox.statusSnapshot(now: now)
         metrics.resetGauges(named: MetricNames.wins)
         metrics.resetGauges(named: MetricNames.oldestPendingAgeSeconds)
+        metrics.resetGauges(named: MetricNames.consecutiveRefusals)
         for count in snapshot.counts {
             metrics.gauge(MetricNames.wins, help: "Wins in the outbox by operator and state.",
                           labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
@@ -58,6 +59,11 @@ extension Dispatcher {
                           labels: ["operator": lane.name], set: open ? 1 : 0)
             metrics.gauge(MetricNames.operatorPaused, help: "1 while the operator is paused by ops.",
                           labels: ["operator": lane.name], set: paused ? 1 : 0)
+            let refusal = snapshot.operators[lane.name]?.refusal
+            metrics.gauge(MetricNames.consecutiveRefusals,
+                          help: "Consecutive wins the operator refused with the same error code.",
+                          labels: ["operator": lane.name, "error_code": refusal.map { String($0.code) } ?? ""],
+                          set: Double(refusal?.wins ?? 0))
         }
         metrics.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
                       labels: [:], set: Double(now) / 1000)

@@ -10,6 +10,8 @@ package struct OperatorRuntimeState: Sendable, Hashable {
     package var consecutiveFailures: Int
     package var circuitOpenUntil: Int64?
     package var circuitCooldown: Double
+    /// The operator's current run of identical refusals, if any.
+    package var refusal: OperatorRefusal?
 
     init(row: Row) {
         name = row.string("name") ?? ""
@@ -20,6 +22,11 @@ package struct OperatorRuntimeState: Sendable, Hashable {
         consecutiveFailures = row.int("consecutive_failures") ?? 0
         circuitOpenUntil = row.int64("circuit_open_until")
         circuitCooldown = row.double("circuit_cooldown") ?? 0
+        if let code = row.int("refusal_code") {
+            refusal = OperatorRefusal(
+                code: code, description: row.string("refusal_description"), since: row.int64("refusal_since") ?? 0,
+                wins: row.int("refusal_wins") ?? 0)
+        }
     }
 }
 

@@ -31,7 +31,10 @@ extension Outbox {
     /// new states. Runs inside the caller's transaction.
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
         for outcome in outcomes {
-            if let attempt = outcome.attempt { try insertAttempt(attempt) }
+            if let attempt = outcome.attempt {
+                try insertAttempt(attempt)
+                try noteRefusal(attempt, now: now)
+            }
             switch outcome.change {
             case .delivered(let confirmation):
                 // A confirmation is the operator's word that it credited the win: it is
@@ -40,12 +43,13 @@ extension Outbox {
                     """
                     UPDATE wins SET state = 'delivered', transaction_id = ?, currency = ?, cash = ?, bonus = ?,
                         delivered_at = ?, updated_at = ?, attempts = attempts + ?, last_error = NULL,
-                        lease_owner = NULL, lease_expires_at = NULL
+                        lease_owner = NULL, lease_expires_at = NULL, already_credited_code = ?
                     WHERE id = ? AND state <> 'delivered'
                     """,
                     [.text(confirmation.transactionId), SQLValue(confirmation.currency), SQLValue(confirmation.cash),
                      SQLValue(confirmation.bonus), .integer(now), .integer(now),
-                     .integer(outcome.attempt == nil ? 0 : 1), .integer(outcome.winId)])
+                     .integer(outcome.attempt == nil ? 0 : 1), SQLValue(confirmation.alreadyCreditedCode),
+                     .integer(outcome.winId)])
             case .retry(let nextAttemptAt, let reason):
                 try database.execute(
                     """

@@ -25,13 +25,14 @@ extension Outbox {
         try database.execute(
             """
             INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
-                              platform, token, next_attempt_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              platform, token, next_attempt_at, created_at, updated_at, jackpot_details, extra)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (reference) DO NOTHING
             """,
             [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
              .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
-             SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now)])
+             SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
+             SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra))])
         if database.changes == 1 { return .accepted }
         guard let existing = try self.win(reference: win.reference) else {
             return .rejected("reference \(win.reference) could not be stored")
@@ -53,6 +54,8 @@ extension Outbox {
         if stored.jackpotId != win.jackpotId { return "jackpotId" }
         if (stored.platform ?? "") != (win.platform ?? "") { return "platform" }
         if (stored.token ?? "") != (win.token ?? "") { return "token" }
+        if (stored.jackpotDetails ?? "") != (win.jackpotDetails ?? "") { return "jackpotDetails" }
+        if (stored.extra ?? "") != (WinExtras.storedText(win.extra) ?? "") { return "extra" }
         if newWin.timestampProvided, stored.timestamp != win.timestamp { return "timestamp" }
         return nil
     }

@@ -15,6 +15,10 @@ package struct StoredWin: Sendable, Hashable {
     package var timestamp: String
     package var platform: String?
     package var token: String?
+    /// Exactly the text sent as `jackpotDetails`.
+    package var jackpotDetails: String?
+    /// A JSON object of string values, as stored.
+    package var extra: String?
     package var state: WinState
     package var attempts: Int
     package var nextAttemptAt: Int64
@@ -32,6 +36,8 @@ package struct StoredWin: Sendable, Hashable {
     package var cancelledAt: Int64?
     /// When ops last retried it (`jackpotd retry`), else nil.
     package var retriedAt: Int64?
+    /// The operator's "already credited" code, when that is how delivery was confirmed.
+    package var alreadyCreditedCode: Int?
 
     /// Where the win's max age counts from: enqueue, or the last retry by ops.
     package var ageOrigin: Int64 { max(createdAt, retriedAt ?? createdAt) }
@@ -39,7 +45,8 @@ package struct StoredWin: Sendable, Hashable {
     static let columns = """
         id, reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, platform, token,
         state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at, last_error,
-        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at, retried_at
+        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at, retried_at,
+        jackpot_details, extra, already_credited_code
         """
 
     init(row: Row) {
@@ -70,6 +77,9 @@ package struct StoredWin: Sendable, Hashable {
         cancelReason = row.string("cancel_reason")
         cancelledAt = row.int64("cancelled_at")
         retriedAt = row.int64("retried_at")
+        jackpotDetails = row.string("jackpot_details")
+        extra = row.string("extra")
+        alreadyCreditedCode = row.int("already_credited_code")
     }
 
     /// The validated payload, or the reason this row can never be sent as it is.
@@ -83,7 +93,8 @@ package struct StoredWin: Sendable, Hashable {
         let win = JackpotWin(
             operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
             amount: validAmount, reference: reference, timestamp: timestamp, jackpotId: jackpotId,
-            platform: platform, token: token)
+            platform: platform, token: token, jackpotDetails: jackpotDetails,
+            extra: try extra.map { (text) throws(WinValidationError) in try WinExtras.extra(storedText: text) } ?? [])
         try win.validate()
         return win
     }

@@ -18,6 +18,9 @@ package enum MetricNames {
     package static let circuitOpen = "jackpotd_circuit_open"
     /// Gauge, label `operator`: 1 while ops have paused the operator.
     package static let operatorPaused = "jackpotd_operator_paused"
+    /// Gauge, labels `operator`, `error_code`: consecutive wins the operator
+    /// refused with the same error code (0, `error_code` "", when none).
+    package static let consecutiveRefusals = "jackpotd_operator_consecutive_refusals"
     /// Gauge: when the metrics file was last written, so a stale file (dead
     /// daemon, stuck writer) can be alerted on.
     package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"

@@ -12,7 +12,13 @@ package enum AttemptOutcome: Sendable, Hashable {
     case giveUp(errorCode: Int, description: String?)
 
     /// One function decides what an HTTP result means.
-    package static func classify(_ result: HTTPExchangeResult, noRetryErrorCodes: Set<Int>, now: Date) -> AttemptOutcome {
+    ///
+    /// `alreadyCreditedErrorCodes` are the operator's answers meaning "this
+    /// reference was credited before" (e.g. 61 "Transaction already exists"): the
+    /// player was paid, so the win ends delivered, with whatever id the answer has.
+    package static func classify(
+        _ result: HTTPExchangeResult, noRetryErrorCodes: Set<Int>, alreadyCreditedErrorCodes: Set<Int> = [], now: Date
+    ) -> AttemptOutcome {
         let response: HTTPResponseData
         switch result {
         case .failure(let failure): return .retry(.transport(failure), retryAfterSeconds: nil)
@@ -28,9 +34,9 @@ package enum AttemptOutcome: Sendable, Hashable {
         guard (200..<300).contains(response.status) else {
             // A failing status can still carry a definitive wallet error (e.g. 400
             // with error 120); a cut-off body is not read, so the status decides.
-            if !response.bodyTruncated, let answer = try? OperatorResponse.parse(response.body),
-               let code = answer.error, noRetryErrorCodes.contains(code) {
-                return .giveUp(errorCode: code, description: answer.description)
+            if !response.bodyTruncated, let answer = try? OperatorResponse.parse(response.body), let code = answer.error {
+                if alreadyCreditedErrorCodes.contains(code) { return .delivered(.alreadyCredited(code, answer)) }
+                if noRetryErrorCodes.contains(code) { return .giveUp(errorCode: code, description: answer.description) }
             }
             var retryAfter: Double?
             if response.status == 429 || response.status == 503, let header = response.headers["retry-after"] {
@@ -50,6 +56,7 @@ package enum AttemptOutcome: Sendable, Hashable {
         // `error` as a field, so wallets following the table omit it on success.
         // A success without a transactionId is still caught below.
         if let code = answer.error, code != 0 {
+            if alreadyCreditedErrorCodes.contains(code) { return .delivered(.alreadyCredited(code, answer)) }
             if noRetryErrorCodes.contains(code) { return .giveUp(errorCode: code, description: answer.description) }
             return .retry(.errorCode(code, description: answer.description), retryAfterSeconds: nil)
         }
@@ -74,6 +81,10 @@ package enum AttemptOutcome: Sendable, Hashable {
     package var summary: String {
         switch self {
         case .delivered(let confirmation):
+            if let code = confirmation.alreadyCreditedCode {
+                let id = confirmation.transactionId.isEmpty ? "" : ", transactionId \(OutcomeText.oneLine(confirmation.transactionId))"
+                return "delivered: reported as already credited (error \(code))\(id)"
+            }
             return "delivered, transactionId \(OutcomeText.oneLine(confirmation.transactionId))"
         case .retry(let reason, let retryAfterSeconds):
             guard let retryAfterSeconds else { return reason.summary }
@@ -92,16 +103,29 @@ package enum AttemptOutcome: Sendable, Hashable {
 
 /// What the operator confirmed; stored with the delivered win.
 package struct Confirmation: Sendable, Hashable {
+    /// Empty only when the operator reported the win as already credited without an id.
     package var transactionId: String
     package var currency: String?
     package var cash: String?
     package var bonus: String?
+    /// The operator's "already credited" error code, when that is how it confirmed.
+    package var alreadyCreditedCode: Int?
 
-    package init(transactionId: String, currency: String? = nil, cash: String? = nil, bonus: String? = nil) {
+    package init(
+        transactionId: String, currency: String? = nil, cash: String? = nil, bonus: String? = nil,
+        alreadyCreditedCode: Int? = nil
+    ) {
         self.transactionId = transactionId
         self.currency = currency
         self.cash = cash
         self.bonus = bonus
+        self.alreadyCreditedCode = alreadyCreditedCode
+    }
+
+    static func alreadyCredited(_ code: Int, _ answer: OperatorResponse) -> Confirmation {
+        let id = answer.transactionId.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 } ?? ""
+        return Confirmation(
+            transactionId: id, currency: answer.currency, cash: answer.cash, bonus: answer.bonus, alreadyCreditedCode: code)
     }
 }
 
@@ -146,7 +170,7 @@ package enum RetryReason: Sendable, Hashable {
 
 /// Formatting for summaries: operator-supplied text is flattened to one short
 /// line, because it lands in a one-line-per-event log and a database column.
-enum OutcomeText {
+package enum OutcomeText {
     static let maxLength = 200
 
     static func oneLine(_ text: String) -> String {
@@ -156,6 +180,12 @@ enum OutcomeText {
         }
         let flattened = String(scalars)
         return text.unicodeScalars.count > maxLength ? flattened + "…" : flattened
+    }
+
+    /// `text` flattened and cut to `limit` characters with an ellipsis.
+    package static func clipped(_ text: String, _ limit: Int) -> String {
+        let flat = oneLine(text)
+        return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
     }
 
     static func errorCode(_ code: Int, _ description: String?) -> String {

@@ -14,11 +14,16 @@ package struct JackpotWin: Sendable, Hashable {
     /// Optional fields: `nil` when absent; an empty string is normalised to `nil`.
     package var platform: String?
     package var token: String?
+    /// Sent as text: a JSON object's compact text (numbers as written, keys in
+    /// the given order) or a string as given. `nil` when absent.
+    package var jackpotDetails: String?
+    /// Further operator-specific string parameters, in the given order.
+    package var extra: [WireField]
 
     package init(
         operatorName: String, userId: String, gameId: String, roundId: String,
         amount: DecimalAmount, reference: String, timestamp: String, jackpotId: String,
-        platform: String? = nil, token: String? = nil
+        platform: String? = nil, token: String? = nil, jackpotDetails: String? = nil, extra: [WireField] = []
     ) {
         self.operatorName = operatorName
         self.userId = userId
@@ -30,6 +35,8 @@ package struct JackpotWin: Sendable, Hashable {
         self.jackpotId = jackpotId
         self.platform = platform?.isEmpty == true ? nil : platform
         self.token = token?.isEmpty == true ? nil : token
+        self.jackpotDetails = jackpotDetails?.isEmpty == true ? nil : jackpotDetails
+        self.extra = extra
     }
 
     /// Documented length limits, in Unicode scalars. Operators' wallets store these
@@ -52,6 +59,7 @@ package struct JackpotWin: Sendable, Hashable {
         if let platform { try Self.checkText(platform, field: "platform", limit: Limits.identifier) }
         if let token { try Self.checkText(token, field: "token", limit: Limits.token) }
         try Self.checkTimestamp(timestamp)
+        try WinExtras.validate(jackpotDetails: jackpotDetails, extra: extra)
     }
 
     static func checkText(_ value: String, field: String, limit: Int) throws(WinValidationError) {

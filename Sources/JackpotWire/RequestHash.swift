@@ -1,17 +1,57 @@
 /// The wallet API's request hash: every field sent except `hash`, empty values
 /// dropped, sorted by key, joined as `key=value` with `&`, the operator's
 /// secret appended, MD5 as lowercase hex. Values are the exact text sent,
-/// before any form encoding.
+/// before any form encoding. An operator's `HashRules` adjust which fields
+/// and how (PRODUCT.md, "Operator dialects").
 package enum RequestHash {
     /// The text that is hashed, without the secret — safe to show in `show`.
     package static func canonicalString(_ fields: [(key: String, value: String)]) -> String {
-        let hashed = fields
-            .filter { $0.key != "hash" && !$0.value.isEmpty }
-            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        // Appended into one buffer: this runs for every win claimed and every request received.
+        join(hashedFields(fields, query: [], rules: HashRules()))
+    }
+
+    package static func compute(_ fields: [(key: String, value: String)], secret: String) -> String {
+        MD5.hex(canonicalString(fields) + secret)
+    }
+
+    /// The `key=value` pairs that are hashed, in hashed order and with their
+    /// hashed values. `query` (the URL's parameters) joins only under
+    /// `includeQuery`, in addition to `rules.fields`: the wallets that hash it
+    /// merge the query into their request parameters before hashing.
+    package static func hashedFields(
+        _ fields: [(key: String, value: String)], query: [WireField], rules: HashRules
+    ) -> [WireField] {
+        var selected: [WireField] = []
+        if let names = rules.fields {
+            for name in names {
+                let value = fields.first { $0.key == name }?.value ?? ""
+                if value.isEmpty && !rules.includeEmpty { continue }
+                selected.append(WireField(name, value))
+            }
+        } else {
+            for field in fields where field.key != "hash" && (rules.includeEmpty || !field.value.isEmpty) {
+                selected.append(WireField(field.key, field.value))
+            }
+        }
+        if rules.includeQuery {
+            selected += query.filter { $0.key != "hash" && (rules.includeEmpty || !$0.value.isEmpty) }
+        }
+        // Byte order of the keys; equal keys keep their order, so the result never depends on the sort.
+        selected = selected.enumerated().sorted { left, right in
+            if left.element.key == right.element.key { return left.offset < right.offset }
+            return left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
+        }.map(\.element)
+        if rules.encodeValues {
+            selected = selected.map { WireField($0.key, FormEncoding.encodeComponent($0.value)) }
+        }
+        return selected
+    }
+
+    /// `key=value` joined with `&`. Appended into one buffer: this runs for every
+    /// win claimed and every request received.
+    package static func join(_ fields: [WireField]) -> String {
         var text = ""
-        text.reserveCapacity(hashed.reduce(hashed.count * 2) { $0 + $1.key.utf8.count + $1.value.utf8.count })
-        for (position, field) in hashed.enumerated() {
+        text.reserveCapacity(fields.reduce(fields.count * 2) { $0 + $1.key.utf8.count + $1.value.utf8.count })
+        for (position, field) in fields.enumerated() {
             if position > 0 { text += "&" }
             text += field.key
             text += "="
@@ -20,7 +60,18 @@ package enum RequestHash {
         return text
     }
 
-    package static func compute(_ fields: [(key: String, value: String)], secret: String) -> String {
-        MD5.hex(canonicalString(fields) + secret)
+    /// The URL's query parameters, decoded as the wallet's framework decodes
+    /// them (`+` as space, `%XX` as bytes). A parameter that does not decode
+    /// is kept as written.
+    package static func queryParameters(of url: String) -> [WireField] {
+        guard let questionMark = url.firstIndex(of: "?") else { return [] }
+        var query = url[url.index(after: questionMark)...]
+        if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
+        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = FormEncoding.decodeComponent(parts[0]) ?? String(parts[0])
+            let value = parts.count == 2 ? FormEncoding.decodeComponent(parts[1]) ?? String(parts[1]) : ""
+            return WireField(key, value)
+        }
     }
 }

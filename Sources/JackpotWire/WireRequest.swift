@@ -16,48 +16,84 @@ package struct WireField: Sendable, Hashable {
 /// the hash, and a body that drifted between retries (a re-rendered amount, a
 /// new timestamp) would look like a different or forged transaction.
 package struct WireRequest: Sendable, Hashable {
-    /// The fields sent, in body order, without `hash`. Absent optional fields
-    /// (`platform`, `token`) are not listed: they are neither sent nor hashed.
+    /// The fields sent, in body order, without `hash`, by their wire names.
+    /// Absent optional fields (`platform`, `token`, `jackpotDetails`) are not
+    /// listed: they are neither sent nor hashed (unless the operator's
+    /// `hash.fields` with `includeEmpty` names them).
     package let fields: [WireField]
     package let hash: String
     /// The hashed text without the secret (`RequestHash.canonicalString`). It
     /// contains the player token when one is sent; use `displayCanonicalString()`
     /// for logs and `show`.
     package let canonicalString: String
+    /// The `key=value` pairs of `canonicalString`, in order.
+    package let hashedFields: [WireField]
+    /// Hashed keys whose values are credentials (the token, query parameters):
+    /// masked wherever the hashed text is displayed.
+    package let maskedHashKeys: Set<String>
     /// POST to the operator's URL (query string kept), headers, body bytes.
     package let http: HTTPRequestData
     package let encoding: BodyEncoding
+    /// Wire names of the fields the body treats specially: `amount` goes out as a
+    /// JSON number, the token is masked in displays.
+    package let amountKey: String
+    package let tokenKey: String
 
     /// What replaces the player token wherever a request is displayed.
     package static let tokenMask = "***"
 
     package static let userAgent = "jackpotd/1"
 
-    /// Throws only when the operator's `amountDecimals` is too few for the
-    /// amount: rounding money is never our call.
-    package static func build(win: JackpotWin, providerId: String, settings: WireSettings) throws(AmountError) -> WireRequest {
+    /// The standard fields, by their contract names (what `fieldNames` renames).
+    package static let standardFields = [
+        "userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId",
+        "platform", "token", "jackpotDetails",
+    ]
+    /// Names `extra` may not use.
+    package static let reservedFields = Set(standardFields + ["hash"])
+
+    /// Throws `AmountError` when the operator's `amountDecimals` is too few for
+    /// the amount (rounding money is never our call), and `WinValidationError`
+    /// when the operator's dialect refuses the win (`requireToken`, `limits`,
+    /// a field name sent twice).
+    package static func build(win: JackpotWin, providerId: String, settings: WireSettings) throws -> WireRequest {
+        let dialect = settings.dialect
+        if let refusal = dialect.refusal(of: win) { throw refusal }
         let amount: String
         if let decimals = settings.amountDecimals {
             amount = try win.amount.formatted(decimals: decimals)
         } else {
             amount = win.amount.canonical
         }
+        let name = dialect.wireName
         var fields = [
-            WireField("userId", win.userId),
-            WireField("gameId", win.gameId),
-            WireField("roundId", win.roundId),
-            WireField("amount", amount),
-            WireField("reference", win.reference),
-            WireField("providerId", providerId),
-            WireField("timestamp", win.timestamp),
-            WireField("jackpotId", win.jackpotId),
+            WireField(name("userId"), win.userId),
+            WireField(name("gameId"), win.gameId),
+            WireField(name("roundId"), win.roundId),
+            WireField(name("amount"), amount),
+            WireField(name("reference"), win.reference),
+            WireField(name("providerId"), dialect.providerId ?? providerId),
+            WireField(name("timestamp"), win.timestamp),
+            WireField(name("jackpotId"), win.jackpotId),
         ]
-        if let platform = win.platform, !platform.isEmpty { fields.append(WireField("platform", platform)) }
-        if let token = win.token, !token.isEmpty { fields.append(WireField("token", token)) }
+        if let platform = win.platform, !platform.isEmpty { fields.append(WireField(name("platform"), platform)) }
+        if let token = win.token, !token.isEmpty { fields.append(WireField(name("token"), token)) }
+        if let details = win.jackpotDetails { fields.append(WireField(name("jackpotDetails"), details)) }
+        fields += win.extra
+        fields += dialect.extraFields
+        var seen: Set<String> = ["hash"]
+        for field in fields where !seen.insert(field.key).inserted {
+            throw WinValidationError(field: field.key, reason: "would be sent twice (check fieldNames, extraFields and extra)")
+        }
 
         let pairs = fields.map { (key: $0.key, value: $0.value) }
-        let hash = RequestHash.compute(pairs, secret: settings.secret)
-        let body = renderBody(fields: fields, hash: hash, encoding: settings.encoding, maskToken: false)
+        let query = dialect.hash.includeQuery ? RequestHash.queryParameters(of: settings.url) : []
+        let hashed = RequestHash.hashedFields(pairs, query: query, rules: dialect.hash)
+        let canonical = RequestHash.join(hashed)
+        let hash = MD5.hex(canonical + settings.secret)
+        let amountKey = name("amount"), tokenKey = name("token")
+        let body = renderBody(
+            fields: fields, hash: hash, encoding: settings.encoding, amountKey: amountKey, maskKey: nil)
         let contentType = switch settings.encoding {
         case .json: BodyEncoding.json.contentType + "; charset=utf-8"
         case .form: BodyEncoding.form.contentType
@@ -74,8 +110,9 @@ package struct WireRequest: Sendable, Hashable {
             transport: settings.transport
         )
         return WireRequest(
-            fields: fields, hash: hash, canonicalString: RequestHash.canonicalString(pairs), http: http,
-            encoding: settings.encoding
+            fields: fields, hash: hash, canonicalString: canonical, hashedFields: hashed,
+            maskedHashKeys: Set([tokenKey] + query.map(\.key)), http: http, encoding: settings.encoding,
+            amountKey: amountKey, tokenKey: tokenKey
         )
     }
 
@@ -88,25 +125,33 @@ package struct WireRequest: Sendable, Hashable {
     /// The body with the player token value replaced by `***` (for `show` and
     /// logs); the hash and every other byte are as sent.
     package func displayBody() -> String {
-        Self.renderBody(fields: fields, hash: hash, encoding: encoding, maskToken: true)
+        Self.renderBody(fields: fields, hash: hash, encoding: encoding, amountKey: amountKey, maskKey: tokenKey)
     }
 
-    /// `canonicalString` with the player token value replaced by `***`.
+    /// `canonicalString` with the player token and query parameter values
+    /// replaced by `***` (an empty one stays empty, as hashed).
     package func displayCanonicalString() -> String {
-        RequestHash.canonicalString(fields.map { (key: $0.key, value: $0.key == "token" ? Self.tokenMask : $0.value) })
+        RequestHash.join(hashedFields.map { field in
+            maskedHashKeys.contains(field.key) && !field.value.isEmpty ? WireField(field.key, Self.tokenMask) : field
+        })
     }
+
+    /// The exact hashed input as `show` prints it: secret and credentials replaced.
+    package func displayHashedInput() -> String { displayCanonicalString() + "<secret>" }
 
     /// Writes the body by hand, `hash` first, so its bytes never depend on a
     /// serializer's key order or number formatting. In JSON every value is a
     /// string except `amount`, which is a JSON number carrying the exact text
-    /// that was hashed. `maskToken` writes `***` literally (not percent-encoded)
+    /// that was hashed. `maskKey` (the token's wire name) writes `***` literally (not percent-encoded)
     /// in place of the token, so a displayed form body reads plainly.
-    private static func renderBody(fields: [WireField], hash: String, encoding: BodyEncoding, maskToken: Bool) -> String {
+    private static func renderBody(
+        fields: [WireField], hash: String, encoding: BodyEncoding, amountKey: String, maskKey: String?
+    ) -> String {
         let all = [WireField("hash", hash)] + fields
         switch encoding {
         case .form:
             return all.map { field in
-                let value = maskToken && field.key == "token" ? tokenMask : FormEncoding.encodeComponent(field.value)
+                let value = field.key == maskKey ? tokenMask : FormEncoding.encodeComponent(field.value)
                 return FormEncoding.encodeComponent(field.key) + "=" + value
             }.joined(separator: "&")
         case .json:
@@ -115,9 +160,9 @@ package struct WireRequest: Sendable, Hashable {
                 if position > 0 { output += "," }
                 JSONWriter.appendQuoted(field.key, to: &output)
                 output += ":"
-                if field.key == "amount" {
+                if field.key == amountKey {
                     output += field.value
-                } else if maskToken && field.key == "token" {
+                } else if field.key == maskKey {
                     JSONWriter.appendQuoted(tokenMask, to: &output)
                 } else {
                     JSONWriter.appendQuoted(field.value, to: &output)

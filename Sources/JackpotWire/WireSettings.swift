@@ -9,17 +9,21 @@ package struct WireSettings: Sendable, Hashable {
     package var encoding: BodyEncoding
     /// When set, amounts are sent with exactly this many decimals.
     package var amountDecimals: Int?
+    /// How this operator's wallet checks the hash, and how it spells and limits
+    /// fields. The defaults are the contract in PRODUCT.md.
+    package var dialect: WireDialect
     /// Schemes, TLS material and proxy the request travels with.
     package var transport: TransportOptions
 
     package init(
         url: String, secret: String, encoding: BodyEncoding = .json, amountDecimals: Int? = nil,
-        transport: TransportOptions = TransportOptions()
+        dialect: WireDialect = WireDialect(), transport: TransportOptions = TransportOptions()
     ) {
         self.url = url
         self.secret = secret
         self.encoding = encoding
         self.amountDecimals = amountDecimals
+        self.dialect = dialect
         self.transport = transport
     }
 }

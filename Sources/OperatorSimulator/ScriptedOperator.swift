@@ -15,8 +15,8 @@ package final class ScriptedOperator: Sendable {
     private let wallet: ScriptedWallet
 
     /// Binds 127.0.0.1 on an ephemeral port and starts serving.
-    package init(secret: String, numericTransactionIds: Bool = false) throws {
-        let wallet = ScriptedWallet(secret: secret, numericTransactionIds: numericTransactionIds)
+    package init(secret: String, numericTransactionIds: Bool = false, dialect: WalletDialect = .standard) throws {
+        let wallet = ScriptedWallet(secret: secret, numericTransactionIds: numericTransactionIds, dialect: dialect)
         self.wallet = wallet
         server = try HTTPServer { request in wallet.handle(request) }
         port = server.port
@@ -63,12 +63,26 @@ package struct Credit: Sendable, Hashable {
     package let userId: String
     /// Valid calls seen for this reference: 1 + duplicates.
     package let timesReceived: Int
+    /// Every parameter of the first valid call, by the name it arrived under.
+    package let parameters: [String: String]
 
-    package init(transactionId: String, amount: String, userId: String, timesReceived: Int) {
+    package init(transactionId: String, amount: String, userId: String, timesReceived: Int, parameters: [String: String] = [:]) {
         self.transactionId = transactionId
         self.amount = amount
         self.userId = userId
         self.timesReceived = timesReceived
+        self.parameters = parameters
+    }
+
+    /// Equal when the books agree; `parameters` is what arrived, not what was credited.
+    package static func == (lhs: Credit, rhs: Credit) -> Bool {
+        lhs.transactionId == rhs.transactionId && lhs.amount == rhs.amount && lhs.userId == rhs.userId
+            && lhs.timesReceived == rhs.timesReceived
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(transactionId)
+        hasher.combine(timesReceived)
     }
 }
 
@@ -104,11 +118,13 @@ private final class ScriptedWallet: Sendable {
 
     let secret: String
     let numericTransactionIds: Bool
+    let dialect: WalletDialect
     let state = Mutex(State())
 
-    init(secret: String, numericTransactionIds: Bool) {
+    init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect) {
         self.secret = secret
         self.numericTransactionIds = numericTransactionIds
+        self.dialect = dialect
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerAction {
@@ -172,34 +188,41 @@ private final class ScriptedWallet: Sendable {
             return Self.failure(400, "Malformed body: \(error)")
         }
         let received = fields.first { $0.key == "hash" }?.value ?? ""
-        guard received == RequestHash.compute(fields, secret: secret) else {
+        guard received == MD5.hex(dialect.hashedText(body: fields, target: request.target) + secret) else {
             state.withLock { $0.hashFailures += 1 }
             return .json(200, "{\"error\":110,\"description\":\"Invalid hash\"}")
         }
         var values: [String: String] = [:]
         for field in fields { values[field.key] = field.value }
-        if let missing = Self.requiredFields.first(where: { values[$0, default: ""].isEmpty }) {
+        if let missing = Self.requiredFields.map(dialect.name).first(where: { values[$0, default: ""].isEmpty }) {
             return Self.failure(400, "Missing field \(missing)")
         }
-        let reference = values["reference"]!, amount = values["amount"]!, userId = values["userId"]!
+        for (name, expected) in dialect.requiredParameters where values[name] != expected {
+            return .json(200, "{\"error\":7,\"description\":\"Bad parameters: \(name)\"}")
+        }
+        let reference = values[dialect.name("reference")]!, amount = values[dialect.name("amount")]!
+        let userId = values[dialect.name("userId")]!
         guard (try? DecimalAmount(validating: amount)) != nil else {
             return Self.failure(400, "Invalid amount \(amount)")
         }
-        let credit = state.withLock { state in
+        let credit = state.withLock { state -> Credit? in
             if let existing = state.credits[reference] {
                 state.duplicates += 1
                 let repeated = Credit(
                     transactionId: existing.transactionId, amount: existing.amount,
-                    userId: existing.userId, timesReceived: existing.timesReceived + 1)
+                    userId: existing.userId, timesReceived: existing.timesReceived + 1, parameters: existing.parameters)
                 state.credits[reference] = repeated
-                return repeated
+                return dialect.alreadyCreditedCode == nil ? repeated : nil
             }
             let number = state.nextTransactionNumber
             state.nextTransactionNumber += 1
             let id = numericTransactionIds ? String(Self.firstNumericTransactionId + number - 1) : "tx-\(number)"
-            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: 1)
+            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: 1, parameters: values)
             state.credits[reference] = credit
             return credit
+        }
+        guard let credit else {
+            return .json(200, "{\"error\":\(dialect.alreadyCreditedCode ?? 0),\"description\":\"Transaction already exists. No action required.\"}")
         }
         let transactionId = numericTransactionIds ? credit.transactionId : JSONWriter.quoted(credit.transactionId)
         // `cash` reports the credited amount: the simulated wallet keeps no running balance.

@@ -14,8 +14,11 @@ struct EnqueueCommand: Command {
         With --operator (and the other win flags) one win is enqueued. Otherwise every
         line of --file (or stdin) is one JSON object with "operator" plus the JackPotWin
         field names: userId, gameId, roundId, amount, reference, jackpotId, and
-        optionally timestamp (epoch ms, default now), platform, token. "amount" may be
-        a JSON number or a string; it is kept as exact decimal text.
+        optionally timestamp (epoch ms, default now), platform, token, jackpotDetails (a
+        JSON object, sent as its compact text, or a string) and extra (an object of
+        string values sent as further fields). "amount" may be a JSON number or a
+        string; it is kept as exact decimal text. With --config, each win is checked
+        against its operator's requireToken and limits.
 
         Enqueue is idempotent on reference: the same win again is a duplicate (fine);
         the same reference with different content is rejected as a conflict. Valid
@@ -73,6 +76,7 @@ struct EnqueueCommand: Command {
         let config = try context.loadConfigIfNamed()?.config
         let outbox = try Outbox(path: context.databasePath(config: config))
         var session = EnqueueSession(outbox: outbox, operators: config.map { Set($0.operators.keys) })
+        session.dialects = config?.operators.mapValues(\.dialect) ?? [:]
 
         if let singleWin {
             try session.add(lineNumber: 1) { (now) throws(WinValidationError) in try WinLineParser.parse(singleWin, now: now) }
@@ -139,6 +143,8 @@ struct EnqueueSession {
     let outbox: Outbox
     /// Configured operator names, when a config was given: other names are rejected.
     let operators: Set<String>?
+    /// Each configured operator's dialect: a win its wallet would refuse is rejected now, by line.
+    var dialects: [String: WireDialect] = [:]
     var pending: [(lineNumber: Int, win: NewWin)] = []
     var accepted: [(lineNumber: Int, reference: String)] = []
     var duplicates: [(lineNumber: Int, reference: String)] = []
@@ -161,6 +167,10 @@ struct EnqueueSession {
         do {
             if let operators, !operators.contains(newWin.win.operatorName) {
                 reject(lineNumber: lineNumber, reason: "operator \"\(newWin.win.operatorName)\" is not configured (known: \(operators.sorted().joined(separator: ", ")))")
+                return
+            }
+            if let refusal = dialects[newWin.win.operatorName]?.refusal(of: newWin.win) {
+                reject(lineNumber: lineNumber, reason: refusal.description)
                 return
             }
             pending.append((lineNumber, newWin))

@@ -51,6 +51,10 @@ struct ListCommand: Command {
         for win in wins {
             let note: String
             switch win.state {
+            case .delivered where win.alreadyCreditedCode != nil:
+                // Short: the note column is what 80 columns leave; `list --json` has the whole deliveryNote.
+                note = "already credited (error \(win.alreadyCreditedCode!))"
+                    + ((win.transactionId ?? "").isEmpty ? "" : ", tx \(win.transactionId!)")
             case .delivered: note = "tx " + (win.transactionId ?? "")
             case .pending where win.nextAttemptAt > now: note = "retry in \(TimeFormat.age(win.nextAttemptAt - now))"
             case .cancelled: note = win.cancelReason ?? ""

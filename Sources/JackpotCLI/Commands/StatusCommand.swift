@@ -13,7 +13,10 @@ struct StatusCommand: Command {
     static let discussion = """
         One line per operator: wins pending, sending, delivered, failed and cancelled;
         the age of the oldest pending win; when the next retry is due; the circuit
-        state and paused flag; deliveries in the last minute and hour. Reads counters
+        state and paused flag; deliveries in the last minute and hour. Below the table,
+        an operator that answered the same error code to consecutive wins is named
+        ("rejecting: error 5 … since 14:02 UTC — check secret and hash settings"):
+        such refusals are deterministic, and retrying does not help. Reads counters
         kept by the database, so it is instant on a large outbox.
 
         --json prints {"counts": {"pending": N, …}, "operators": {…}} for scripts.
@@ -72,6 +75,7 @@ struct StatusCommand: Command {
                 "pauseReason": WinPresentation.jsonText(runtime?.pauseReason),
                 "deliveredLastMinute": .number(String(snapshot.deliveredLastMinute[name] ?? 0)),
                 "deliveredLastHour": .number(String(snapshot.deliveredLastHour[name] ?? 0)),
+                "refusing": RefusalPresentation.json(runtime?.refusal),
             ]))
         }
         let oldest = snapshot.oldestPendingCreatedAt.values.min()
@@ -113,6 +117,12 @@ struct StatusCommand: Command {
             oldest.map { TimeFormat.age(now - $0) } ?? "-", "", "",
             "\(snapshot.deliveredLastMinute.values.reduce(0, +))/\(snapshot.deliveredLastHour.values.reduce(0, +))",
         ])
-        return table.render()
+        var text = table.render()
+        let refusing = snapshot.operatorNames.compactMap { name in
+            snapshot.operators[name]?.refusal.flatMap { $0.isReported ? (name, $0) : nil }
+        }
+        if !refusing.isEmpty { text += "\n" }
+        for (name, refusal) in refusing { text += RefusalPresentation.text(operator: name, refusal, now: now) }
+        return text
     }
 }

@@ -13,7 +13,7 @@ package enum WinLineParser {
 
     static let requiredTextFields = ["operator", "userId", "gameId", "roundId", "reference", "jackpotId"]
     static let optionalTextFields = ["platform", "token", "timestamp"]
-    static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount"])
+    static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
 
     /// Parses and validates one line. `now` supplies the timestamp when the line has none.
     package static func parse(_ line: some Collection<UInt8>, now: Int64) throws(WinValidationError) -> NewWin {
@@ -74,7 +74,9 @@ package enum WinLineParser {
             timestamp: timestamp ?? String(now),
             jackpotId: try text("jackpotId", required: true)!,
             platform: try text("platform", required: false),
-            token: try text("token", required: false))
+            token: try text("token", required: false),
+            jackpotDetails: try object["jackpotDetails"].map { (value) throws(WinValidationError) in try WinExtras.jackpotDetailsText(value) },
+            extra: try object["extra"].map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [])
         try win.validate()
         return NewWin(win: win, timestampProvided: timestamp != nil)
     }

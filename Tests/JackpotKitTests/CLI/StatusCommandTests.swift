@@ -69,7 +69,9 @@ import OperatorSimulator
         #expect(result.code == .success)
         #expect(widestLine(result.output) <= 80, "\n\(result.output)")
 
-        let rows = Dictionary(uniqueKeysWithValues: result.output.split(separator: "\n").map { line in
+        // The table ends at the first blank line (notes such as refusing operators follow).
+        let table = result.output.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+        let rows = Dictionary(uniqueKeysWithValues: table.map { line in
             let cells = line.split(separator: " ").map(String.init)
             return (cells[0], cells)
         })

@@ -1,0 +1,69 @@
+import JackpotWire
+
+/// An operator answering the same error code to win after win (5 "invalid
+/// hash", 7 "bad parameters") is refusing deterministically: retries will not
+/// help, a config change will. Kept per operator in the `operators` table so
+/// `status` and the metrics show it, whichever process asks.
+extension Outbox {
+    /// Updates the operator's run of identical refusals with one attempt. A
+    /// refusal of the same code extends it (counting each win once in a row);
+    /// any other answer ends it. Attempts without an answer (timeouts,
+    /// connection errors) say nothing about the wallet's checks and leave it as is.
+    func noteRefusal(_ attempt: AttemptRecord, now: Int64) throws {
+        guard attempt.httpStatus != nil else { return }
+        let operatorOfWin = "(SELECT operator FROM wins WHERE id = ?1)"
+        guard let code = attempt.errorCode, attempt.outcome != "delivered" else {
+            try database.execute(
+                """
+                UPDATE operators SET refusal_code = NULL, refusal_description = NULL, refusal_since = NULL,
+                    refusal_wins = 0, refusal_last_win = NULL
+                WHERE name = \(operatorOfWin) AND refusal_code IS NOT NULL
+                """, [.integer(attempt.winId)])
+            return
+        }
+        // An upsert: the first refusal may come before anything else wrote the operator's row.
+        try database.execute(
+            """
+            INSERT INTO operators (name, refusal_code, refusal_description, refusal_since, refusal_wins, refusal_last_win, updated_at)
+            SELECT operator, ?2, ?4, ?3, 1, ?1, ?5 FROM wins WHERE id = ?1
+            ON CONFLICT (name) DO UPDATE SET
+                refusal_wins = CASE WHEN refusal_code IS ?2 THEN refusal_wins + (refusal_last_win IS NOT ?1) ELSE 1 END,
+                refusal_since = CASE WHEN refusal_code IS ?2 THEN refusal_since ELSE ?3 END,
+                refusal_code = ?2, refusal_description = ?4, refusal_last_win = ?1
+            """,
+            [.integer(attempt.winId), .integer(Int64(code)), .integer(attempt.startedAt),
+             SQLValue(Self.refusalDescription(attempt.detail)), .integer(now)])
+    }
+
+    /// The operator's description from an attempt's detail (`error 5: Invalid hash`).
+    static func refusalDescription(_ detail: String) -> String? {
+        guard let colon = detail.firstIndex(of: ":") else { return nil }
+        var text = detail[detail.index(after: colon)...].drop { $0 == " " }
+        if let note = text.range(of: " (a no-retry") { text = text[..<note.lowerBound] }
+        return text.isEmpty ? nil : String(text)
+    }
+}
+
+/// What `status` says about an operator's run of identical refusals.
+package struct OperatorRefusal: Sendable, Hashable {
+    package var code: Int
+    package var description: String?
+    package var since: Int64
+    /// Consecutive wins refused with `code`.
+    package var wins: Int
+
+    /// Two wins in a row with the same code is no coincidence.
+    package static let reportedFromWins = 2
+
+    package var isReported: Bool { wins >= Self.reportedFromWins }
+
+    /// Where to look, for the codes the wallet API family defines.
+    package var hint: String {
+        switch code {
+        case 5, 110: "check secret and hash settings"
+        case 7: "check fieldNames, extraFields and the wins' fields"
+        case 120: "check the player tokens (requireToken)"
+        default: "see `jackpotd show` of a recent win"
+        }
+    }
+}
