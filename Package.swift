@@ -18,7 +18,7 @@ let package = Package(
         .executable(name: "jackpotd", targets: ["jackpotd"]),
         .executable(name: "jackpotd-bench", targets: ["jackpotd-bench"]),
         // For game platforms that enqueue from Swift: `Outbox.enqueue` and its types.
-        .library(name: "JackpotOutbox", targets: ["JackpotStore"]),
+        .library(name: "JackpotOutbox", targets: ["JackpotStore", "JackpotWire"]),
     ],
     targets: [
         .systemLibrary(

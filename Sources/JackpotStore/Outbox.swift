@@ -2,18 +2,18 @@ import JackpotWire
 /// The durable outbox: a SQLite file holding wins, their attempt log and the
 /// operators' runtime state. One `Outbox` is one connection; it is not shared
 /// across tasks (the daemon owns one, each CLI command opens its own).
-package final class Outbox {
+public final class Outbox {
     package let database: Database
 
     /// Opens (creating if needed) the outbox at `path` and migrates it.
-    package init(path: String, busyTimeoutMilliseconds: Int = 5000) throws {
+    public init(path: String, busyTimeoutMilliseconds: Int = 5000) throws {
         var options = Database.Options()
         options.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         database = try Database(path: path, options: options)
         try Schema.migrate(database)
     }
 
-    package var path: String { database.path }
+    public var path: String { database.path }
 
     /// One win by reference, or nil.
     package func win(reference: String) throws -> StoredWin? {

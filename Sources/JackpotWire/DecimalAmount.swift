@@ -2,7 +2,7 @@
 ///
 /// The amount travels as text from enqueue to the wire: what the platform wrote
 /// is what gets hashed and sent, only normalised (`55.0` → `55`, `0.10` → `0.1`).
-package struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
+public struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
     /// Integer digits without leading zeros (`"0"` for amounts below one).
     package let integerDigits: String
     /// Fraction digits without trailing zeros (empty for whole amounts).
@@ -13,7 +13,7 @@ package struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
 
     /// Validates `text` as a plain positive decimal: digits, optionally one `.`
     /// followed by digits. No sign, exponent, spaces, separators or hex.
-    package init(validating text: String) throws(AmountError) {
+    public init(validating text: String) throws(AmountError) {
         guard !text.isEmpty else { throw AmountError(text: text, reason: "is empty") }
         let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count <= 2 else { throw AmountError(text: text, reason: "has more than one decimal point") }
@@ -52,11 +52,11 @@ package struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Shortest exact text: `55`, `55.5`, `0.05`. What JSON bodies carry by default.
-    package var canonical: String {
+    public var canonical: String {
         fractionDigits.isEmpty ? integerDigits : integerDigits + "." + fractionDigits
     }
 
-    package var description: String { canonical }
+    public var description: String { canonical }
 
     /// Exactly `decimals` decimal places (`55` → `55.00`). Throws when the amount
     /// has more precision than that, because rounding money is never our call.
@@ -71,14 +71,14 @@ package struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }
 
-package struct AmountError: Error, Sendable, Hashable, CustomStringConvertible {
-    package let text: String
-    package let reason: String
+public struct AmountError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+    public let reason: String
 
     package init(text: String, reason: String) {
         self.text = text
         self.reason = reason
     }
 
-    package var description: String { "amount \"\(text)\" \(reason)" }
+    public var description: String { "amount \"\(text)\" \(reason)" }
 }

@@ -1,26 +1,26 @@
 /// One jackpot win to deliver: the seed's JackPotWin fields plus the operator
 /// that must credit it. `providerId` and `hash` are added at send time from
 /// the configuration.
-package struct JackpotWin: Sendable, Hashable {
-    package var operatorName: String
-    package var userId: String
-    package var gameId: String
-    package var roundId: String
-    package var amount: DecimalAmount
-    package var reference: String
+public struct JackpotWin: Sendable, Hashable {
+    public var operatorName: String
+    public var userId: String
+    public var gameId: String
+    public var roundId: String
+    public var amount: DecimalAmount
+    public var reference: String
     /// Epoch milliseconds as decimal text, fixed at enqueue so every retry sends the same body.
-    package var timestamp: String
-    package var jackpotId: String
+    public var timestamp: String
+    public var jackpotId: String
     /// Optional fields: `nil` when absent; an empty string is normalised to `nil`.
-    package var platform: String?
-    package var token: String?
+    public var platform: String?
+    public var token: String?
     /// Sent as text: a JSON object's compact text (numbers as written, keys in
     /// the given order) or a string as given. `nil` when absent.
-    package var jackpotDetails: String?
+    public var jackpotDetails: String?
     /// Further operator-specific string parameters, in the given order.
-    package var extra: [WireField]
+    public var extra: [WireField]
 
-    package init(
+    public init(
         operatorName: String, userId: String, gameId: String, roundId: String,
         amount: DecimalAmount, reference: String, timestamp: String, jackpotId: String,
         platform: String? = nil, token: String? = nil, jackpotDetails: String? = nil, extra: [WireField] = []
@@ -49,7 +49,7 @@ package struct JackpotWin: Sendable, Hashable {
     }
 
     /// Checks every field against the contract; the first problem names the field.
-    package func validate() throws(WinValidationError) {
+    public func validate() throws(WinValidationError) {
         try Self.checkText(operatorName, field: "operator", limit: Limits.operatorName)
         try Self.checkText(userId, field: "userId", limit: Limits.identifier)
         try Self.checkText(gameId, field: "gameId", limit: Limits.identifier)
@@ -83,14 +83,14 @@ package struct JackpotWin: Sendable, Hashable {
     }
 }
 
-package struct WinValidationError: Error, Sendable, Hashable, CustomStringConvertible {
-    package let field: String
-    package let reason: String
+public struct WinValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let field: String
+    public let reason: String
 
-    package init(field: String, reason: String) {
+    public init(field: String, reason: String) {
         self.field = field
         self.reason = reason
     }
 
-    package var description: String { "\(field) \(reason)" }
+    public var description: String { "\(field) \(reason)" }
 }

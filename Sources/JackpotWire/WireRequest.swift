@@ -1,9 +1,9 @@
 /// One field of the JackPotWin call, as text exactly as it is hashed.
-package struct WireField: Sendable, Hashable {
-    package let key: String
-    package let value: String
+public struct WireField: Sendable, Hashable {
+    public let key: String
+    public let value: String
 
-    package init(_ key: String, _ value: String) {
+    public init(_ key: String, _ value: String) {
         self.key = key
         self.value = value
     }
