@@ -39,19 +39,12 @@ package enum LogValue: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
     package init<Integer: BinaryInteger>(_ value: Integer) {
         self = .int(Int64(clamping: value))
     }
-
-    /// The operator URL as it may appear in a log: operators put tokens in the
-    /// query string (`?authToken=…`), so every query value — and any password in
-    /// the user-info part — becomes `***`, while keys stay to help debugging.
-    package static func maskedURL(_ url: String) -> LogValue {
-        .string(URLMasking.masked(url))
-    }
 }
 
 /// Structured logging: one line per event, to a `LogSink`.
 ///
 /// The logger never looks at field contents for secrets; callers must not pass
-/// hash secrets or player tokens, and should log URLs via `LogValue.maskedURL`.
+/// hash secrets or player tokens, and should log URLs through `URLMasking.masked`.
 package struct Logger: Sendable {
     package let format: LogFormat
     package let minimumLevel: LogLevel

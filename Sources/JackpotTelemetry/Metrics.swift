@@ -86,11 +86,6 @@ package final class MetricsRegistry: Sendable {
         }
     }
 
-    /// The current value of a counter or gauge sample, if any (for tests and `status`).
-    package func value(_ name: String, labels: [String: String]) -> Double? {
-        families.withLock { $0[name]?.scalars[LabelSet(labels)] }
-    }
-
     /// The whole registry in text exposition format 0.0.4, in a stable order
     /// (metric name, then label values) so successive files diff cleanly.
     package func render() -> String {

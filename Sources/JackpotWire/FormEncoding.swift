@@ -23,22 +23,6 @@ package enum FormEncoding {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Reads a form body back into its fields, the way an operator would
-    /// (`+` as space, `%XX` as a byte). `nil` when a percent escape is broken or
-    /// the bytes are not UTF-8. Used by tests and simulated operators.
-    package static func decode(_ body: String) -> [WireField]? {
-        guard !body.isEmpty else { return [] }
-        var fields: [WireField] = []
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = decodeComponent(parts[0]),
-                  let value = parts.count == 2 ? decodeComponent(parts[1]) : ""
-            else { return nil }
-            fields.append(WireField(key, value))
-        }
-        return fields
-    }
-
     /// One percent-decoded component; `nil` on a broken escape or invalid UTF-8.
     package static func decodeComponent(_ text: some StringProtocol) -> String? {
         var bytes: [UInt8] = []
