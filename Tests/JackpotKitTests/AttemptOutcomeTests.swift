@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct AttemptOutcomeTests {
     /// Wed, 21 Oct 2015 07:28:00 GMT.

@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct CircuitBreakerTests {
     private static func settings(threshold: Int = 3, open: Double = 5, max: Double = 30) -> CircuitSettings {

@@ -9,6 +9,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 
 /// State shared between a test and its writer thread.

@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// Deploy/config.example.json is what ops start from: it must pass `jackpotd check`
 /// as shipped, once its secret files exist.

@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct JSONValueTests {
     @Test(arguments: [

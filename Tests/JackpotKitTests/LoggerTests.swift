@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct LoggerTests {
     /// 2026-11-21T11:42:00.123Z

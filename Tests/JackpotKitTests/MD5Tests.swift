@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct MD5Tests {
     /// RFC 1321, appendix A.5 ("test suite").

@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct MetricsTests {
     /// A registry shaped like the daemon's, with values whose sums are exact in binary.

@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// Deterministic generator so jittered schedules are reproducible.
 private struct SplitMix64: RandomNumberGenerator {

@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// The command names, options and exit codes PRODUCT.md calls a contract:
 /// help that documents them, and usage errors that say what was wrong.

@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// The dispatcher's hot queries on a large outbox: `EXPLAIN QUERY PLAN` must
 /// show them searching an index, never scanning `wins` or sorting in a temp

@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// Bad input at `jackpotd enqueue`: every malformed line is rejected with its line
 /// number and the field at fault, the good lines around it are kept, and the exit

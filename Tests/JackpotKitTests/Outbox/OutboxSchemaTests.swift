@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 @Suite struct OutboxSchemaTests {
     @Test func migratingAnEmptyFileCreatesTheDocumentedSchema() throws {

@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+import TestSupport
+
+/// The daemon's delivery loop (a real `Dispatcher` over the real
+/// `URLSessionTransport`) running inside the test process, with its log captured.
+/// For fault tests where the point is what the daemon does, not how a process dies.
+final class InProcessDaemon {
+    let dispatcher: Dispatcher
+    let databasePath: String
+    private let transport: URLSessionTransport
+    private let sink = CapturingSink()
+    private let ended = EndFlag()
+    private var task: Task<Void, any Error>?
+
+    /// Loads `configPath` (as `jackpotd run` would) and starts delivering.
+    /// Housekeeping runs every 100 ms so rows inserted by SQL are checked quickly.
+    init(configPath: String) throws {
+        let loaded = try ConfigLoader.load(path: configPath, environment: [:])
+        databasePath = loaded.config.database!
+        transport = URLSessionTransport(maximumConnectionsPerHost: Daemon.connectionsPerHost(loaded.config))
+        var settings = Dispatcher.Settings()
+        settings.housekeepingIntervalMilliseconds = 100
+        dispatcher = Dispatcher(
+            databasePath: databasePath, config: loaded.config, transport: transport,
+            logger: Logger(sink: sink), settings: settings)
+        task = Task { [dispatcher, ended] in
+            defer { ended.value.store(true, ordering: .releasing) }
+            try await dispatcher.run()
+        }
+    }
+
+    /// Every log line so far.
+    var log: [String] { sink.lines }
+
+    /// Log lines of one event (`event=NAME`).
+    func events(_ name: String) -> [String] {
+        sink.lines.filter { $0.contains(" event=\(name) ") || $0.hasSuffix(" event=\(name)") }
+    }
+
+    /// False once `run()` returned or threw: a daemon that stopped by itself.
+    var isRunning: Bool { !ended.value.load(ordering: .acquiring) }
+
+    /// Stops it as SIGTERM would and waits; rethrows what `run()` threw.
+    func stop() async throws {
+        guard let task else { return }
+        self.task = nil
+        dispatcher.requestStop()
+        defer { transport.shutdown() }
+        try await task.value
+    }
+
+    deinit {
+        // A test that failed before `stop()` must not leave a loop running.
+        dispatcher.requestStop()
+    }
+}
+
+/// Set once the dispatcher's `run()` has returned; shared with the task running it.
+private final class EndFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
