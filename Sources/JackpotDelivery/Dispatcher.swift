@@ -44,6 +44,7 @@ package final class Dispatcher: Sendable {
     let control: Mutex<Control>
     let tasks = Mutex<[Int: Task<Void, Never>]>([:])
     let taskCounter = Atomic<Int>(0)
+    package let passes = PassCounter()
 
     struct Control {
         var config: JackpotConfig
@@ -105,6 +106,7 @@ package final class Dispatcher: Sendable {
             if now < retryStorageAt { continue }
             do {
                 try step(outbox, &loop, now: now)
+                passes.countLoop()
                 if storageBackoffMs > 0 {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0
@@ -162,6 +164,7 @@ package final class Dispatcher: Sendable {
         if now >= loop.nextHousekeeping {
             try housekeeping(outbox, &loop, now: now)
             loop.nextHousekeeping = now + settings.housekeepingIntervalMilliseconds
+            passes.countHousekeeping()
         }
         try recordAndClaim(outbox, &loop, now: now)
         if let file = settings.metricsFile, now >= loop.nextMetrics {

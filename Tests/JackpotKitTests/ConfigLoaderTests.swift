@@ -21,7 +21,7 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-@Suite struct ConfigLoaderTests {
+@Suite(.timeLimit(.minutes(2))) struct ConfigLoaderTests {
     private let directory = TemporaryDirectory()
 
     static let environment = ["CASINO_A_SECRET": "testKey"]

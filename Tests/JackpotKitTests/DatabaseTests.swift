@@ -19,7 +19,7 @@ private final class WriterState: Sendable {
     let failure = Mutex<String?>(nil)
 }
 
-@Suite struct DatabaseTests {
+@Suite(.timeLimit(.minutes(2))) struct DatabaseTests {
     @Test func newFileIsPrivateAndInWALModeWithFullSync() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite")

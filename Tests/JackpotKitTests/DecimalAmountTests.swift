@@ -8,7 +8,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite struct DecimalAmountTests {
+@Suite(.timeLimit(.minutes(2))) struct DecimalAmountTests {
     @Test(arguments: [
         ("55", "55"),
         ("55.0", "55"),

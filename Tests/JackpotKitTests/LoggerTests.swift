@@ -8,7 +8,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite struct LoggerTests {
+@Suite(.timeLimit(.minutes(2))) struct LoggerTests {
     /// 2026-11-21T11:42:00.123Z
     static let fixedMs: Int64 = 1_795_261_320_123
 

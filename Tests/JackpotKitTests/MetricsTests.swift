@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite struct MetricsTests {
+@Suite(.timeLimit(.minutes(2))) struct MetricsTests {
     /// A registry shaped like the daemon's, with values whose sums are exact in binary.
     private func sampleRegistry() -> MetricsRegistry {
         let registry = MetricsRegistry()

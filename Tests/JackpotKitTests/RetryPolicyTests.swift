@@ -23,7 +23,7 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-@Suite struct RetryPolicyTests {
+@Suite(.timeLimit(.minutes(2))) struct RetryPolicyTests {
     private func settings(jitter: Double) -> RetrySettings {
         var settings = RetrySettings()
         settings.jitter = jitter

@@ -13,7 +13,7 @@ import TestSupport
 /// The dispatcher driven by an in-memory transport and a manual clock: the
 /// circuit breaker's whole cycle, deterministic because nothing becomes due
 /// (no retry, no probe) until the test moves time.
-@Suite struct CircuitBreakerDispatchTests {
+@Suite(.timeLimit(.minutes(5))) struct CircuitBreakerDispatchTests {
     static let downURL = "https://down.example/V4/JackPotWin"
     static let upURL = "https://up.example/V4/JackPotWin"
 
@@ -49,7 +49,8 @@ import TestSupport
         // While open, its wins wait as pending and no call goes out.
         let released = try await eventually { try probe.count(.pending, operator: "down") == 5 }
         #expect(released)
-        try await Task.sleep(for: .milliseconds(600))
+        // Many loop passes (time stands still, so nothing becomes due): no call goes out.
+        #expect(await daemon.dispatcher.waitForPasses(loop: 30))
         #expect(try probe.attemptCount(operator: "down") == 3)
         #expect(transport.callCount(url: Self.downURL) == 3)
         let stored = try #require(try probe.operatorState("down"))
@@ -63,7 +64,7 @@ import TestSupport
             try probe.attemptCount(operator: "down") == 4 && probe.operatorState("down")?.circuitOpenUntil == openUntil + 20_000
         }
         #expect(reopened, "\(daemon.log)")
-        try await Task.sleep(for: .milliseconds(600))
+        #expect(await daemon.dispatcher.waitForPasses(loop: 30))
         #expect(try probe.attemptCount(operator: "down") == 4)
         #expect(transport.callCount(url: Self.downURL) == 4)
         #expect(try probe.operatorState("down")?.circuitState == .open)

@@ -11,16 +11,20 @@ import TestSupport
 
 /// `kill -9` of the real `jackpotd run` process in the middle of deliveries,
 /// twice: nothing is lost, nothing stays leased, the operator credits each win once.
-@Suite struct CrashSafetyTests {
+@Suite(.timeLimit(.minutes(5))) struct CrashSafetyTests {
     @Test func killedDaemonsLoseNothingAndEveryWinIsCreditedOnce() async throws {
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "crash-secret")
         defer { wallet.stop() }
         // Every call is credited at once and answered 0.3 s later: a kill
         // always finds calls whose credit happened and whose answer did not arrive.
-        // Four calls at a time keep a round going for seconds, so the kill lands
-        // mid-delivery even when this test process is starved by its neighbours.
-        wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.3) }
+        // The kill is triggered by the operator itself, when request N arrives, so it
+        // lands mid-delivery however fast or slow the machine is.
+        let trigger = KillTrigger()
+        wallet.setFaultPlan { number in
+            trigger.requestArrived(number)
+            return .delayThenAnswer(seconds: 0.3)
+        }
         let config = writeConfig(in: directory, operators: [
             TestOperator(name: "casino-a", url: wallet.url, secret: "crash-secret", extra: fastDelivery(timeoutSeconds: 2, concurrency: 4)),
         ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
@@ -28,18 +32,18 @@ import TestSupport
         let wins = winReferences("crash", 200)
         try probe.enqueue(wins, operator: "casino-a")
 
-        var delivered = 0
         for round in 1...2 {
+            let killAt = wallet.snapshot.requests + 30
+            trigger.arm(atRequest: killAt)
             let daemon = try DaemonProcess(["run", "--config", config], logPath: directory.path("daemon-\(round).log"))
-            let target = delivered + 30
-            let progressed = try await eventually(within: 60) { try probe.count(.delivered) >= target }
-            daemon.send(SIGKILL)
-            let status = await daemon.waitForExit(within: 10)
-            #expect(progressed, "round \(round): \(daemon.log)")
-            #expect(status != nil)
-            delivered = try probe.count(.delivered)
-            // Killed mid-delivery: some wins done, some leased to the dead process.
-            #expect(delivered < wins.count)
+            trigger.target(daemon.pid)
+            let status = await daemon.waitForExit(within: 120)
+            try #require(status != nil, "round \(round): still running: \(daemon.log)")
+            #expect(trigger.killed, "round \(round): the daemon ended before request \(killAt): \(daemon.log)")
+            #expect(wallet.snapshot.requests >= killAt)
+            // Killed mid-delivery: some wins done, some leased to the dead process
+            // (request N's win among them: its call was under way at the kill).
+            #expect(try probe.count(.delivered) < wins.count)
             #expect(try probe.count(.sending) > 0)
             if round == 2 { #expect(daemon.log.contains("event=leases_recovered")) }
         }

@@ -10,14 +10,22 @@ import OperatorSimulator
 import TestSupport
 
 /// `jackpotd pause` / `resume` from another process reach a running dispatcher.
-@Suite struct PauseResumeTests {
+@Suite(.timeLimit(.minutes(5))) struct PauseResumeTests {
     @Test func pauseStopsNewAttemptsAndResumeDeliversTheRest() async throws {
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "pause-secret")
         defer { wallet.stop() }
-        wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.05) }
+        // The first 20 calls are answered; the next ones wait at the gate until the
+        // daemon has noticed the pause, so wins are always left to pause, however slow
+        // the machine. The timeout outlasts the wait: no call is retried meanwhile.
+        let gate = Gate()
+        defer { gate.open() }
+        wallet.setFaultPlan { number in
+            if number > 20 { gate.wait() }
+            return .delayThenAnswer(seconds: 0.05)
+        }
         let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "pause-secret", extra: fastDelivery(concurrency: 4)),
+            TestOperator(name: "casino-a", url: wallet.url, secret: "pause-secret", extra: fastDelivery(timeoutSeconds: 60, concurrency: 4)),
         ])
         let database = directory.path("outbox.sqlite3")
         let probe = OutboxProbe(database)
@@ -29,12 +37,13 @@ import TestSupport
         let pause = await runCLI(["pause", "casino-a", "--reason", "wallet maintenance", "--db", database])
         #expect(pause.code == .success, "\(pause.errors)")
         // The daemon notices, lets the calls in flight finish and hands back what it had claimed.
-        let paused = try await eventually {
-            try daemon.logged("operator_paused", "operator=casino-a") && probe.count(.sending) == 0
-        }
+        let noticed = await eventually { daemon.logged("operator_paused", "operator=casino-a") }
+        gate.open()
+        let paused = try await eventually { try probe.count(.sending) == 0 }
         let attemptsWhenPaused = try probe.attemptCount()
         let requestsWhenPaused = wallet.snapshot.requests
-        try await Task.sleep(for: .seconds(1))
+        // Two more housekeeping rounds (each re-reads the pause flag) and many loop passes: nothing new.
+        let settled = await daemon.dispatcher.waitForPasses(loop: 20, housekeeping: 2)
         let attemptsAfterSettle = try probe.attemptCount()
         let requestsAfterSettle = wallet.snapshot.requests
         let pendingWhilePaused = try probe.count(.pending)
@@ -45,7 +54,9 @@ import TestSupport
         try await daemon.stop()
 
         #expect(started)
+        #expect(noticed, "\(daemon.log)")
         #expect(paused)
+        #expect(settled)
         #expect(attemptsAfterSettle == attemptsWhenPaused)
         #expect(requestsAfterSettle == requestsWhenPaused)
         #expect(pendingWhilePaused > 0)

@@ -12,7 +12,7 @@ import TestSupport
 /// Operators that answer badly, through the real dispatcher and URLSession: each
 /// fault leaves its win retried (or parked) with a clear reason in the attempt
 /// log, and a healthy operator beside it gets every win delivered, once.
-@Suite struct MisbehavingOperatorTests {
+@Suite(.timeLimit(.minutes(5))) struct MisbehavingOperatorTests {
     /// A fault the scripted wallet injects into the first call, and the words the
     /// attempt log must use for it. The second call is answered properly.
     struct OneTimeFault: Sendable, CustomTestStringConvertible {
@@ -156,36 +156,8 @@ import TestSupport
         withExtendedLifetime(server) {}  // serving until the end
     }
 
-    @Test func twoHundredMegabyteAnswerIsCutOffAndMemoryStaysBounded() async throws {
-        let flaky = try ScriptedOperator(secret: FaultyOperatorRig.secret)
-        defer { flaky.stop() }
-        flaky.enqueueFaults([.hugeBody(bytes: 200_000_000)])
-        let before = Self.maxResidentMegabytes()
-        let rig = try FaultyOperatorRig(flakyURL: flaky.url)
-        try await rig.start(flakyReferences: ["flaky-1"])
-
-        #expect(try await rig.steadyAllDelivered())
-        #expect(try await eventually(within: 20) { try rig.probe.win("flaky-1")?.state == .delivered })
-        let attempts = try rig.probe.attempts("flaky-1")
-        #expect(attempts.first?.detail == "response body larger than \(HTTPResponseData.bodyLimit) bytes")
-        #expect(attempts.first?.httpStatus == 200)
-        #expect((attempts.first?.responseHead?.utf8.count ?? .max) <= AttemptRecord.responseHeadLimit)
-        let grown = Self.maxResidentMegabytes() - before
-        // The peak of the whole test process: far below the 200 MB the operator sent.
-        #expect(grown < 50, "max RSS grew by \(grown) MB")
-        let problems = try await rig.finish(flakyReferences: ["flaky-1"], flakyWallet: flaky)
-        #expect(problems.isEmpty, "\(problems)")
-    }
-
     /// Waiting for its next attempt, or in it: neither parked nor delivered.
     static func stillBeingRetried(_ win: StoredWin) -> Bool {
         win.state == .pending || win.state == .sending
-    }
-
-    /// Peak resident set size of this process so far, in MB (`ru_maxrss` is in KB on Linux).
-    static func maxResidentMegabytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss / 1024
     }
 }

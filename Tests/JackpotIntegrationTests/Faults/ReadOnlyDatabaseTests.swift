@@ -19,11 +19,14 @@ import TestSupport
 /// nothing it recorded is lost. Any process that opens the database afterwards (a
 /// platform's enqueue, a restarted daemon) fails at once with a clear error and
 /// stores nothing. Once the modes are restored everything goes through.
-@Suite(.enabled(if: DaemonProcess.canFeelFileModes, "needs a non-root user or setpriv"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: DaemonProcess.canFeelFileModes, "needs a non-root user or setpriv"))
 struct ReadOnlyDatabaseTests {
     /// A directory owned by the user the children run as, with a config and an operator.
+    /// Win files and logs go to `scratch`, which stays writable: this test process
+    /// writes them while `directory` is 0555, which only root could write into.
     final class Setup {
         let directory = TemporaryDirectory()
+        let scratch = TemporaryDirectory()
         let wallet: ScriptedOperator
         let configPath: String
         let databasePath: String
@@ -39,21 +42,22 @@ struct ReadOnlyDatabaseTests {
             databasePath = directory.path("outbox.sqlite3")
             probe = OutboxProbe(path: databasePath)
             chmod(directory.path, 0o700)
+            chmod(scratch.path, 0o755)
             DaemonProcess.handOver(directory.path)
         }
 
         /// `jackpotd enqueue` of `references` as the unprivileged user.
         func enqueue(_ references: [String]) async throws -> (status: Int32?, errors: String) {
             files += 1
-            let file = directory.write("wins-\(files).jsonl",
+            let file = scratch.write("wins-\(files).jsonl",
                                        references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n",
                                        mode: 0o644)
             return try await DaemonProcess.run(["enqueue", "--config", configPath, "--file", file],
-                                               logPath: directory.path("enqueue-\(files).log"), unprivileged: true)
+                                               logPath: scratch.path("enqueue-\(files).log"), unprivileged: true)
         }
 
         func startDaemon(_ name: String) throws -> DaemonProcess {
-            try DaemonProcess(["run", "--config", configPath], logPath: directory.path("\(name).log"), unprivileged: true)
+            try DaemonProcess(["run", "--config", configPath], logPath: scratch.path("\(name).log"), unprivileged: true)
         }
 
         /// The database, its WAL files (when present) and the directory, to `fileMode`/`directoryMode`.

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite struct CheckCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct CheckCommandTests {
     static let secret = "check-secret-5b2e"
 
     static func goodConfig(_ directory: TemporaryDirectory) -> String {

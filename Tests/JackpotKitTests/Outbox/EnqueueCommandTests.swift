@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite struct EnqueueCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct EnqueueCommandTests {
     @Test func jsonLinesKeepGoodLinesAndReportBadOnesByLine() async throws {
         let directory = TemporaryDirectory()
         let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
