@@ -83,7 +83,8 @@ package final class Dispatcher: Sendable {
     /// Runs until `requestStop()`. Storage errors are logged and retried with
     /// back-off; results not yet stored are kept in memory until they are.
     package func run() async throws {
-        let outbox = try Outbox(path: databasePath)
+        let outbox = try Outbox(
+            path: databasePath, busyTimeoutMilliseconds: control.withLock { $0.config.busyTimeoutMilliseconds })
         // A daemon that cannot write would claim nothing and retry forever; exiting
         // lets the service manager restart it once the file is writable again.
         try outbox.database.requireWritable()

@@ -25,8 +25,9 @@ final class ChildDaemonRig {
     private var enqueueCount = 0
 
     /// `database` defaults to a file in the rig's directory. Calls time out after
-    /// 5 s, so a test can slow the operator down without a timeout.
-    init(database: String? = nil) throws {
+    /// 5 s, so a test can slow the operator down without a timeout. `extraTopLevel`
+    /// adds config members such as `"busyTimeoutSeconds": 1`.
+    init(database: String? = nil, extraTopLevel: String = "") throws {
         wallet = try ScriptedOperator(secret: Self.secret)
         databasePath = database ?? directory.path("outbox.sqlite3")
         configPath = writeConfig(
@@ -35,7 +36,7 @@ final class ChildDaemonRig {
                 TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret,
                              extra: fastDelivery(timeoutSeconds: 5, concurrency: nil)),
             ],
-            extraTopLevel: #""shutdownGraceSeconds": 3"#)
+            extraTopLevel: [#""shutdownGraceSeconds": 3"#, extraTopLevel].filter { !$0.isEmpty }.joined(separator: ", "))
         probe = OutboxProbe(path: databasePath)
     }
 

@@ -9,12 +9,13 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-/// Another writer holds the outbox's write lock longer than the 5 s busy timeout
-/// while the daemon has calls in flight: the daemon says so in its log, keeps the
+/// Another writer holds the outbox's write lock longer than the busy timeout (a
+/// setting: 1 s here, so the test does not wait out the default 5 s) while the
+/// daemon has calls in flight: the daemon says so in its log, keeps the
 /// operator's answers in memory, and stores them all once the lock is gone.
 @Suite(.timeLimit(.minutes(5))) struct DatabaseLockTests {
     @Test func daemonOutlastsAWriteLockHeldPastTheBusyTimeout() async throws {
-        let rig = try ChildDaemonRig()
+        let rig = try ChildDaemonRig(extraTopLevel: #""busyTimeoutSeconds": 1"#)
         defer { rig.wallet.stop() }
         // Slow answers, so that calls are in flight when the lock is taken.
         let (before, during) = try await rig.startWithCallsInFlight()
@@ -24,7 +25,7 @@ import TestSupport
         // An enqueue meanwhile (a separate process, as a platform would run it) waits out
         // its busy timeout, then fails cleanly: exit 1, one clear line, nothing stored.
         let lateFile = rig.winFile(ChildDaemonRig.references("late", 3))
-        let late = try DaemonProcess(["enqueue", "--db", rig.databasePath, "--file", lateFile],
+        let late = try DaemonProcess(["enqueue", "--config", rig.configPath, "--file", lateFile],
                                      logPath: rig.directory.path("late-enqueue.log"))
         let lateStatus = await late.waitForExit(within: 60)
         // The slow answers arrive while the lock is held and the daemon cannot store them.
