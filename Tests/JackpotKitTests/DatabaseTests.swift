@@ -108,7 +108,7 @@ private final class WriterState: Sendable {
         var pairs: [String] = []
         try database.forEachRow("SELECT id FROM wins WHERE id <= ? ORDER BY id", [2]) { outer in
             try database.forEachRow("SELECT id FROM wins WHERE id <= ? ORDER BY id", [2]) { inner in
-                pairs.append("\(outer.int("id")!)-\(inner.int("id")!)")
+                pairs.append("\(try #require(outer.int("id")))-\(try #require(inner.int("id")))")
             }
         }
         #expect(pairs == ["1-1", "1-2", "2-1", "2-2"])

@@ -27,7 +27,7 @@ import TestSupport
         let shown = try await fixture.showJSON("c-1")
         #expect(shown["state"] == .string("cancelled"))
         #expect(shown["cancelReason"] == .string(reason))
-        #expect(shown["cancelledAt"] == .string(TimeFormat.iso8601(cancelledAt)!))
+        #expect(shown["cancelledAt"] == .string(try #require(TimeFormat.iso8601(cancelledAt))))
         let text = await fixture.cli(["show", "c-1"])
         #expect(ShowCommandTests.field("cancelled", in: text.output) == "\(TimeFormat.timestamp(cancelledAt)): \(reason)")
 

@@ -43,13 +43,13 @@ import TestSupport
         #expect(result.output.contains(",\"Mega, \"\"Big\"\" Fortune\","))
 
         let records = try CSVReader.records(result.output)
-        #expect(records.count == 4)
+        try #require(records.count == 4)
         #expect(records.allSatisfy { $0.count == 16 })
         let columns = records[0]
         let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
         #expect(rows.map { $0["reference"] } == ["e-1", "e-2", "e-3"])
 
-        let e1 = rows[0]
+        let e1 = try #require(rows.first)
         #expect(e1["operator"] == "casino-n")
         #expect(e1["gameId"] == "Mega, \"Big\" Fortune")
         #expect(e1["amount"] == "1234567890123456.78")
@@ -82,7 +82,7 @@ import TestSupport
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "")
         let objects = try lines.dropLast().map { try parseObject(String($0)) }
-        #expect(objects.count == 3)
+        try #require(objects.count == 3)
         for object in objects {
             for key in ["reference", "operator", "userId", "amount", "state", "attempts", "transactionId", "deliveredAt"] {
                 #expect(object[key] != nil, "\(key) missing in \(object)")
@@ -95,7 +95,8 @@ import TestSupport
         #expect(e1["state"] == .string("delivered"))
         #expect(e1["attempts"] == .number("1"))
         #expect(e1["gameId"] == .string("Mega, \"Big\" Fortune"))
-        #expect(e1["deliveredAt"] == .string(TimeFormat.iso8601(try fixture.win("e-1").deliveredAt)!))
+        let deliveredAt = try #require(TimeFormat.iso8601(try fixture.win("e-1").deliveredAt))
+        #expect(e1["deliveredAt"] == .string(deliveredAt))
         let e2 = objects[1]
         #expect(e2["amount"] == .number("0.05"))
         #expect(e2["state"] == .string("failed"))

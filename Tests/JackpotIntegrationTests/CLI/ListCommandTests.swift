@@ -64,7 +64,9 @@ import TestSupport
         #expect(result.code == .success)
         let objects = try result.output.split(separator: "\n").map { try parseObject(String($0)) }
         #expect(objects.count == 5)
-        let byReference = Dictionary(uniqueKeysWithValues: objects.map { ($0["reference"]!.stringValue!, $0) })
+        let byReference = Dictionary(uniqueKeysWithValues: try objects.map { object in
+            (try #require(object["reference"]?.stringValue, "no reference in \(object)"), object)
+        })
         #expect(byReference["l-2"]?["amount"] == .number("1234567890123456.78"))
         #expect(byReference["l-3"]?["amount"] == .number("0.05"))
         #expect(byReference["l-4"]?["amount"] == .number("1250.5"))

@@ -70,9 +70,9 @@ import TestSupport
         #expect(result.code == .success)
         #expect(widestLine(result.output) <= 80, "\n\(result.output)")
 
-        let rows = Dictionary(uniqueKeysWithValues: result.output.split(separator: "\n").map { line in
+        let rows = Dictionary(uniqueKeysWithValues: try result.output.split(separator: "\n").map { line in
             let cells = line.split(separator: " ").map(String.init)
-            return (cells[0], cells)
+            return (try #require(cells.first, "blank line in\n\(result.output)"), cells)
         })
         // operator, pending, sending, delivered, failed, cancelled, …
         #expect(rows["casino-a"]?[1...5] == ["1", "1", "3", "0", "1"])
