@@ -115,6 +115,8 @@ import TestSupport
         #expect(!run.output.contains("jackpotd.service:"), "verify complained:\n\(run.output)")
     }
 
+    // Root only: creating the jackpotd user and chowning its directories is what is
+    // checked, and no other user may. Skipped (with this reason shown) otherwise.
     @Test(.enabled(if: getuid() == 0, "systemd-tmpfiles --root needs root to chown"))
     func sysusersAndTmpfilesCreateUserAndDirectories() throws {
         let sysusers = try Tool.require("systemd-sysusers", package: "systemd")

@@ -75,6 +75,8 @@ import TestSupport
         #expect(try outbox.database.integrityCheck() == "ok")
     }
 
+    // Root (CAP_SYS_ADMIN) only: a real full disk needs a tmpfs of its own to fill.
+    // Skipped (with this reason shown) for other users.
     @Test(.enabled(if: SmallFilesystem.isAvailable, "needs the right to mount a tmpfs"))
     func daemonOnAFullFilesystemKeepsItsResultsAndStoresThemWhenThereIsRoom() async throws {
         let filesystem = try #require(SmallFilesystem())
