@@ -20,6 +20,9 @@ final class ChildDaemonRig {
     let configPath: String
     let databasePath: String
     let probe: OutboxProbe
+    /// Holds the answers to the calls `startWithCallsInFlight()` leaves in flight
+    /// until the test has set its fault up. Open it before `wallet.stop()`.
+    let answers = Gate()
     private(set) var daemon: DaemonProcess?
     private var logCount = 0
     private var enqueueCount = 0
@@ -46,17 +49,20 @@ final class ChildDaemonRig {
         daemon = try DaemonProcess(["run", "--config", configPath], logPath: directory.path("daemon-\(logCount).log"))
     }
 
-    /// Starts the daemon and has five wins delivered, then slows the operator to
-    /// answers 3 s late and enqueues six more: returns once some of those calls
-    /// are in flight, the moment a storage fault should hit. The 3 s leave the
-    /// test ample time to set its fault up before any of those answers arrives,
-    /// however loaded the machine (and stay under the rig's 5 s timeout).
+    /// Starts the daemon and has five wins delivered, then holds the operator's
+    /// answers at `answers` and enqueues six more: returns once some of those calls
+    /// are in flight, the moment a storage fault should hit. No answer arrives
+    /// before the test opens the gate, however loaded the machine; it should do so
+    /// as soon as its fault is in place (the calls time out after 5 s).
     func startWithCallsInFlight() async throws -> (before: [String], during: [String]) {
         try startDaemon()
         let before = Self.references("before", 5)
         #expect(await enqueue(before).code == .success)
         #expect(try await eventually { try probe.allDelivered(before) })
-        wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 3) }
+        wallet.setFaultPlan { [answers] _ in
+            answers.wait()
+            return nil
+        }
         let during = Self.references("during", 6)
         #expect(await enqueue(during).code == .success)
         #expect(await eventually { wallet.snapshot.requests > before.count })

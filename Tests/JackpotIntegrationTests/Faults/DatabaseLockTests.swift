@@ -16,12 +16,16 @@ import TestSupport
 @Suite(.timeLimit(.minutes(5))) struct DatabaseLockTests {
     @Test func daemonOutlastsAWriteLockHeldPastTheBusyTimeout() async throws {
         let rig = try ChildDaemonRig(extraTopLevel: #""busyTimeoutSeconds": 1"#)
-        defer { rig.wallet.stop() }
-        // Slow answers, so that calls are in flight when the lock is taken.
+        defer {
+            rig.answers.open()
+            rig.wallet.stop()
+        }
+        // Answers held back, so that calls are in flight when the lock is taken.
         let (before, during) = try await rig.startWithCallsInFlight()
 
         let blocker = try Database(path: rig.databasePath)
         try blocker.execute("BEGIN IMMEDIATE")
+        rig.answers.open()
         // An enqueue meanwhile (a separate process, as a platform would run it) waits out
         // its busy timeout, then fails cleanly: exit 1, one clear line, nothing stored.
         let lateFile = rig.winFile(ChildDaemonRig.references("late", 3))

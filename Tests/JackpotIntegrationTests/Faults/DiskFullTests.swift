@@ -81,10 +81,14 @@ import TestSupport
     func daemonOnAFullFilesystemKeepsItsResultsAndStoresThemWhenThereIsRoom() async throws {
         let filesystem = try #require(SmallFilesystem())
         let rig = try ChildDaemonRig(database: filesystem.path + "/outbox.sqlite3")
-        defer { rig.wallet.stop() }
+        defer {
+            rig.answers.open()
+            rig.wallet.stop()
+        }
         // Calls in flight when the disk fills up: their answers cannot be stored.
         let (before, during) = try await rig.startWithCallsInFlight()
         filesystem.fill()
+        rig.answers.open()
 
         #expect(await eventually { !rig.events("storage_error").isEmpty })
         #expect(rig.events("storage_error").contains { $0.contains("database or disk is full") },
