@@ -12,7 +12,7 @@ import TestSupport
 /// Checks the files under Deploy/ the way an operator's machine would use
 /// them: the real install script into a staging root, systemd's own analyser
 /// on the unit, promtool on the alert rules.
-@Suite(.timeLimit(.minutes(5))) struct DeployTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DeployTests {
     // MARK: install.sh
 
     @Test func installScriptStagesEveryFileWithItsMode() throws {

@@ -70,7 +70,7 @@ enum ScriptedOperatorFixtures {
     }
 }
 
-@Suite(.timeLimit(.minutes(5))) struct ScriptedOperatorTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ScriptedOperatorTests {
     typealias Fixtures = ScriptedOperatorFixtures
 
     @Test func signedJSONWinIsCreditedOnceAndRepeatsGetTheSameTransactionId() async throws {

@@ -9,7 +9,7 @@ import OperatorSimulator
 import TestSupport
 
 /// The production transport against the scripted operator over real loopback sockets.
-@Suite(.timeLimit(.minutes(5))) struct URLSessionTransportTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct URLSessionTransportTests {
     typealias Fixtures = ScriptedOperatorFixtures
 
     /// A fresh operator and transport per test; both are torn down by `body`'s caller.

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct BackupCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct BackupCommandTests {
     /// Reads a backup the way a restore would: its own connection, integrity first.
     static func contents(of path: String) throws -> (integrity: String, wins: [String: StoredWin], countsAgree: Bool) {
         let copy = try Outbox(path: path)

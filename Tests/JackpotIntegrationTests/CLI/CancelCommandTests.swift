@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct CancelCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CancelCommandTests {
     @Test func cancelKeepsTheReasonAndTimeAndTheWinIsNeverSent() async throws {
         let fixture = try OpsFixture()
         try await fixture.enqueue(["c-1", "c-2"].map { winLine($0, operator: "casino-a") })

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct DemoCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DemoCommandTests {
     /// The whole path in-process: two loopback operators (one flaky), the real
     /// dispatcher, every win delivered and credited exactly once.
     @Test func fortyWinsAreEachDeliveredAndCreditedOnce() async throws {

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct ExportCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ExportCommandTests {
     static let header = "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"
         + "currency,cash,bonus,createdAt,deliveredAt,lastError"
     static let refusal = "Player \"421\" is blocked, self-excluded"

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct ListCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ListCommandTests {
     static func line(_ reference: String, _ operatorName: String, user: String, amount: String) -> String {
         """
         {"operator":"\(operatorName)","userId":"\(user)","gameId":"Im_60_tumblefortune","roundId":"5103188801",\

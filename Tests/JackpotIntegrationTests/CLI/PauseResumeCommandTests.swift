@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct PauseResumeCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PauseResumeCommandTests {
     static func operatorStatus(_ fixture: OpsFixture, _ name: String) async throws -> JSONObject {
         try #require(try await fixture.statusJSON()["operators"]?.objectValue?[name]?.objectValue)
     }

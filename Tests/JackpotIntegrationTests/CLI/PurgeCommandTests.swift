@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct PurgeCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PurgeCommandTests {
     /// Three delivered wins (one after a 503, so with two attempts), one failed
     /// (error 120), one cancelled and one pending.
     static func populated() async throws -> OpsFixture {

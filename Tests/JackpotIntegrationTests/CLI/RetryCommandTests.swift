@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct RetryCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct RetryCommandTests {
     /// Wins that casino-a refused with error 120 (no retry): they are `failed`.
     /// The wallet keeps refusing until its fault plan is cleared.
     static func failedWins(_ references: [String]) async throws -> OpsFixture {

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct ShowCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ShowCommandTests {
     static let secret = "op-secret-9f3c"
     static let authToken = "auth-credential-42"
     static let playerToken = "player-token-7d1e"

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct StatusCommandTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct StatusCommandTests {
     /// Wins in every state across two operators, reached the way production
     /// reaches them: delivered and failed (error 120) by a real dispatcher over
     /// HTTP, cancelled and paused through the CLI, one leased as a daemon would.

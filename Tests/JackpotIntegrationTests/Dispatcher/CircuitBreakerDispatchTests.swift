@@ -13,7 +13,7 @@ import TestSupport
 /// The dispatcher driven by an in-memory transport and a manual clock: the
 /// circuit breaker's whole cycle, deterministic because nothing becomes due
 /// (no retry, no probe) until the test moves time.
-@Suite(.timeLimit(.minutes(5))) struct CircuitBreakerDispatchTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CircuitBreakerDispatchTests {
     static let downURL = "https://down.example/V4/JackPotWin"
     static let upURL = "https://up.example/V4/JackPotWin"
 

@@ -11,7 +11,7 @@ import TestSupport
 
 /// `kill -9` of the real `jackpotd run` process in the middle of deliveries,
 /// twice: nothing is lost, nothing stays leased, the operator credits each win once.
-@Suite(.timeLimit(.minutes(5))) struct CrashSafetyTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CrashSafetyTests {
     @Test func killedDaemonsLoseNothingAndEveryWinIsCreditedOnce() async throws {
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "crash-secret")

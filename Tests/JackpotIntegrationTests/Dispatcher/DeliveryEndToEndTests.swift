@@ -12,7 +12,7 @@ import TestSupport
 /// The real dispatcher over real HTTP on loopback against a scripted operator
 /// that verifies the hash and credits each reference once: healthy, flaky and
 /// throttling operators. Assertions are on the outbox and the operator's books.
-@Suite(.timeLimit(.minutes(5))) struct DeliveryEndToEndTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DeliveryEndToEndTests {
     static let secret = "s3cret-key"
 
     @Test(arguments: [false, true])

@@ -10,7 +10,7 @@ import OperatorSimulator
 import TestSupport
 
 /// One operator's trouble or backlog must not hold up another's wins.
-@Suite(.timeLimit(.minutes(5))) struct FairnessTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct FairnessTests {
     @Test func hangingOperatorDoesNotStopAHealthyOne() async throws {
         let directory = TemporaryDirectory()
         let hanging = try ScriptedOperator(secret: "hang-secret")

@@ -11,7 +11,7 @@ import TestSupport
 
 /// Signals to the real `jackpotd run` process: SIGTERM stops cleanly within the
 /// grace period, SIGHUP reloads operators and keeps the old config when the new one is broken.
-@Suite(.timeLimit(.minutes(5))) struct LifecycleTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct LifecycleTests {
     static let secret = "life-secret"
 
     @Test func sigtermFinishesCallsInFlightAndExitsZeroWithNothingLeased() async throws {

@@ -11,7 +11,7 @@ import TestSupport
 
 /// The daemon's log goes to journald and whoever reads it: never a hash secret,
 /// a player token or a value from an operator URL's query string.
-@Suite(.timeLimit(.minutes(5))) struct LogSecrecyTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct LogSecrecyTests {
     @Test func logsNeverCarryTheSecretThePlayerTokenOrURLQueryValues() async throws {
         let directory = TemporaryDirectory()
         let secret = "hash-secret-5b9e"

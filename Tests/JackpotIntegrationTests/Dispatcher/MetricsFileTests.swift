@@ -11,7 +11,7 @@ import TestSupport
 
 /// The metrics file (`--metrics-file`) after real deliveries: what
 /// node_exporter's textfile collector will read.
-@Suite(.timeLimit(.minutes(5))) struct MetricsFileTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct MetricsFileTests {
     @Test func metricsFileCountsDeliveredWinsAndAttempts() async throws {
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "metrics-secret")

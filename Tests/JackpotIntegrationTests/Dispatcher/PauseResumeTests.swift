@@ -10,7 +10,7 @@ import OperatorSimulator
 import TestSupport
 
 /// `jackpotd pause` / `resume` from another process reach a running dispatcher.
-@Suite(.timeLimit(.minutes(5))) struct PauseResumeTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PauseResumeTests {
     @Test func pauseStopsNewAttemptsAndResumeDeliversTheRest() async throws {
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "pause-secret")

@@ -11,7 +11,7 @@ import TestSupport
 
 /// Two dispatchers on one database, as two daemons would run: leases keep
 /// every win in flight at most once, so the operator never sees a repeat.
-@Suite(.timeLimit(.minutes(5))) struct TwoDaemonsTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct TwoDaemonsTests {
     @Test func twoDispatchersOnOneDatabaseNeverSendTheSameWinTwice() async throws {
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "shared-secret")

@@ -13,7 +13,7 @@ import TestSupport
 /// check of `enqueue`. The daemon parks each invalid one as `failed` with the
 /// reason the first time it reads it — never sends it, never stops over it — and
 /// delivers the valid rows written beside them.
-@Suite(.timeLimit(.minutes(5))) struct BadRowTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct BadRowTests {
     /// One row as a platform might insert it: the columns it must fill.
     struct Row {
         var reference: String

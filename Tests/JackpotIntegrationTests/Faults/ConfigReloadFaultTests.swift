@@ -11,7 +11,7 @@ import TestSupport
 
 /// A broken config file at SIGHUP: the daemon logs why, keeps the config it
 /// has, and keeps delivering. A good file at the next SIGHUP is taken.
-@Suite(.timeLimit(.minutes(5))) struct ConfigReloadFaultTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ConfigReloadFaultTests {
     @Test func brokenConfigOnReloadIsLoggedAndTheOldOneKept() async throws {
         let rig = try ChildDaemonRig()
         defer { rig.wallet.stop() }

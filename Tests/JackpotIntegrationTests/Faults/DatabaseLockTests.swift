@@ -13,7 +13,7 @@ import TestSupport
 /// setting: 1 s here, so the test does not wait out the default 5 s) while the
 /// daemon has calls in flight: the daemon says so in its log, keeps the
 /// operator's answers in memory, and stores them all once the lock is gone.
-@Suite(.timeLimit(.minutes(5))) struct DatabaseLockTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DatabaseLockTests {
     @Test func daemonOutlastsAWriteLockHeldPastTheBusyTimeout() async throws {
         let rig = try ChildDaemonRig(extraTopLevel: #""busyTimeoutSeconds": 1"#)
         defer {

@@ -19,7 +19,7 @@ import TestSupport
 /// platform's next enqueue creates — which delivers everything in it. What only
 /// the deleted file held is gone: deleting a live outbox is the one fault no
 /// daemon can undo; restore it from a backup (`jackpotd backup`) instead.
-@Suite(.timeLimit(.minutes(5))) struct DeletedDatabaseTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DeletedDatabaseTests {
     @Test func deletedOutboxStopsTheDaemonAndARestartedOneDeliversTheNewFile() async throws {
         let rig = try ChildDaemonRig()
         defer { rig.wallet.stop() }

@@ -14,7 +14,7 @@ import TestSupport
 /// Outbox level), and the real thing — the daemon's database on a tiny tmpfs
 /// that the test fills — where mounting is allowed. Either way a write that does
 /// not fit fails whole, with `isFull`, and everything succeeds once there is room.
-@Suite(.timeLimit(.minutes(5))) struct DiskFullTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DiskFullTests {
     private func newWins(_ prefix: String, _ count: Int, operator name: String = "casino-a") throws -> [NewWin] {
         try (1...count).map { index in
             try WinLineParser.parse(Array(winLine("\(prefix)-\(index)", operator: name).utf8), now: 1_700_000_000_000)

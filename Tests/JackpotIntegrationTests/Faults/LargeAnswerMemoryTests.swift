@@ -8,7 +8,7 @@ import TestSupport
 /// A 200 MB answer to the real `jackpotd run` in a child process: the body is cut
 /// off at the limit and the daemon's memory stays bounded. Measured on the child
 /// alone, so tests running beside it in this process cannot move the figure.
-@Suite(.timeLimit(.minutes(5))) struct LargeAnswerMemoryTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct LargeAnswerMemoryTests {
     @Test func twoHundredMegabyteAnswerIsCutOffAndMemoryStaysBounded() async throws {
         let rig = try ChildDaemonRig()
         defer { rig.wallet.stop() }

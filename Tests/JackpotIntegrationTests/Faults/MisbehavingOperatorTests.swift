@@ -12,7 +12,7 @@ import TestSupport
 /// Operators that answer badly, through the real dispatcher and URLSession: each
 /// fault leaves its win retried (or parked) with a clear reason in the attempt
 /// log, and a healthy operator beside it gets every win delivered, once.
-@Suite(.timeLimit(.minutes(5))) struct MisbehavingOperatorTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct MisbehavingOperatorTests {
     /// A fault the scripted wallet injects into the first call, and the words the
     /// attempt log must use for it. The second call is answered properly.
     struct OneTimeFault: Sendable, CustomTestStringConvertible {

@@ -21,7 +21,7 @@ import TestSupport
 /// stores nothing. Once the modes are restored everything goes through.
 // Runs for every user: a non-root user feels file modes itself, and root drops to
 // `nobody` through setpriv. Skipped (with this reason shown) only for root without setpriv.
-@Suite(.timeLimit(.minutes(5)), .enabled(if: DaemonProcess.canFeelFileModes, "needs a non-root user or setpriv"))
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore, .enabled(if: DaemonProcess.canFeelFileModes, "needs a non-root user or setpriv"))
 struct ReadOnlyDatabaseTests {
     /// A directory owned by the user the children run as, with a config and an operator.
     /// Win files and logs go to `scratch`, which stays writable: this test process

@@ -9,7 +9,7 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-@Suite(.timeLimit(.minutes(5))) struct EnqueueTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct EnqueueTests {
     static func newWin(_ reference: String, amount: String = "55", user: String = "421", timestamp: String? = "1482429190374") -> NewWin {
         NewWin(
             win: JackpotWin(
