@@ -5,8 +5,14 @@
 demo: deps
 	swift run jackpotd demo
 
+# Unit tests as parallel as Swift Testing likes; integration tests (daemons,
+# loopback servers, child processes) at most one per core at a time, so a busy
+# machine slows them down without starving one test's daemon behind another's.
+# (Swift Testing's own flag; XCTest's --parallel/--num-workers do not apply.)
 test: deps release
-	swift test
+	swift build --build-tests
+	swift test --skip-build --filter JackpotKitTests
+	swift test --skip-build --filter JackpotIntegrationTests --experimental-maximum-parallelization-width "$$(nproc)"
 
 # The binary Deploy/install.sh installs: the Swift runtime linked in, so a
 # server needs libsqlite3, libcurl and CA certificates, not the toolchain.

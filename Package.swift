@@ -52,11 +52,28 @@ let package = Package(
                 "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
                 "JackpotStore", "JackpotWire", "CCurl",
             ]),
-        .testTarget(
-            name: "JackpotKitTests",
+        // Helpers both test targets share (temporary directories, in-process CLI runs,
+        // an outbox probe). A plain target under Tests/, linked only by the tests.
+        .target(
+            name: "TestSupport",
             dependencies: [
                 "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
                 "JackpotStore", "JackpotWire",
+            ],
+            path: "Tests/TestSupport"),
+        // Pure logic and single-file SQLite: no daemons, sockets or child processes.
+        .testTarget(
+            name: "JackpotKitTests",
+            dependencies: [
+                "TestSupport", "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry",
+                "JackpotConfiguration", "JackpotStore", "JackpotWire",
+            ]),
+        // Daemons, loopback sockets and child processes; `.ci/run` caps its parallelism.
+        .testTarget(
+            name: "JackpotIntegrationTests",
+            dependencies: [
+                "TestSupport", "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry",
+                "JackpotConfiguration", "JackpotStore", "JackpotWire",
             ]),
     ]
 )

@@ -29,7 +29,7 @@ package struct LoadedConfig: Sendable {
 /// the first error and cannot report unknown keys, which is how typos in
 /// optional keys (silently ignored, default used) get into production.
 package enum ConfigLoader {
-    static let topLevelKeys = ["database", "providerId", "operators", "concurrency", "shutdownGraceSeconds"]
+    static let topLevelKeys = ["database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds"]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
@@ -107,6 +107,9 @@ package enum ConfigLoader {
         let grace = reader.number(
             in: root, "shutdownGraceSeconds", at: "", mustBe: "a number of seconds > 0 and ≤ 3600",
             where: { $0 > 0 && $0 <= 3600 })
+        let busyTimeout = reader.number(
+            in: root, "busyTimeoutSeconds", at: "", mustBe: "a number of seconds from 0.1 to 600",
+            where: { $0 >= 0.1 && $0 <= 600 })
 
         var operators: [String: OperatorConfig]?
         if let value = root["operators"] {
@@ -119,7 +122,8 @@ package enum ConfigLoader {
         return JackpotConfig(
             database: database, providerId: providerId, operators: operators,
             globalConcurrency: concurrency ?? JackpotConfig.defaultGlobalConcurrency,
-            shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds)
+            shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds,
+            busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds)
     }
 
     private static func decodeOperators(

@@ -12,21 +12,30 @@ package struct JackpotConfig: Sendable {
     package var globalConcurrency: Int
     /// How long `SIGTERM` waits for in-flight calls before releasing them.
     package var shutdownGraceSeconds: Double
+    /// How long a write waits for another process's lock before it fails with
+    /// "database is locked" (the daemon then retries with back-off).
+    package var busyTimeoutSeconds: Double
 
     package static let defaultGlobalConcurrency = 64
     package static let defaultShutdownGraceSeconds = 15.0
+    package static let defaultBusyTimeoutSeconds = 5.0
 
     package init(
         database: String? = nil, providerId: String, operators: [String: OperatorConfig],
         globalConcurrency: Int = defaultGlobalConcurrency,
-        shutdownGraceSeconds: Double = defaultShutdownGraceSeconds
+        shutdownGraceSeconds: Double = defaultShutdownGraceSeconds,
+        busyTimeoutSeconds: Double = defaultBusyTimeoutSeconds
     ) {
         self.database = database
         self.providerId = providerId
         self.operators = operators
         self.globalConcurrency = globalConcurrency
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.busyTimeoutSeconds = busyTimeoutSeconds
     }
+
+    /// `busyTimeoutSeconds` as SQLite takes it.
+    package var busyTimeoutMilliseconds: Int { Int((busyTimeoutSeconds * 1000).rounded()) }
 }
 
 /// Back-off schedule for one operator. Durations are seconds (fractions allowed).

@@ -40,9 +40,14 @@ final class CurlMultiLoop {
     }
 
     private func run() {
+        let shutDown = HTTPExchangeResult.failure(.other("the transport was shut down"))
         while true {
             let (jobs, cancels, stopping) = mailbox.take()
-            if stopping { break }
+            if stopping {
+                // Posted in the same pass as the stop: taken from the mailbox, so ended here.
+                for job in jobs { job.continuation.resume(returning: shutDown) }
+                break
+            }
             for job in jobs { start(job) }
             for id in cancels { end(id, with: .failure(.other("cancelled by the caller"))) }
             var running: Int32 = 0
@@ -50,7 +55,6 @@ final class CurlMultiLoop {
             collectFinished()
             curl_multi_poll(multi, nil, 0, Self.idlePollMilliseconds, nil)
         }
-        let shutDown = HTTPExchangeResult.failure(.other("the transport was shut down"))
         for id in Array(handleByID.keys) { end(id, with: shutDown) }
         for job in mailbox.close() { job.continuation.resume(returning: shutDown) }
         curl_multi_cleanup(multi)

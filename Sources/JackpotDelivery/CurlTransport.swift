@@ -72,4 +72,15 @@ package final class CurlTransport: HTTPTransport {
         mailbox.stop()
         finished.wait()
     }
+
+    /// `shutdown()` for async callers: the wait for the loop's thread happens on
+    /// a dispatch thread, not on one of the few cooperative threads.
+    package func close() async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.shutdown()
+                continuation.resume()
+            }
+        }
+    }
 }

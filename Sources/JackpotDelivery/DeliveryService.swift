@@ -1,4 +1,3 @@
-import Synchronization
 import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
@@ -18,7 +17,6 @@ package final class DeliveryService: Sendable {
     private let transport: any HTTPTransport
     /// The transport this service made, and so shuts down; nil when the caller passed one.
     private let ownTransport: CurlTransport?
-    private let housekeeper: Mutex<Housekeeper?> = Mutex(nil)
 
     /// `transport` defaults to the production HTTP transport, sized for `config`.
     package init(
@@ -43,14 +41,25 @@ package final class DeliveryService: Sendable {
     /// Runs until `requestStop()`. Throws when the outbox cannot be opened for
     /// writing, or when it was deleted or replaced while running.
     package func run() async throws {
-        defer { ownTransport?.shutdown() }
+        let result: Result<Void, any Error>
+        do {
+            try await deliver()
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        await ownTransport?.close()
+        try result.get()
+    }
+
+    private func deliver() async throws {
         // Held while delivering, so `restore` cannot swap the file under this daemon.
         let presence = try DaemonPresence(database: dispatcher.databasePath, mode: .daemon)
         defer { withExtendedLifetime(presence) {} }
         let store = DispatcherStore(dispatcher: dispatcher)
-        try await store.open(path: dispatcher.databasePath, busyTimeoutMilliseconds: dispatcher.settings.busyTimeoutMilliseconds)
+        try await store.open(
+            path: dispatcher.databasePath, busyTimeoutMilliseconds: dispatcher.control.withLock { $0.config.busyTimeoutMilliseconds })
         let housekeeper = Housekeeper(store: store, dispatcher: dispatcher)
-        self.housekeeper.withLock { $0 = housekeeper }
         await withDiscardingTaskGroup { children in
             children.addTask { await housekeeper.run() }
             if let path = dispatcher.settings.metricsFile {
@@ -72,7 +81,4 @@ package final class DeliveryService: Sendable {
         dispatcher.apply(config)
     }
 
-    /// Housekeeping passes completed so far: tests wait for one more pass to show
-    /// that something did not happen, instead of sleeping.
-    package var housekeepingPasses: Int { housekeeper.withLock { $0?.passes.count ?? 0 } }
 }

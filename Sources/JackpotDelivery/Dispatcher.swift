@@ -26,8 +26,6 @@ package final class Dispatcher: Sendable {
         package var recordIntervalMilliseconds: Int64 = 10
         package var metricsIntervalMilliseconds: Int64 = 5000
         package var metricsFile: String?
-        /// How long a write waits for another process's lock before it fails and is retried.
-        package var busyTimeoutMilliseconds = 5000
         package init() {}
     }
 
@@ -46,6 +44,7 @@ package final class Dispatcher: Sendable {
     let wake = WakeSignal()
     let control: Mutex<Control>
     let calls = CallsInFlight()
+    package let passes = PassCounter()
 
     struct Control {
         var config: JackpotConfig
@@ -114,6 +113,7 @@ package final class Dispatcher: Sendable {
             do {
                 for launch in try await store.claimStep(now: now) { start(launch, in: &group) }
                 try await store.recordStep(now: now)
+                passes.countLoop()
                 if storageBackoffMs > 0 {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0

@@ -8,7 +8,6 @@ import JackpotTelemetry
 final class Housekeeper: Sendable {
     let store: DispatcherStore
     let dispatcher: Dispatcher
-    let passes = Counter()
     private let moved = Mutex<DatabaseError?>(nil)
 
     init(store: DispatcherStore, dispatcher: Dispatcher) {
@@ -27,6 +26,7 @@ final class Housekeeper: Sendable {
         while !Task.isCancelled {
             do {
                 try await store.housekeep(now: dispatcher.clock())
+                dispatcher.passes.countHousekeeping()
                 if failing {
                     dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": "housekeeping"])
                     failing = false
@@ -40,15 +40,7 @@ final class Housekeeper: Sendable {
                 dispatcher.logger.error("storage_error", ["error": .string(String(describing: error)), "in": "housekeeping"])
                 failing = true
             }
-            passes.increment()
             try? await Task.sleep(for: interval)
         }
     }
-}
-
-/// A count that tests read to see that a periodic pass has happened, instead of sleeping.
-final class Counter: Sendable {
-    private let value = Atomic<Int>(0)
-    var count: Int { value.load(ordering: .acquiring) }
-    func increment() { value.add(1, ordering: .releasing) }
 }

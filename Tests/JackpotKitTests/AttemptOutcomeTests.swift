@@ -7,8 +7,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct AttemptOutcomeTests {
+@Suite(.timeLimit(.minutes(2))) struct AttemptOutcomeTests {
     /// Wed, 21 Oct 2015 07:28:00 GMT.
     static let now = Date(timeIntervalSince1970: 1_445_412_480)
     static let defaultNoRetry: Set<Int> = [120, 999]

@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct CircuitBreakerTests {
+@Suite(.timeLimit(.minutes(2))) struct CircuitBreakerTests {
     private static func settings(threshold: Int = 3, open: Double = 5, max: Double = 30) -> CircuitSettings {
         var settings = CircuitSettings()
         settings.failureThreshold = threshold

@@ -7,6 +7,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 
 /// One config that must be refused, and where the refusal must point.
@@ -20,7 +21,7 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-@Suite struct ConfigLoaderTests {
+@Suite(.timeLimit(.minutes(2))) struct ConfigLoaderTests {
     private let directory = TemporaryDirectory()
 
     static let environment = ["CASINO_A_SECRET": "testKey"]
@@ -60,6 +61,7 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
               "providerId": "luckymonaco",
               "concurrency": 32,
               "shutdownGraceSeconds": 20,
+              "busyTimeoutSeconds": 2.5,
               "operators": {
                 "casino-a": {
                   "url": "https://wallet.casino-a.example/V4/JackPotWin?authToken=abc",
@@ -89,6 +91,8 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
         #expect(config.providerId == "luckymonaco")
         #expect(config.globalConcurrency == 32)
         #expect(config.shutdownGraceSeconds == 20)
+        #expect(config.busyTimeoutSeconds == 2.5)
+        #expect(config.busyTimeoutMilliseconds == 2500)
         #expect(Set(config.operators.keys) == ["casino-a", "loopback.test_1"])
 
         let a = try #require(config.operators["casino-a"])
@@ -122,6 +126,7 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
         #expect(loaded.config.database == nil)
         #expect(loaded.config.globalConcurrency == JackpotConfig.defaultGlobalConcurrency)
         #expect(loaded.config.shutdownGraceSeconds == JackpotConfig.defaultShutdownGraceSeconds)
+        #expect(loaded.config.busyTimeoutSeconds == JackpotConfig.defaultBusyTimeoutSeconds)
         let a = try #require(loaded.config.operators["casino-a"])
         #expect(a.url == Self.url)
         #expect(a.secret == "testKey")
@@ -299,6 +304,8 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
                   keyPath: "operators.casino-a.timeoutSeconds", mentions: "got 0"),
         BadConfig(name: "shutdown grace too long", json: document(top: #""shutdownGraceSeconds": 4000"#),
                   keyPath: "shutdownGraceSeconds", mentions: "≤ 3600, got 4000"),
+        BadConfig(name: "busy timeout zero", json: document(top: #""busyTimeoutSeconds": 0"#),
+                  keyPath: "busyTimeoutSeconds", mentions: "from 0.1 to 600, got 0"),
         BadConfig(name: "jitter 1.5", json: document(body: baseOperator + #", "retry": { "jitter": 1.5 }"#),
                   keyPath: "operators.casino-a.retry.jitter", mentions: "a number from 0 to 1, got 1.5"),
         BadConfig(name: "multiplier below 1", json: document(body: baseOperator + #", "retry": { "multiplier": 0.5 }"#),

@@ -9,6 +9,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 
 /// State shared between a test and its writer thread.
@@ -18,7 +19,7 @@ private final class WriterState: Sendable {
     let failure = Mutex<String?>(nil)
 }
 
-@Suite struct DatabaseTests {
+@Suite(.timeLimit(.minutes(2))) struct DatabaseTests {
     @Test func newFileIsPrivateAndInWALModeWithFullSync() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite")
@@ -107,7 +108,7 @@ private final class WriterState: Sendable {
         var pairs: [String] = []
         try database.forEachRow("SELECT id FROM wins WHERE id <= ? ORDER BY id", [2]) { outer in
             try database.forEachRow("SELECT id FROM wins WHERE id <= ? ORDER BY id", [2]) { inner in
-                pairs.append("\(outer.int("id")!)-\(inner.int("id")!)")
+                pairs.append("\(try #require(outer.int("id")))-\(try #require(inner.int("id")))")
             }
         }
         #expect(pairs == ["1-1", "1-2", "2-1", "2-2"])

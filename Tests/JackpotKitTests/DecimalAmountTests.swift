@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct DecimalAmountTests {
+@Suite(.timeLimit(.minutes(2))) struct DecimalAmountTests {
     @Test(arguments: [
         ("55", "55"),
         ("55.0", "55"),

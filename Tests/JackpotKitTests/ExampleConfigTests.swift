@@ -7,10 +7,11 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// Deploy/config.example.json is what ops start from: it must pass `jackpotd check`
 /// as shipped, once its secret files exist.
-@Suite struct ExampleConfigTests {
+@Suite(.timeLimit(.minutes(2))) struct ExampleConfigTests {
     static var exampleConfig: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Deploy/config.example.json").path

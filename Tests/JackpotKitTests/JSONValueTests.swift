@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct JSONValueTests {
+@Suite(.timeLimit(.minutes(2))) struct JSONValueTests {
     @Test(arguments: [
         ("9007199254740993", JSONValue.number("9007199254740993")),
         ("123456789012345678901234567890.000000000000000000001", .number("123456789012345678901234567890.000000000000000000001")),

@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct MD5Tests {
+@Suite(.timeLimit(.minutes(2))) struct MD5Tests {
     /// RFC 1321, appendix A.5 ("test suite").
     @Test(arguments: [
         ("", "d41d8cd98f00b204e9800998ecf8427e"),

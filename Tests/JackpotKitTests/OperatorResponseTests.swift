@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct OperatorResponseTests {
+@Suite(.timeLimit(.minutes(2))) struct OperatorResponseTests {
     @Test(arguments: [
         (#"{"transactionId":"tx-1","currency":"USD","cash":"99899.99","bonus":"99.99","error":0,"description":"Success"}"#,
          OperatorResponse(transactionId: "tx-1", currency: "USD", cash: "99899.99", bonus: "99.99", error: 0, description: "Success")),

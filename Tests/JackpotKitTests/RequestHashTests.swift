@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct RequestHashTests {
+@Suite(.timeLimit(.minutes(2))) struct RequestHashTests {
     @Test func productExampleHash() {
         let fields: [(key: String, value: String)] = [
             ("amount", "55"), ("gameId", "Im_60_tumblefortune"), ("jackpotId", "568"),

@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// Deterministic generator so jittered schedules are reproducible.
 private struct SplitMix64: RandomNumberGenerator {
@@ -22,7 +23,7 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-@Suite struct RetryPolicyTests {
+@Suite(.timeLimit(.minutes(2))) struct RetryPolicyTests {
     private func settings(jitter: Double) -> RetrySettings {
         var settings = RetrySettings()
         settings.jitter = jitter

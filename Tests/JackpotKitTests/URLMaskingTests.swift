@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct URLMaskingTests {
+@Suite(.timeLimit(.minutes(2))) struct URLMaskingTests {
     @Test(arguments: [
         ("https://wallet.casino-a.example/V4/JackPotWin", "https://wallet.casino-a.example/V4/JackPotWin"),
         ("https://w.example/V4/JackPotWin?authToken=abc123", "https://w.example/V4/JackPotWin?authToken=***"),

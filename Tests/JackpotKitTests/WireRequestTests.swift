@@ -7,8 +7,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct WireRequestTests {
+@Suite(.timeLimit(.minutes(2))) struct WireRequestTests {
     static func productWin(
         userId: String = "421", gameId: String = "Im_60_tumblefortune", amount: String = "55.0",
         platform: String? = nil, token: String? = nil

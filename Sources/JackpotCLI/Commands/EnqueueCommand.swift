@@ -74,7 +74,9 @@ struct EnqueueCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let config = try context.loadConfigIfNamed()?.config
-        let outbox = try Outbox(path: context.databasePath(config: config))
+        let outbox = try Outbox(
+            path: context.databasePath(config: config),
+            busyTimeoutMilliseconds: config?.busyTimeoutMilliseconds ?? Int(JackpotConfig.defaultBusyTimeoutSeconds * 1000))
         var session = EnqueueSession(outbox: outbox, operators: config.map { Set($0.operators.keys) })
         session.dialects = config?.operators.mapValues(\.dialect) ?? [:]
 

@@ -7,8 +7,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct CheckCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct CheckCommandTests {
     static let secret = "check-secret-5b2e"
 
     static func goodConfig(_ directory: TemporaryDirectory) -> String {
@@ -26,14 +27,14 @@ import OperatorSimulator
         ])
     }
 
-    @Test func goodConfigPrintsASummaryWithoutSecrets() async {
+    @Test func goodConfigPrintsASummaryWithoutSecrets() async throws {
         let directory = TemporaryDirectory()
         let config = Self.goodConfig(directory)
         let result = await runCLI(["check", "--config", config])
         #expect(result.code == .success)
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.first == "\(config): ok, provider luckymonaco, 2 operators")
-        #expect(lines.count == 3)
+        try #require(lines.count == 3, "\(result.output)")
         #expect(lines[1].hasPrefix("  casino-a  json  http://127.0.0.1:8081/V4/JackPotWin?authToken=***"))
         #expect(lines[2].hasPrefix("  casino-b  form  http://127.0.0.1:8082/V4/JackPotWin"))
         #expect(!result.output.contains(Self.secret))

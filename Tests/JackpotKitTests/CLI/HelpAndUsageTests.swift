@@ -7,10 +7,11 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// The command names, options and exit codes PRODUCT.md calls a contract:
 /// help that documents them, and usage errors that say what was wrong.
-@Suite struct HelpAndUsageTests {
+@Suite(.timeLimit(.minutes(2))) struct HelpAndUsageTests {
     /// Every command and the options PRODUCT.md and the ops docs promise for it.
     static let contract: [String: [String]] = [
         "run": ["--metrics-file", "--log-format"],
@@ -146,7 +147,7 @@ import OperatorSimulator
     }
 }
 
-@Suite struct VersionTests {
+@Suite(.timeLimit(.minutes(2))) struct VersionTests {
     @Test func versionNamesTheReleaseAndTheSchema() async {
         let result = await runCLI(["--version"])
         #expect(result.code == .success)

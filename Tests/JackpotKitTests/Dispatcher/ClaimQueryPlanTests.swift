@@ -7,11 +7,12 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// The dispatcher's hot queries on a large outbox: `EXPLAIN QUERY PLAN` must
 /// show them searching an index, never scanning `wins` or sorting in a temp
 /// B-tree, so their cost does not grow with delivered history.
-@Suite struct ClaimQueryPlanTests {
+@Suite(.timeLimit(.minutes(2))) struct ClaimQueryPlanTests {
     static let rows = 200_000
 
     /// 200 000 wins over four operators, mostly delivered, as after months of

@@ -6,6 +6,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// One malformed JSON Lines record for `jackpotd enqueue`, and what its
 /// rejection must say. The table below is the bad-input campaign: every way a

@@ -7,11 +7,12 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
 /// Bad input at `jackpotd enqueue`: every malformed line is rejected with its line
 /// number and the field at fault, the good lines around it are kept, and the exit
 /// code says that something was rejected.
-@Suite struct EnqueueBadInputTests {
+@Suite(.timeLimit(.minutes(2))) struct EnqueueBadInputTests {
     /// A config naming `casino-a` (so unknown operators are caught) and an input file.
     private func enqueue(_ lines: [[UInt8]], in directory: TemporaryDirectory) async -> CLIResult {
         let config = writeConfig(in: directory, operators: [

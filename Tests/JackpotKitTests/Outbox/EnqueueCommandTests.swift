@@ -7,8 +7,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct EnqueueCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct EnqueueCommandTests {
     @Test func jsonLinesKeepGoodLinesAndReportBadOnesByLine() async throws {
         let directory = TemporaryDirectory()
         let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
@@ -28,7 +29,7 @@ import OperatorSimulator
         #expect(result.code == .failure)
         #expect(result.output == "accepted 2, duplicate 1, rejected 4\n")
         let errors = result.errors.split(separator: "\n").map(String.init)
-        #expect(errors.count == 4)
+        try #require(errors.count == 4)
         #expect(errors[0].hasPrefix("line 2: line is not valid JSON"))
         #expect(errors[1].hasPrefix("line 5: amount must be positive"))
         #expect(errors[2].hasPrefix("line 7: operator \"casino-zz\" is not configured"))

@@ -7,8 +7,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct OutboxSchemaTests {
+@Suite(.timeLimit(.minutes(2))) struct OutboxSchemaTests {
     @Test func migratingAnEmptyFileCreatesTheDocumentedSchema() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")

@@ -6,8 +6,9 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
+import TestSupport
 
-@Suite struct WinLineParserTests {
+@Suite(.timeLimit(.minutes(2))) struct WinLineParserTests {
     static let good = #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":55.50,"reference":"ref","jackpotId":"568"}"#
 
     @Test func aGoodLineKeepsTheAmountExactAndStampsNow() throws {
