@@ -29,7 +29,8 @@ enum WinPresentation {
             "attempts": .number(String(win.attempts)), "transactionId": jsonText(win.transactionId),
             "createdAt": jsonTime(win.createdAt), "deliveredAt": jsonTime(win.deliveredAt),
             "nextAttemptAt": win.state == .pending ? jsonTime(win.nextAttemptAt) : .null,
-            "lastError": jsonText(win.lastError),
+            "lastError": jsonText(win.lastError), "finalizedAt": jsonTime(win.finalizedAt),
+            "otherTransactionIds": win.otherTransactionIds.map { .array($0.split(separator: " ").map { .string(String($0)) }) } ?? .null,
         ])
     }
 
@@ -91,7 +92,11 @@ enum WinPresentation {
             let balances = [win.currency, win.cash.map { "cash \($0)" }, win.bonus.map { "bonus \($0)" }].compactMap { $0 }
             if !balances.isEmpty { lines.append(("balance", balances.joined(separator: ", "))) }
         }
+        if let others = win.otherTransactionIds {
+            lines.append(("WARNING", "a repeat delivery reported other transactionId(s): \(others); kept the first (reconcile with the operator)"))
+        }
         if let reason = win.cancelReason { lines.append(("cancelled", "\(TimeFormat.timestamp(win.cancelledAt)): \(reason)")) }
+        if let finalized = win.finalizedAt { lines.append(("finalized", TimeFormat.timestamp(finalized))) }
         let width = lines.map(\.0.count).max()! + 2
         var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n") + "\n"
 

@@ -11,7 +11,7 @@ package enum Schema {
     static let nowMilliseconds = "(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
 
     /// Each entry moves the schema from version `index` to `index + 1`.
-    static let migrations: [String] = [
+    package static let migrations: [String] = [
         """
         CREATE TABLE wins (
             id               INTEGER PRIMARY KEY,
@@ -115,6 +115,7 @@ package enum Schema {
             value TEXT NOT NULL
         ) STRICT;
         """,
+        moneySafety,
     ]
 
     package static var currentVersion: Int { migrations.count }

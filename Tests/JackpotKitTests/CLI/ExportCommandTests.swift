@@ -10,7 +10,7 @@ import OperatorSimulator
 
 @Suite struct ExportCommandTests {
     static let header = "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"
-        + "currency,cash,bonus,createdAt,deliveredAt,lastError"
+        + "currency,cash,bonus,createdAt,deliveredAt,lastError,finalizedAt,otherTransactionIds"
     static let refusal = "Player \"421\" is blocked, self-excluded"
 
     /// e-1 delivered by an operator whose transaction ids are JSON numbers above
@@ -43,7 +43,7 @@ import OperatorSimulator
 
         let records = try CSVReader.records(result.output)
         #expect(records.count == 4)
-        #expect(records.allSatisfy { $0.count == 16 })
+        #expect(records.allSatisfy { $0.count == 18 })
         let columns = records[0]
         let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
         #expect(rows.map { $0["reference"] } == ["e-1", "e-2", "e-3"])
