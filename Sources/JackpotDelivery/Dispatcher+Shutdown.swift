@@ -53,6 +53,15 @@ extension Dispatcher {
             metrics.gauge(MetricNames.operatorPaused, help: "1 while the operator is paused by ops.",
                           labels: ["operator": lane.name], set: paused ? 1 : 0)
         }
+        metrics.resetGauges(named: MetricNames.unconfiguredPendingWins)
+        let configured = control.withLock { Array($0.config.operators.keys) }
+        for (name, count) in snapshot.unconfiguredPending(configured: configured) {
+            metrics.gauge(MetricNames.unconfiguredPendingWins, help: "Pending wins of operators not in the config: nothing sends them.",
+                          labels: ["operator": name], set: Double(count))
+        }
+        metrics.gauge(MetricNames.transactionIdMismatchWins,
+                      help: "Delivered wins a repeat delivery confirmed under another transactionId (the first is kept).",
+                      labels: [:], set: Double(snapshot.transactionIdMismatches))
         metrics.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
                       labels: [:], set: Double(now) / 1000)
         do {

@@ -18,6 +18,10 @@ package enum MetricNames {
     package static let circuitOpen = "jackpotd_circuit_open"
     /// Gauge, label `operator`: 1 while ops have paused the operator.
     package static let operatorPaused = "jackpotd_operator_paused"
+    /// Gauge, label `operator`: pending wins of an operator not in the config (nothing sends them).
+    package static let unconfiguredPendingWins = "jackpotd_unconfigured_operator_pending_wins"
+    /// Gauge: delivered wins a repeat delivery confirmed under another transactionId.
+    package static let transactionIdMismatchWins = "jackpotd_transaction_id_mismatch_wins"
     /// Gauge: when the metrics file was last written, so a stale file (dead
     /// daemon, stuck writer) can be alerted on.
     package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"
