@@ -98,7 +98,8 @@ enum WinPresentation {
         if let reason = win.cancelReason { lines.append(("cancelled", "\(TimeFormat.timestamp(win.cancelledAt)): \(reason)")) }
         if let finalized = win.finalizedAt { lines.append(("finalized", TimeFormat.timestamp(finalized))) }
         let width = lines.map(\.0.count).max()! + 2
-        var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n") + "\n"
+        var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + HumanText.escaped($0.1) }
+            .joined(separator: "\n") + "\n"
 
         text += "\nAttempts:\n"
         if attempts.isEmpty {
@@ -114,18 +115,18 @@ enum WinPresentation {
             }
             text += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             if let head = attempts.last?.responseHead, !head.isEmpty {
-                text += "  last answer: \(head.replacingOccurrences(of: "\n", with: " ").prefix(200))\n"
+                text += "  last answer: \(HumanText.escaped(String(head.prefix(200))))\n"
             }
         }
 
         text += "\nRequest:\n"
         if let request {
-            text += "  \(request.http.method) \(request.maskedURL)\n"
-            for header in request.http.headers { text += "  \(header.name): \(header.value)\n" }
-            text += "\n  \(request.displayBody())\n\n"
-            text += "  hash = md5(\"\(request.displayCanonicalString())\" + secret) = \(request.hash)\n"
+            text += "  \(request.http.method) \(HumanText.escaped(request.maskedURL))\n"
+            for header in request.http.headers { text += "  \(HumanText.escaped(header.name)): \(HumanText.escaped(header.value))\n" }
+            text += "\n  \(HumanText.escaped(request.displayBody()))\n\n"
+            text += "  hash = md5(\"\(HumanText.escaped(request.displayCanonicalString()))\" + secret) = \(request.hash)\n"
         } else {
-            text += "  (\(requestProblem ?? "unavailable"))\n"
+            text += "  (\(HumanText.escaped(requestProblem ?? "unavailable")))\n"
         }
         return text
     }

@@ -48,7 +48,7 @@ struct StatusCommand: Command {
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
                 context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered))
-                for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + warning) }
+                for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + HumanText.escaped(warning)) }
                 if watch { context.output.line() }
             }
             context.output.flush()
