@@ -25,7 +25,10 @@ extension Schema {
         CREATE INDEX wins_unvalidated ON wins (id) WHERE validated = 0;
         CREATE INDEX wins_other_transaction_ids ON wins (id) WHERE other_transaction_ids IS NOT NULL;
 
-        CREATE TRIGGER wins_finalized AFTER UPDATE OF state ON wins WHEN OLD.state IS NOT NEW.state BEGIN
+        -- Only changes into or out of failed/cancelled: claims and deliveries pay nothing for it.
+        CREATE TRIGGER wins_finalized AFTER UPDATE OF state ON wins
+        WHEN OLD.state IS NOT NEW.state
+            AND (NEW.state IN ('failed', 'cancelled') OR OLD.state IN ('failed', 'cancelled')) BEGIN
             UPDATE wins SET finalized_at = CASE WHEN NEW.state IN ('failed', 'cancelled') THEN NEW.updated_at END
             WHERE id = NEW.id;
         END;
