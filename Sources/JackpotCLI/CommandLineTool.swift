@@ -43,7 +43,7 @@ package enum CommandLineTool {
             do {
                 parsed = try ParsedArguments(rest, options: commandType.options)
             } catch {
-                context.errors.line("jackpotd \(commandType.name): error: \(error.message)")
+                context.errors.line("jackpotd \(commandType.name): error: \(HumanText.escaped(error.message))")
                 context.errors.line("Run 'jackpotd \(commandType.name) --help' for usage.")
                 return .usage
             }
@@ -68,17 +68,17 @@ package enum CommandLineTool {
         let prefix = command.map { "jackpotd \($0): error: " } ?? "jackpotd: error: "
         switch error {
         case let usage as UsageError:
-            context.errors.line(prefix + usage.message)
+            context.errors.line(prefix + HumanText.escaped(usage.message))
             context.errors.line("Run 'jackpotd \(command.map { "\($0) " } ?? "")--help' for usage.")
             return .usage
         case let config as ConfigError:
-            for problem in config.problems { context.errors.line(prefix + "\(config.path): \(problem)") }
+            for problem in config.problems { context.errors.line(prefix + HumanText.escaped("\(config.path): \(problem)")) }
             return .usage
         case let failure as CommandFailure:
-            context.errors.line(prefix + failure.message)
+            context.errors.line(prefix + HumanText.escaped(failure.message))
             return .failure
         default:
-            context.errors.line(prefix + String(describing: error))
+            context.errors.line(prefix + HumanText.escaped(String(describing: error)))
             return .failure
         }
     }

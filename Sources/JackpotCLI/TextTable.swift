@@ -9,9 +9,10 @@ struct TextTable {
     var header: [String]
     var rows: [[String]] = []
 
-    init(_ header: [String]) { self.header = header }
+    init(_ header: [String]) { self.header = header.map(HumanText.escaped) }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Cells are escaped: they hold untrusted text (references, operators' answers).
+    mutating func add(_ row: [String]) { rows.append(row.map(HumanText.escaped)) }
 
     func render() -> String {
         let all = [header] + rows

@@ -39,6 +39,8 @@ enum WinPresentation {
             "nextAttemptAt": win.state == .pending ? jsonTime(win.nextAttemptAt) : .null,
             "lastError": jsonText(win.lastError),
             "deliveryNote": jsonText(deliveryNote(win)),
+            "finalizedAt": jsonTime(win.finalizedAt),
+            "otherTransactionIds": win.otherTransactionIds.map { .array($0.split(separator: " ").map { .string(String($0)) }) } ?? .null,
         ])
     }
 
@@ -109,9 +111,14 @@ enum WinPresentation {
             let balances = [win.currency, win.cash.map { "cash \($0)" }, win.bonus.map { "bonus \($0)" }].compactMap { $0 }
             if !balances.isEmpty { lines.append(("balance", balances.joined(separator: ", "))) }
         }
+        if let others = win.otherTransactionIds {
+            lines.append(("WARNING", "a repeat delivery reported other transactionId(s): \(others); kept the first (reconcile with the operator)"))
+        }
         if let reason = win.cancelReason { lines.append(("cancelled", "\(TimeFormat.timestamp(win.cancelledAt)): \(reason)")) }
+        if let finalized = win.finalizedAt { lines.append(("finalized", TimeFormat.timestamp(finalized))) }
         let width = lines.map(\.0.count).max()! + 2
-        var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n") + "\n"
+        var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + HumanText.escaped($0.1) }
+            .joined(separator: "\n") + "\n"
 
         text += "\nAttempts:\n"
         if attempts.isEmpty {
@@ -127,21 +134,21 @@ enum WinPresentation {
             }
             text += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
             if let head = attempts.last?.responseHead, !head.isEmpty {
-                text += "  last answer: \(head.replacingOccurrences(of: "\n", with: " ").prefix(200))\n"
+                text += "  last answer: \(HumanText.escaped(String(head.prefix(200))))\n"
             }
         }
 
         text += "\nRequest:\n"
         if let request {
-            text += "  \(request.http.method) \(request.maskedURL)\n"
+            text += "  \(request.http.method) \(HumanText.escaped(request.maskedURL))\n"
             text += transportLines(request.http.transport)
-            for header in request.http.headers { text += "  \(header.name): \(header.value)\n" }
-            text += "\n  \(request.displayBody())\n\n"
+            for header in request.http.headers { text += "  \(HumanText.escaped(header.name)): \(HumanText.escaped(header.value))\n" }
+            text += "\n  \(HumanText.escaped(request.displayBody()))\n\n"
             // The one line an operator's developer needs when their hash check disagrees.
-            text += "  hashed: \(request.displayHashedInput())\n"
-            text += "  hash = md5(\"\(request.displayCanonicalString())\" + secret) = \(request.hash)\n"
+            text += "  hashed: \(HumanText.escaped(request.displayHashedInput()))\n"
+            text += "  hash = md5(\"\(HumanText.escaped(request.displayCanonicalString()))\" + secret) = \(request.hash)\n"
         } else {
-            text += "  (\(requestProblem ?? "unavailable"))\n"
+            text += "  (\(HumanText.escaped(requestProblem ?? "unavailable")))\n"
         }
         return text
     }

@@ -138,7 +138,7 @@ package enum ConfigLoader {
         for (name, body) in object.members {
             let path = ConfigReader.path("operators", name)
             if !isValidOperatorName(name) {
-                reader.problem(path, "invalid operator name: use 1 to 64 characters from A-Z a-z 0-9 . _ -")
+                reader.problem(path, "invalid operator name: use 1 to 64 characters from A-Z a-z 0-9 . _ -, not starting with -")
             }
             // Decoded even under a bad name, so its other problems are reported in the same run.
             if let config = decodeOperator(
@@ -151,10 +151,11 @@ package enum ConfigLoader {
     }
 
     /// The name is stored in the outbox's `operator` column and typed on the
-    /// command line, so it stays a plain, shell-safe token.
+    /// command line, so it stays a plain, shell-safe token (a leading `-` would
+    /// read as an option: `jackpotd pause -x`).
     static func isValidOperatorName(_ name: String) -> Bool {
         let scalars = name.unicodeScalars
-        return (1...64).contains(scalars.count) && scalars.allSatisfy { scalar in
+        return (1...64).contains(scalars.count) && !name.hasPrefix("-") && scalars.allSatisfy { scalar in
             switch scalar {
             case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": true
             default: false

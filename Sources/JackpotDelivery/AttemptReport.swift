@@ -13,6 +13,11 @@ struct AttemptReport: Sendable {
     let outcome: AttemptOutcome
     let httpStatus: Int?
     let responseHead: String?
+    /// The token, secret and URL credentials of this call: never stored or logged (`masked`).
+    let hidden: [String]
+
+    /// `text` from the operator's answer, safe to store and log.
+    func masked(_ text: String) -> String { SecretScrubbing.scrubbed(text, hiding: hidden) }
 
     /// Makes the call and classifies the answer. Never throws: every failure is an outcome.
     static func perform(
@@ -26,15 +31,18 @@ struct AttemptReport: Sendable {
         let outcome = AttemptOutcome.classify(
             result, noRetryErrorCodes: operatorConfig.noRetryErrorCodes,
             alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now)
+        let hidden = [win.stored.token, operatorConfig.secret].compactMap { $0 } + SecretScrubbing.urlSecrets(operatorConfig.url)
         var status: Int?
         var head: String?
         if case .success(let response) = result {
             status = response.status
-            head = String(decoding: response.body.prefix(AttemptRecord.responseHeadLimit), as: UTF8.self)
+            // Masked before the cut: a token cut in half at the limit would not be found after it.
+            let text = String(decoding: response.body.prefix(AttemptRecord.responseHeadLimit + 1024), as: UTF8.self)
+            head = String(SecretScrubbing.scrubbed(text, hiding: hidden).prefix(AttemptRecord.responseHeadLimit))
         }
         return AttemptReport(
             win: win, operatorName: operatorConfig.name, attempt: win.stored.attempts + 1, startedAt: startedAt,
-            durationMs: durationMs, outcome: outcome, httpStatus: status, responseHead: head)
+            durationMs: durationMs, outcome: outcome, httpStatus: status, responseHead: head, hidden: hidden)
     }
 
     /// The operator's error code, when its answer carried one.

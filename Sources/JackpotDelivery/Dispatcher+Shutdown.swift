@@ -65,6 +65,15 @@ extension Dispatcher {
                           labels: ["operator": lane.name, "error_code": refusal.map { String($0.code) } ?? ""],
                           set: Double(refusal?.wins ?? 0))
         }
+        metrics.resetGauges(named: MetricNames.unconfiguredPendingWins)
+        let configured = control.withLock { Array($0.config.operators.keys) }
+        for (name, count) in snapshot.unconfiguredPending(configured: configured) {
+            metrics.gauge(MetricNames.unconfiguredPendingWins, help: "Pending wins of operators not in the config: nothing sends them.",
+                          labels: ["operator": name], set: Double(count))
+        }
+        metrics.gauge(MetricNames.transactionIdMismatchWins,
+                      help: "Delivered wins a repeat delivery confirmed under another transactionId (the first is kept).",
+                      labels: [:], set: Double(snapshot.transactionIdMismatches))
         metrics.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
                       labels: [:], set: Double(now) / 1000)
         do {

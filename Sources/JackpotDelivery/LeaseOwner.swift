@@ -4,18 +4,30 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 
-/// Who holds a lease: `host:pid:nonce`. The host and pid let a daemon starting
-/// on the same machine see that the previous holder is dead (`kill -9`) and send
-/// its wins again at once, instead of waiting for the lease to expire.
+/// Who holds a lease: `host:pid:nonce:bootId:pidNamespace`. They let a daemon
+/// starting on the same machine see that the previous holder is dead (`kill -9`)
+/// and send its wins again at once, instead of waiting for the lease to expire.
+///
+/// A pid means something only within one boot and one pid namespace: two
+/// containers sharing a hostname (host networking) and the volume each see the
+/// other's pid as "gone". So a holder is presumed dead only when all three
+/// match ours and its pid does not exist; otherwise its lease must expire.
 package struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
     package let host: String
     package let pid: Int32
     package let nonce: String
+    package let bootId: String
+    package let pidNamespace: String
 
-    package init(host: String, pid: Int32, nonce: String) {
+    package init(
+        host: String, pid: Int32, nonce: String,
+        bootId: String = LeaseOwner.currentBootId(), pidNamespace: String = LeaseOwner.currentPidNamespace()
+    ) {
         self.host = host
         self.pid = pid
         self.nonce = nonce
+        self.bootId = bootId
+        self.pidNamespace = pidNamespace
     }
 
     package static func current() -> LeaseOwner {
@@ -33,15 +45,40 @@ package struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    package var description: String { "\(host):\(pid):\(nonce)" }
+    /// The kernel's id of this boot; "-" when unreadable (then nobody is presumed dead).
+    package static func currentBootId() -> String {
+        let text = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? ""
+        let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return id.isEmpty || id.contains(":") ? "-" : id
+    }
 
-    /// True only when `owner` names a process on this host that no longer exists.
-    /// Unknown formats and other hosts are never presumed dead: their leases expire.
+    /// The inode of this process's pid namespace (`pid:[4026531836]` → `4026531836`); "-" when unreadable.
+    package static func currentPidNamespace() -> String {
+        guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid") else { return "-" }
+        let digits = link.filter(\.isNumber)
+        return digits.isEmpty ? "-" : digits
+    }
+
+    package var description: String { "\(host):\(pid):\(nonce):\(bootId):\(pidNamespace)" }
+
+    /// True only when `owner` names a process of this boot and pid namespace on this host that no longer exists.
     package func knowsDead(_ owner: String) -> Bool {
-        let parts = owner.split(separator: ":")
-        guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]) else { return false }
-        let ownerHost = parts.dropLast(2).joined(separator: ":")
-        guard ownerHost == host, owner != description else { return false }
-        return kill(pid, 0) != 0 && errno == ESRCH
+        presumesDead(owner) { pid in kill(pid, 0) != 0 && errno == ESRCH }
+    }
+
+    /// The liveness decision itself, with the process check given (for tests).
+    /// Unknown formats (including the `host:pid:nonce` of older daemons), other
+    /// hosts, boots or pid namespaces, and unreadable ids are never presumed dead.
+    package func presumesDead(_ owner: String, processIsGone: (Int32) -> Bool) -> Bool {
+        let parts = owner.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 5, let pid = Int32(parts[parts.count - 4]), pid > 0 else { return false }
+        let ownerHost = parts.dropLast(4).joined(separator: ":")
+        let ownerBoot = String(parts[parts.count - 2])
+        let ownerNamespace = String(parts[parts.count - 1])
+        guard owner != description, ownerHost == host,
+              bootId != "-", ownerBoot == bootId,
+              pidNamespace != "-", ownerNamespace == pidNamespace
+        else { return false }
+        return processIsGone(pid)
     }
 }

@@ -52,19 +52,29 @@ extension Outbox {
         }
     }
 
-    /// Deletes delivered wins (and their attempts) delivered before `deliveredBefore`. Returns how many.
-    package func purgeDelivered(before deliveredBefore: Int64) throws -> Int {
+    /// Deletes delivered wins (and their attempts) delivered before `deliveredBefore`,
+    /// leaving a tombstone for each (`Tombstone`). Returns how many.
+    package func purgeDelivered(before deliveredBefore: Int64, now: Int64 = WallClock.nowMilliseconds()) throws -> Int {
         var total = 0
         while true {
             // In chunks, so a running daemon is never locked out for long. The
             // attempts go with their wins (ON DELETE CASCADE).
             let removed = try database.transaction {
-                try database.execute(
-                    """
-                    DELETE FROM wins WHERE id IN (
-                        SELECT id FROM wins WHERE state = 'delivered' AND delivered_at < ? LIMIT 5000)
-                    """, [.integer(deliveredBefore)])
-                return database.changes
+                let wins = try database.query(
+                    "SELECT \(StoredWin.columns) FROM wins WHERE state = 'delivered' AND delivered_at < ? LIMIT 5000",
+                    [.integer(deliveredBefore)]
+                ).map(StoredWin.init(row:))
+                for win in wins {
+                    try database.execute(
+                        """
+                        INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING
+                        """,
+                        [.text(win.reference), .text(win.operatorName), .blob(Tombstone.digest(win)),
+                         .text(win.transactionId ?? ""), .integer(win.deliveredAt ?? 0), .integer(now)])
+                    try database.execute("DELETE FROM wins WHERE id = ?", [.integer(win.id)])
+                }
+                return wins.count
             }
             total += removed
             if removed < 5000 { return total }

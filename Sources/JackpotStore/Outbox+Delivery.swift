@@ -31,7 +31,11 @@ extension Outbox {
     /// new states. Runs inside the caller's transaction.
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
         for outcome in outcomes {
-            if let attempt = outcome.attempt {
+            if var attempt = outcome.attempt {
+                if case .delivered(let confirmation) = outcome.change,
+                   let kept = try flagOtherTransactionId(confirmation.transactionId, winId: outcome.winId) {
+                    attempt.detail += "; a repeat delivery with another transactionId: kept the first, \(kept)"
+                }
                 try insertAttempt(attempt)
                 try noteRefusal(attempt, now: now)
             }
@@ -77,6 +81,22 @@ extension Outbox {
                     [.integer(now), .integer(outcome.winId), .text(owner)])
             }
         }
+    }
+
+    /// When the win is already delivered under another transactionId, records
+    /// `transactionId` on the win (the first stays: the operator credited under it)
+    /// and returns the id kept; else nil.
+    private func flagOtherTransactionId(_ transactionId: String, winId: Int64) throws -> String? {
+        let row = try database.queryRow(
+            "SELECT transaction_id, other_transaction_ids FROM wins WHERE id = ? AND state = 'delivered'", [.integer(winId)])
+        guard let row, let kept = row.string("transaction_id"), kept != transactionId else { return nil }
+        let others = row.string("other_transaction_ids")?.split(separator: " ").map(String.init) ?? []
+        if !others.contains(transactionId) {
+            try database.execute(
+                "UPDATE wins SET other_transaction_ids = ? WHERE id = ?",
+                [.text((others + [transactionId]).joined(separator: " ")), .integer(winId)])
+        }
+        return kept
     }
 
     private func insertAttempt(_ attempt: AttemptRecord) throws {
@@ -133,28 +153,22 @@ extension Outbox {
         ).compactMap { $0.string("reference") }
     }
 
-    /// Reads rows added since the last call (by any process, including plain SQL
-    /// INSERTs) and parks every invalid pending one as `failed` with the reason.
-    /// The position is kept in `meta`, so each row is checked once.
+    /// Checks every row not yet validated (written by any process, plain SQL
+    /// included) and parks every invalid pending one as `failed` with the reason.
+    /// Each row is checked once, whatever its id: `validated` is set per row, so
+    /// ids SQLite reuses after a purge are checked like new ones.
     ///
-    /// Only pending rows are read (the others are never sent), in small batches:
-    /// a first pass over a million-row outbox of delivered history then neither
-    /// materialises those rows nor leaves megabytes of freed heap behind.
+    /// Read in small batches through the partial index `wins_unvalidated`, so a
+    /// first pass over a large outbox never materialises it all.
     package func parkInvalidNewWins(knownOperators: Set<String>, now: Int64, batch: Int = 500) throws -> [(reference: String, reason: String)] {
         var parked: [(String, String)] = []
-        let validated = Int64(try database.queryScalar("SELECT value FROM meta WHERE key = 'validated_through'").textValue ?? "0") ?? 0
-        // Rows inserted after this read get larger ids and wait for the next call.
-        let newest = try database.queryScalar("SELECT max(id) FROM wins").integerValue ?? 0
-        guard newest > validated else { return [] }
-        var cursor = validated
         while true {
-            // NOT INDEXED keeps this one walk along the rowid; through wins_state every
-            // batch would re-read and re-sort all pending rows.
             let rows = try database.query(
-                "SELECT \(StoredWin.columns) FROM wins NOT INDEXED WHERE id > ? AND id <= ? AND state = 'pending' ORDER BY id LIMIT ?",
-                [.integer(cursor), .integer(newest), .integer(Int64(batch))])
+                "SELECT \(StoredWin.columns) FROM wins INDEXED BY wins_unvalidated WHERE validated = 0 ORDER BY id LIMIT ?",
+                [.integer(Int64(batch))])
             for row in rows {
                 let stored = StoredWin(row: row)
+                guard stored.state == .pending else { continue }
                 var reason: String?
                 do {
                     _ = try stored.win()
@@ -171,12 +185,12 @@ extension Outbox {
                     parked.append((stored.reference, reason))
                 }
             }
-            guard rows.count == batch, let last = rows.last?.int64("id") else { break }
-            cursor = last
+            guard let last = rows.last?.int64("id") else { break }
+            try database.execute(
+                "UPDATE wins SET validated = 1 WHERE id IN (SELECT id FROM wins INDEXED BY wins_unvalidated WHERE validated = 0 AND id <= ?)",
+                [.integer(last)])
+            if rows.count < batch { break }
         }
-        try database.execute(
-            "INSERT INTO meta (key, value) VALUES ('validated_through', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [.text(String(newest))])
         return parked
     }
 }

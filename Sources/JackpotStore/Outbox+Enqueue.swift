@@ -22,18 +22,13 @@ extension Outbox {
 
     private func insert(_ newWin: NewWin, now: Int64) throws -> EnqueueResult {
         let win = newWin.win
-        try database.execute(
-            """
-            INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
-                              platform, token, next_attempt_at, created_at, updated_at, jackpot_details, extra)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (reference) DO NOTHING
-            """,
-            [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
-             .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
-             SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
-             SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra))])
-        if database.changes == 1 { return .accepted }
+        if let tombstone = try tombstone(reference: win.reference) {
+            if tombstone.contentDigest == Tombstone.digest(win) { return .duplicate }
+            return .rejected("reference \(win.reference) was \(try tombstone.describe(in: database)), with different content")
+        }
+        // The trigger `wins_reference_conflict` refuses a different content, comparing
+        // the text as stored; the comparison below knows that "55.0" is "55" and names the field.
+        if try insertRow(newWin, now: now) { return .accepted }
         guard let existing = try self.win(reference: win.reference) else {
             return .rejected("reference \(win.reference) could not be stored")
         }
@@ -41,6 +36,28 @@ extension Outbox {
             return .rejected("reference \(win.reference) already exists with a different \(difference)")
         }
         return .duplicate
+    }
+
+    /// True when stored; false when the reference was already there (same or different content).
+    private func insertRow(_ newWin: NewWin, now: Int64) throws -> Bool {
+        let win = newWin.win
+        do {
+            try database.execute(
+                """
+                INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
+                                  platform, token, next_attempt_at, created_at, updated_at, jackpot_details, extra)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (reference) DO NOTHING
+                """,
+                [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
+                 .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
+                 SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
+                 SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra))])
+        } catch {
+            if error.code == 19 && error.message.contains("jackpotd: conflict") { return false }
+            throw error
+        }
+        return database.changes == 1
     }
 
     /// The first field in which a stored win differs from a new one, or nil when they are the same win.

@@ -139,7 +139,11 @@ final class Statement {
             // Pointer first, then length: the documented order that avoids a conversion in between.
             guard let text = sqlite3_column_text(handle, column) else { return .text("") }
             let count = Int(sqlite3_column_bytes(handle, column))
-            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+            let bytes = UnsafeBufferPointer(start: text, count: count)
+            // Text that is not UTF-8 (written by plain SQL) comes back as its bytes, never
+            // silently repaired into U+FFFD: a win must not be sent with other text than stored.
+            guard let valid = String(validating: bytes, as: UTF8.self) else { return .blob(Array(bytes)) }
+            return .text(valid)
         case SQLITE_BLOB:
             guard let blob = sqlite3_column_blob(handle, column) else { return .blob([]) }
             let count = Int(sqlite3_column_bytes(handle, column))

@@ -16,6 +16,8 @@ package struct StatusSnapshot: Sendable {
     package var operators: [String: OperatorRuntimeState]
     package var deliveredLastMinute: [String: Int]
     package var deliveredLastHour: [String: Int]
+    /// Wins a repeat delivery confirmed under another transactionId (the first is kept): to reconcile.
+    package var transactionIdMismatches: Int = 0
 
     package func total(_ state: WinState) -> Int {
         counts.filter { $0.state == state }.reduce(0) { $0 + $1.count }
@@ -23,6 +25,13 @@ package struct StatusSnapshot: Sendable {
 
     package func count(_ state: WinState, operator name: String) -> Int {
         counts.first { $0.state == state && $0.operatorName == name }?.count ?? 0
+    }
+
+    /// Operators not in `configured` that have pending wins: nothing sends those.
+    package func unconfiguredPending(configured: some Sequence<String>) -> [(operatorName: String, count: Int)] {
+        let known = Set(configured)
+        return counts.filter { $0.state == .pending && $0.count > 0 && !known.contains($0.operatorName) }
+            .map { ($0.operatorName, $0.count) }.sorted { $0.operatorName < $1.operatorName }
     }
 
     /// Every operator that has wins or a runtime row, sorted.
@@ -63,8 +72,11 @@ extension Outbox {
             lastHour[name] = row.int("hour") ?? 0
             lastMinute[name] = row.int("minute") ?? 0
         }
+        let mismatches = try database.queryScalar(
+            "SELECT count(*) FROM wins INDEXED BY wins_other_transaction_ids WHERE other_transaction_ids IS NOT NULL"
+        ).integerValue ?? 0
         return StatusSnapshot(
             counts: counts, oldestPendingCreatedAt: oldest, nextAttemptAt: next, operators: operators,
-            deliveredLastMinute: lastMinute, deliveredLastHour: lastHour)
+            deliveredLastMinute: lastMinute, deliveredLastHour: lastHour, transactionIdMismatches: Int(mismatches))
     }
 }

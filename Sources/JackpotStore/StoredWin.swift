@@ -38,6 +38,12 @@ package struct StoredWin: Sendable, Hashable {
     package var retriedAt: Int64?
     /// The operator's "already credited" code, when that is how delivery was confirmed.
     package var alreadyCreditedCode: Int?
+    /// When it became `failed` or `cancelled`; nil in every other state.
+    package var finalizedAt: Int64?
+    /// transactionIds that repeat deliveries reported besides the stored one (space-separated), else nil.
+    package var otherTransactionIds: String?
+    /// Payload columns whose stored text is not valid UTF-8: such a row is never sent.
+    package var invalidTextColumns: [String] = []
 
     /// Where the win's max age counts from: enqueue, or the last retry by ops.
     package var ageOrigin: Int64 { max(createdAt, retriedAt ?? createdAt) }
@@ -46,8 +52,15 @@ package struct StoredWin: Sendable, Hashable {
         id, reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, platform, token,
         state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at, last_error,
         transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at, retried_at,
-        jackpot_details, extra, already_credited_code
+        jackpot_details, extra, already_credited_code, finalized_at, other_transaction_ids
         """
+
+    /// The payload columns by their wire names, for naming a column that is not text.
+    static let payloadColumns: KeyValuePairs<String, String> = [
+        "reference": "reference", "operator": "operator", "user_id": "userId", "game_id": "gameId",
+        "round_id": "roundId", "amount": "amount", "jackpot_id": "jackpotId", "timestamp": "timestamp",
+        "platform": "platform", "token": "token", "jackpot_details": "jackpotDetails", "extra": "extra",
+    ]
 
     init(row: Row) {
         id = row.int64("id") ?? 0
@@ -80,10 +93,19 @@ package struct StoredWin: Sendable, Hashable {
         jackpotDetails = row.string("jackpot_details")
         extra = row.string("extra")
         alreadyCreditedCode = row.int("already_credited_code")
+        finalizedAt = row.int64("finalized_at")
+        otherTransactionIds = row.string("other_transaction_ids")
+        invalidTextColumns = Self.payloadColumns.compactMap { column, field in
+            if case .blob = row[column] { return field }
+            return nil
+        }
     }
 
     /// The validated payload, or the reason this row can never be sent as it is.
     package func win() throws(WinValidationError) -> JackpotWin {
+        if let field = invalidTextColumns.first {
+            throw WinValidationError(field: field, reason: "is not valid UTF-8 text")
+        }
         let validAmount: DecimalAmount
         do {
             validAmount = try DecimalAmount(validating: amount)

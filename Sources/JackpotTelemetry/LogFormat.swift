@@ -18,7 +18,7 @@ package enum LogLineFormatter {
             ("ts", .string(timestamp(ms: timestampMs))), ("level", .string(level.rawValue)), ("event", .string(event)),
         ]
         pairs.reserveCapacity(fields.count + 3)
-        for field in fields { pairs.append((field.key, field.value)) }
+        for field in fields { pairs.append((field.key, LogValueCap.capped(field.value))) }
         switch format {
         case .logfmt: return logfmt(pairs)
         case .json: return json(pairs)

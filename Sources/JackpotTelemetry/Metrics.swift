@@ -21,6 +21,10 @@ package enum MetricNames {
     /// Gauge, labels `operator`, `error_code`: consecutive wins the operator
     /// refused with the same error code (0, `error_code` "", when none).
     package static let consecutiveRefusals = "jackpotd_operator_consecutive_refusals"
+    /// Gauge, label `operator`: pending wins of an operator not in the config (nothing sends them).
+    package static let unconfiguredPendingWins = "jackpotd_unconfigured_operator_pending_wins"
+    /// Gauge: delivered wins a repeat delivery confirmed under another transactionId.
+    package static let transactionIdMismatchWins = "jackpotd_transaction_id_mismatch_wins"
     /// Gauge: when the metrics file was last written, so a stale file (dead
     /// daemon, stuck writer) can be alerted on.
     package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"

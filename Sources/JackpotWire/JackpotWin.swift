@@ -72,6 +72,15 @@ public struct JackpotWin: Sendable, Hashable {
         if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw WinValidationError(field: field, reason: "contains a control character")
         }
+        // C1 (U+0080–U+009F, e.g. U+0085 NEXT LINE) is 0xC2 0x80–0x9F in UTF-8.
+        if value.utf8.contains(0xC2) && Self.containsC1(value) {
+            throw WinValidationError(field: field, reason: "contains a control character")
+        }
+    }
+
+    static func containsC1(_ value: String) -> Bool {
+        for scalar in value.unicodeScalars where (0x80...0x9F).contains(scalar.value) { return true }
+        return false
     }
 
     static func checkTimestamp(_ value: String) throws(WinValidationError) {

@@ -138,14 +138,13 @@ struct LargeOutboxBench {
         }
         let config = try ConfigFile.write(BenchOperator.daemonConfig(database: path, operators: operators), in: directory)
         let reader = try Outbox(path: path)
-        let lastId = try reader.database.queryScalar("SELECT max(id) FROM wins").integerValue ?? 0
         let metrics = directory + "/metrics.prom"
         let start = ContinuousClock.now
         let child = try JackpotdChild(["run", "--config", config, "--metrics-file", metrics], logPath: directory + "/daemon.log")
         var settled: Duration?
         while settled == nil, ContinuousClock.now - start < .seconds(180) {
-            let validated = try reader.database.queryScalar("SELECT value FROM meta WHERE key = 'validated_through'").textValue
-            if let validated, Int64(validated) ?? 0 >= lastId { settled = ContinuousClock.now - start }
+            let unvalidated = try reader.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue
+            if unvalidated == 0 { settled = ContinuousClock.now - start }
             try await Task.sleep(for: .milliseconds(20))
         }
         guard let settled else { throw BenchFailure("the daemon did not finish its first pass over \(path)") }

@@ -37,12 +37,12 @@ struct CancelCommand: Command {
         var failed = false
         for reference in references {
             switch try outbox.cancel(reference: reference, reason: reason, now: WallClock.nowMilliseconds()) {
-            case .changed: context.output.line("\(reference): cancelled")
+            case .changed: context.output.line("\(HumanText.escaped(reference)): cancelled")
             case .notFound:
-                context.errors.line("jackpotd cancel: error: no win with reference \"\(reference)\"")
+                context.errors.line("jackpotd cancel: error: no win with reference \"\(HumanText.escaped(reference))\"")
                 failed = true
             case .refused(let state):
-                context.errors.line("jackpotd cancel: error: \(reference) is already \(state.rawValue)")
+                context.errors.line("jackpotd cancel: error: \(HumanText.escaped(reference)) is already \(state.rawValue)")
                 failed = true
             }
         }

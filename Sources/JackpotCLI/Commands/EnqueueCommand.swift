@@ -232,11 +232,14 @@ struct EnqueueSession {
             return
         }
         for rejection in sortedRejections {
-            context.errors.line(singleWin ? "rejected: \(rejection.reason)" : "line \(rejection.lineNumber): \(rejection.reason)")
+            let reason = HumanText.escaped(rejection.reason)
+            context.errors.line(singleWin ? "rejected: \(reason)" : "line \(rejection.lineNumber): \(reason)")
         }
         if singleWin {
-            if let win = accepted.first { context.output.line("accepted \(win.reference)") }
-            if let win = duplicates.first { context.output.line("duplicate \(win.reference) (already in the outbox, unchanged)") }
+            if let win = accepted.first { context.output.line("accepted \(HumanText.escaped(win.reference))") }
+            if let win = duplicates.first {
+                context.output.line("duplicate \(HumanText.escaped(win.reference)) (already in the outbox, unchanged)")
+            }
         } else {
             context.output.line("accepted \(accepted.count), duplicate \(duplicates.count), rejected \(rejected.count)")
         }

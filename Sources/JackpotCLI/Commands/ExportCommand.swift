@@ -29,6 +29,7 @@ struct ExportCommand: Command {
     static let columns = [
         "reference", "operator", "userId", "gameId", "roundId", "jackpotId", "amount", "state", "attempts",
         "transactionId", "currency", "cash", "bonus", "createdAt", "deliveredAt", "lastError", "deliveryNote",
+        "finalizedAt", "otherTransactionIds",
     ]
 
     let filter: WinFilter
@@ -61,7 +62,7 @@ struct ExportCommand: Command {
                     win.reference, win.operatorName, win.userId, win.gameId, win.roundId, win.jackpotId, win.amount,
                     win.state.rawValue, String(win.attempts), win.transactionId, win.currency, win.cash, win.bonus,
                     TimeFormat.iso8601(win.createdAt), TimeFormat.iso8601(win.deliveredAt), win.lastError,
-                    WinPresentation.deliveryNote(win),
+                    WinPresentation.deliveryNote(win), TimeFormat.iso8601(win.finalizedAt), win.otherTransactionIds,
                 ]
                 context.output.line(fields.map { Self.csvField($0 ?? "") }.joined(separator: ","))
             }

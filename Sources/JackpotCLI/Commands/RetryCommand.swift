@@ -51,12 +51,12 @@ struct RetryCommand: Command {
         var failed = false
         for reference in references {
             switch try outbox.retry(reference: reference, now: now) {
-            case .changed: context.output.line("\(reference): pending, due now")
+            case .changed: context.output.line("\(HumanText.escaped(reference)): pending, due now")
             case .notFound:
-                context.errors.line("jackpotd retry: error: no win with reference \"\(reference)\"")
+                context.errors.line("jackpotd retry: error: no win with reference \"\(HumanText.escaped(reference))\"")
                 failed = true
             case .refused(let state):
-                context.errors.line("jackpotd retry: error: \(reference) is \(state.rawValue)" + (state == .delivered
+                context.errors.line("jackpotd retry: error: \(HumanText.escaped(reference)) is \(state.rawValue)" + (state == .delivered
                     ? "; the operator has credited it, it is never sent again" : "; it is being sent right now"))
                 failed = true
             }

@@ -38,16 +38,20 @@ struct StatusCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try context.openOutbox()
+        let configured = try context.loadConfigIfNamed().map { Array($0.config.operators.keys) }
         let terminal = isatty(STDOUT_FILENO) == 1 && context.output !== context.errors
         var previousDelivered: [String: Int]?
         while true {
             let now = WallClock.nowMilliseconds()
             let snapshot = try outbox.statusSnapshot(now: now)
             if json {
-                context.output.line(JSONWriter.serialize(.object(Self.json(snapshot, now: now))))
+                var object = Self.json(snapshot, now: now)
+                Self.addWarnings(snapshot, configured: configured, to: &object)
+                context.output.line(JSONWriter.serialize(.object(object)))
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
                 context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered))
+                for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + HumanText.escaped(warning)) }
                 if watch { context.output.line() }
             }
             context.output.flush()
@@ -86,6 +90,29 @@ struct StatusCommand: Command {
             "deliveredLastHour": .number(String(snapshot.deliveredLastHour.values.reduce(0, +))),
             "operators": .object(operators),
         ])
+    }
+
+    /// What needs ops even when every count looks normal.
+    static func warnings(_ snapshot: StatusSnapshot, configured: [String]?) -> [String] {
+        var warnings: [String] = []
+        let unconfigured = configured.map { snapshot.unconfiguredPending(configured: $0) } ?? []
+        for (name, count) in unconfigured {
+            warnings.append("\(count) pending win\(count == 1 ? "" : "s") of operator \(name), which is not in the config: nothing sends \(count == 1 ? "it" : "them")")
+        }
+        let mismatches = snapshot.transactionIdMismatches
+        if mismatches > 0 {
+            warnings.append("\(mismatches) delivered win\(mismatches == 1 ? " was" : "s were") confirmed again under another transactionId; the first is kept (jackpotd show REFERENCE; reconcile with the operator)")
+        }
+        return warnings
+    }
+
+    static func addWarnings(_ snapshot: StatusSnapshot, configured: [String]?, to object: inout JSONObject) {
+        object["transactionIdMismatches"] = .number(String(snapshot.transactionIdMismatches))
+        if let configured {
+            var unconfigured = JSONObject()
+            for (name, count) in snapshot.unconfiguredPending(configured: configured) { unconfigured[name] = .number(String(count)) }
+            object["unconfiguredPending"] = .object(unconfigured)
+        }
     }
 
     /// One row per operator plus a total. Short headers keep it within 80 columns

@@ -11,7 +11,7 @@ import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ExportCommandTests {
     static let header = "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"
-        + "currency,cash,bonus,createdAt,deliveredAt,lastError,deliveryNote"
+        + "currency,cash,bonus,createdAt,deliveredAt,lastError,deliveryNote,finalizedAt,otherTransactionIds"
     static let refusal = "Player \"421\" is blocked, self-excluded"
 
     /// e-1 delivered by an operator whose transaction ids are JSON numbers above
@@ -44,7 +44,7 @@ import TestSupport
 
         let records = try CSVReader.records(result.output)
         try #require(records.count == 4)
-        #expect(records.allSatisfy { $0.count == 17 })
+        #expect(records.allSatisfy { $0.count == 19 })
         let columns = records[0]
         let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
         #expect(rows.map { $0["reference"] } == ["e-1", "e-2", "e-3"])

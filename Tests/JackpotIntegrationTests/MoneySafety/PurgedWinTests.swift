@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import OperatorSimulator
+
+/// A purged win is still known: no enqueue path can make it paid a second time.
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PurgedWinTests {
+    static let plainSQLInsert = """
+        INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id)
+        VALUES (?, 'casino-a', '421', 'Im_60_tumblefortune', '5103188801', ?, '568')
+        ON CONFLICT (reference) DO NOTHING
+        """
+
+    @Test func aPurgedReferenceIsADuplicateOrAConflictAndAPlainSQLRowForItIsParked() async throws {
+        let fixture = try OpsFixture()
+        try await fixture.enqueue(["p-1", "p-2", "p-3"].map { winLine($0, operator: "casino-a") })
+        #expect(try await fixture.deliver { try $0.count(.delivered) == 3 })
+        let delivered = try fixture.win("p-1")
+        #expect(await fixture.cli(["purge", "--delivered-older-than", "0"]).code == .success)
+        #expect(try fixture.count("SELECT count(*) FROM wins") == 0)
+        let requestsBefore = fixture.wallet("casino-a").snapshot.requests
+
+        let tombstone = try #require(try fixture.outbox().tombstone(reference: "p-1"))
+        #expect(tombstone.operatorName == "casino-a")
+        #expect(tombstone.transactionId == delivered.transactionId)
+        #expect(tombstone.deliveredAt == delivered.deliveredAt)
+        #expect(tombstone.contentDigest.count == 16)
+
+        // CLI: the same win again is a duplicate, a different amount a conflict.
+        let same = await fixture.cli(["enqueue", "--file", fixture.directory.write("same.jsonl", winLine("p-1", operator: "casino-a") + "\n")])
+        #expect(same.code == .success)
+        #expect(same.output == "accepted 0, duplicate 1, rejected 0\n", "\(same.output)")
+        let other = await fixture.cli(["enqueue", "--file", fixture.directory.write("other.jsonl", winLine("p-2", operator: "casino-a", amount: "56") + "\n")])
+        #expect(other.code == .failure)
+        #expect(other.errors.contains("line 1: reference p-2 was delivered on "), "\(other.errors)")
+        #expect(other.errors.contains("purged on "), "\(other.errors)")
+
+        // Swift API.
+        let outbox = try fixture.outbox()
+        #expect(try outbox.enqueue([Self.newWin("p-3", amount: "55")]) == [.duplicate])
+        let conflict = try outbox.enqueue([Self.newWin("p-3", amount: "99")])
+        guard case .rejected(let reason) = try #require(conflict.first) else { Issue.record("\(conflict)"); return }
+        #expect(reason.contains("was delivered on") && reason.contains("with different content"))
+        #expect(try fixture.count("SELECT count(*) FROM wins") == 0)
+
+        // Plain SQL: the row is kept but parked, never sent.
+        try outbox.database.execute(Self.plainSQLInsert, [.text("p-1"), .text("55")])
+        let parked = try fixture.win("p-1")
+        #expect(parked.state == .failed)
+        let reason2 = try #require(parked.lastError)
+        #expect(reason2.hasPrefix("reference already delivered on 20"), "\(reason2)")
+        #expect(reason2.contains("transactionId \(delivered.transactionId ?? "?")"), "\(reason2)")
+        #expect(reason2.contains("purged on 20"), "\(reason2)")
+        #expect(parked.finalizedAt != nil)
+        #expect(try fixture.count("SELECT count FROM win_counts WHERE state = 'failed'") == 1)
+
+        try await fixture.enqueue([winLine("fresh", operator: "casino-a")])
+        #expect(try await fixture.deliver { try $0.count(.delivered) == 1 })
+        #expect(fixture.wallet("casino-a").snapshot.requests == requestsBefore + 1)
+    }
+
+    @Test func aConflictingPlainSQLInsertFailsThePlatformsStatementAndAnIdenticalOneIsANoOp() throws {
+        let directory = TemporaryDirectory()
+        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
+        try outbox.database.execute(Self.plainSQLInsert, [.text("c-1"), .text("55")])
+        // The same row again: nothing happens, as documented.
+        try outbox.database.execute(Self.plainSQLInsert, [.text("c-1"), .text("55")])
+        // A different amount under the same reference fails the statement.
+        let error = #expect(throws: DatabaseError.self) {
+            try outbox.database.execute(Self.plainSQLInsert, [.text("c-1"), .text("56")])
+        }
+        #expect(error?.code == 19)
+        #expect(error?.message.contains("jackpotd: conflict: this reference already exists with a different") == true, "\(String(describing: error))")
+        #expect(try outbox.win(reference: "c-1")?.amount == "55")
+        // The Swift API still tells a duplicate (55.0 is 55) from a conflict, naming the field.
+        #expect(try outbox.enqueue([Self.newWin("c-1", amount: "55.0")]) == [.duplicate])
+        #expect(try outbox.enqueue([Self.newWin("c-1", amount: "57")]) == [.rejected("reference c-1 already exists with a different amount")])
+    }
+
+    static func newWin(_ reference: String, amount: String) -> NewWin {
+        NewWin(
+            win: JackpotWin(
+                operatorName: "casino-a", userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
+                amount: try! DecimalAmount(validating: amount), reference: reference,
+                timestamp: String(WallClock.nowMilliseconds()), jackpotId: "568"),
+            timestampProvided: false)
+    }
+}
