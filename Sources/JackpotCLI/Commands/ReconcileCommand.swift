@@ -111,10 +111,15 @@ struct ReconcileCommand: Command {
             title: "Reconciling \(operatorName) with \(file)" + windowText + (apply ? ", settling what it confirms" : ""))
         let ownerIsDead: (String) -> Bool = { LeaseOwner.current().knowsDead($0) }
 
-        var batch: [ReportRow] = []
+        // Bad rows wait in the batch too, so the output follows the report's order.
+        var batch: [ReportReader.Entry] = []
         func compare() throws {
-            let wins = try outbox.wins(references: batch.map(\.reference))
-            for row in batch {
+            let wins = try outbox.wins(references: batch.compactMap { if case .row(let row) = $0 { row.reference } else { nil } })
+            for entry in batch {
+                guard case .row(let row) = entry else {
+                    if case .bad(let line, let reason) = entry { out.bad(line: line, reason: reason) }
+                    continue
+                }
                 let win = wins[row.reference]
                 if let time = row.creditedAt ?? win?.createdAt, time < from || time >= to {
                     tally.outsideWindow += 1
@@ -136,19 +141,19 @@ struct ReconcileCommand: Command {
 
         while let entry = reader.next() {
             switch entry {
-            case .bad(let line, let reason):
+            case .bad:
                 tally.badRows += 1
-                out.bad(line: line, reason: reason)
+                batch.append(entry)
             case .row(let row):
                 tally.reportRows += 1
                 if let first = try outbox.markReported(row.reference, line: row.line) {
                     tally.badRows += 1
-                    out.bad(line: row.line, reason: "\(row.reference) is listed again (first on line \(first))")
-                    continue
+                    batch.append(.bad(line: row.line, reason: "\(row.reference) is listed again (first on line \(first))"))
+                } else {
+                    batch.append(entry)
                 }
-                batch.append(row)
-                if batch.count == Self.batchSize { try compare() }
             }
+            if batch.count == Self.batchSize { try compare() }
         }
         try compare()
         if let error = reader.readError {
