@@ -142,8 +142,8 @@ struct StatusCommand: Command {
         if !old.isEmpty && refusing.isEmpty { text += "\n" }
         for name in old {
             let count = pastWindow[name]!
-            text += "\(name): \(count) failed/cancelled win\(count == 1 ? "" : "s") past duplicate window "
-                + "(first sent over \(window.text(name)) ago): reconcile before retrying\n"
+            text += "\(name): \(count) failed/cancelled win\(count == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
+                + "  — past its duplicate window: reconcile before retrying\n"
         }
         return text
     }

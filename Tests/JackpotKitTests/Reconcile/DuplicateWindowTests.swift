@@ -53,7 +53,8 @@ import OperatorSimulator
         let operators = try #require(status["operators"]?.objectValue?["casino-a"]?.objectValue)
         #expect(operators["pastDuplicateWindow"]?.asNumberText == "1")
         let text = await fixture.cli(["status"])
-        #expect(text.output.contains("casino-a: 1 failed/cancelled win past duplicate window (first sent over 1h ago): reconcile before retrying"))
+        #expect(text.output.contains("casino-a: 1 failed/cancelled win first sent over 1h ago\n  — past its duplicate window: reconcile before retrying\n"))
+        #expect(widestLine(text.output) <= 80)
         let refused = await fixture.cli(["retry", "f-1"])
         #expect(refused.errors.contains("more than 1h ago"))
 
