@@ -23,16 +23,33 @@ extension Outbox {
             """)
     }
 
-    /// Notes that the report lists `reference` on `line`. Returns the line that listed it
-    /// before, when it is a repeat. Only the temporary table is written: the daemon is never locked out.
-    package func markReported(_ reference: String, line: Int) throws -> Int? {
-        try database.execute(
-            "INSERT INTO temp.reconcile_seen (reference, line) VALUES (?, ?) ON CONFLICT (reference) DO NOTHING",
-            [.text(reference), .integer(Int64(line))])
-        if database.changes == 1 { return nil }
-        return try database.queryScalar(
-            "SELECT line FROM temp.reconcile_seen WHERE reference = ?", [.text(reference)]
-        ).integerValue.map(Int.init)
+    /// Notes that the report lists each reference on its line. Returns, per entry,
+    /// the line that listed the reference before when it is a repeat (earlier in
+    /// this batch included). One deferred transaction that writes only the
+    /// temporary table: the daemon is never locked out of the outbox.
+    package func markReported(_ entries: [(reference: String, line: Int)]) throws -> [Int?] {
+        try database.execute("BEGIN DEFERRED")
+        do {
+            var repeats: [Int?] = []
+            repeats.reserveCapacity(entries.count)
+            for (reference, line) in entries {
+                try database.execute(
+                    "INSERT INTO temp.reconcile_seen (reference, line) VALUES (?, ?) ON CONFLICT (reference) DO NOTHING",
+                    [.text(reference), .integer(Int64(line))])
+                if database.changes == 1 {
+                    repeats.append(nil)
+                } else {
+                    repeats.append(try database.queryScalar(
+                        "SELECT line FROM temp.reconcile_seen WHERE reference = ?", [.text(reference)]
+                    ).integerValue.map(Int.init))
+                }
+            }
+            try database.execute("COMMIT")
+            return repeats
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
     }
 
     /// The wins among `references`, by reference (any operator: the caller tells them apart).

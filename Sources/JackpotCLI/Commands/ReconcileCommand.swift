@@ -114,6 +114,15 @@ struct ReconcileCommand: Command {
         // Bad rows wait in the batch too, so the output follows the report's order.
         var batch: [ReportReader.Entry] = []
         func compare() throws {
+            let rows = batch.indices.compactMap { index -> (Int, ReportRow)? in
+                if case .row(let row) = batch[index] { (index, row) } else { nil }
+            }
+            for ((index, row), first) in zip(rows, try outbox.markReported(rows.map { ($0.1.reference, $0.1.line) })) {
+                if let first {
+                    tally.badRows += 1
+                    batch[index] = .bad(line: row.line, reason: "\(row.reference) is listed again (first on line \(first))")
+                }
+            }
             let wins = try outbox.wins(references: batch.compactMap { if case .row(let row) = $0 { row.reference } else { nil } })
             for entry in batch {
                 guard case .row(let row) = entry else {
@@ -144,14 +153,9 @@ struct ReconcileCommand: Command {
             case .bad:
                 tally.badRows += 1
                 batch.append(entry)
-            case .row(let row):
+            case .row:
                 tally.reportRows += 1
-                if let first = try outbox.markReported(row.reference, line: row.line) {
-                    tally.badRows += 1
-                    batch.append(.bad(line: row.line, reason: "\(row.reference) is listed again (first on line \(first))"))
-                } else {
-                    batch.append(entry)
-                }
+                batch.append(entry)
             }
             if batch.count == Self.batchSize { try compare() }
         }
