@@ -7,7 +7,7 @@ import JackpotWire
 
 struct ReconcileCommand: Command {
     static let name = "reconcile"
-    static let summary = "Compare an operator's report of credited wins with the outbox; --apply settles what it confirms"
+    static let summary = "Compare an operator's report of credited wins with the outbox"
     static let synopsis = "reconcile OPERATOR --file REPORT [--format csv|jsonl] [--from T --to T] [--columns MAP] [--apply] [--json]"
     static let discussion = """
         The report lists the wins the operator credited, one a row: CSV with a
