@@ -150,6 +150,34 @@ import OperatorSimulator
         #expect(rows.map { $0["detail"]?.stringValue } == ["r-4 is listed again (first on line 4)"])
     }
 
+    @Test func malformedCSVRowsAreNamedByTheirFirstLineAndReadingGoesOn() async throws {
+        let fixture = try await Self.books()
+        let report = fixture.directory.write("casino-a.csv", """
+            reference,transactionId
+            r-1,"tx"x
+            r-2,t"x
+            "r-3
+            ,still quoted",\(try txid(fixture, "r-3"))
+            r-4,\(try txid(fixture, "r-4"))
+            r-5,"op-5
+            """)
+        let result = await fixture.cli(["reconcile", "casino-a", "--file", report, "--json"])
+        let object = try parseObject(result.output)
+        let rows = try #require(object["rows"]?.asArray).compactMap { $0.objectValue }
+        let bad = rows.filter { $0["category"]?.stringValue == "badRow" }.map {
+            "\($0["line"]?.asNumberText ?? "?"): \($0["detail"]?.stringValue ?? "")"
+        }
+        #expect(bad == [
+            "2: text after a closing quote", "3: a quote inside an unquoted field",
+            "7: a quoted field opened on line 7 is never closed",
+        ])
+        // The quoted reference spans lines 4-5 and is read whole: no such win here.
+        #expect(rows.contains { $0["reference"]?.stringValue == "r-3\n,still quoted" && $0["line"]?.asNumberText == "4" })
+        let summary = try #require(object["summary"]?.objectValue)
+        #expect(summary["matched"]?.asNumberText == "1")
+        #expect(summary["badRows"]?.asNumberText == "3")
+    }
+
     @Test func usageErrorsExitTwoAndHelpTeachesWithAnExample() async throws {
         let fixture = try await Self.books()
         let report = fixture.directory.write("r.csv", "reference,transactionId\n")
