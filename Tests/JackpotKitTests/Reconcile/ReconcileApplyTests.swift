@@ -155,4 +155,61 @@ import OperatorSimulator
         }
         #expect(wallet.snapshot.credited == 41)
     }
+
+    /// A running daemon with calls on the wire (the wallet holds them unanswered)
+    /// and claimed wins waiting in memory: reconcile leaves every win it has
+    /// leased, settles the rest, and after the daemon stopped settles those too.
+    /// No settled win reaches the wallet again, in that daemon or the next.
+    @Test func winsALiveDaemonHoldsAreLeftAloneUntilItLetsGo() async throws {
+        let directory = TemporaryDirectory()
+        let wallet = try ScriptedOperator(secret: "s-a")
+        defer { wallet.stop() }
+        let config = writeConfig(
+            in: directory,
+            operators: [TestOperator(name: "casino-a", url: wallet.url, secret: "s-a", extra: fastDelivery(timeoutSeconds: 30, concurrency: 4, extra: "\"circuit\": {\"failureThreshold\": 100000}"))],
+            extraTopLevel: "\"shutdownGraceSeconds\": 0.5")
+        let references = (1...12).map { "h-\($0)" }
+        // Twelve credits whose answers are lost, then four calls that are never answered.
+        wallet.enqueueFaults(Array(repeating: .creditThenReset, count: 12) + Array(repeating: .hang, count: 4))
+        let file = directory.write("wins.jsonl", references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n")
+        #expect(await runCLI(["enqueue", "--file", file, "--config", config]).code == .success)
+        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
+        func sending() throws -> Int { Int(try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'sending'").integerValue ?? -1) }
+
+        let daemon = try RunningDispatcher(configPath: config)
+        try #require(try await eventually { try wallet.snapshot.requests == 16 && sending() >= 4 })
+        let credited = references.filter { wallet.credit(for: $0) != nil }
+        let received = Dictionary(uniqueKeysWithValues: credited.map { ($0, wallet.credit(for: $0)?.timesReceived ?? -1) })
+        let report = directory.write("report.csv", "reference,transactionId\n"
+            + credited.map { "\($0),\(wallet.credit(for: $0)?.transactionId ?? "")" }.joined(separator: "\n") + "\n")
+
+        let leased = try credited.filter { try outbox.win(reference: $0)?.state == .sending }
+        let first = await runCLI(["reconcile", "casino-a", "--file", report, "--apply", "--json", "--config", config])
+        let firstObject = try parseObject(first.output)
+        let held = try #require(firstObject["rows"]?.asArray).compactMap { $0.objectValue }.filter { $0["notSettled"] != nil }
+        #expect(leased.count >= 4, "the four unanswered calls (and any claimed win waiting for a slot)")
+        #expect(Set(held.compactMap { $0["reference"]?.stringValue }) == Set(leased))
+        #expect(held.allSatisfy { $0["notSettled"]?.stringValue?.hasPrefix("being sent by daemon ") == true })
+        for row in held { #expect(try outbox.win(reference: row["reference"]?.stringValue ?? "")?.state == .sending) }
+        let summary = try #require(firstObject["summary"]?.objectValue)
+        #expect(summary["settled"]?.asNumberText == String(credited.count - held.count))
+
+        try await daemon.stop()
+        let second = await runCLI(["reconcile", "casino-a", "--file", report, "--apply", "--json", "--config", config])
+        #expect(try parseObject(second.output)["summary"]?.objectValue?["notSettled"]?.asNumberText == "0")
+        let third = await runCLI(["reconcile", "casino-a", "--file", report, "--config", config])
+        #expect(third.code == .success, "\(third.output)")
+
+        // A new daemon on the same outbox, the wallet healthy: only the new win (and any
+        // win the wallet never credited) is sent; every settled one stays as it was.
+        let next = try RunningDispatcher(configPath: config)
+        let late = directory.write("late.jsonl", winLine("late-1", operator: "casino-a") + "\n")
+        #expect(await runCLI(["enqueue", "--file", late, "--config", config]).code == .success)
+        #expect(try await eventually { try outbox.win(reference: "late-1")?.state == .delivered })
+        try await next.stop()
+        for reference in credited {
+            #expect(wallet.credit(for: reference)?.timesReceived == received[reference], "\(reference) was sent again")
+            #expect(try outbox.win(reference: reference)?.transactionId == wallet.credit(for: reference)?.transactionId)
+        }
+    }
 }
