@@ -8,6 +8,7 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
+extension ReconcileSuites {
 /// `duplicateWindowHours`: a win first sent longer ago than the wallet remembers
 /// references is not retried without `--force`, and `status` counts such wins.
 @Suite(.timeLimit(.minutes(3))) struct DuplicateWindowTests {
@@ -82,4 +83,5 @@ import OperatorSimulator
             "\(error)".contains("operators.casino-a.duplicateWindowHours") && "\(error)".contains("a number of hours > 0")
         }
     }
+}
 }

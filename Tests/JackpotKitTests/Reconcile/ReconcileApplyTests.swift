@@ -8,6 +8,7 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
+extension ReconcileSuites {
 /// `reconcile --apply`: what the operator confirms credited becomes delivered
 /// with its transactionId, is logged as settled, and is never sent again —
 /// also when a daemon is running, holding leases and retrying.
@@ -212,4 +213,5 @@ import OperatorSimulator
             #expect(try outbox.win(reference: reference)?.transactionId == wallet.credit(for: reference)?.transactionId)
         }
     }
+}
 }

@@ -8,6 +8,7 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
+extension ReconcileSuites {
 /// `jackpotd reconcile` against real outbox files: every category, the report's
 /// formats and column names, bad rows, exit codes.
 @Suite(.timeLimit(.minutes(3))) struct ReconcileCommandTests {
@@ -198,4 +199,5 @@ import OperatorSimulator
         #expect(help.output.contains("jackpotd reconcile casino-a --file casino-a-2026-12-01.csv"))
         #expect(help.output.contains("--apply"))
     }
+}
 }
