@@ -22,7 +22,8 @@ enum WinPresentation {
 
     /// How a delivery was confirmed, when it was not the usual transactionId:
     /// ops reconciling with the operator must see that no new credit was made.
-    static func deliveryNote(_ win: StoredWin) -> String? {
+    static func deliveryNote(_ win: StoredWin, settlement: String? = nil) -> String? {
+        if let settlement { return settlement }
         guard let code = win.alreadyCreditedCode else { return nil }
         let id = (win.transactionId ?? "").isEmpty ? "no transactionId given" : "transactionId \(win.transactionId!)"
         return "the operator reported it as already credited (error \(code)); \(id)"
@@ -44,8 +45,15 @@ enum WinPresentation {
         ])
     }
 
+    /// The attempt-log detail of a settlement by `reconcile --apply`, if the win had one.
+    static func settlement(_ attempts: [AttemptRecord]) -> String? {
+        attempts.last { $0.daemon == Outbox.reconciliationDaemon }?.detail
+    }
+
     static func json(_ win: StoredWin, attempts: [AttemptRecord], request: WireRequest?, requestProblem: String?) -> JSONObject {
         var object = summaryJSON(win)
+        object["deliveryNote"] = jsonText(deliveryNote(win, settlement: settlement(attempts)))
+        object["settledByReconciliation"] = .bool(settlement(attempts) != nil)
         object["attempts"] = nil
         object["attemptCount"] = .number(String(win.attempts))
         object["timestamp"] = .string(win.timestamp)
@@ -107,7 +115,7 @@ enum WinPresentation {
         if let id = win.transactionId {
             lines.append(("transactionId", id.isEmpty ? "(none)" : id))
             lines.append(("delivered", TimeFormat.timestamp(win.deliveredAt)))
-            if let note = deliveryNote(win) { lines.append(("confirmed", note)) }
+            if let note = deliveryNote(win, settlement: settlement(attempts)) { lines.append(("confirmed", note)) }
             let balances = [win.currency, win.cash.map { "cash \($0)" }, win.bonus.map { "bonus \($0)" }].compactMap { $0 }
             if !balances.isEmpty { lines.append(("balance", balances.joined(separator: ", "))) }
         }

@@ -33,6 +33,7 @@ package enum ConfigLoader {
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
+        "duplicateWindowHours",
     ] + dialectKeys
     static let retryKeys = [
         "initialDelaySeconds", "multiplier", "maxDelaySeconds", "jitter", "maxAgeHours", "maxRetryAfterSeconds",
@@ -206,6 +207,11 @@ package enum ConfigLoader {
                 codes, at: ConfigReader.path(path, "noRetryErrorCodes"), reader: &reader) ?? config.noRetryErrorCodes
         }
         config.amountDecimals = reader.integer(in: object, "amountDecimals", at: path, in: 0...8)
+        if let hours = reader.number(
+            in: object, "duplicateWindowHours", at: path, mustBe: "a number of hours > 0", where: { $0 > 0 })
+        {
+            config.duplicateWindowHours = hours
+        }
         if let tls = object["tls"] {
             config.tls = decodeTLS(tls, at: ConfigReader.path(path, "tls"), baseDirectory: baseDirectory, reader: &reader)
         }

@@ -88,6 +88,12 @@ package struct OperatorConfig: Sendable, Hashable {
     package var dialect = WireDialect()
     /// Answers meaning "credited before": the win ends delivered.
     package var alreadyCreditedErrorCodes: Set<Int> = []
+    /// How long the operator's wallet remembers a reference it credited. A win
+    /// whose first call is older may be credited again if sent again: `retry`
+    /// refuses it without `--force` and points to `reconcile`.
+    package var duplicateWindowHours: Double = OperatorConfig.defaultDuplicateWindowHours
+
+    package static let defaultDuplicateWindowHours = 72.0
 
     package init(name: String, url: String, secret: String) {
         self.name = name

@@ -49,6 +49,7 @@ struct BenchMain {
             try await step("enqueue") { try await EnqueueBench(options: options, scratch: scratch).run() }
             try await step("first-attempt") { try await FirstAttemptBench(options: options, scratch: scratch).run() }
             try await step("outbox") { try await LargeOutboxBench(options: options, scratch: scratch).run() }
+            try await step("reconcile") { try await ReconcileBench(options: options, scratch: scratch).run() }
             try await step("neighbour") { try await HangingNeighbourBench(options: options, scratch: scratch).run() }
             let elapsed = ContinuousClock.now - started
             if options.keep { progress("kept \(scratch.path)") }

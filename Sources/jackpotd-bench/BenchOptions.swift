@@ -18,7 +18,7 @@ struct BenchOptions: Sendable {
     /// Run only these measurements (all when empty).
     var only: Set<String> = []
 
-    static let measurements = ["dispatch", "enqueue", "first-attempt", "outbox", "neighbour"]
+    static let measurements = ["dispatch", "enqueue", "first-attempt", "outbox", "neighbour", "reconcile"]
 
     static let usage = """
         Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep]
@@ -30,7 +30,7 @@ struct BenchOptions: Sendable {
           --quick   smaller workloads (a smoke run; judge targets on a full run)
           --json    print the results as one JSON object instead of a table
           --only    run only these measurements: dispatch, enqueue, first-attempt,
-                    outbox, neighbour (for profiling one of them)
+                    outbox, neighbour, reconcile (for profiling one of them)
           --keep    keep the scratch directory (outboxes, daemon logs) and print its path
 
         """
@@ -74,6 +74,7 @@ struct BenchOptions: Sendable {
     var largeOutboxRows: Int { quick ? 200_000 : 1_000_000 }
     var claimRuns: Int { quick ? 300 : 2_000 }
     var statusRuns: Int { quick ? 10 : 30 }
+    var reconcileRows: Int { quick ? 200_000 : 1_000_000 }
     var neighbourWins: Int { quick ? 2_000 : 5_000 }
     var neighbourRounds: Int { quick ? 1 : 2 }
 }

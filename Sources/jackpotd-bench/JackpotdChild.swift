@@ -78,6 +78,9 @@ final class JackpotdChild {
     }
 
     /// Runs `jackpotd ARGUMENTS` in this process (the child side of the re-run); never returns.
+    /// When set, a child writes its peak RSS (VmHWM, KiB) to this file before exiting.
+    static let peakFileVariable = "JACKPOTD_BENCH_PEAK_RSS_FILE"
+
     static func runAsJackpotd(_ arguments: [String]) async -> Never {
         let output = TextOutput.standardOutput()
         let errors = TextOutput.standardError()
@@ -85,6 +88,17 @@ final class JackpotdChild {
         let code = await CommandLineTool.run(arguments, context: context)
         output.flush()
         errors.flush()
+        // The peak RSS of this command, for benches that measure one that exits (its
+        // /proc entry is gone by the time the parent could read it). VmHWM, not
+        // getrusage's ru_maxrss: Linux keeps ru_maxrss across execve, so a child
+        // forked from a bench that just built a big outbox would report the bench's peak.
+        if let path = ProcessInfo.processInfo.environment[peakFileVariable],
+           let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
+        {
+            try? "\(kilobytes)\n".write(toFile: path, atomically: false, encoding: .utf8)
+        }
         exit(code.rawValue)
     }
 }

@@ -49,9 +49,12 @@ struct ExportCommand: Command {
         let outbox = try context.openOutbox()
         if format == .csv { context.output.line(Self.columns.joined(separator: ",")) }
         try outbox.forEachWin(filter) { win in
+            // Only delivered wins can have been settled by `reconcile --apply`.
+            let settlement = win.state == .delivered ? try outbox.settlement(winId: win.id) : nil
             switch format {
             case .jsonl:
                 var object = WinPresentation.summaryJSON(win)
+                object["deliveryNote"] = WinPresentation.jsonText(WinPresentation.deliveryNote(win, settlement: settlement))
                 object["nextAttemptAt"] = nil
                 object["currency"] = WinPresentation.jsonText(win.currency)
                 object["cash"] = WinPresentation.jsonText(win.cash)
@@ -62,7 +65,8 @@ struct ExportCommand: Command {
                     win.reference, win.operatorName, win.userId, win.gameId, win.roundId, win.jackpotId, win.amount,
                     win.state.rawValue, String(win.attempts), win.transactionId, win.currency, win.cash, win.bonus,
                     TimeFormat.iso8601(win.createdAt), TimeFormat.iso8601(win.deliveredAt), win.lastError,
-                    WinPresentation.deliveryNote(win), TimeFormat.iso8601(win.finalizedAt), win.otherTransactionIds,
+                    WinPresentation.deliveryNote(win, settlement: settlement), TimeFormat.iso8601(win.finalizedAt),
+                    win.otherTransactionIds,
                 ]
                 context.output.line(fields.map { Self.csvField($0 ?? "") }.joined(separator: ","))
             }

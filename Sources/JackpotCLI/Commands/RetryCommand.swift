@@ -7,27 +7,36 @@ import OperatorSimulator
 struct RetryCommand: Command {
     static let name = "retry"
     static let summary = "Make failed, cancelled or pending wins due now"
-    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed]"
+    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed] [--force]"
     static let discussion = """
         With references: each named win becomes pending, due now. With --operator:
         every win of that operator in --state (default failed) does. A delivered win
         is never touched.
+
+        A win first sent longer ago than its operator's duplicateWindowHours
+        (default 72) is refused without --force: the wallet may have forgotten the
+        reference and would credit it a second time. Reconcile with the operator's
+        report first (jackpotd reconcile OPERATOR --file REPORT --apply), then retry
+        what the operator did not credit.
 
         Exit status: 0 all done, 1 when a reference is unknown or delivered.
         """
     static let options: [OptionSpec] = [
         .value("--operator", "O", help: "retry all of this operator's wins in --state"),
         .value("--state", "S", help: "with --operator: failed (default), cancelled or pending"),
+        .flag("--force", help: "also retry wins first sent before the operator's duplicate window"),
     ]
 
     let references: [String]
     let operatorName: String?
     let state: WinState
+    let force: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         references = arguments.positionals
         operatorName = arguments.value("--operator")
         state = try arguments.state("--state") ?? .failed
+        force = arguments.flag("--force")
         if references.isEmpty && operatorName == nil { throw UsageError("name at least one REFERENCE, or --operator O") }
         if !references.isEmpty && operatorName != nil { throw UsageError("give references or --operator, not both") }
         if arguments.value("--state") != nil && operatorName == nil { throw UsageError("--state goes with --operator") }
@@ -37,12 +46,20 @@ struct RetryCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let outbox = try context.openOutbox()
+        let config = try context.loadConfigIfNamed()?.config
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
         let now = WallClock.nowMilliseconds()
+        let window = DuplicateWindow(config: config)
         if let operatorName {
             let known = try outbox.statusSnapshot(now: now).operatorNames
             guard known.contains(operatorName) else {
                 throw CommandFailure("unknown operator \"\(operatorName)\" (the outbox has: \(known.joined(separator: ", ")))")
+            }
+            let old = try outbox.countAttempted(operator: operatorName, states: [state], before: window.cutoff(operatorName, now: now))
+            if old > 0 && !force {
+                throw CommandFailure(
+                    "\(old) \(state.rawValue) win\(old == 1 ? " was" : "s were") of \(operatorName) first sent more than "
+                        + "\(window.text(operatorName)) ago, \(window.explanation(operatorName)); nothing retried")
             }
             let count = try outbox.retryAll(operator: operatorName, state: state, now: now)
             context.output.line("\(count) \(state.rawValue) win\(count == 1 ? "" : "s") of \(operatorName) due now")
@@ -50,6 +67,15 @@ struct RetryCommand: Command {
         }
         var failed = false
         for reference in references {
+            if !force, let win = try outbox.win(reference: reference), WinState.retryable.contains(win.state),
+               let first = try outbox.firstAttemptAt(winId: win.id), first < window.cutoff(win.operatorName, now: now)
+            {
+                context.errors.line(
+                    "jackpotd retry: error: \(reference) was first sent \(TimeFormat.timestamp(first)), more than "
+                        + "\(window.text(win.operatorName)) ago, \(window.explanation(win.operatorName))")
+                failed = true
+                continue
+            }
             switch try outbox.retry(reference: reference, now: now) {
             case .changed: context.output.line("\(HumanText.escaped(reference)): pending, due now")
             case .notFound:

@@ -16,7 +16,10 @@ struct StatusCommand: Command {
         state and paused flag; deliveries in the last minute and hour. Below the table,
         an operator that answered the same error code to consecutive wins is named
         ("rejecting: error 5 … since 14:02 UTC — check secret and hash settings"):
-        such refusals are deterministic, and retrying does not help. Reads counters
+        such refusals are deterministic, and retrying does not help. Failed or
+        cancelled wins first sent longer ago than the operator's duplicateWindowHours
+        are counted too ("past duplicate window"): reconcile before retrying them.
+        Reads counters
         kept by the database, so it is instant on a large outbox.
 
         --json prints {"counts": {"pending": N, …}, "operators": {…}} for scripts.
@@ -37,20 +40,27 @@ struct StatusCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let outbox = try context.openOutbox()
-        let configured = try context.loadConfigIfNamed().map { Array($0.config.operators.keys) }
+        let config = try context.loadConfigIfNamed()?.config
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
+        let configured = config.map { Array($0.operators.keys) }
+        let window = DuplicateWindow(config: config)
         let terminal = isatty(STDOUT_FILENO) == 1 && context.output !== context.errors
         var previousDelivered: [String: Int]?
         while true {
             let now = WallClock.nowMilliseconds()
             let snapshot = try outbox.statusSnapshot(now: now)
+            var pastWindow: [String: Int] = [:]
+            for name in snapshot.operatorNames {
+                pastWindow[name] = try outbox.countAttempted(
+                    operator: name, states: [.failed, .cancelled], before: window.cutoff(name, now: now))
+            }
             if json {
-                var object = Self.json(snapshot, now: now)
+                var object = Self.json(snapshot, now: now, pastWindow: pastWindow)
                 Self.addWarnings(snapshot, configured: configured, to: &object)
                 context.output.line(JSONWriter.serialize(.object(object)))
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
-                context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered))
+                context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered, pastWindow: pastWindow, window: window))
                 for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + HumanText.escaped(warning)) }
                 if watch { context.output.line() }
             }
@@ -61,7 +71,7 @@ struct StatusCommand: Command {
         }
     }
 
-    static func json(_ snapshot: StatusSnapshot, now: Int64) -> JSONObject {
+    static func json(_ snapshot: StatusSnapshot, now: Int64, pastWindow: [String: Int] = [:]) -> JSONObject {
         var counts = JSONObject()
         for state in WinState.allCases { counts[state.rawValue] = .number(String(snapshot.total(state))) }
         var operators = JSONObject()
@@ -80,6 +90,7 @@ struct StatusCommand: Command {
                 "deliveredLastMinute": .number(String(snapshot.deliveredLastMinute[name] ?? 0)),
                 "deliveredLastHour": .number(String(snapshot.deliveredLastHour[name] ?? 0)),
                 "refusing": RefusalPresentation.json(runtime?.refusal),
+                "pastDuplicateWindow": .number(String(pastWindow[name] ?? 0)),
             ]))
         }
         let oldest = snapshot.oldestPendingCreatedAt.values.min()
@@ -88,6 +99,7 @@ struct StatusCommand: Command {
             "oldestPendingAgeSeconds": oldest.map { .number(String(max(0, now - $0) / 1000)) } ?? .null,
             "deliveredLastMinute": .number(String(snapshot.deliveredLastMinute.values.reduce(0, +))),
             "deliveredLastHour": .number(String(snapshot.deliveredLastHour.values.reduce(0, +))),
+            "pastDuplicateWindow": .number(String(pastWindow.values.reduce(0, +))),
             "operators": .object(operators),
         ])
     }
@@ -117,7 +129,10 @@ struct StatusCommand: Command {
 
     /// One row per operator plus a total. Short headers keep it within 80 columns
     /// for names like `casino-a` even with a retry due "in 12m05s" and a "half-open" circuit.
-    static func text(_ snapshot: StatusSnapshot, now: Int64, previousDelivered: [String: Int]?) -> String {
+    static func text(
+        _ snapshot: StatusSnapshot, now: Int64, previousDelivered: [String: Int]?, pastWindow: [String: Int] = [:],
+        window: DuplicateWindow = DuplicateWindow(config: nil)
+    ) -> String {
         var table = TextTable(["operator", "pend", "send", "deliv", "fail", "canc", "oldest", "next", "circuit", "1m/1h"])
         for name in snapshot.operatorNames {
             let runtime = snapshot.operators[name]
@@ -150,6 +165,13 @@ struct StatusCommand: Command {
         }
         if !refusing.isEmpty { text += "\n" }
         for (name, refusal) in refusing { text += RefusalPresentation.text(operator: name, refusal, now: now) }
+        let old = snapshot.operatorNames.filter { (pastWindow[$0] ?? 0) > 0 }
+        if !old.isEmpty && refusing.isEmpty { text += "\n" }
+        for name in old {
+            let count = pastWindow[name]!
+            text += "\(name): \(count) failed/cancelled win\(count == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
+                + "  — past its duplicate window: reconcile before retrying\n"
+        }
         return text
     }
 }
