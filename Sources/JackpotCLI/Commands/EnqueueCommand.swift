@@ -26,6 +26,11 @@ struct EnqueueCommand: Command {
         as "line N: field reason" on stderr. When enqueue returns, accepted wins are on
         disk.
 
+        The outbox must exist (`jackpotd run` creates it), so a mistyped --db is refused
+        instead of collecting wins nobody delivers; --create makes a new one. Without
+        --config, operator names cannot be checked: enqueue says so on stderr and
+        accepts any name.
+
         Example:
           echo '{"operator":"casino-a","userId":"421","gameId":"Im_60_tumblefortune",
                  "roundId":"5103188801","amount":55,"reference":"585c1306f89c56f5ecfc2f5d",
@@ -45,6 +50,7 @@ struct EnqueueCommand: Command {
         .value("--timestamp", "MS", help: "single win: epoch milliseconds (default now)"),
         .value("--platform", "NAME", help: "single win: optional platform"),
         .value("--token", "TOKEN", help: "single win: optional player token"),
+        .flag("--create", help: "create the outbox database if it does not exist"),
         .flag("--json", help: "print a JSON summary"),
     ]
 
@@ -57,11 +63,13 @@ struct EnqueueCommand: Command {
     let file: String?
     let singleWin: JSONObject?
     let json: Bool
+    let create: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
         file = arguments.value("--file")
         json = arguments.flag("--json")
+        create = arguments.flag("--create")
         var object = JSONObject()
         for (flag, field) in Self.winFlags {
             if let value = arguments.value(flag) { object[field] = .string(value) }
@@ -74,7 +82,11 @@ struct EnqueueCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let config = try context.loadConfigIfNamed()?.config
-        let outbox = try Outbox(path: context.databasePath(config: config))
+        let path = try context.databasePath(config: config)
+        let outbox = create ? try Outbox(path: path) : try CommandContext.openExistingOutbox(at: path)
+        if config == nil {
+            context.errors.line("jackpotd enqueue: warning: no --config, so operator names are not checked (a misspelt one is never delivered)")
+        }
         var session = EnqueueSession(outbox: outbox, operators: config.map { Set($0.operators.keys) })
         session.dialects = config?.operators.mapValues(\.dialect) ?? [:]
 

@@ -57,13 +57,13 @@ struct ResumeCommand: Command {
 }
 
 /// Pause and resume accept only operators jackpotd knows: configured ones, or
-/// with --db alone, those the outbox has seen. With a config the outbox may be
-/// created, so an operator can be paused before the daemon first starts.
+/// with --db alone, those the outbox has seen. The outbox must exist (a typo in
+/// --db or "database" must not create an empty one).
 enum OperatorToggle {
     static func open(_ name: String, context: CommandContext) throws -> Outbox {
         let config = try context.loadConfigIfNamed()?.config
         let path = try context.databasePath(config: config)
-        let outbox = context.databaseOverride == nil ? try Outbox(path: path) : try CommandContext.openExistingOutbox(at: path)
+        let outbox = try CommandContext.openExistingOutbox(at: path)
         let known: Set<String>
         if let config {
             known = Set(config.operators.keys)

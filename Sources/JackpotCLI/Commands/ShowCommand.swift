@@ -15,6 +15,9 @@ struct ShowCommand: Command {
         is never shown and the player token is masked; the hash is the real one.
 
         The request needs the operator's config (--config); with --db alone it is left out.
+        When the operator's secret cannot be read, the win and its attempts are still
+        shown; the request is replaced by one line saying why (`jackpotd check` gives
+        the details), because a request without its real hash would mislead.
 
         Exit status: 0 found, 1 unknown reference.
         """
@@ -30,7 +33,8 @@ struct ShowCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let config = try context.loadConfigIfNamed()?.config
+        let loaded = try context.loadConfigIfNamed(secrets: .ifReadable)
+        let config = loaded?.config
         let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
         guard let win = try outbox.win(reference: reference) else {
             throw CommandFailure("no win with reference \"\(reference)\"")
@@ -39,7 +43,9 @@ struct ShowCommand: Command {
         var request: WireRequest?
         var requestProblem: String?
         if let config {
-            if let operatorConfig = config.operators[win.operatorName] {
+            if let unreadable = loaded?.unavailableSecrets[win.operatorName] {
+                requestProblem = "request unavailable: the secret cannot be read (\(unreadable))"
+            } else if let operatorConfig = config.operators[win.operatorName] {
                 do {
                     request = try WireRequest.build(win: try win.win(), providerId: config.providerId, operator: operatorConfig)
                 } catch {
