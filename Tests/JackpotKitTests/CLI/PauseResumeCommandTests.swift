@@ -45,8 +45,9 @@ import OperatorSimulator
     /// A paused operator gets no calls from a running daemon; resuming it lets its wins go, in the same daemon.
     @Test func pauseHoldsWinsInARunningDaemonUntilResumed() async throws {
         let fixture = try OpsFixture([FixtureOperator("casino-a"), FixtureOperator("casino-b")])
-        #expect(await fixture.cli(["pause", "casino-a"]).code == .success)
+        // The outbox must exist before an operator can be paused (only run and enqueue --create make one).
         try await fixture.enqueue([winLine("p-a", operator: "casino-a"), winLine("p-b", operator: "casino-b")])
+        #expect(await fixture.cli(["pause", "casino-a"]).code == .success)
 
         try await fixture.withDispatcher { () async throws in
             #expect(await eventually { (try? fixture.win("p-b").state) == .delivered })

@@ -23,7 +23,7 @@ import OperatorSimulator
         // An enqueue meanwhile (a separate process, as a platform would run it) waits out
         // its busy timeout, then fails cleanly: exit 1, one clear line, nothing stored.
         let lateFile = rig.winFile(ChildDaemonRig.references("late", 3))
-        let late = try DaemonProcess(["enqueue", "--db", rig.databasePath, "--file", lateFile],
+        let late = try DaemonProcess(["enqueue", "--create", "--db", rig.databasePath, "--file", lateFile],
                                      logPath: rig.directory.path("late-enqueue.log"))
         try await Task.sleep(for: .milliseconds(6_500))
         let lateStatus = await late.waitForExit(within: 5)
