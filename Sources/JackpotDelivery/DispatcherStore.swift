@@ -48,6 +48,18 @@ actor DispatcherStore {
         try dispatcher.housekeeping(openOutbox(), &loop, now: now)
     }
 
+    /// The daemon's row in `daemons` (see `DaemonHeartbeat`).
+    func heartbeat(startedAt: Int64, now: Int64) throws {
+        let owner = dispatcher.owner
+        try openOutbox().recordHeartbeat(DaemonHeartbeat(
+            owner: owner.description, host: owner.host, pid: owner.pid, startedAt: startedAt, lastSeenAt: now,
+            intervalMilliseconds: dispatcher.settings.housekeepingIntervalMilliseconds))
+    }
+
+    func removeHeartbeat() throws {
+        try openOutbox().removeHeartbeat(owner: dispatcher.owner.description)
+    }
+
     func writeMetrics(to path: String, now: Int64) throws {
         try dispatcher.writeMetrics(openOutbox(), to: path, now: now)
     }

@@ -3,7 +3,8 @@ import JackpotStore
 import JackpotTelemetry
 
 /// The daemon's chores beside the dispatcher loop: pause flags, lease rescue,
-/// max age and parking bad rows, every `housekeepingIntervalMilliseconds`.
+/// max age, parking bad rows and the heartbeat `status` reads, every
+/// `housekeepingIntervalMilliseconds`.
 /// A child of `DeliveryService`; runs until cancelled.
 final class Housekeeper: Sendable {
     let store: DispatcherStore
@@ -24,9 +25,11 @@ final class Housekeeper: Sendable {
     func run() async {
         let interval = Duration.milliseconds(dispatcher.settings.housekeepingIntervalMilliseconds)
         var failing = false
+        let startedAt = dispatcher.clock()
         while !Task.isCancelled {
             do {
                 try await store.housekeep(now: dispatcher.clock())
+                try await store.heartbeat(startedAt: startedAt, now: dispatcher.clock())
                 if failing {
                     dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": "housekeeping"])
                     failing = false
@@ -43,6 +46,8 @@ final class Housekeeper: Sendable {
             passes.increment()
             try? await Task.sleep(for: interval)
         }
+        // Stopped cleanly: `status` should not list this daemon as vanished.
+        try? await store.removeHeartbeat()
     }
 }
 

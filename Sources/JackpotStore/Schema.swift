@@ -116,6 +116,7 @@ package enum Schema {
         ) STRICT;
         """,
         walletDialects,
+        opsTrail,
     ]
 
     package static var currentVersion: Int { migrations.count }

@@ -28,7 +28,7 @@ struct PauseCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try OperatorToggle.open(operatorName, context: context)
-        let changed = try outbox.setPaused(operator: operatorName, true, reason: reason, now: WallClock.nowMilliseconds())
+        let changed = try outbox.setPaused(operator: operatorName, true, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
         context.output.line(changed ? "\(operatorName): paused" : "\(operatorName): already paused")
         return .success
     }
@@ -37,20 +37,22 @@ struct PauseCommand: Command {
 struct ResumeCommand: Command {
     static let name = "resume"
     static let summary = "Resume sending to a paused operator"
-    static let synopsis = "resume OPERATOR"
+    static let synopsis = "resume OPERATOR [--reason TEXT]"
     static let discussion = "Its pending wins are sent again within a second by a running daemon.\n\nExit status: 0 done, 1 unknown operator."
-    static let options: [OptionSpec] = []
+    static let options: [OptionSpec] = [.value("--reason", "TEXT", help: "why, kept in the ops trail")]
 
     let operatorName: String
+    let reason: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(1...1, what: "OPERATOR")
         operatorName = arguments.positionals[0]
+        reason = arguments.value("--reason")
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try OperatorToggle.open(operatorName, context: context)
-        let changed = try outbox.setPaused(operator: operatorName, false, reason: nil, now: WallClock.nowMilliseconds())
+        let changed = try outbox.setPaused(operator: operatorName, false, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
         context.output.line(changed ? "\(operatorName): resumed" : "\(operatorName): was not paused")
         return .success
     }

@@ -7,27 +7,31 @@ import OperatorSimulator
 struct RetryCommand: Command {
     static let name = "retry"
     static let summary = "Make failed, cancelled or pending wins due now"
-    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed]"
+    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed] [--reason TEXT]"
     static let discussion = """
         With references: each named win becomes pending, due now. With --operator:
         every win of that operator in --state (default failed) does. A delivered win
-        is never touched.
+        is never touched. Each retry is kept in the ops trail (`show` prints it) with
+        who ran it and --reason; a cancel it undoes stays there too.
 
         Exit status: 0 all done, 1 when a reference is unknown or delivered.
         """
     static let options: [OptionSpec] = [
         .value("--operator", "O", help: "retry all of this operator's wins in --state"),
         .value("--state", "S", help: "with --operator: failed (default), cancelled or pending"),
+        .value("--reason", "TEXT", help: "why, kept in the ops trail"),
     ]
 
     let references: [String]
     let operatorName: String?
     let state: WinState
+    let reason: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         references = arguments.positionals
         operatorName = arguments.value("--operator")
         state = try arguments.state("--state") ?? .failed
+        reason = arguments.value("--reason")
         if references.isEmpty && operatorName == nil { throw UsageError("name at least one REFERENCE, or --operator O") }
         if !references.isEmpty && operatorName != nil { throw UsageError("give references or --operator, not both") }
         if arguments.value("--state") != nil && operatorName == nil { throw UsageError("--state goes with --operator") }
@@ -44,13 +48,13 @@ struct RetryCommand: Command {
             guard known.contains(operatorName) else {
                 throw CommandFailure("unknown operator \"\(operatorName)\" (the outbox has: \(known.joined(separator: ", ")))")
             }
-            let count = try outbox.retryAll(operator: operatorName, state: state, now: now)
+            let count = try outbox.retryAll(operator: operatorName, state: state, now: now, by: context.actor, reason: reason)
             context.output.line("\(count) \(state.rawValue) win\(count == 1 ? "" : "s") of \(operatorName) due now")
             return .success
         }
         var failed = false
         for reference in references {
-            switch try outbox.retry(reference: reference, now: now) {
+            switch try outbox.retry(reference: reference, now: now, by: context.actor, reason: reason) {
             case .changed: context.output.line("\(reference): pending, due now")
             case .notFound:
                 context.errors.line("jackpotd retry: error: no win with reference \"\(reference)\"")

@@ -10,7 +10,8 @@ struct ShowCommand: Command {
     static let synopsis = "show REFERENCE [--json]"
     static let discussion = """
         Prints the stored win, every attempt made for it (time, duration, HTTP status,
-        operator error code, outcome, first bytes of the answer), and the exact request
+        operator error code, outcome, first bytes of the answer), the ops trail (each
+        retry and cancel: when, by whom, why; "opsActions" in --json), and the exact request
         the daemon sends: URL (query values masked), headers, body and hash. The secret
         is never shown and the player token is masked; the hash is the real one.
 
@@ -40,6 +41,7 @@ struct ShowCommand: Command {
             throw CommandFailure("no win with reference \"\(reference)\"")
         }
         let attempts = try outbox.attempts(winId: win.id)
+        let trail = try outbox.opsActions(reference: win.reference)
         var request: WireRequest?
         var requestProblem: String?
         if let config {
@@ -58,9 +60,12 @@ struct ShowCommand: Command {
             requestProblem = "pass --config to see the request"
         }
         if json {
-            context.output.line(JSONWriter.serialize(.object(WinPresentation.json(win, attempts: attempts, request: request, requestProblem: requestProblem))))
+            var object = WinPresentation.json(win, attempts: attempts, request: request, requestProblem: requestProblem)
+            object["opsActions"] = WinPresentation.opsTrailJSON(trail)
+            context.output.line(JSONWriter.serialize(.object(object)))
         } else {
             context.output.write(WinPresentation.text(win, attempts: attempts, request: request, requestProblem: requestProblem))
+            context.output.write(WinPresentation.opsTrailText(trail))
         }
         return .success
     }

@@ -19,7 +19,14 @@ struct StatusCommand: Command {
         such refusals are deterministic, and retrying does not help. Reads counters
         kept by the database, so it is instant on a large outbox.
 
-        --json prints {"counts": {"pending": N, …}, "operators": {…}} for scripts.
+        Below that, the daemons working on this outbox (each writes a heartbeat every
+        housekeeping pass): live, or VANISHED when its process is gone (same host) or
+        it has not been seen for five passes (at least 15 s), with the sending wins it
+        still holds. With --config, configured operators without wins are listed with
+        zeros, and operators in the outbox but not in the config are named.
+
+        --json prints {"counts": {"pending": N, …}, "operators": {…}, "daemons": […],
+        "operatorsNotConfigured": […]} for scripts.
         --watch redraws every second until interrupted (plain lines when piped).
         """
     static let options: [OptionSpec] = [
@@ -37,17 +44,23 @@ struct StatusCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let outbox = try context.openOutbox()
+        let config = try context.loadConfigIfNamed()?.config
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
         let terminal = isatty(STDOUT_FILENO) == 1 && context.output !== context.errors
         var previousDelivered: [String: Int]?
         while true {
             let now = WallClock.nowMilliseconds()
-            let snapshot = try outbox.statusSnapshot(now: now)
+            let stored = try outbox.statusSnapshot(now: now)
+            let daemons = try StatusDaemons(outbox: outbox, snapshot: stored, config: config, now: now)
+            let snapshot = daemons.including(stored)
             if json {
-                context.output.line(JSONWriter.serialize(.object(Self.json(snapshot, now: now))))
+                var object = Self.json(snapshot, now: now)
+                for (key, value) in daemons.json(now: now).members { object[key] = value }
+                context.output.line(JSONWriter.serialize(.object(object)))
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
                 context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered))
+                context.output.write(daemons.text(now: now))
                 if watch { context.output.line() }
             }
             context.output.flush()

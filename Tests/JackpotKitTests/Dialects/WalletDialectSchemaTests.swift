@@ -12,7 +12,8 @@ import JackpotWire
     @Test func aFileOfThePreviousSchemaWithRowsUpgradesWithNothingLost() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
-        #expect(Self.previousMigrations.count == Schema.currentVersion - 1)
+        // Later steps (e.g. the ops trail) may follow this one.
+        #expect(Self.previousMigrations.count < Schema.currentVersion)
         do {
             let old = try Database(path: path)
             for migration in Self.previousMigrations { try old.executeScript(migration) }

@@ -18,7 +18,7 @@ import OperatorSimulator
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let tables = try outbox.database.query("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        #expect(tables.compactMap { $0.string("name") } == ["attempts", "meta", "operators", "win_counts", "wins"])
+        #expect(tables.compactMap { $0.string("name") } == ["attempts", "daemons", "meta", "operators", "ops_actions", "win_counts", "wins"])
         for table in tables {
             #expect(table.string("sql")?.contains("STRICT") == true, "table \(table.string("name") ?? "") is STRICT")
         }
