@@ -1,3 +1,4 @@
+import Foundation
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
@@ -6,13 +7,45 @@ import JackpotWire
 import OperatorSimulator
 extension WinFilter {
     /// The filter options `list` and `export` share: `--state`, `--operator`,
-    /// `--user` and `--since` (counted back from `now`). A command that does
-    /// not declare an option never sees it, so it stays unset.
+    /// `--user`, `--since` and `--until`. A command that does not declare an
+    /// option never sees it, so it stays unset.
     init(_ arguments: ParsedArguments, now: Int64 = WallClock.nowMilliseconds()) throws(UsageError) {
         self.init(
             state: try arguments.state("--state"),
             operatorName: arguments.value("--operator"),
             userId: arguments.value("--user"),
-            createdSince: try arguments.duration("--since").map { now - Int64($0 * 1000) })
+            createdSince: try arguments.pointInTime("--since", now: now))
+        createdBefore = try arguments.pointInTime("--until", now: now)
+    }
+}
+
+extension ParsedArguments {
+    /// `--since`/`--until`: a duration back from now (`2h`, `3d`) or an absolute
+    /// UTC time (`2026-11-01`, `2026-11-01T14:30`, `2026-11-01T14:30:05Z`), so a
+    /// reconciliation can name the operator's billing period exactly.
+    func pointInTime(_ name: String, now: Int64) throws(UsageError) -> Int64? {
+        guard let text = value(name) else { return nil }
+        if text.count >= 10, text.dropFirst(4).first == "-" {
+            guard let milliseconds = Self.utcMilliseconds(text) else {
+                throw UsageError("\(name) must be a duration such as 2h or 3d, or a UTC date/time such as 2026-11-01 or 2026-11-01T14:30Z, got \"\(text)\"")
+            }
+            return milliseconds
+        }
+        return try duration(name).map { now - Int64($0 * 1000) }
+    }
+
+    static func utcMilliseconds(_ text: String) -> Int64? {
+        var text = text
+        if text.hasSuffix("Z") { text.removeLast() }
+        let formats = ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"]
+        for format in formats {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = format
+            formatter.isLenient = false
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        }
+        return nil
     }
 }

@@ -34,7 +34,7 @@ enum WinPresentation {
             "reference": .string(win.reference), "operator": .string(win.operatorName), "userId": .string(win.userId),
             "gameId": .string(win.gameId), "roundId": .string(win.roundId), "jackpotId": .string(win.jackpotId),
             "amount": jsonAmount(win.amount), "state": .string(win.state.rawValue),
-            "attempts": .number(String(win.attempts)), "transactionId": jsonText(win.transactionId),
+            "attemptCount": .number(String(win.attempts)), "transactionId": jsonText(win.transactionId),
             "createdAt": jsonTime(win.createdAt), "deliveredAt": jsonTime(win.deliveredAt),
             "nextAttemptAt": win.state == .pending ? jsonTime(win.nextAttemptAt) : .null,
             "lastError": jsonText(win.lastError),
@@ -44,8 +44,6 @@ enum WinPresentation {
 
     static func json(_ win: StoredWin, attempts: [AttemptRecord], request: WireRequest?, requestProblem: String?) -> JSONObject {
         var object = summaryJSON(win)
-        object["attempts"] = nil
-        object["attemptCount"] = .number(String(win.attempts))
         object["timestamp"] = .string(win.timestamp)
         object["platform"] = jsonText(win.platform)
         object["token"] = jsonText(maskedToken(win.token))

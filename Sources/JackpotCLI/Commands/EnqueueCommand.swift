@@ -31,10 +31,15 @@ struct EnqueueCommand: Command {
         --config, operator names cannot be checked: enqueue says so on stderr and
         accepts any name.
 
-        Example:
-          echo '{"operator":"casino-a","userId":"421","gameId":"Im_60_tumblefortune",
-                 "roundId":"5103188801","amount":55,"reference":"585c1306f89c56f5ecfc2f5d",
-                 "jackpotId":"568"}' | jackpotd enqueue --config /etc/jackpotd/config.json
+        Examples (each pastes as it is):
+          jackpotd enqueue --config /etc/jackpotd/config.json --operator casino-a \\
+              --reference 585c1306f89c56f5ecfc2f5d --user-id 421 \\
+              --game-id Im_60_tumblefortune --round-id 5103188801 \\
+              --jackpot-id 568 --amount 55
+          jackpotd enqueue --config /etc/jackpotd/config.json --file wins.jsonl
+
+        A single win needs --operator, --reference, --user-id, --game-id, --round-id,
+        --jackpot-id and --amount; a missing one is exit 2 naming it.
 
         Exit status: 0 when nothing was rejected, 1 when any line was rejected.
         """
@@ -60,6 +65,10 @@ struct EnqueueCommand: Command {
         ("--timestamp", "timestamp"), ("--platform", "platform"), ("--token", "token"),
     ]
 
+    static let requiredWinFlags = [
+        "--operator", "--reference", "--user-id", "--game-id", "--round-id", "--jackpot-id", "--amount",
+    ]
+
     let file: String?
     let singleWin: JSONObject?
     let json: Bool
@@ -77,6 +86,12 @@ struct EnqueueCommand: Command {
         singleWin = object.count > 0 ? object : nil
         if singleWin != nil, file != nil {
             throw UsageError("give either --file or the single-win flags, not both")
+        }
+        if singleWin != nil {
+            let missing = Self.requiredWinFlags.filter { arguments.value($0) == nil }
+            if !missing.isEmpty {
+                throw UsageError("a single win also needs \(missing.joined(separator: ", "))")
+            }
         }
     }
 
@@ -102,6 +117,11 @@ struct EnqueueCommand: Command {
                 }
             } else {
                 descriptor = context.standardInput
+                // Otherwise a bare `jackpotd enqueue` just waits, looking hung.
+                if isatty(descriptor) == 1 {
+                    context.errors.line("reading JSON Lines from standard input (Ctrl-D to end)…")
+                    context.errors.flush()
+                }
             }
             defer { if file != nil { close(descriptor) } }
             var reader = LineReader(descriptor: descriptor, maxLineBytes: WinLineParser.maxLineBytes)
@@ -121,7 +141,8 @@ struct EnqueueCommand: Command {
             while let line = reader.next() {
                 lineNumber += 1
                 if showProgress, lineNumber % 100_000 == 0 {
-                    context.errors.write("\r\(lineNumber) lines read…")
+                    // Return and clear the line, so a shorter line never leaves the tail of a longer one.
+                    context.errors.write("\r\u{1B}[2K\(lineNumber) lines read…")
                     context.errors.flush()
                 }
                 switch line {
@@ -136,7 +157,7 @@ struct EnqueueCommand: Command {
                     session.reject(lineNumber: lineNumber, reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
                 }
             }
-            if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K") }
+            if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K\(lineNumber) lines read\n") }
             if let error = reader.error {
                 throw CommandFailure("reading \(file ?? "stdin") failed: \(String(cString: strerror(error)))")
             }

@@ -72,9 +72,7 @@ enum OperatorToggle {
         } else {
             known = Set(try outbox.operatorStates().keys).union(try outbox.statusSnapshot(now: 0).operatorNames)
         }
-        guard known.contains(name) else {
-            throw CommandFailure("unknown operator \"\(name)\" (known: \(known.sorted().joined(separator: ", ")))")
-        }
+        try KnownOperators.require(name, among: known)
         return outbox
     }
 }

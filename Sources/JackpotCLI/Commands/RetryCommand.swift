@@ -44,10 +44,7 @@ struct RetryCommand: Command {
         let outbox = try context.openOutbox()
         let now = WallClock.nowMilliseconds()
         if let operatorName {
-            let known = try outbox.statusSnapshot(now: now).operatorNames
-            guard known.contains(operatorName) else {
-                throw CommandFailure("unknown operator \"\(operatorName)\" (the outbox has: \(known.joined(separator: ", ")))")
-            }
+            try KnownOperators.require(operatorName, among: Set(try outbox.statusSnapshot(now: now).operatorNames))
             let count = try outbox.retryAll(operator: operatorName, state: state, now: now, by: context.actor, reason: reason)
             context.output.line("\(count) \(state.rawValue) win\(count == 1 ? "" : "s") of \(operatorName) due now")
             return .success

@@ -68,7 +68,7 @@ import OperatorSimulator
         let result = await fixture.cli([command, "casino-z"])
         #expect(result.code == .failure)
         #expect(result.output.isEmpty)
-        #expect(result.errors == "jackpotd \(command): error: unknown operator \"casino-z\" (known: casino-a, casino-b)\n")
+        #expect(result.errors == "jackpotd \(command): error: no operator \"casino-z\" (known: casino-a, casino-b)\n")
         #expect(try fixture.outbox().operatorStates()["casino-z"] == nil)
     }
 
@@ -82,6 +82,6 @@ import OperatorSimulator
 
         let unknown = await runCLI(["pause", "casino-b", "--db", fixture.databasePath])
         #expect(unknown.code == .failure)
-        #expect(unknown.errors == "jackpotd pause: error: unknown operator \"casino-b\" (known: casino-a)\n")
+        #expect(unknown.errors == "jackpotd pause: error: no operator \"casino-b\" (known: casino-a)\n")
     }
 }

@@ -151,7 +151,7 @@ import JackpotWire
 
         let status = await runCLI(["status", "--config", config])
         let since = RefusalTime.clock(now)
-        #expect(status.output.hasSuffix(
+        #expect(status.output.contains(
             "\n\ncasino-b rejecting: error 5 Invalid hash since \(since)\n  — check secret and hash settings (2 wins in a row)\n"),
                 "\(status.output)")
         #expect(status.output.split(separator: "\n").allSatisfy { $0.count <= 80 })

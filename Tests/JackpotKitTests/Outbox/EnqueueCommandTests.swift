@@ -54,8 +54,8 @@ import OperatorSimulator
         #expect(stored.token == "secret-token")
 
         let bad = await runCLI(["enqueue", "--db", database, "--operator", "casino-a", "--reference", "flag-2"])
-        #expect(bad.code == .failure)
-        #expect(bad.errors.contains("rejected: userId is missing"))
+        #expect(bad.code == .usage)
+        #expect(firstLine(bad.errors) == "jackpotd enqueue: error: a single win also needs --user-id, --game-id, --round-id, --jackpot-id, --amount")
     }
 
     @Test func standardInputAndJSONSummary() async throws {
