@@ -56,6 +56,15 @@ actor DispatcherStore {
             intervalMilliseconds: dispatcher.settings.housekeepingIntervalMilliseconds))
     }
 
+    /// Drops the rows of daemons on this host whose process is gone: their
+    /// leases are recovered by this daemon, so `status` need not list them.
+    func forgetDeadNeighbours() throws {
+        let outbox = try openOutbox()
+        for beat in try outbox.heartbeats() where dispatcher.owner.knowsDead(beat.owner) {
+            try outbox.removeHeartbeat(owner: beat.owner)
+        }
+    }
+
     func removeHeartbeat() throws {
         try openOutbox().removeHeartbeat(owner: dispatcher.owner.description)
     }

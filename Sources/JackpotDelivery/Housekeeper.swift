@@ -26,6 +26,7 @@ final class Housekeeper: Sendable {
         let interval = Duration.milliseconds(dispatcher.settings.housekeepingIntervalMilliseconds)
         var failing = false
         let startedAt = dispatcher.clock()
+        try? await store.forgetDeadNeighbours()
         while !Task.isCancelled {
             do {
                 try await store.housekeep(now: dispatcher.clock())

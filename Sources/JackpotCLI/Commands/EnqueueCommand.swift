@@ -17,7 +17,8 @@ struct EnqueueCommand: Command {
         optionally timestamp (epoch ms, default now), platform, token, jackpotDetails (a
         JSON object, sent as its compact text, or a string) and extra (an object of
         string values sent as further fields). "amount" may be a JSON number or a
-        string; it is kept as exact decimal text. With --config, each win is checked
+        string; it is validated as exact decimal and kept in shortest form (1250.50 is
+        1250.5). With --config, each win is checked
         against its operator's requireToken and limits.
 
         Enqueue is idempotent on reference: the same win again is a duplicate (fine);
