@@ -9,7 +9,7 @@ import OperatorSimulator
 struct EnqueueCommand: Command {
     static let name = "enqueue"
     static let summary = "Add wins to the outbox: one from flags, or JSON Lines from stdin or --file"
-    static let synopsis = "enqueue [--file PATH | --operator O --reference R --user-id U ...] [--json]"
+    static let synopsis = "enqueue [--file PATH | --operator O --reference R --user-id U ...] [--create] [--json]"
     static let discussion = """
         With --operator (and the other win flags) one win is enqueued. Otherwise every
         line of --file (or stdin) is one JSON object with "operator" plus the JackPotWin
