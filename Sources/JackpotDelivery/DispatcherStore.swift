@@ -53,13 +53,14 @@ actor DispatcherStore {
         let owner = dispatcher.owner
         try openOutbox().recordHeartbeat(DaemonHeartbeat(
             owner: owner.description, host: owner.host, pid: owner.pid, startedAt: startedAt, lastSeenAt: now,
-            intervalMilliseconds: dispatcher.settings.housekeepingIntervalMilliseconds))
+            intervalMilliseconds: Housekeeper.heartbeatMilliseconds(dispatcher)))
     }
 
     /// Drops the rows of daemons on this host whose process is gone: their
     /// leases are recovered by this daemon, so `status` need not list them.
-    func forgetDeadNeighbours() throws {
+    func forgetDeadNeighbours(now: Int64) throws {
         let outbox = try openOutbox()
+        try outbox.pruneHeartbeats(silentSince: now - 7 * 86_400_000)
         for beat in try outbox.heartbeats() where dispatcher.owner.knowsDead(beat.owner) {
             try outbox.removeHeartbeat(owner: beat.owner)
         }

@@ -26,11 +26,18 @@ final class Housekeeper: Sendable {
         let interval = Duration.milliseconds(dispatcher.settings.housekeepingIntervalMilliseconds)
         var failing = false
         let startedAt = dispatcher.clock()
-        try? await store.forgetDeadNeighbours()
+        var lastHeartbeat: Int64?
+        try? await store.forgetDeadNeighbours(now: startedAt)
         while !Task.isCancelled {
             do {
                 try await store.housekeep(now: dispatcher.clock())
-                try await store.heartbeat(startedAt: startedAt, now: dispatcher.clock())
+                // Not every 500 ms pass: the write would contend with the claims for
+                // the outbox's one write lock, for a liveness signal that needs seconds.
+                let now = dispatcher.clock()
+                if lastHeartbeat.map({ now - $0 >= Self.heartbeatMilliseconds(dispatcher) }) ?? true {
+                    try await store.heartbeat(startedAt: startedAt, now: now)
+                    lastHeartbeat = now
+                }
                 if failing {
                     dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": "housekeeping"])
                     failing = false
@@ -49,6 +56,13 @@ final class Housekeeper: Sendable {
         }
         // Stopped cleanly: `status` should not list this daemon as vanished.
         try? await store.removeHeartbeat()
+    }
+}
+
+extension Housekeeper {
+    /// How often the heartbeat is written: every pass, but at most every 2 s.
+    static func heartbeatMilliseconds(_ dispatcher: Dispatcher) -> Int64 {
+        max(2_000, dispatcher.settings.housekeepingIntervalMilliseconds)
     }
 }
 

@@ -8,7 +8,7 @@ package struct DaemonHeartbeat: Sendable, Hashable {
     package var pid: Int32
     package var startedAt: Int64
     package var lastSeenAt: Int64
-    /// Its housekeeping interval: how often `lastSeenAt` should move.
+    /// How often `lastSeenAt` should move (its housekeeping interval, at least 2 s).
     package var intervalMilliseconds: Int64
 
     package init(owner: String, host: String, pid: Int32, startedAt: Int64, lastSeenAt: Int64, intervalMilliseconds: Int64) {
@@ -20,7 +20,7 @@ package struct DaemonHeartbeat: Sendable, Hashable {
         self.intervalMilliseconds = intervalMilliseconds
     }
 
-    /// Not seen for this long, a daemon is taken for gone: five missed passes,
+    /// Not seen for this long, a daemon is taken for gone: five missed beats,
     /// and never under 15 s, so a busy machine's slow pass is not a death.
     package var silenceLimitMilliseconds: Int64 { max(15_000, 5 * intervalMilliseconds) }
 
@@ -36,8 +36,7 @@ package struct DaemonHeartbeat: Sendable, Hashable {
 
 extension Outbox {
     /// Upserts `heartbeat`. Not fsynced: a heartbeat lost in a power cut only
-    /// makes the daemon look older for one pass. Rows silent for a week are
-    /// dropped, so a long-dead daemon stops being listed.
+    /// makes the daemon look older for one beat.
     package func recordHeartbeat(_ heartbeat: DaemonHeartbeat) throws {
         try database.transactionWithoutSync {
             try database.execute(
@@ -47,9 +46,13 @@ extension Outbox {
                 """,
                 [.text(heartbeat.owner), .text(heartbeat.host), .integer(Int64(heartbeat.pid)), .integer(heartbeat.startedAt),
                  .integer(heartbeat.lastSeenAt), .integer(heartbeat.intervalMilliseconds)])
-            try database.execute(
-                "DELETE FROM daemons WHERE last_seen_at < ?", [.integer(heartbeat.lastSeenAt - 7 * 86_400_000)])
         }
+    }
+
+    /// Drops daemons silent since `time` (a daemon does this at start, with a
+    /// week ago), so a long-gone daemon on another host stops being listed.
+    package func pruneHeartbeats(silentSince time: Int64) throws {
+        try database.execute("DELETE FROM daemons WHERE last_seen_at < ?", [.integer(time)])
     }
 
     /// A daemon that stopped cleanly is no longer listed.

@@ -58,8 +58,8 @@ import JackpotWire
         let fixture = try OpsFixture()
         try await fixture.enqueue(["n-oct", "n-nov", "n-dec"].map { winLine($0, operator: "casino-a") })
         let outbox = try fixture.outbox()
-        for (reference, time) in [("n-oct", "2026-10-31T23:59:59Z"), ("n-nov", "2026-11-01T00:00:00Z"), ("n-dec", "2026-12-01T00:00:00Z")] {
-            let milliseconds = try #require(ParsedArgumentsProbe.utc(time))
+        // 2026-10-31T23:59:59Z, 2026-11-01T00:00:00Z and 2026-12-01T00:00:00Z (from Python's calendar.timegm).
+        for (reference, milliseconds) in [("n-oct", 1_793_491_199_000), ("n-nov", 1_793_491_200_000), ("n-dec", 1_796_083_200_000)] as [(String, Int64)] {
             try outbox.database.execute("UPDATE wins SET created_at = ? WHERE reference = ?", [.integer(milliseconds), .text(reference)])
         }
         let november = await fixture.cli(["list", "--json", "--since", "2026-11-01", "--until", "2026-12-01"])
@@ -71,6 +71,9 @@ import JackpotWire
         #expect(exportedReferences == [.string("n-nov"), .string("n-dec")])
         let bad = await fixture.cli(["list", "--since", "2026-13-01"])
         #expect(bad.code == .usage)
+        #expect(await fixture.cli(["list", "--since", "2026-02-29"]).code == .usage)  // not a leap year
+        let minute = await fixture.cli(["list", "--json", "--since", "2026-10-31 23:59", "--until", "2026-11-01T00:00:00Z"])
+        #expect(try minute.output.split(separator: "\n").map { try parseObject(String($0))["reference"] } == [.string("n-oct")])
         #expect(bad.errors.contains("--since must be a duration such as 2h or 3d, or a UTC date/time"))
     }
 
@@ -108,19 +111,5 @@ import JackpotWire
         #expect(wide.output.contains(reason.trimmingCharacters(in: .whitespaces)))
         let roomy = await runCLI(["list"] + config, environment: ["COLUMNS": "400"])
         #expect(roomy.output.contains(reason.trimmingCharacters(in: .whitespaces)))
-    }
-}
-
-/// The UTC parser `--since`/`--until` use, reached through the command line so the test needs no internals.
-enum ParsedArgumentsProbe {
-    static func utc(_ text: String) -> Int64? {
-        var components = DateComponents()
-        let parts = text.dropLast().split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-        guard parts.count == 6 else { return nil }
-        (components.year, components.month, components.day, components.hour, components.minute, components.second) =
-            (parts[0], parts[1], parts[2], parts[3], parts[4], parts[5])
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: components).map { Int64($0.timeIntervalSince1970 * 1000) }
     }
 }

@@ -33,15 +33,12 @@ import JackpotWire
         try await fixture.enqueue([winLine("v-1", operator: "casino-a"), winLine("v-2", operator: "casino-a")])
         let outbox = try fixture.outbox()
         let now = WallClock.nowMilliseconds()
-        // A process that has exited: its pid is gone on this host.
-        let exited = Process()
-        exited.executableURL = URL(fileURLWithPath: "/bin/true")
-        try exited.run()
-        exited.waitUntilExit()
+        // A pid above any pid_max (2^22 at most on Linux): no such process on this host.
+        let gonePid: Int32 = 2_000_000_000
         let host = LeaseOwner.current().host
-        let dead = LeaseOwner(host: host, pid: exited.processIdentifier, nonce: "dead").description
+        let dead = LeaseOwner(host: host, pid: gonePid, nonce: "dead").description
         try outbox.recordHeartbeat(DaemonHeartbeat(
-            owner: dead, host: host, pid: exited.processIdentifier, startedAt: now - 60_000, lastSeenAt: now,
+            owner: dead, host: host, pid: gonePid, startedAt: now - 60_000, lastSeenAt: now,
             intervalMilliseconds: 500))
         // Another host's daemon, silent for a minute.
         try outbox.recordHeartbeat(DaemonHeartbeat(
@@ -56,7 +53,7 @@ import JackpotWire
         try #require(daemons.count == 2)
         let byOwner = Dictionary(uniqueKeysWithValues: daemons.map { ($0["owner"]?.stringValue ?? "", $0) })
         #expect(byOwner[dead]?["live"] == .bool(false))
-        #expect(byOwner[dead]?["vanishedBecause"] == .string("process \(exited.processIdentifier) is gone"))
+        #expect(byOwner[dead]?["vanishedBecause"] == .string("process \(gonePid) is gone"))
         #expect(byOwner[dead]?["sending"] == .number("1"))
         #expect(byOwner["elsewhere:77:n"]?["live"] == .bool(false))
         #expect(byOwner["elsewhere:77:n"]?["vanishedBecause"]?.stringValue?.hasPrefix("not seen for 1m") == true)
