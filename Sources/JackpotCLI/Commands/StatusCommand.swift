@@ -20,9 +20,9 @@ struct StatusCommand: Command {
         kept by the database, so it is instant on a large outbox.
 
         Below that, the daemons working on this outbox (each writes a heartbeat every
-        housekeeping pass): live, or VANISHED when its process is gone (same host) or
-        it has not been seen for five passes (at least 15 s), with the sending wins it
-        still holds. With --config, configured operators without wins are listed with
+        2 s or housekeeping pass, whichever is longer): live, or VANISHED when its
+        process is gone (same host) or it has missed five beats (at least 15 s), with
+        the sending wins it still holds. With --config, configured operators without wins are listed with
         zeros, and operators in the outbox but not in the config are named.
 
         --json prints {"counts": {"pending": N, …}, "operators": {…}, "daemons": […],
