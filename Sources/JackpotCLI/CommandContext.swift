@@ -34,18 +34,20 @@ package struct CommandContext: Sendable {
     }
 
     /// Loads the configuration, printing its warnings. Throws `ConfigError` or a UsageError when none is named.
-    package func loadConfig() throws -> LoadedConfig {
+    /// Secrets are not read unless asked for: only `run` and `check` sign calls,
+    /// and every other command must work while a secret file is broken.
+    package func loadConfig(secrets: SecretLoading = .skipped) throws -> LoadedConfig {
         guard let path = resolvedConfigPath else {
             throw UsageError("no configuration: pass --config FILE or set JACKPOTD_CONFIG")
         }
-        let loaded = try ConfigLoader.load(path: path, environment: environment)
+        let loaded = try ConfigLoader.load(path: path, environment: environment, secrets: secrets)
         for warning in loaded.warnings { errors.line("jackpotd: warning: \(warning)") }
         return loaded
     }
 
     /// The config when one is named, else nil (commands that only need the database).
-    package func loadConfigIfNamed() throws -> LoadedConfig? {
-        resolvedConfigPath == nil ? nil : try loadConfig()
+    package func loadConfigIfNamed(secrets: SecretLoading = .skipped) throws -> LoadedConfig? {
+        resolvedConfigPath == nil ? nil : try loadConfig(secrets: secrets)
     }
 
     /// `--db`, else the config's database.
@@ -64,11 +66,11 @@ package struct CommandContext: Sendable {
 
     /// Opens an outbox that must already exist. Ops commands never create one: a
     /// mistyped `--db` would otherwise become a new, empty outbox that reports
-    /// nothing pending and no such win. (`run` and `enqueue` create it.)
-    package static func openExistingOutbox(at path: String) throws -> Outbox {
+    /// nothing pending and no such win. (`run`, and `enqueue --create`, create it.)
+    package static func openExistingOutbox(at path: String, busyTimeoutMilliseconds: Int = 5000) throws -> Outbox {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue` creates it)")
+            throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue --create` creates it)")
         }
-        return try Outbox(path: path)
+        return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 }

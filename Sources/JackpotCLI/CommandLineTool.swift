@@ -89,6 +89,10 @@ package enum CommandLineTool {
         var leading: [String] = []
         while index < arguments.count {
             let argument = arguments[index]
+            if argument == "help", index + 1 < arguments.count {
+                // `jackpotd help list` is `jackpotd list --help`.
+                return try split(Array(arguments[(index + 1)...]) + ["--help"])
+            }
             if argument == "--help" || argument == "-h" || argument == "help" { return (nil, []) }
             if argument.hasPrefix("--") {
                 leading.append(argument)
@@ -100,7 +104,8 @@ package enum CommandLineTool {
                 continue
             }
             guard let command = commands.first(where: { $0.name == argument }) else {
-                throw UsageError("unknown command \"\(argument)\" (run 'jackpotd --help' for the list)")
+                let close = Suggestion.closest(to: argument, among: commands.map { $0.name })
+                throw UsageError("unknown command \"\(argument)\"" + (close.map { " (did you mean \($0)?)" } ?? " (run 'jackpotd --help' for the list)"))
             }
             return (command, leading + arguments[(index + 1)...])
         }

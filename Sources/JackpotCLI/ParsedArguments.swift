@@ -18,7 +18,8 @@ package struct ParsedArguments: Sendable {
         var index = 0
         var optionsEnded = false
         while index < arguments.count {
-            let argument = arguments[index]
+            // `-h` is what people type first; it means --help everywhere.
+            let argument = !optionsEnded && arguments[index] == "-h" ? "--help" : arguments[index]
             index += 1
             if optionsEnded || !argument.hasPrefix("--") || argument == "-" {
                 if argument.hasPrefix("-"), argument != "-", !optionsEnded, argument.count > 1 {

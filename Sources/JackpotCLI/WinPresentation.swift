@@ -35,7 +35,7 @@ enum WinPresentation {
             "reference": .string(win.reference), "operator": .string(win.operatorName), "userId": .string(win.userId),
             "gameId": .string(win.gameId), "roundId": .string(win.roundId), "jackpotId": .string(win.jackpotId),
             "amount": jsonAmount(win.amount), "state": .string(win.state.rawValue),
-            "attempts": .number(String(win.attempts)), "transactionId": jsonText(win.transactionId),
+            "attemptCount": .number(String(win.attempts)), "transactionId": jsonText(win.transactionId),
             "createdAt": jsonTime(win.createdAt), "deliveredAt": jsonTime(win.deliveredAt),
             "nextAttemptAt": win.state == .pending ? jsonTime(win.nextAttemptAt) : .null,
             "lastError": jsonText(win.lastError),
@@ -54,8 +54,6 @@ enum WinPresentation {
         var object = summaryJSON(win)
         object["deliveryNote"] = jsonText(deliveryNote(win, settlement: settlement(attempts)))
         object["settledByReconciliation"] = .bool(settlement(attempts) != nil)
-        object["attempts"] = nil
-        object["attemptCount"] = .number(String(win.attempts))
         object["timestamp"] = .string(win.timestamp)
         object["platform"] = jsonText(win.platform)
         object["token"] = jsonText(maskedToken(win.token))

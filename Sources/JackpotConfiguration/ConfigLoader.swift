@@ -14,6 +14,9 @@ package struct LoadedConfig: Sendable {
     /// Where the config came from; absolute when loaded with `ConfigLoader.load`,
     /// so a `SIGHUP` reload finds the same file whatever the working directory.
     package var sourcePath: String
+    /// Operators whose secret could not be read (loaded with `.ifReadable`), with
+    /// the reason as `check` would print it; their `secret` is empty.
+    package var unavailableSecrets: [String: String] = [:]
 
     package init(config: JackpotConfig, warnings: [String] = [], sourcePath: String) {
         self.config = config
@@ -45,7 +48,8 @@ package enum ConfigLoader {
     /// `database` paths are resolved against the file's own directory, so the
     /// config means the same thing whatever directory the daemon starts in.
     package static func load(
-        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        secrets: SecretLoading = .required
     ) throws(ConfigError) -> LoadedConfig {
         let absolute = absolutePath(path)
         let contents: FileContents
@@ -56,14 +60,16 @@ package enum ConfigLoader {
                 ConfigProblem(keyPath: "", message: "cannot read the config file \(path): \(failure.reason)"),
             ])
         }
-        var loaded = try parse(contents.bytes, path: path, baseDirectory: directory(of: absolute), environment: environment)
+        var loaded = try parse(
+            contents.bytes, path: path, baseDirectory: directory(of: absolute), environment: environment, secrets: secrets)
         loaded.sourcePath = absolute
         return loaded
     }
 
     /// `baseDirectory` resolves relative `secretFile` and `database` paths (the config file's directory).
     package static func parse(
-        _ bytes: [UInt8], path: String, baseDirectory: String, environment: [String: String]
+        _ bytes: [UInt8], path: String, baseDirectory: String, environment: [String: String],
+        secrets: SecretLoading = .required
     ) throws(ConfigError) -> LoadedConfig {
         let document: JSONValue
         do throws(JSONParseError) {
@@ -74,11 +80,14 @@ package enum ConfigLoader {
             ])
         }
         var reader = ConfigReader()
+        reader.secretLoading = secrets
         let config = decodeDocument(document, baseDirectory: baseDirectory, environment: environment, reader: &reader)
         guard reader.problems.isEmpty, let config else {
             throw ConfigError(path: path, problems: reader.problems)
         }
-        return LoadedConfig(config: config, warnings: reader.warnings, sourcePath: path)
+        var loaded = LoadedConfig(config: config, warnings: reader.warnings, sourcePath: path)
+        loaded.unavailableSecrets = reader.unavailableSecrets
+        return loaded
     }
 
     // MARK: Document
@@ -175,7 +184,7 @@ package enum ConfigLoader {
 
         let allowInsecureHTTP = reader.bool(in: object, "allowInsecureHTTP", at: path) ?? false
         let url = decodeURL(object, at: path, allowInsecureHTTP: allowInsecureHTTP, reader: &reader)
-        let secret = decodeSecret(object, at: path, baseDirectory: baseDirectory, environment: environment, reader: &reader)
+        let secret = decodeSecret(object, of: name, at: path, baseDirectory: baseDirectory, environment: environment, reader: &reader)
 
         var config = OperatorConfig(name: name, url: url ?? "", secret: secret ?? "")
         config.allowInsecureHTTP = allowInsecureHTTP
@@ -266,7 +275,7 @@ package enum ConfigLoader {
 
     /// Exactly one source, so that nobody wonders which of two secrets is in use.
     private static func decodeSecret(
-        _ object: JSONObject, at path: String, baseDirectory: String, environment: [String: String],
+        _ object: JSONObject, of name: String, at path: String, baseDirectory: String, environment: [String: String],
         reader: inout ConfigReader
     ) -> String? {
         let sources = secretKeys.filter { object[$0] != nil }
@@ -284,12 +293,13 @@ package enum ConfigLoader {
         case "secretFile":
             guard let file = reader.string(in: object, "secretFile", at: path) else { return nil }
             let resolved = resolve(file, against: baseDirectory)
+            if reader.secretLoading == .skipped { return "" }
             let contents: FileContents
             switch readFile(atPath: resolved) {
             case .success(let file): contents = file
             case .failure(let failure):
-                reader.problem(keyPath, "cannot read the secret file \(resolved): \(failure.reason)")
-                return nil
+                return reader.unreadableSecret(
+                    operator: name, keyPath, "cannot read the secret file \(resolved): \(failure.reason)")
             }
             if let warning = SecretFileMode.warning(path: resolved, permissions: contents.permissions) {
                 reader.warning(keyPath, warning)
@@ -301,23 +311,20 @@ package enum ConfigLoader {
                 if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
             }
             guard !bytes.isEmpty else {
-                reader.problem(keyPath, "the secret file \(resolved) is empty")
-                return nil
+                return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is empty")
             }
             guard let secret = String(validating: bytes, as: UTF8.self) else {
-                reader.problem(keyPath, "the secret file \(resolved) is not valid UTF-8 text")
-                return nil
+                return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is not valid UTF-8 text")
             }
             return secret
         case "secretEnv":
-            guard let name = reader.string(in: object, "secretEnv", at: path) else { return nil }
-            guard let secret = environment[name] else {
-                reader.problem(keyPath, "environment variable \(name) is not set")
-                return nil
+            guard let variable = reader.string(in: object, "secretEnv", at: path) else { return nil }
+            if reader.secretLoading == .skipped { return "" }
+            guard let secret = environment[variable] else {
+                return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is not set")
             }
             guard !secret.isEmpty else {
-                reader.problem(keyPath, "environment variable \(name) is empty")
-                return nil
+                return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is empty")
             }
             return secret
         default:

@@ -9,9 +9,23 @@ import JackpotWire
 struct ConfigReader {
     private(set) var problems: [ConfigProblem] = []
     private(set) var warnings: [String] = []
+    /// Whether secrets are read, and what became of those that could not be.
+    var secretLoading = SecretLoading.required
+    private(set) var unavailableSecrets: [String: String] = [:]
 
     mutating func problem(_ keyPath: String, _ message: String) {
         problems.append(ConfigProblem(keyPath: keyPath, message: message))
+    }
+
+    /// A secret that cannot be read: a problem when secrets are required, else
+    /// noted for the operator, whose secret is then empty ("" returned).
+    mutating func unreadableSecret(operator name: String, _ keyPath: String, _ message: String) -> String? {
+        guard secretLoading == .required else {
+            unavailableSecrets[name] = ConfigProblem(keyPath: keyPath, message: message).description
+            return ""
+        }
+        problem(keyPath, message)
+        return nil
     }
 
     mutating func warning(_ keyPath: String, _ message: String) {

@@ -48,6 +48,28 @@ actor DispatcherStore {
         try dispatcher.housekeeping(openOutbox(), &loop, now: now)
     }
 
+    /// The daemon's row in `daemons` (see `DaemonHeartbeat`).
+    func heartbeat(startedAt: Int64, now: Int64) throws {
+        let owner = dispatcher.owner
+        try openOutbox().recordHeartbeat(DaemonHeartbeat(
+            owner: owner.description, host: owner.host, pid: owner.pid, startedAt: startedAt, lastSeenAt: now,
+            intervalMilliseconds: Housekeeper.heartbeatMilliseconds(dispatcher)))
+    }
+
+    /// Drops the rows of daemons on this host whose process is gone: their
+    /// leases are recovered by this daemon, so `status` need not list them.
+    func forgetDeadNeighbours(now: Int64) throws {
+        let outbox = try openOutbox()
+        try outbox.pruneHeartbeats(silentSince: now - 7 * 86_400_000)
+        for beat in try outbox.heartbeats() where dispatcher.owner.knowsDead(beat.owner) {
+            try outbox.removeHeartbeat(owner: beat.owner)
+        }
+    }
+
+    func removeHeartbeat() throws {
+        try openOutbox().removeHeartbeat(owner: dispatcher.owner.description)
+    }
+
     func writeMetrics(to path: String, now: Int64) throws {
         try dispatcher.writeMetrics(openOutbox(), to: path, now: now)
     }

@@ -3,7 +3,8 @@ import JackpotStore
 import JackpotTelemetry
 
 /// The daemon's chores beside the dispatcher loop: pause flags, lease rescue,
-/// max age and parking bad rows, every `housekeepingIntervalMilliseconds`.
+/// max age, parking bad rows and the heartbeat `status` reads, every
+/// `housekeepingIntervalMilliseconds`.
 /// A child of `DeliveryService`; runs until cancelled.
 final class Housekeeper: Sendable {
     let store: DispatcherStore
@@ -23,10 +24,20 @@ final class Housekeeper: Sendable {
     func run() async {
         let interval = Duration.milliseconds(dispatcher.settings.housekeepingIntervalMilliseconds)
         var failing = false
+        let startedAt = dispatcher.clock()
+        var lastHeartbeat: Int64?
+        try? await store.forgetDeadNeighbours(now: startedAt)
         while !Task.isCancelled {
             do {
                 try await store.housekeep(now: dispatcher.clock())
                 dispatcher.passes.countHousekeeping()
+                // Not every 500 ms pass: the write would contend with the claims for
+                // the outbox's one write lock, for a liveness signal that needs seconds.
+                let now = dispatcher.clock()
+                if lastHeartbeat.map({ now - $0 >= Self.heartbeatMilliseconds(dispatcher) }) ?? true {
+                    try await store.heartbeat(startedAt: startedAt, now: now)
+                    lastHeartbeat = now
+                }
                 if failing {
                     dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": "housekeeping"])
                     failing = false
@@ -42,5 +53,14 @@ final class Housekeeper: Sendable {
             }
             try? await Task.sleep(for: interval)
         }
+        // Stopped cleanly: `status` should not list this daemon as vanished.
+        try? await store.removeHeartbeat()
+    }
+}
+
+extension Housekeeper {
+    /// How often the heartbeat is written: every pass, but at most every 2 s.
+    static func heartbeatMilliseconds(_ dispatcher: Dispatcher) -> Int64 {
+        max(2_000, dispatcher.settings.housekeepingIntervalMilliseconds)
     }
 }

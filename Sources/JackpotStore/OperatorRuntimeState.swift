@@ -67,7 +67,7 @@ extension Outbox {
 
     /// Pauses or resumes an operator. Returns false when the state was already so.
     @discardableResult
-    package func setPaused(operator name: String, _ paused: Bool, reason: String?, now: Int64) throws -> Bool {
+    package func setPaused(operator name: String, _ paused: Bool, reason: String?, now: Int64, by actor: String) throws -> Bool {
         try database.transaction {
             try ensureOperators([name], now: now)
             try database.execute(
@@ -77,7 +77,9 @@ extension Outbox {
                 """,
                 [SQLValue(paused), paused ? SQLValue(reason) : .null, paused ? .integer(now) : .null, .integer(now),
                  .text(name), SQLValue(paused)])
-            return database.changes == 1
+            guard database.changes == 1 else { return false }
+            try record(OpsAction(at: now, actor: actor, kind: paused ? .pause : .resume, operatorName: name, reason: reason))
+            return true
         }
     }
 

@@ -14,20 +14,32 @@ extension Outbox {
         state = 'pending', next_attempt_at = ?1, updated_at = ?1, retried_at = ?1, cancel_reason = NULL, cancelled_at = NULL
         """
 
-    /// Makes a `failed`, `cancelled` or `pending` win due now.
-    package func retry(reference: String, now: Int64) throws -> AdminResult {
+    /// Makes a `failed`, `cancelled` or `pending` win due now. The cancel it
+    /// undoes stays in the ops trail.
+    package func retry(reference: String, now: Int64, by actor: String, reason: String? = nil) throws -> AdminResult {
         try database.transaction {
             guard let win = try win(reference: reference) else { return .notFound }
             guard WinState.retryable.contains(win.state) else { return .refused(win.state) }
             try database.execute("UPDATE wins SET \(Self.dueNow) WHERE id = ?2", [.integer(now), .integer(win.id)])
+            try record(OpsAction(
+                at: now, actor: actor, kind: .retry, reference: reference, operatorName: win.operatorName, reason: reason,
+                detail: "was \(win.state.rawValue)"))
             return .changed
         }
     }
 
     /// Makes every win of `operator` in `state` (one of `WinState.retryable`) due now. Returns how many.
-    package func retryAll(operator name: String, state: WinState, now: Int64) throws -> Int {
+    package func retryAll(
+        operator name: String, state: WinState, now: Int64, by actor: String, reason: String? = nil
+    ) throws -> Int {
         precondition(WinState.retryable.contains(state), "a \(state.rawValue) win cannot be retried")
         return try database.transaction {
+            // One trail row per win, so each win's `show` has its own history.
+            try database.execute(
+                """
+                INSERT INTO ops_actions (at, actor, action, reference, operator, reason, detail)
+                SELECT ?1, ?2, 'retry', reference, operator, ?3, 'was ' || state FROM wins WHERE operator = ?4 AND state = ?5
+                """, [.integer(now), .text(actor), SQLValue(reason), .text(name), .text(state.rawValue)])
             try database.execute(
                 "UPDATE wins SET \(Self.dueNow) WHERE operator = ?2 AND state = ?3",
                 [.integer(now), .text(name), .text(state.rawValue)])
@@ -38,7 +50,7 @@ extension Outbox {
     /// Stops delivering a win that is not delivered; the record and the reason stay.
     /// A win being sent right now may still be credited by the operator: its
     /// confirmation, if it comes, is recorded as `delivered`.
-    package func cancel(reference: String, reason: String, now: Int64) throws -> AdminResult {
+    package func cancel(reference: String, reason: String, now: Int64, by actor: String) throws -> AdminResult {
         try database.transaction {
             guard let win = try win(reference: reference) else { return .notFound }
             guard [.pending, .failed, .sending].contains(win.state) else { return .refused(win.state) }
@@ -48,13 +60,35 @@ extension Outbox {
                     lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ?3
                 """, [.text(reason), .integer(now), .integer(win.id)])
+            try record(OpsAction(
+                at: now, actor: actor, kind: .cancel, reference: reference, operatorName: win.operatorName, reason: reason,
+                detail: "was \(win.state.rawValue)"))
             return .changed
         }
     }
 
     /// Deletes delivered wins (and their attempts) delivered before `deliveredBefore`,
-    /// leaving a tombstone for each (`Tombstone`). Returns how many.
-    package func purgeDelivered(before deliveredBefore: Int64, now: Int64 = WallClock.nowMilliseconds()) throws -> Int {
+    /// leaving a tombstone for each (`Tombstone`), and notes it in the ops trail. Returns how many.
+    package func purgeDelivered(
+        before deliveredBefore: Int64, now: Int64, by actor: String, reason: String? = nil
+    ) throws -> Int {
+        let total = try purgeDeliveredChunks(before: deliveredBefore, now: now)
+        try database.transaction {
+            try record(OpsAction(
+                at: now, actor: actor, kind: .purge, reason: reason,
+                detail: "\(total) delivered win\(total == 1 ? "" : "s") delivered before \(deliveredBefore) ms"))
+        }
+        return total
+    }
+
+    /// How many wins `purgeDelivered` would delete (`purge --dry-run`).
+    package func countDelivered(before deliveredBefore: Int64) throws -> Int {
+        Int(try database.queryScalar(
+            "SELECT count(*) FROM wins WHERE state = 'delivered' AND delivered_at < ?", [.integer(deliveredBefore)]
+        ).integerValue ?? 0)
+    }
+
+    private func purgeDeliveredChunks(before deliveredBefore: Int64, now: Int64) throws -> Int {
         var total = 0
         while true {
             // In chunks, so a running daemon is never locked out for long. The

@@ -6,6 +6,8 @@ package struct WinFilter: Sendable {
     package var userId: String?
     /// Only wins enqueued at or after this time (epoch ms).
     package var createdSince: Int64?
+    /// Only wins enqueued before this time (epoch ms): `--until`.
+    package var createdBefore: Int64?
     package var limit: Int?
 
     package init(state: WinState? = nil, operatorName: String? = nil, userId: String? = nil, createdSince: Int64? = nil, limit: Int? = nil) {
@@ -23,6 +25,7 @@ package struct WinFilter: Sendable {
         if let operatorName { conditions.append("operator = ?"); arguments.append(.text(operatorName)) }
         if let userId { conditions.append("user_id = ?"); arguments.append(.text(userId)) }
         if let createdSince { conditions.append("created_at >= ?"); arguments.append(.integer(createdSince)) }
+        if let createdBefore { conditions.append("created_at < ?"); arguments.append(.integer(createdBefore)) }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 }

@@ -117,6 +117,7 @@ package enum Schema {
         """,
         walletDialects,
         moneySafety,
+        opsTrail,
     ]
 
     package static var currentVersion: Int { migrations.count }

@@ -6,6 +6,12 @@ package struct StatusSnapshot: Sendable {
         package var operatorName: String
         package var state: WinState
         package var count: Int
+
+        package init(operatorName: String, state: WinState, count: Int) {
+            self.operatorName = operatorName
+            self.state = state
+            self.count = count
+        }
     }
 
     package var counts: [Count]

@@ -93,7 +93,7 @@ struct EnqueueBench {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: input))
         let (status, elapsed) = try timed {
             let child = try JackpotdChild(
-                ["enqueue", "--config", config, "--file", input, "--json"],
+                ["enqueue", "--create", "--config", config, "--file", input, "--json"],
                 logPath: directory + "/stderr.log", outputPath: directory + "/stdout.json")
             return child.waitForExit()
         }

@@ -36,7 +36,7 @@ struct CancelCommand: Command {
         let outbox = try context.openOutbox()
         var failed = false
         for reference in references {
-            switch try outbox.cancel(reference: reference, reason: reason, now: WallClock.nowMilliseconds()) {
+            switch try outbox.cancel(reference: reference, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor) {
             case .changed: context.output.line("\(HumanText.escaped(reference)): cancelled")
             case .notFound:
                 context.errors.line("jackpotd cancel: error: no win with reference \"\(HumanText.escaped(reference))\"")

@@ -18,11 +18,16 @@ struct DemoCommand: Command {
         summary: delivered, attempts, retries, latency, and the operators' own count
         of credits (each win is credited exactly once, however often it was sent).
 
+        With --keep the directory stays: outbox.sqlite3, config.json (secrets in
+        secrets/), and daemon.log (the daemon's info-level log), so the outbox can be
+        inspected afterwards with `jackpotd status --config DIR/config.json`, `list`,
+        `show` (the simulated operators are gone by then, so `run` would only retry).
+
         Exit status: 0 when every win was delivered and credited once, 1 otherwise.
         """
     static let options: [OptionSpec] = [
         .value("--wins", "N", help: "how many sample wins (default 300)"),
-        .flag("--keep", help: "keep the temporary directory (database, config) and print its path"),
+        .flag("--keep", help: "keep the directory (outbox, config.json, secrets, daemon.log) and print its path"),
     ]
 
     let winCount: Int
@@ -51,6 +56,7 @@ struct DemoCommand: Command {
             }
         }
         let config = Self.config(database: directory + "/outbox.sqlite3", healthy: healthy, flaky: flaky)
+        if keep { try Self.writeConfigFile(config, in: directory) }
 
         let outbox = try Outbox(path: directory + "/outbox.sqlite3")
         let wins = Self.sampleWins(count: winCount, now: WallClock.nowMilliseconds())
@@ -60,7 +66,8 @@ struct DemoCommand: Command {
         context.output.line("  flaky-casino    \(flaky.url)  (form; resets, lost answers, 503)")
         context.output.flush()
 
-        let logger = Logger(format: .logfmt, minimumLevel: .error, sink: FileLogSink(path: directory + "/daemon.log"))
+        // Info level: the log is what --keep leaves to read (starts, retries, circuits, deliveries).
+        let logger = Logger(format: .logfmt, minimumLevel: .info, sink: FileLogSink(path: directory + "/daemon.log"))
         let service = DeliveryService(databasePath: outbox.path, config: config, logger: logger)
         let started = ContinuousClock.now
         let daemon = Task { try await service.run() }
@@ -85,7 +92,10 @@ struct DemoCommand: Command {
 
         let summary = try DemoSummary(outbox: outbox, wins: wins.count, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
         context.output.write(summary.text)
-        if keep { context.output.line("kept \(directory) (config.json is not written; the database and daemon.log are)") }
+        if keep {
+            context.output.line("kept \(directory): outbox.sqlite3, config.json, secrets/, daemon.log")
+            context.output.line("  jackpotd status --config \(directory)/config.json")
+        }
         return summary.allDeliveredOnce ? .success : .failure
     }
 
@@ -111,6 +121,35 @@ struct DemoCommand: Command {
                 "healthy-casino": demoOperator("healthy-casino", healthy, secret: "demo-secret-healthy"),
                 "flaky-casino": flakyConfig,
             ])
+    }
+
+    /// The demo's config as a file `jackpotd --config` accepts, each secret in a 0600 file beside it.
+    static func writeConfigFile(_ config: JackpotConfig, in directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory + "/secrets", withIntermediateDirectories: true)
+        var operators = JSONObject()
+        for name in config.operators.keys.sorted() {
+            guard let op = config.operators[name] else { continue }
+            let secretFile = directory + "/secrets/" + name
+            guard FileManager.default.createFile(
+                atPath: secretFile, contents: Data((op.secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else { throw CommandFailure("cannot write \(secretFile)") }
+            var object = JSONObject([
+                "url": .string(op.url), "secretFile": .string(secretFile), "encoding": .string(op.encoding.rawValue),
+                "allowInsecureHTTP": .bool(true), "timeoutSeconds": .number(String(Int(op.timeoutSeconds))),
+                "concurrency": .number(String(op.concurrency)),
+            ])
+            if let decimals = op.amountDecimals { object["amountDecimals"] = .number(String(decimals)) }
+            operators[name] = .object(object)
+        }
+        let document = JSONObject([
+            "database": .string(config.database ?? directory + "/outbox.sqlite3"), "providerId": .string(config.providerId),
+            "operators": .object(operators),
+        ])
+        let path = directory + "/config.json"
+        guard FileManager.default.createFile(
+            atPath: path, contents: Data((JSONWriter.serialize(.object(document)) + "\n").utf8),
+            attributes: [.posixPermissions: 0o600])
+        else { throw CommandFailure("cannot write \(path)") }
     }
 
     static func sampleWins(count: Int, now: Int64) -> [NewWin] {

@@ -9,7 +9,7 @@ import OperatorSimulator
 struct EnqueueCommand: Command {
     static let name = "enqueue"
     static let summary = "Add wins to the outbox: one from flags, or JSON Lines from stdin or --file"
-    static let synopsis = "enqueue [--file PATH | --operator O --reference R --user-id U ...] [--json]"
+    static let synopsis = "enqueue [--file PATH | --operator O --reference R --user-id U ...] [--create] [--json]"
     static let discussion = """
         With --operator (and the other win flags) one win is enqueued. Otherwise every
         line of --file (or stdin) is one JSON object with "operator" plus the JackPotWin
@@ -17,7 +17,8 @@ struct EnqueueCommand: Command {
         optionally timestamp (epoch ms, default now), platform, token, jackpotDetails (a
         JSON object, sent as its compact text, or a string) and extra (an object of
         string values sent as further fields). "amount" may be a JSON number or a
-        string; it is kept as exact decimal text. With --config, each win is checked
+        string; it is validated as exact decimal and kept in shortest form (1250.50 is
+        1250.5). With --config, each win is checked
         against its operator's requireToken and limits.
 
         Enqueue is idempotent on reference: the same win again is a duplicate (fine);
@@ -26,10 +27,20 @@ struct EnqueueCommand: Command {
         as "line N: field reason" on stderr. When enqueue returns, accepted wins are on
         disk.
 
-        Example:
-          echo '{"operator":"casino-a","userId":"421","gameId":"Im_60_tumblefortune",
-                 "roundId":"5103188801","amount":55,"reference":"585c1306f89c56f5ecfc2f5d",
-                 "jackpotId":"568"}' | jackpotd enqueue --config /etc/jackpotd/config.json
+        The outbox must exist (`jackpotd run` creates it), so a mistyped --db is refused
+        instead of collecting wins nobody delivers; --create makes a new one. Without
+        --config, operator names cannot be checked: enqueue says so on stderr and
+        accepts any name.
+
+        Examples (each pastes as it is):
+          jackpotd enqueue --config /etc/jackpotd/config.json --operator casino-a \\
+              --reference 585c1306f89c56f5ecfc2f5d --user-id 421 \\
+              --game-id Im_60_tumblefortune --round-id 5103188801 \\
+              --jackpot-id 568 --amount 55
+          jackpotd enqueue --config /etc/jackpotd/config.json --file wins.jsonl
+
+        A single win needs --operator, --reference, --user-id, --game-id, --round-id,
+        --jackpot-id and --amount; a missing one is exit 2 naming it.
 
         Exit status: 0 when nothing was rejected, 1 when any line was rejected.
         """
@@ -45,6 +56,7 @@ struct EnqueueCommand: Command {
         .value("--timestamp", "MS", help: "single win: epoch milliseconds (default now)"),
         .value("--platform", "NAME", help: "single win: optional platform"),
         .value("--token", "TOKEN", help: "single win: optional player token"),
+        .flag("--create", help: "create the outbox database if it does not exist"),
         .flag("--json", help: "print a JSON summary"),
     ]
 
@@ -54,14 +66,20 @@ struct EnqueueCommand: Command {
         ("--timestamp", "timestamp"), ("--platform", "platform"), ("--token", "token"),
     ]
 
+    static let requiredWinFlags = [
+        "--operator", "--reference", "--user-id", "--game-id", "--round-id", "--jackpot-id", "--amount",
+    ]
+
     let file: String?
     let singleWin: JSONObject?
     let json: Bool
+    let create: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
         file = arguments.value("--file")
         json = arguments.flag("--json")
+        create = arguments.flag("--create")
         var object = JSONObject()
         for (flag, field) in Self.winFlags {
             if let value = arguments.value(flag) { object[field] = .string(value) }
@@ -70,13 +88,24 @@ struct EnqueueCommand: Command {
         if singleWin != nil, file != nil {
             throw UsageError("give either --file or the single-win flags, not both")
         }
+        if singleWin != nil {
+            let missing = Self.requiredWinFlags.filter { arguments.value($0) == nil }
+            if !missing.isEmpty {
+                throw UsageError("a single win also needs \(missing.joined(separator: ", "))")
+            }
+        }
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let config = try context.loadConfigIfNamed()?.config
-        let outbox = try Outbox(
-            path: context.databasePath(config: config),
-            busyTimeoutMilliseconds: config?.busyTimeoutMilliseconds ?? Int(JackpotConfig.defaultBusyTimeoutSeconds * 1000))
+        let path = try context.databasePath(config: config)
+        let busyTimeout = config?.busyTimeoutMilliseconds ?? Int(JackpotConfig.defaultBusyTimeoutSeconds * 1000)
+        let outbox = create
+            ? try Outbox(path: path, busyTimeoutMilliseconds: busyTimeout)
+            : try CommandContext.openExistingOutbox(at: path, busyTimeoutMilliseconds: busyTimeout)
+        if config == nil {
+            context.errors.line("jackpotd enqueue: warning: no --config, so operator names are not checked (a misspelt one is never delivered)")
+        }
         var session = EnqueueSession(outbox: outbox, operators: config.map { Set($0.operators.keys) })
         session.dialects = config?.operators.mapValues(\.dialect) ?? [:]
 
@@ -92,6 +121,11 @@ struct EnqueueCommand: Command {
                 }
             } else {
                 descriptor = context.standardInput
+                // Otherwise a bare `jackpotd enqueue` just waits, looking hung.
+                if isatty(descriptor) == 1 {
+                    context.errors.line("reading JSON Lines from standard input (Ctrl-D to end)…")
+                    context.errors.flush()
+                }
             }
             defer { if file != nil { close(descriptor) } }
             var reader = LineReader(descriptor: descriptor, maxLineBytes: WinLineParser.maxLineBytes)
@@ -111,7 +145,8 @@ struct EnqueueCommand: Command {
             while let line = reader.next() {
                 lineNumber += 1
                 if showProgress, lineNumber % 100_000 == 0 {
-                    context.errors.write("\r\(lineNumber) lines read…")
+                    // Return and clear the line, so a shorter line never leaves the tail of a longer one.
+                    context.errors.write("\r\u{1B}[2K\(lineNumber) lines read…")
                     context.errors.flush()
                 }
                 switch line {
@@ -126,7 +161,7 @@ struct EnqueueCommand: Command {
                     session.reject(lineNumber: lineNumber, reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
                 }
             }
-            if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K") }
+            if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K\(lineNumber) lines read\n") }
             if let error = reader.error {
                 throw CommandFailure("reading \(file ?? "stdin") failed: \(String(cString: strerror(error)))")
             }

@@ -7,10 +7,19 @@ import OperatorSimulator
 struct ListCommand: Command {
     static let name = "list"
     static let summary = "Wins, newest first, filtered by state, operator, player or age"
-    static let synopsis = "list [--state S] [--operator O] [--user U] [--since DURATION] [--limit N] [--json]"
+    static let synopsis = "list [--state S] [--operator O] [--user U] [--since WHEN] [--until WHEN] [--limit N] [--wide] [--json]"
     static let discussion = """
-        States: pending, sending, delivered, failed, cancelled. DURATION is like 90s,
-        15m, 2h or 3d (wins enqueued within that time). Default limit 50.
+        States: pending, sending, delivered, failed, cancelled. WHEN is a duration back
+        from now (90s, 15m, 2h, 3d) or a UTC date or time (2026-11-01,
+        2026-11-01T14:30Z); --since includes it, --until excludes it. Default limit 50.
+
+        References and operator names are never shortened, so they can be pasted into
+        show or retry; the note column gets what is left of the terminal width
+        ($COLUMNS, else the terminal's, else 80). --wide never shortens anything.
+        An unknown --operator is exit 1.
+
+        --json prints JSON Lines: one object a line ("attemptCount" is a number), and
+        nothing at all when no win matches.
 
         Example: jackpotd list --state failed --operator casino-a
         """
@@ -18,13 +27,16 @@ struct ListCommand: Command {
         .value("--state", "S", help: "only wins in this state"),
         .value("--operator", "O", help: "only this operator's wins"),
         .value("--user", "U", help: "only this player's (userId) wins"),
-        .value("--since", "DURATION", help: "only wins enqueued within DURATION (e.g. 2h)"),
+        .value("--since", "WHEN", help: "only wins enqueued since WHEN (2h, 3d, 2026-11-01)"),
+        .value("--until", "WHEN", help: "only wins enqueued before WHEN (same forms)"),
         .value("--limit", "N", help: "at most N wins (default 50)"),
+        .flag("--wide", help: "never shorten the note column"),
         .flag("--json", help: "one JSON object per line"),
     ]
 
     let filter: WinFilter
     let json: Bool
+    let wide: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
@@ -32,10 +44,13 @@ struct ListCommand: Command {
         filter.limit = try arguments.int("--limit", range: 1...1_000_000) ?? 50
         self.filter = filter
         json = arguments.flag("--json")
+        wide = arguments.flag("--wide")
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let outbox = try context.openOutbox()
+        let config = try context.loadConfigIfNamed()?.config
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
+        try KnownOperators.require(filter.operatorName, among: KnownOperators.all(outbox: outbox, config: config))
         let now = WallClock.nowMilliseconds()
         let wins = try outbox.wins(filter)
         if json {
@@ -61,23 +76,20 @@ struct ListCommand: Command {
             default: note = win.lastError ?? ""
             }
             rows.append(([
-                Self.clip(win.reference, 24), Self.clip(win.operatorName, 12), win.amount, win.state.rawValue,
+                win.reference, win.operatorName, win.amount, win.state.rawValue,
                 String(win.attempts), TimeFormat.age(now - win.createdAt),
             ], note))
         }
-        // The note gets what the other columns leave of 80 (each column is followed by a two-space gutter).
+        // The note gets what the other columns leave of the width (each column is followed by a two-space gutter).
         let used = header.indices.map { column in rows.map { $0.cells[column].count }.reduce(header[column].count, max) + 2 }
-        let noteWidth = max(12, Self.width - used.reduce(0, +))
+        let noteWidth = max(12, TerminalWidth.current(context) - used.reduce(0, +))
         var table = TextTable(header + ["note"])
-        for row in rows { table.add(row.cells + [Self.clip(row.note, noteWidth)]) }
+        for row in rows { table.add(row.cells + [wide ? row.note : Self.clip(row.note, noteWidth)]) }
         context.output.write(table.render())
         return .success
     }
 
-    /// The terminal width the table is made for.
-    static let width = 80
-
-    /// Keeps rows within 80 columns; `show` prints the whole value.
+    /// Shortens a note to the width; `show` and --wide print the whole value.
     static func clip(_ text: String, _ width: Int) -> String {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }

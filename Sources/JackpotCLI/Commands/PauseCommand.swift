@@ -28,7 +28,7 @@ struct PauseCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try OperatorToggle.open(operatorName, context: context)
-        let changed = try outbox.setPaused(operator: operatorName, true, reason: reason, now: WallClock.nowMilliseconds())
+        let changed = try outbox.setPaused(operator: operatorName, true, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
         context.output.line(changed ? "\(operatorName): paused" : "\(operatorName): already paused")
         return .success
     }
@@ -37,42 +37,42 @@ struct PauseCommand: Command {
 struct ResumeCommand: Command {
     static let name = "resume"
     static let summary = "Resume sending to a paused operator"
-    static let synopsis = "resume OPERATOR"
+    static let synopsis = "resume OPERATOR [--reason TEXT]"
     static let discussion = "Its pending wins are sent again within a second by a running daemon.\n\nExit status: 0 done, 1 unknown operator."
-    static let options: [OptionSpec] = []
+    static let options: [OptionSpec] = [.value("--reason", "TEXT", help: "why, kept in the ops trail")]
 
     let operatorName: String
+    let reason: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(1...1, what: "OPERATOR")
         operatorName = arguments.positionals[0]
+        reason = arguments.value("--reason")
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try OperatorToggle.open(operatorName, context: context)
-        let changed = try outbox.setPaused(operator: operatorName, false, reason: nil, now: WallClock.nowMilliseconds())
+        let changed = try outbox.setPaused(operator: operatorName, false, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
         context.output.line(changed ? "\(operatorName): resumed" : "\(operatorName): was not paused")
         return .success
     }
 }
 
 /// Pause and resume accept only operators jackpotd knows: configured ones, or
-/// with --db alone, those the outbox has seen. With a config the outbox may be
-/// created, so an operator can be paused before the daemon first starts.
+/// with --db alone, those the outbox has seen. The outbox must exist (a typo in
+/// --db or "database" must not create an empty one).
 enum OperatorToggle {
     static func open(_ name: String, context: CommandContext) throws -> Outbox {
         let config = try context.loadConfigIfNamed()?.config
         let path = try context.databasePath(config: config)
-        let outbox = context.databaseOverride == nil ? try Outbox(path: path) : try CommandContext.openExistingOutbox(at: path)
+        let outbox = try CommandContext.openExistingOutbox(at: path)
         let known: Set<String>
         if let config {
             known = Set(config.operators.keys)
         } else {
             known = Set(try outbox.operatorStates().keys).union(try outbox.statusSnapshot(now: 0).operatorNames)
         }
-        guard known.contains(name) else {
-            throw CommandFailure("unknown operator \"\(name)\" (known: \(known.sorted().joined(separator: ", ")))")
-        }
+        try KnownOperators.require(name, among: known)
         return outbox
     }
 }

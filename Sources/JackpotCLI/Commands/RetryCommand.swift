@@ -7,11 +7,12 @@ import OperatorSimulator
 struct RetryCommand: Command {
     static let name = "retry"
     static let summary = "Make failed, cancelled or pending wins due now"
-    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed] [--force]"
+    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed] [--force] [--reason TEXT]"
     static let discussion = """
         With references: each named win becomes pending, due now. With --operator:
         every win of that operator in --state (default failed) does. A delivered win
-        is never touched.
+        is never touched. Each retry is kept in the ops trail (`show` prints it) with
+        who ran it and --reason; a cancel it undoes stays there too.
 
         A win first sent longer ago than its operator's duplicateWindowHours
         (default 72) is refused without --force: the wallet may have forgotten the
@@ -25,18 +26,21 @@ struct RetryCommand: Command {
         .value("--operator", "O", help: "retry all of this operator's wins in --state"),
         .value("--state", "S", help: "with --operator: failed (default), cancelled or pending"),
         .flag("--force", help: "also retry wins first sent before the operator's duplicate window"),
+        .value("--reason", "TEXT", help: "why, kept in the ops trail"),
     ]
 
     let references: [String]
     let operatorName: String?
     let state: WinState
     let force: Bool
+    let reason: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         references = arguments.positionals
         operatorName = arguments.value("--operator")
         state = try arguments.state("--state") ?? .failed
         force = arguments.flag("--force")
+        reason = arguments.value("--reason")
         if references.isEmpty && operatorName == nil { throw UsageError("name at least one REFERENCE, or --operator O") }
         if !references.isEmpty && operatorName != nil { throw UsageError("give references or --operator, not both") }
         if arguments.value("--state") != nil && operatorName == nil { throw UsageError("--state goes with --operator") }
@@ -51,17 +55,14 @@ struct RetryCommand: Command {
         let now = WallClock.nowMilliseconds()
         let window = DuplicateWindow(config: config)
         if let operatorName {
-            let known = try outbox.statusSnapshot(now: now).operatorNames
-            guard known.contains(operatorName) else {
-                throw CommandFailure("unknown operator \"\(operatorName)\" (the outbox has: \(known.joined(separator: ", ")))")
-            }
+            try KnownOperators.require(operatorName, among: Set(try outbox.statusSnapshot(now: now).operatorNames))
             let old = try outbox.countAttempted(operator: operatorName, states: [state], before: window.cutoff(operatorName, now: now))
             if old > 0 && !force {
                 throw CommandFailure(
                     "\(old) \(state.rawValue) win\(old == 1 ? " was" : "s were") of \(operatorName) first sent more than "
                         + "\(window.text(operatorName)) ago, \(window.explanation(operatorName)); nothing retried")
             }
-            let count = try outbox.retryAll(operator: operatorName, state: state, now: now)
+            let count = try outbox.retryAll(operator: operatorName, state: state, now: now, by: context.actor, reason: reason)
             context.output.line("\(count) \(state.rawValue) win\(count == 1 ? "" : "s") of \(operatorName) due now")
             return .success
         }
@@ -76,7 +77,7 @@ struct RetryCommand: Command {
                 failed = true
                 continue
             }
-            switch try outbox.retry(reference: reference, now: now) {
+            switch try outbox.retry(reference: reference, now: now, by: context.actor, reason: reason) {
             case .changed: context.output.line("\(HumanText.escaped(reference)): pending, due now")
             case .notFound:
                 context.errors.line("jackpotd retry: error: no win with reference \"\(HumanText.escaped(reference))\"")

@@ -44,7 +44,7 @@ struct RunCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let loaded = try context.loadConfig()
+        let loaded = try context.loadConfig(secrets: .required)
         let logger = Logger(format: logFormat, minimumLevel: logLevel)
         var settings = Dispatcher.Settings()
         settings.metricsFile = metricsFile

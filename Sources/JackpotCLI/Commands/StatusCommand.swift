@@ -22,7 +22,14 @@ struct StatusCommand: Command {
         Reads counters
         kept by the database, so it is instant on a large outbox.
 
-        --json prints {"counts": {"pending": N, …}, "operators": {…}} for scripts.
+        Below that, the daemons working on this outbox (each writes a heartbeat every
+        2 s or housekeeping pass, whichever is longer): live, or VANISHED when its
+        process is gone (same host) or it has missed five beats (at least 15 s), with
+        the sending wins it still holds. With --config, configured operators without wins are listed with
+        zeros, and operators in the outbox but not in the config are named.
+
+        --json prints {"counts": {"pending": N, …}, "operators": {…}, "daemons": […],
+        "operatorsNotConfigured": […]} for scripts.
         --watch redraws every second until interrupted (plain lines when piped).
         """
     static let options: [OptionSpec] = [
@@ -48,7 +55,9 @@ struct StatusCommand: Command {
         var previousDelivered: [String: Int]?
         while true {
             let now = WallClock.nowMilliseconds()
-            let snapshot = try outbox.statusSnapshot(now: now)
+            let stored = try outbox.statusSnapshot(now: now)
+            let daemons = try StatusDaemons(outbox: outbox, snapshot: stored, config: config, now: now)
+            let snapshot = daemons.including(stored)
             var pastWindow: [String: Int] = [:]
             for name in snapshot.operatorNames {
                 pastWindow[name] = try outbox.countAttempted(
@@ -57,11 +66,13 @@ struct StatusCommand: Command {
             if json {
                 var object = Self.json(snapshot, now: now, pastWindow: pastWindow)
                 Self.addWarnings(snapshot, configured: configured, to: &object)
+                for (key, value) in daemons.json(now: now).members { object[key] = value }
                 context.output.line(JSONWriter.serialize(.object(object)))
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
                 context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered, pastWindow: pastWindow, window: window))
                 for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + HumanText.escaped(warning)) }
+                context.output.write(daemons.text(now: now))
                 if watch { context.output.line() }
             }
             context.output.flush()

@@ -84,7 +84,7 @@ import TestSupport
         let objects = try lines.dropLast().map { try parseObject(String($0)) }
         try #require(objects.count == 3)
         for object in objects {
-            for key in ["reference", "operator", "userId", "amount", "state", "attempts", "transactionId", "deliveredAt"] {
+            for key in ["reference", "operator", "userId", "amount", "state", "attemptCount", "transactionId", "deliveredAt"] {
                 #expect(object[key] != nil, "\(key) missing in \(object)")
             }
         }
@@ -93,7 +93,7 @@ import TestSupport
         #expect(e1["amount"] == .number("1234567890123456.78"))
         #expect(e1["transactionId"] == .string("9007199254740993"))
         #expect(e1["state"] == .string("delivered"))
-        #expect(e1["attempts"] == .number("1"))
+        #expect(e1["attemptCount"] == .number("1"))
         #expect(e1["gameId"] == .string("Mega, \"Big\" Fortune"))
         let deliveredAt = try #require(TimeFormat.iso8601(try fixture.win("e-1").deliveredAt))
         #expect(e1["deliveredAt"] == .string(deliveredAt))

@@ -74,7 +74,7 @@ import TestSupport
         #expect(byReference["l-2"]?["userId"] == .string("777"))
         #expect(byReference["l-2"]?["state"] == .string("pending"))
         #expect(byReference["l-4"]?["state"] == .string("cancelled"))
-        #expect(byReference["l-4"]?["attempts"] == .number("0"))
+        #expect(byReference["l-4"]?["attemptCount"] == .number("0"))
         #expect(byReference["l-1"]?["transactionId"] == .null)
     }
 

@@ -46,8 +46,9 @@ import TestSupport
     /// A paused operator gets no calls from a running daemon; resuming it lets its wins go, in the same daemon.
     @Test func pauseHoldsWinsInARunningDaemonUntilResumed() async throws {
         let fixture = try OpsFixture([FixtureOperator("casino-a"), FixtureOperator("casino-b")])
-        #expect(await fixture.cli(["pause", "casino-a"]).code == .success)
+        // The outbox must exist before an operator can be paused (only run and enqueue --create make one).
         try await fixture.enqueue([winLine("p-a", operator: "casino-a"), winLine("p-b", operator: "casino-b")])
+        #expect(await fixture.cli(["pause", "casino-a"]).code == .success)
 
         try await fixture.withDispatcher { () async throws in
             #expect(await eventually { (try? fixture.win("p-b").state) == .delivered })
@@ -68,7 +69,7 @@ import TestSupport
         let result = await fixture.cli([command, "casino-z"])
         #expect(result.code == .failure)
         #expect(result.output.isEmpty)
-        #expect(result.errors == "jackpotd \(command): error: unknown operator \"casino-z\" (known: casino-a, casino-b)\n")
+        #expect(result.errors == "jackpotd \(command): error: no operator \"casino-z\" (known: casino-a, casino-b)\n")
         #expect(try fixture.outbox().operatorStates()["casino-z"] == nil)
     }
 
@@ -82,6 +83,6 @@ import TestSupport
 
         let unknown = await runCLI(["pause", "casino-b", "--db", fixture.databasePath])
         #expect(unknown.code == .failure)
-        #expect(unknown.errors == "jackpotd pause: error: unknown operator \"casino-b\" (known: casino-a)\n")
+        #expect(unknown.errors == "jackpotd pause: error: no operator \"casino-b\" (known: casino-a)\n")
     }
 }

@@ -65,8 +65,9 @@ import TestSupport
         (["--delivered-older-than", "-1"], "--delivered-older-than must be a non-negative number, got \"-1\""),
         (["--delivered-older-than", "thirty"], "--delivered-older-than must be a non-negative number, got \"thirty\""),
         (["--delivered-older-than", "1e3"], "--delivered-older-than must be a non-negative number, got \"1e3\""),
-        (["--delivered-older-than", "30d"], "--delivered-older-than must be a non-negative number, got \"30d\""),
-        ([], "--delivered-older-than DAYS is required"),
+        (["--delivered-older-than", "30x"], "--delivered-older-than must be a non-negative number, got \"30x\""),
+        (["--delivered-older-than", "-3d"], "--delivered-older-than must be a duration such as 90s, 15m, 2h or 3d, got \"-3d\""),
+        ([], "--delivered-older-than AGE is required"),
     ])
     func badDaysAreUsageErrorsAndPurgeNothing(_ arguments: [String], message: String) async throws {
         let fixture = try OpsFixture()

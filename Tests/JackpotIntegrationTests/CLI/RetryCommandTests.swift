@@ -97,7 +97,7 @@ import TestSupport
         try await fixture.enqueue([winLine("o-1", operator: "casino-a")])
         let result = await fixture.cli(["retry", "--operator", "casino-zz"])
         #expect(result.code == .failure)
-        #expect(result.errors.hasPrefix("jackpotd retry: error: unknown operator \"casino-zz\" (the outbox has: casino-a"))
+        #expect(result.errors.hasPrefix("jackpotd retry: error: no operator \"casino-zz\" (known: casino-a"))
     }
 
     @Test(arguments: [

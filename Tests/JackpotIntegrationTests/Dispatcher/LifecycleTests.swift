@@ -87,7 +87,7 @@ import TestSupport
         let retry = await runCLI(["retry", "--operator", "casino-b", "--state", "failed", "--db", database])
         #expect(retry.code == .success, "\(retry.errors)")
         let late = directory.write("late.jsonl", winLine("b-late", operator: "casino-b") + "\n")
-        let enqueued = await runCLI(["enqueue", "--config", config, "--file", late])
+        let enqueued = await runCLI(["enqueue", "--create", "--config", config, "--file", late])
         #expect(enqueued.code == .success, "\(enqueued.errors)")
         let bDelivered = try await eventually { try probe.count(.delivered, operator: "casino-b") == 2 }
         #expect(bDelivered)

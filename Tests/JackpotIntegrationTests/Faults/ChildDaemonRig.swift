@@ -91,7 +91,7 @@ final class ChildDaemonRig {
 
     /// `jackpotd enqueue --db … --file …` in-process.
     func enqueue(_ references: [String]) async -> CLIResult {
-        await runCLI(["enqueue", "--db", databasePath, "--file", winFile(references)])
+        await runCLI(["enqueue", "--create", "--db", databasePath, "--file", winFile(references)])
     }
 
     /// Log lines of one event in the current daemon's log.

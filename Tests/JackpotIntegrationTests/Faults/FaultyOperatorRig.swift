@@ -42,7 +42,7 @@ final class FaultyOperatorRig {
         let lines = flakyReferences.map { winLine($0, operator: "flaky") }
             + steadyReferences.map { winLine($0, operator: "steady") }
         let file = directory.write("wins.jsonl", lines.joined(separator: "\n") + "\n")
-        let result = await runCLI(["enqueue", "--config", configPath, "--file", file])
+        let result = await runCLI(["enqueue", "--create", "--config", configPath, "--file", file])
         guard result.code == .success else { throw RigError("enqueue failed: \(result.errors)") }
         daemon = try InProcessDaemon(configPath: configPath)
     }

@@ -54,7 +54,7 @@ struct ReadOnlyDatabaseTests {
             let file = scratch.write("wins-\(files).jsonl",
                                        references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n",
                                        mode: 0o644)
-            return try await DaemonProcess.run(["enqueue", "--config", configPath, "--file", file],
+            return try await DaemonProcess.run(["enqueue", "--create", "--config", configPath, "--file", file],
                                                logPath: scratch.path("enqueue-\(files).log"), unprivileged: true)
         }
 

@@ -29,7 +29,7 @@ import OperatorSimulator
             winLine("e-1", operator: "casino-a"),
             winLine("e-2", operator: "casino-a", extra: "\"\(forged)\":\"x\""),
         ].joined(separator: "\n") + "\n")
-        let result = await fixture.cli(["enqueue", "--file", file])
+        let result = await fixture.cli(["enqueue", "--create", "--file", file])
         #expect(result.code == .failure)
         let lines = result.errors.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 1, "\(result.errors)")

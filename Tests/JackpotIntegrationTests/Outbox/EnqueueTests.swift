@@ -57,7 +57,7 @@ import TestSupport
         for writer in 0..<2 {
             let lines = (0..<3000).map { winLine("p\(writer)-\($0)", operator: "casino-a") }
             let file = directory.write("batch-\(writer).jsonl", lines.joined(separator: "\n") + "\n")
-            processes.append(try DaemonProcess(["enqueue", "--db", database, "--file", file], logPath: directory.path("enqueue-\(writer).log")))
+            processes.append(try DaemonProcess(["enqueue", "--create", "--db", database, "--file", file], logPath: directory.path("enqueue-\(writer).log")))
         }
         for process in processes {
             let status = await process.waitForExit(within: 120)

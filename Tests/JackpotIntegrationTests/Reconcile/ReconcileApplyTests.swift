@@ -177,7 +177,7 @@ extension ReconcileSuites {
         // Twelve credits whose answers are lost, then four calls that are never answered.
         wallet.enqueueFaults(Array(repeating: .creditThenReset, count: 12) + Array(repeating: .hang, count: 4))
         let file = directory.write("wins.jsonl", references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n")
-        #expect(await runCLI(["enqueue", "--file", file, "--config", config]).code == .success)
+        #expect(await runCLI(["enqueue", "--create", "--file", file, "--config", config]).code == .success)
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
         func sending() throws -> Int { Int(try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'sending'").integerValue ?? -1) }
 

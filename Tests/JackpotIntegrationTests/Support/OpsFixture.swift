@@ -74,7 +74,7 @@ final class OpsFixture {
     /// Enqueues JSON Lines through `jackpotd enqueue --file`, as the platform would.
     func enqueue(_ lines: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let file = directory.write("enqueue-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")
-        let result = await cli(["enqueue", "--file", file])
+        let result = await cli(["enqueue", "--create", "--file", file])
         try #require(result.code == .success, "enqueue failed: \(result.errors)", sourceLocation: sourceLocation)
     }
 

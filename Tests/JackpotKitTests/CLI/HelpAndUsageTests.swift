@@ -61,7 +61,7 @@ import TestSupport
     @Test func unknownCommandIsAUsageErrorNamingIt() async {
         let result = await runCLI(["stauts"])
         #expect(result.code == .usage)
-        #expect(firstLine(result.errors) == "jackpotd: error: unknown command \"stauts\" (run 'jackpotd --help' for the list)")
+        #expect(firstLine(result.errors) == "jackpotd: error: unknown command \"stauts\" (did you mean status?)")
     }
 
     /// A mistyped option is exit 2 with the option it most likely meant.

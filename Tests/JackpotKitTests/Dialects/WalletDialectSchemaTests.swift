@@ -13,7 +13,7 @@ import JackpotWire
     @Test func aFileOfThePreviousSchemaWithRowsUpgradesWithNothingLost() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
-        // The file is built from every step before this one (others may follow it).
+        // Later steps (e.g. the ops trail) may follow this one.
         #expect(Self.previousMigrations.count < Schema.currentVersion)
         do {
             let old = try Database(path: path)

@@ -22,7 +22,7 @@ import TestSupport
         for line in lines { bytes += line + [UInt8(ascii: "\n")] }
         let file = directory.path("wins.jsonl")
         try! Data(bytes).write(to: URL(fileURLWithPath: file))
-        return await runCLI(["enqueue", "--config", config, "--file", file])
+        return await runCLI(["enqueue", "--create", "--config", config, "--file", file])
     }
 
     private func good(_ reference: String) -> [UInt8] {

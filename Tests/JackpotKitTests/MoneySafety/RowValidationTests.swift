@@ -28,7 +28,7 @@ import OperatorSimulator
         let topId = try #require(try outbox.win(reference: "r-2")?.id)
         try outbox.database.execute(
             "UPDATE wins SET state = 'delivered', transaction_id = 't', delivered_at = 1 WHERE reference = 'r-2'")
-        #expect(try outbox.purgeDelivered(before: 2) == 1)
+        #expect(try outbox.purgeDelivered(before: 2, now: 3, by: "test") == 1)
 
         // SQLite hands out the purged row's id again.
         try Self.insert(outbox, "r-3", operator: "nobody")
@@ -70,9 +70,9 @@ import OperatorSimulator
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
         try Self.insert(outbox, "f-1")
         #expect(try outbox.win(reference: "f-1")?.finalizedAt == nil)
-        #expect(try outbox.cancel(reference: "f-1", reason: "void", now: 1_000) == .changed)
+        #expect(try outbox.cancel(reference: "f-1", reason: "void", now: 1_000, by: "test") == .changed)
         #expect(try outbox.win(reference: "f-1")?.finalizedAt == 1_000)
-        #expect(try outbox.retry(reference: "f-1", now: 2_000) == .changed)
+        #expect(try outbox.retry(reference: "f-1", now: 2_000, by: "test") == .changed)
         #expect(try outbox.win(reference: "f-1")?.finalizedAt == nil)
     }
 }

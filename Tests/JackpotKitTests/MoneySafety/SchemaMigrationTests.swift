@@ -64,7 +64,7 @@ import OperatorSimulator
         #expect(try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 9000).isEmpty)
         #expect(try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue == 0)
         // And the purge of the migrated delivered win leaves its tombstone.
-        #expect(try outbox.purgeDelivered(before: 6000, now: 9000) == 1)
+        #expect(try outbox.purgeDelivered(before: 6000, now: 9000, by: "test") == 1)
         #expect(try outbox.tombstone(reference: "v-delivered")?.transactionId == "88")
     }
 }

@@ -19,7 +19,7 @@ import TestSupport
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let tables = try outbox.database.query("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        #expect(tables.compactMap { $0.string("name") } == ["attempts", "meta", "operators", "tombstones", "win_counts", "wins"])
+        #expect(tables.compactMap { $0.string("name") } == ["attempts", "daemons", "meta", "operators", "ops_actions", "tombstones", "win_counts", "wins"])
         for table in tables {
             #expect(table.string("sql")?.contains("STRICT") == true, "table \(table.string("name") ?? "") is STRICT")
         }
