@@ -6,7 +6,7 @@ extension WinPresentation {
     /// `show`'s "Ops actions:" section: every retry and cancel of the win, oldest
     /// first, so a retry never hides why the win had been cancelled.
     static func opsTrailText(_ actions: [OpsAction]) -> String {
-        var text = "\nOps actions:\n"
+        let text = "\nOps actions:\n"
         guard !actions.isEmpty else { return text + "  (none)\n" }
         var table = TextTable(["time", "action", "by", "reason", "detail"])
         for action in actions {
