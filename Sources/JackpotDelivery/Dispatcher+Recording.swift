@@ -138,7 +138,10 @@ extension Dispatcher {
             }
             var random = SystemRandomNumberGenerator()
             let delay = policy.delaySeconds(afterAttempts: report.attempt, retryAfter: retryAfter, using: &random)
-            let next = now + Int64(delay * 1000)
+            // From when the answer came, not from this commit's clock reading, which
+            // may predate a fast call: a `Retry-After: 2` must mean two seconds after it.
+            let answeredAt = max(now, report.startedAt + Int64(report.durationMs.rounded(.up)))
+            let next = answeredAt + Int64(delay * 1000)
             lane?.checkSoon(at: next)
             return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.masked(report.outcome.summary)))
         }

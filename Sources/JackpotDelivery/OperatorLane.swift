@@ -74,7 +74,15 @@ final class OperatorLane: Sendable {
     /// Records the claim's result and when to look again.
     func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) {
         state.withLock { state in
-            state.ready.append(contentsOf: wins)
+            // The circuit may have opened while this claim was being committed (a call
+            // failed meanwhile): such wins go straight back, as `finished` does with
+            // the ones already waiting, instead of holding their leases while it is open.
+            var breaker = state.breaker
+            if case .wait = breaker.permission(nowMs: now) {
+                state.toRelease.append(contentsOf: wins)
+            } else {
+                state.ready.append(contentsOf: wins)
+            }
             state.nextCheckAt = wins.count >= requested ? now : (nextDue ?? Int64.max)
         }
     }
