@@ -183,6 +183,10 @@ extension ReconcileSuites {
 
         let daemon = try RunningDispatcher(configPath: config)
         try #require(try await eventually { try wallet.snapshot.requests == 16 && sending() >= 4 })
+        // Paused, the daemon claims nothing more: the wins it holds now are the four
+        // unanswered calls, and they stay held while the report is reconciled.
+        #expect(await runCLI(["pause", "casino-a", "--config", config]).code == .success)
+        try #require(try await eventually { try daemon.logged("operator_paused") && sending() == 4 })
         let credited = references.filter { wallet.credit(for: $0) != nil }
         let received = Dictionary(uniqueKeysWithValues: credited.map { ($0, wallet.credit(for: $0)?.timesReceived ?? -1) })
         let report = directory.write("report.csv", "reference,transactionId\n"
@@ -200,6 +204,7 @@ extension ReconcileSuites {
         #expect(summary["settled"]?.asNumberText == String(credited.count - held.count))
 
         try await daemon.stop()
+        #expect(await runCLI(["resume", "casino-a", "--config", config]).code == .success)
         let second = await runCLI(["reconcile", "casino-a", "--file", report, "--apply", "--json", "--config", config])
         #expect(try parseObject(second.output)["summary"]?.objectValue?["notSettled"]?.asNumberText == "0")
         let third = await runCLI(["reconcile", "casino-a", "--file", report, "--config", config])
