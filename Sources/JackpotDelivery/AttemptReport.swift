@@ -13,15 +13,14 @@ struct AttemptReport: Sendable {
     let outcome: AttemptOutcome
     let httpStatus: Int?
     let responseHead: String?
-    /// The token, secret and URL credentials of this call: never stored or logged (`masked`).
-    let hidden: [String]
-
-    /// `text` from the operator's answer, safe to store and log.
-    func masked(_ text: String) -> String { SecretScrubbing.scrubbed(text, hiding: hidden) }
+    /// `outcome.summary` without the call's token, secret and URL credentials: what is stored and logged.
+    let detail: String
 
     /// Makes the call and classifies the answer. Never throws: every failure is an outcome.
+    /// `operatorSecrets` hides the operator's secret and URL credentials; the win's token is added here.
     static func perform(
-        _ win: ReadyWin, operatorConfig: OperatorConfig, transport: any HTTPTransport, clock: @Sendable () -> Int64
+        _ win: ReadyWin, operatorConfig: OperatorConfig, operatorSecrets: SecretScrubber, transport: any HTTPTransport,
+        clock: @Sendable () -> Int64
     ) async -> AttemptReport {
         let startedAt = clock()
         let start = ContinuousClock.now
@@ -31,18 +30,19 @@ struct AttemptReport: Sendable {
         let outcome = AttemptOutcome.classify(
             result, noRetryErrorCodes: operatorConfig.noRetryErrorCodes,
             alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now)
-        let hidden = [win.stored.token, operatorConfig.secret].compactMap { $0 } + SecretScrubbing.urlSecrets(operatorConfig.url)
+        let scrubber = operatorSecrets.adding(win.stored.token.map { [$0] } ?? [])
         var status: Int?
         var head: String?
         if case .success(let response) = result {
             status = response.status
             // Masked before the cut: a token cut in half at the limit would not be found after it.
             let text = String(decoding: response.body.prefix(AttemptRecord.responseHeadLimit + 1024), as: UTF8.self)
-            head = String(SecretScrubbing.scrubbed(text, hiding: hidden).prefix(AttemptRecord.responseHeadLimit))
+            head = String(scrubber.scrubbed(text).prefix(AttemptRecord.responseHeadLimit))
         }
         return AttemptReport(
             win: win, operatorName: operatorConfig.name, attempt: win.stored.attempts + 1, startedAt: startedAt,
-            durationMs: durationMs, outcome: outcome, httpStatus: status, responseHead: head, hidden: hidden)
+            durationMs: durationMs, outcome: outcome, httpStatus: status, responseHead: head,
+            detail: scrubber.scrubbed(outcome.summary))
     }
 
     /// The operator's error code, when its answer carried one.

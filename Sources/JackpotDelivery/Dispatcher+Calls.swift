@@ -46,7 +46,9 @@ extension Dispatcher {
     private func call(_ first: ReadyWin, on lane: OperatorLane) async {
         var next: ReadyWin? = first
         while let win = next {
-            let report = await AttemptReport.perform(win, operatorConfig: lane.config, transport: transport, clock: clock)
+            let (config, secrets) = lane.callSettings
+            let report = await AttemptReport.perform(
+                win, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
             let now = clock()
             lane.finished(report.outcome, now: now, global: global)
             completed.withLock { $0.append(report) }

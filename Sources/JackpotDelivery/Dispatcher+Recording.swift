@@ -118,7 +118,7 @@ extension Dispatcher {
         let record = AttemptRecord(
             winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
             durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,
-            outcome: report.outcome.outcomeLabel, detail: report.masked(report.outcome.summary),
+            outcome: report.outcome.outcomeLabel, detail: report.detail,
             responseHead: report.responseHead, daemon: owner.description)
         switch report.outcome {
         case .delivered(let confirmation):
@@ -126,7 +126,7 @@ extension Dispatcher {
         case .giveUp:
             return RecordedOutcome(
                 winId: record.winId, attempt: record,
-                change: .failed(reason: "\(report.masked(report.outcome.summary)) (a no-retry error code of this operator)"))
+                change: .failed(reason: "\(report.detail) (a no-retry error code of this operator)"))
         case .retry(_, let retryAfter):
             let policy = RetryPolicy(retrySettings)
             if policy.isExpired(enqueuedAtMs: report.win.stored.ageOrigin, nowMs: now) {
@@ -134,7 +134,7 @@ extension Dispatcher {
                 failed.outcome = "failed"
                 return RecordedOutcome(
                     winId: record.winId, attempt: failed,
-                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.masked(report.outcome.summary))"))
+                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)"))
             }
             var random = SystemRandomNumberGenerator()
             let delay = policy.delaySeconds(afterAttempts: report.attempt, retryAfter: retryAfter, using: &random)
@@ -143,7 +143,7 @@ extension Dispatcher {
             let answeredAt = max(now, report.startedAt + Int64(report.durationMs.rounded(.up)))
             let next = answeredAt + Int64(delay * 1000)
             lane?.checkSoon(at: next)
-            return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.masked(report.outcome.summary)))
+            return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.detail))
         }
     }
 
@@ -155,7 +155,7 @@ extension Dispatcher {
                 "operator": .string(report.operatorName), "reference": .string(report.win.stored.reference),
                 "attempt": .int(Int64(report.attempt)), "status": .string(report.httpStatus.map(String.init) ?? "-"),
                 "duration_ms": .double((report.durationMs * 10).rounded() / 10), "outcome": .string(label),
-                "detail": .string(report.masked(report.outcome.summary)),
+                "detail": .string(report.detail),
             ]
         }
         switch label {

@@ -18,7 +18,12 @@ final class OperatorLane: Sendable {
     let name: String
 
     struct State {
-        var config: OperatorConfig
+        var config: OperatorConfig {
+            didSet { secrets = Self.secrets(of: config) }
+        }
+        /// The operator's secret and URL credentials, prepared once per config for
+        /// scrubbing every answer of its calls (`AttemptReport.perform`).
+        var secrets: SecretScrubber
         var ready: [ReadyWin] = []
         var inFlight = 0
         var breaker: CircuitBreaker
@@ -32,6 +37,16 @@ final class OperatorLane: Sendable {
         var nextCheckAt: Int64 = 0
         /// Claimed wins to hand back to `pending` unsent.
         var toRelease: [ReadyWin] = []
+
+        init(config: OperatorConfig, breaker: CircuitBreaker) {
+            self.config = config
+            self.breaker = breaker
+            secrets = Self.secrets(of: config)
+        }
+
+        static func secrets(of config: OperatorConfig) -> SecretScrubber {
+            SecretScrubber(hiding: [config.secret] + SecretScrubbing.urlSecrets(config.url))
+        }
     }
 
     private let state: Mutex<State>
@@ -44,6 +59,9 @@ final class OperatorLane: Sendable {
     func withState<T>(_ body: (inout State) -> T) -> T { state.withLock { body(&$0) } }
 
     var config: OperatorConfig { state.withLock { $0.config } }
+
+    /// The config and prepared secrets for the next call, read together.
+    var callSettings: (config: OperatorConfig, secrets: SecretScrubber) { state.withLock { ($0.config, $0.secrets) } }
 
     /// How many wins to claim now; 0 when the lane is full, paused, waiting on an
     /// open circuit, or knows nothing is due yet. Keeps one to two batches (a batch

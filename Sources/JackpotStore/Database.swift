@@ -94,10 +94,10 @@ package final class Database {
     package func query(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> [Row] {
         let statement = try acquireStatement(sql, arguments, cached: true)
         defer { release(statement) }
-        let columnNames = statement.columnNames()
+        let columns = statement.columns()
         var rows: [Row] = []
         while try statement.step() {
-            rows.append(statement.row(columnNames: columnNames))
+            rows.append(statement.row(columns: columns))
         }
         return rows
     }
@@ -107,7 +107,7 @@ package final class Database {
         let statement = try acquireStatement(sql, arguments, cached: true)
         defer { release(statement) }
         guard try statement.step() else { return nil }
-        return statement.row(columnNames: statement.columnNames())
+        return statement.row(columns: statement.columns())
     }
 
     /// The first column of the first row, `.null` when there is no row.
@@ -120,9 +120,9 @@ package final class Database {
     package func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
         let statement = try acquireStatement(sql, arguments, cached: true)
         defer { release(statement) }
-        let columnNames = statement.columnNames()
+        let columns = statement.columns()
         while try statement.step() {
-            try body(statement.row(columnNames: columnNames))
+            try body(statement.row(columns: columns))
         }
     }
 

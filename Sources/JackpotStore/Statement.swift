@@ -118,15 +118,15 @@ final class Statement {
 
     /// Read once per run rather than once per prepare: an automatic re-prepare after
     /// a schema change can change the columns of `SELECT *`.
-    func columnNames() -> [String] {
-        (0..<sqlite3_column_count(handle)).map { column in
+    func columns() -> RowColumns {
+        RowColumns((0..<sqlite3_column_count(handle)).map { column in
             sqlite3_column_name(handle, column).map { String(cString: $0) } ?? ""
-        }
+        })
     }
 
     /// The current row; valid only after `step()` returned true.
-    func row(columnNames: [String]) -> Row {
-        Row(columnNames: columnNames, values: (0..<Int32(columnNames.count)).map(value(at:)))
+    func row(columns: RowColumns) -> Row {
+        Row(columns: columns, values: (0..<Int32(columns.names.count)).map(value(at:)))
     }
 
     func value(at column: Int32) -> SQLValue {

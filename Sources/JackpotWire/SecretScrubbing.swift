@@ -11,20 +11,7 @@ package enum SecretScrubbing {
 
     /// `text` with every occurrence of each value, as sent raw, form-encoded or JSON-escaped, replaced by `***`.
     package static func scrubbed(_ text: String, hiding values: [String]) -> String {
-        var forms: Set<String> = []
-        for value in values where value.count >= minimumLength {
-            forms.insert(value)
-            forms.insert(FormEncoding.encodeComponent(value))
-            let json = String(JSONWriter.quoted(value).dropFirst().dropLast())
-            forms.insert(json)
-            // Many encoders (PHP's among them) write "/" as "\/".
-            forms.insert(json.replacingOccurrences(of: "/", with: "\\/"))
-        }
-        var result = text
-        for form in forms.sorted(by: { $0.count > $1.count }) where result.contains(form) {
-            result = result.replacingOccurrences(of: form, with: mask)
-        }
-        return result
+        SecretScrubber(hiding: values).scrubbed(text)
     }
 
     /// The values of `url`'s query (`?authToken=…`) and its userinfo password: credentials.
