@@ -77,7 +77,8 @@ struct BenchOptions: Sendable {
     var statusRuns: Int { quick ? 10 : 30 }
     var reconcileRows: Int { quick ? 200_000 : 1_000_000 }
     var neighbourWins: Int { quick ? 2_000 : 5_000 }
-    var neighbourRounds: Int { quick ? 1 : 2 }
+    /// Rounds of (alone, beside) runs, after one warm-up; the median of their ratios is reported.
+    var neighbourRounds: Int { quick ? 1 : 3 }
     /// How long the daemon's CPU is measured, idle and with only hanging calls.
     var hangingWindow: Duration { quick ? .seconds(2) : .seconds(5) }
     /// Healthy wins per big-answer run; each round runs alone and beside each kind.
