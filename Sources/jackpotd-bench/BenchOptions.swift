@@ -76,7 +76,7 @@ struct BenchOptions: Sendable {
     var claimRuns: Int { quick ? 300 : 2_000 }
     var statusRuns: Int { quick ? 10 : 30 }
     var reconcileRows: Int { quick ? 200_000 : 1_000_000 }
-    var neighbourWins: Int { quick ? 2_000 : 5_000 }
+    var neighbourWins: Int { quick ? 2_000 : 8_000 }
     /// Rounds of (alone, beside) runs, after one warm-up; the median of their ratios is reported.
     var neighbourRounds: Int { quick ? 1 : 3 }
     /// How long the daemon's CPU is measured, idle and with only hanging calls.
