@@ -51,6 +51,8 @@ struct BenchMain {
             try await step("outbox") { try await LargeOutboxBench(options: options, scratch: scratch).run() }
             try await step("reconcile") { try await ReconcileBench(options: options, scratch: scratch).run() }
             try await step("neighbour") { try await HangingNeighbourBench(options: options, scratch: scratch).run() }
+            try await step("hanging") { try await HangingCallsCPUBench(options: options, scratch: scratch).run() }
+            try await step("big-answers") { try await BigAnswerBench(options: options, scratch: scratch).run() }
             let elapsed = ContinuousClock.now - started
             if options.keep { progress("kept \(scratch.path)") }
             print(options.json

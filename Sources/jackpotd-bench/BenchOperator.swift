@@ -12,7 +12,11 @@ enum BenchOperator {
     static let providerId = "luckymonaco"
 
     static func config(name: String, server: ScriptedOperator, secret: String, concurrency: Int, timeoutSeconds: Double = 5) -> OperatorConfig {
-        var config = OperatorConfig(name: name, url: server.url, secret: secret)
+        config(name: name, url: server.url, secret: secret, concurrency: concurrency, timeoutSeconds: timeoutSeconds)
+    }
+
+    static func config(name: String, url: String, secret: String, concurrency: Int, timeoutSeconds: Double = 5) -> OperatorConfig {
+        var config = OperatorConfig(name: name, url: url, secret: secret)
         config.allowInsecureHTTP = true
         config.timeoutSeconds = timeoutSeconds
         config.concurrency = concurrency

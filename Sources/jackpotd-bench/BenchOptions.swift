@@ -18,7 +18,7 @@ struct BenchOptions: Sendable {
     /// Run only these measurements (all when empty).
     var only: Set<String> = []
 
-    static let measurements = ["dispatch", "enqueue", "first-attempt", "outbox", "neighbour", "reconcile"]
+    static let measurements = ["dispatch", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile"]
 
     static let usage = """
         Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep]
@@ -30,7 +30,8 @@ struct BenchOptions: Sendable {
           --quick   smaller workloads (a smoke run; judge targets on a full run)
           --json    print the results as one JSON object instead of a table
           --only    run only these measurements: dispatch, enqueue, first-attempt,
-                    outbox, neighbour, reconcile (for profiling one of them)
+                    outbox, neighbour, hanging, big-answers, reconcile (for
+                    profiling one of them)
           --keep    keep the scratch directory (outboxes, daemon logs) and print its path
 
         """
@@ -75,8 +76,14 @@ struct BenchOptions: Sendable {
     var claimRuns: Int { quick ? 300 : 2_000 }
     var statusRuns: Int { quick ? 10 : 30 }
     var reconcileRows: Int { quick ? 200_000 : 1_000_000 }
-    var neighbourWins: Int { quick ? 2_000 : 5_000 }
-    var neighbourRounds: Int { quick ? 1 : 2 }
+    var neighbourWins: Int { quick ? 2_000 : 8_000 }
+    /// Rounds of (alone, beside) runs, after one warm-up; the median of their ratios is reported.
+    var neighbourRounds: Int { quick ? 1 : 3 }
+    /// How long the daemon's CPU is measured, idle and with only hanging calls.
+    var hangingWindow: Duration { quick ? .seconds(2) : .seconds(5) }
+    /// Healthy wins per big-answer run; each round runs alone and beside each kind.
+    var bigAnswerWins: Int { quick ? 1_500 : 4_000 }
+    var bigAnswerRounds: Int { quick ? 1 : 2 }
 }
 
 struct UsageProblem: Error {

@@ -7,7 +7,8 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
-/// Writes a config file for a child `jackpotd` process, secrets in files beside it.
+/// Writes a config file for a child `jackpotd` process, secrets in files beside it:
+/// what `BenchOperator` sets (timeouts, concurrency, back-off, circuit threshold, grace).
 enum ConfigFile {
     static func write(_ config: JackpotConfig, in directory: String) throws -> String {
         var operators: [(String, JSONValue)] = []
@@ -18,11 +19,17 @@ enum ConfigFile {
             operators.append((name, .object(JSONObject([
                 ("url", .string(op.url)), ("secretFile", .string(secretFile)), ("allowInsecureHTTP", .bool(true)),
                 ("timeoutSeconds", .number(String(op.timeoutSeconds))), ("concurrency", .number(String(op.concurrency))),
+                ("retry", .object(JSONObject([
+                    ("initialDelaySeconds", .number(String(op.retry.initialDelaySeconds))),
+                    ("maxDelaySeconds", .number(String(op.retry.maxDelaySeconds))),
+                ]))),
+                ("circuit", .object(JSONObject([("failureThreshold", .number(String(op.circuit.failureThreshold)))]))),
             ]))))
         }
         let object = JSONObject([
             ("database", .string(config.database ?? directory + "/outbox.sqlite3")),
             ("providerId", .string(config.providerId)),
+            ("shutdownGraceSeconds", .number(String(config.shutdownGraceSeconds))),
             ("operators", .object(JSONObject(operators))),
         ])
         let path = directory + "/config.json"

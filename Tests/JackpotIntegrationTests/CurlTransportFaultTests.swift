@@ -125,30 +125,9 @@ import OperatorSimulator
 
     // MARK: Answers too big to read
 
-    static var gzipPath: String? {
-        ["/usr/bin/gzip", "/bin/gzip"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// One gzip member inflating to 1 MiB of zeros.
-    static func gzipMember(in directory: TemporaryDirectory) throws -> [UInt8] {
-        let zeros = directory.path("zeros")
-        try Data(count: 1024 * 1024).write(to: URL(fileURLWithPath: zeros))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: try #require(gzipPath))
-        gzip.arguments = ["-9", "-n", "-c", zeros]
-        let output = Pipe()
-        gzip.standardOutput = output
-        try gzip.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        try #require(gzip.terminationStatus == 0)
-        return Array(bytes)
-    }
-
-    @Test(.enabled(if: gzipPath != nil, "needs gzip to build the bomb"))
+    @Test(.enabled(if: GzipBomb.gzipPath != nil, "needs gzip to build the bomb"))
     func hugeEndlessAndGzipBombAnswersAreCappedWhileAnotherOperatorIsServed() async throws {
-        let directory = TemporaryDirectory()
-        let big = BigAnswerServer(gzipMember: try Self.gzipMember(in: directory))
+        let big = BigAnswerServer(gzipMember: try GzipBomb.member())
         let healthy = try ScriptedOperator(secret: Fixtures.secret)
         defer {
             big.stop()

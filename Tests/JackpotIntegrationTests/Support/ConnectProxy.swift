@@ -19,12 +19,12 @@ final class ConnectProxy: Sendable {
         let authorization: String?
     }
 
-    private let server: ThreadedTestServer
+    private let server: ThreadedLoopbackServer
     private let tunnels: Locked<[Tunnel]>
 
     init() {
         let tunnels = Locked<[Tunnel]>([])
-        server = ThreadedTestServer { client in
+        server = ThreadedLoopbackServer { client in
             guard let request = client.readRequest() else { return }
             let requestLine = (request.head.split(separator: "\r\n").first ?? "").split(separator: " ")
             guard requestLine.count == 3, requestLine[0] == "connect" else {
@@ -73,7 +73,7 @@ final class ConnectProxy: Sendable {
     }
 
     /// Copies bytes both ways until one side closes or 10 s pass without traffic.
-    private static func relay(_ client: TestConnection, upstream: Int32) {
+    private static func relay(_ client: LoopbackConnection, upstream: Int32) {
         let early = client.takeBuffered()
         if !early.isEmpty, !sendAll(upstream, early) { return }
         var descriptors = [

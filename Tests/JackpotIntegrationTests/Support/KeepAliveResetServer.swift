@@ -13,14 +13,14 @@ import OperatorSimulator
 /// retries such a request on a fresh connection must send the whole body again.
 /// Every body received is recorded, in arrival order.
 final class KeepAliveResetServer: Sendable {
-    private let server: ThreadedTestServer
+    private let server: ThreadedLoopbackServer
     private let received: Locked<[[UInt8]]>
     private let resets: Locked<Int>
 
     init() {
         let received = Locked<[[UInt8]]>([])
         let resets = Locked(0)
-        server = ThreadedTestServer { connection in
+        server = ThreadedLoopbackServer { connection in
             var served = 0
             while let request = connection.readRequest() {
                 received.withLock { $0.append(request.body) }

@@ -1,13 +1,6 @@
-import Foundation
+import Dispatch
 import Glibc
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Answers that never fit the body cap, chosen by path: `/huge` (200 MB with a
 /// Content-Length), `/endless` (chunked, never ends) and `/gzip` (a gzip bomb:
@@ -15,31 +8,31 @@ import OperatorSimulator
 /// 512 MiB inflated). Each answer sends its head and a first 16 KiB, then parks
 /// until `release()`, so tests can hold big answers in flight; afterwards it
 /// streams until done or until the client stops reading.
-final class BigAnswerServer: Sendable {
-    struct Counts: Sendable, Hashable {
+package final class BigAnswerServer: Sendable {
+    package struct Counts: Sendable, Hashable {
         /// Answers parked after their first 16 KiB.
-        var parked = 0
+        package var parked = 0
         /// Paths whose body was written to the end (for an answer larger than the
         /// sockets' buffers, that means the client read it all).
-        var completed: [String] = []
+        package var completed: [String] = []
         /// Paths whose answer ended because the client closed the connection.
-        var abandoned: [String] = []
+        package var abandoned: [String] = []
         /// Requests that carried an Accept-Encoding header.
-        var askedForEncoding = 0
+        package var askedForEncoding = 0
     }
 
-    static let hugeBytes = 200 * 1024 * 1024
-    static let firstPart = 16 * 1024
+    package static let hugeBytes = 200 * 1024 * 1024
+    package static let firstPart = 16 * 1024
 
-    private let server: ThreadedTestServer
+    private let server: ThreadedLoopbackServer
     private let counts: Locked<Counts>
     private let gate: Gate
 
     /// `gzipMember`: one gzip member inflating to 1 MiB of zeros.
-    init(gzipMember: [UInt8]) {
+    package init(gzipMember: [UInt8]) {
         let counts = Locked(Counts())
         let gate = Gate()
-        server = ThreadedTestServer { connection in
+        server = ThreadedLoopbackServer { connection in
             guard let request = connection.readRequest() else { return }
             let target = request.head.split(separator: " ").dropFirst().first.map(String.init) ?? ""
             if request.head.contains("\r\naccept-encoding:") { counts.withLock { $0.askedForEncoding += 1 } }
@@ -75,13 +68,13 @@ final class BigAnswerServer: Sendable {
         self.gate = gate
     }
 
-    var baseURL: String { server.baseURL }
-    var snapshot: Counts { counts.value }
+    package var baseURL: String { server.baseURL }
+    package var snapshot: Counts { counts.value }
 
     /// Lets every parked answer (and every later one) stream on.
-    func release() { gate.open() }
+    package func release() { gate.open() }
 
-    func stop() {
+    package func stop() {
         gate.open()
         server.stop()
     }
@@ -122,7 +115,7 @@ private final class BodyStream {
     }
 
     /// Sends until `limit` payload bytes in all (nil: until the end); false once the client is gone.
-    func send(upTo limit: Int?, on connection: TestConnection) -> Bool {
+    func send(upTo limit: Int?, on connection: LoopbackConnection) -> Bool {
         while true {
             let end = [total, limit].compactMap { $0 }.min()
             if let end, sent >= end { return true }

@@ -1,37 +1,15 @@
 import Glibc
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-
-/// A loopback port that completes the TCP handshake but never accepts: the
-/// kernel queues the connection and takes the request bytes, nobody answers.
-final class AcceptButSilentPort {
-    let port: Int
-    private let descriptor: Int32
-
-    init() {
-        (descriptor, port) = loopbackSocket(listening: true)
-    }
-
-    deinit { close(descriptor) }
-
-    var url: String { "http://127.0.0.1:\(port)/V4/JackPotWin" }
-}
 
 /// A loopback port whose SYNs are never answered: a listener with a backlog of
 /// 0 whose one queue slot a connection of ours already fills, so Linux drops
 /// every further SYN (the client keeps retransmitting, as it would towards a
 /// firewall that drops packets).
-final class UnansweredSYNPort {
-    let port: Int
+package final class UnansweredSYNPort {
+    package let port: Int
     private let listener: Int32
     private let filler: Int32
 
-    init() {
+    package init() {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         precondition(descriptor >= 0, "socket failed: errno \(errno)")
         var address = sockaddr_in()
@@ -61,5 +39,5 @@ final class UnansweredSYNPort {
         close(listener)
     }
 
-    var url: String { "http://127.0.0.1:\(port)/V4/JackPotWin" }
+    package var url: String { "http://127.0.0.1:\(port)/V4/JackPotWin" }
 }

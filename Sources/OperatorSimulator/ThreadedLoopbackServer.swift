@@ -2,28 +2,21 @@ import Dispatch
 import Foundation
 import Glibc
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
-/// A loopback TCP server for the transport tests: one accept thread, one thread
+/// A loopback TCP server for transport tests and the bench's faulty operators: one accept thread, one thread
 /// per connection running `handler` on a blocking socket. Every receive is
 /// bounded (SO_RCVTIMEO), and `stop()` shuts every socket down so blocked calls
 /// return, then joins all threads: a test leaks neither a thread nor a port.
-final class ThreadedTestServer: Sendable {
-    typealias Handler = @Sendable (_ connection: TestConnection) -> Void
+package final class ThreadedLoopbackServer: Sendable {
+    package typealias Handler = @Sendable (_ connection: LoopbackConnection) -> Void
 
-    let port: Int
+    package let port: Int
     private let listener: Int32
     private let open = Mutex<Set<Int32>>([])
     private let stopped = Atomic<Bool>(false)
     private let threads = DispatchGroup()
 
-    init(handler: @escaping Handler) {
+    package init(handler: @escaping Handler) {
         let (listener, port) = loopbackSocket(listening: true)
         self.listener = listener
         self.port = port
@@ -52,7 +45,7 @@ final class ThreadedTestServer: Sendable {
                 threads.enter()
                 Thread { [self] in
                     defer { threads.leave() }
-                    let connection = TestConnection(fd: fd)
+                    let connection = LoopbackConnection(fd: fd)
                     handler(connection)
                     open.withLock { _ = $0.remove(fd) }
                     connection.close()
@@ -63,10 +56,10 @@ final class ThreadedTestServer: Sendable {
 
     deinit { stop() }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Stops accepting, ends every connection and joins the threads. Idempotent.
-    func stop() {
+    package func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         open.withLock { open in for fd in open { shutdown(fd, Int32(SHUT_RDWR)) } }
@@ -76,15 +69,15 @@ final class ThreadedTestServer: Sendable {
 }
 
 /// One accepted connection, read as HTTP/1.1 requests (Content-Length bodies).
-final class TestConnection {
-    let fd: Int32
+package final class LoopbackConnection {
+    package let fd: Int32
     private var buffer: [UInt8] = []
     private var closed = false
 
-    init(fd: Int32) { self.fd = fd }
+    package init(fd: Int32) { self.fd = fd }
 
     /// The next request's head (lowercased) and body; nil when the peer closed or went silent.
-    func readRequest() -> (head: String, body: [UInt8])? {
+    package func readRequest() -> (head: String, body: [UInt8])? {
         while true {
             if let headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
                 let head = String(decoding: buffer[..<headEnd], as: UTF8.self).lowercased()
@@ -102,7 +95,7 @@ final class TestConnection {
     }
 
     /// Reads what arrives into the buffer; false on EOF, error or timeout.
-    func receive() -> Bool {
+    package func receive() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
@@ -114,14 +107,14 @@ final class TestConnection {
     }
 
     /// Takes what was read past the last request (a proxy relays it).
-    func takeBuffered() -> [UInt8] {
+    package func takeBuffered() -> [UInt8] {
         defer { buffer.removeAll() }
         return buffer
     }
 
     /// Writes all of `bytes`; false once the peer is gone.
     @discardableResult
-    func write(_ bytes: some Collection<UInt8>) -> Bool {
+    package func write(_ bytes: some Collection<UInt8>) -> Bool {
         Array(bytes).withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -135,36 +128,18 @@ final class TestConnection {
     }
 
     @discardableResult
-    func write(_ text: String) -> Bool { write(Array(text.utf8)) }
+    package func write(_ text: String) -> Bool { write(Array(text.utf8)) }
 
     /// Closes with a TCP reset (SO_LINGER 0) instead of a FIN.
-    func reset() {
+    package func reset() {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         close()
     }
 
-    func close() {
+    package func close() {
         guard !closed else { return }
         closed = true
         Glibc.close(fd)
     }
-}
-
-/// A small JSON 200 answer that keeps the connection open.
-func keepAliveAnswer(_ json: String) -> String {
-    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)"
-}
-
-/// A `Mutex` that closures can share (a `Mutex` itself cannot be captured).
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    func withLock<Result: Sendable>(_ body: (inout sending Value) -> sending Result) -> Result {
-        mutex.withLock(body)
-    }
-
-    var value: Value { mutex.withLock { $0 } }
 }

@@ -1,16 +1,8 @@
 import Glibc
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-import TestSupport
 
-/// A TCP socket bound to 127.0.0.1 on an ephemeral port (each test its own),
+/// A TCP socket bound to 127.0.0.1 on an ephemeral port (each caller its own),
 /// listening or not, with the port the kernel chose.
-func loopbackSocket(listening: Bool) -> (descriptor: Int32, port: Int) {
+package func loopbackSocket(listening: Bool) -> (descriptor: Int32, port: Int) {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     precondition(descriptor >= 0, "socket failed: errno \(errno)")
     var address = sockaddr_in()

@@ -1,0 +1,58 @@
+import Foundation
+import JackpotConfiguration
+import JackpotStore
+
+/// `jackpotd run` as a child process on a config and outbox of its own, so its
+/// CPU (/proc/PID/stat) and memory (/proc/PID/status) are the daemon's alone,
+/// apart from the bench's loopback operators and polling.
+final class ChildDaemon {
+    let child: JackpotdChild
+    let directory: String
+    /// The bench's own connection to the daemon's outbox.
+    let outbox: Outbox
+
+    /// Writes the config, starts the daemon and returns once it wrote its
+    /// first metrics file (it does so as soon as it runs).
+    init(config: JackpotConfig, in directory: String) async throws {
+        self.directory = directory
+        outbox = try Outbox(path: config.database ?? directory + "/outbox.sqlite3")
+        let path = try ConfigFile.write(config, in: directory)
+        let metrics = directory + "/metrics.prom"
+        child = try JackpotdChild(["run", "--config", path, "--metrics-file", metrics], logPath: directory + "/daemon.log")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !FileManager.default.fileExists(atPath: metrics) {
+            guard child.process.isRunning, ContinuousClock.now < deadline else {
+                throw BenchFailure("the daemon did not start; log: \(directory)/daemon.log")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Wins delivered to `operatorName` so far, as `status` counts them.
+    func delivered(_ operatorName: String) throws -> Int {
+        Int(try outbox.database.queryScalar(
+            "SELECT count FROM win_counts WHERE operator = ? AND state = 'delivered'", [.text(operatorName)]
+        ).integerValue ?? 0)
+    }
+
+    /// The daemon's CPU over `window` of wall time, in % of one core.
+    func cpuShare(over window: Duration) async throws -> Double {
+        guard let before = child.cpuTime() else { throw BenchFailure("the daemon exited; log: \(directory)/daemon.log") }
+        let start = ContinuousClock.now
+        try await Task.sleep(for: window)
+        guard let after = child.cpuTime() else { throw BenchFailure("the daemon exited; log: \(directory)/daemon.log") }
+        return (after - before).seconds / (ContinuousClock.now - start).seconds * 100
+    }
+
+    func memory() throws -> JackpotdChild.Memory {
+        guard let memory = child.memory() else { throw BenchFailure("the daemon exited; log: \(directory)/daemon.log") }
+        return memory
+    }
+
+    /// SIGTERM, and the exit it must make (status 0) within its grace period.
+    func stop() throws {
+        child.process.terminate()
+        let status = child.waitForExit()
+        guard status == 0 else { throw BenchFailure("the daemon exited with status \(status); log: \(directory)/daemon.log") }
+    }
+}
