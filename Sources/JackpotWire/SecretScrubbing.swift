@@ -9,11 +9,6 @@ package enum SecretScrubbing {
     /// destroy the audit excerpt and protect nothing.
     package static let minimumLength = 4
 
-    /// `text` with every occurrence of each value, as sent raw, form-encoded or JSON-escaped, replaced by `***`.
-    package static func scrubbed(_ text: String, hiding values: [String]) -> String {
-        SecretScrubber(hiding: values).scrubbed(text)
-    }
-
     /// The values of `url`'s query (`?authToken=…`) and its userinfo password: credentials.
     package static func urlSecrets(_ url: String) -> [String] {
         var values: [String] = []

@@ -1,8 +1,8 @@
 import Glibc
 
 /// A TCP socket bound to 127.0.0.1 on an ephemeral port (each caller its own),
-/// listening or not, with the port the kernel chose.
-package func loopbackSocket(listening: Bool) -> (descriptor: Int32, port: Int) {
+/// listening (with `backlog`) or not, with the port the kernel chose.
+package func loopbackSocket(listening: Bool, backlog: Int32 = 64) -> (descriptor: Int32, port: Int) {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     precondition(descriptor >= 0, "socket failed: errno \(errno)")
     var address = sockaddr_in()
@@ -11,7 +11,7 @@ package func loopbackSocket(listening: Bool) -> (descriptor: Int32, port: Int) {
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ready = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && (!listening || listen(descriptor, 64) == 0)
+            bind(descriptor, $0, length) == 0 && (!listening || listen(descriptor, backlog) == 0)
                 && getsockname(descriptor, $0, &length) == 0
         }
     }

@@ -10,21 +10,11 @@ package final class UnansweredSYNPort {
     private let filler: Int32
 
     package init() {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        precondition(descriptor >= 0, "socket failed: errno \(errno)")
+        (listener, port) = loopbackSocket(listening: true, backlog: 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ready = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && listen(descriptor, 0) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        precondition(ready, "bind/listen failed: errno \(errno)")
-        listener = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
