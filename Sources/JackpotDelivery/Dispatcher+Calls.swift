@@ -57,8 +57,12 @@ extension Dispatcher {
             next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
             // Wake the loop only when it has something to do now: a call that
             // cannot go on (a slot to share, wins to release) or a batch to
-            // claim. Results alone wait for the next tick to share a commit.
-            if next == nil || lane.claimLimit(now: now) > 0 { wake.signal() }
+            // claim. Results alone wait for a tick, to share a commit.
+            if next == nil || lane.claimLimit(now: now) > 0 {
+                wake.signal()
+            } else {
+                timer.fire(withinMilliseconds: settings.recordIntervalMilliseconds)
+            }
         }
     }
 }

@@ -16,8 +16,15 @@ import JackpotWire
 /// win of its operator at once, without waiting for the loop's commit.
 package final class Dispatcher: Sendable {
     package struct Settings: Sendable {
-        /// How often `PRAGMA data_version` is polled for wins written by other processes.
-        package var pollIntervalMilliseconds = 10
+        /// The loop's shortest tick, and how often it looks for wins written by
+        /// other processes (`PRAGMA data_version`) where inotify is unavailable.
+        package var pollIntervalMilliseconds: Int64 = 10
+        /// Its longest sleep with nothing due while `OutboxChangeWatcher` reports
+        /// other processes' writes: a safety net, should it ever miss one.
+        package var idleTickMilliseconds: Int64 = 100
+        /// How long it polls at its shortest tick after the watcher saw the
+        /// outbox's files written, for the commit to become visible.
+        package var pollAfterWriteMilliseconds: Int64 = 50
         /// Pause flags, lease recovery, max age and new-row validation run this often.
         package var housekeepingIntervalMilliseconds: Int64 = 500
         /// How long finished calls may wait in memory so that many share one fsynced
@@ -41,7 +48,11 @@ package final class Dispatcher: Sendable {
     let laneOrder = Mutex<[String]>([])
     let global: GlobalSlots
     let completed = Mutex<[AttemptReport]>([])
-    let wake = WakeSignal()
+    let wake: WakeSignal
+    let timer: LoopTimer
+    /// Until when (`DispatchTime` nanoseconds) the loop polls at its shortest tick
+    /// because the outbox's files were written: see `outboxWritten()`.
+    private let pollUntil = Atomic<UInt64>(0)
     let control: Mutex<Control>
     let calls = CallsInFlight()
     package let passes = PassCounter()
@@ -65,6 +76,9 @@ package final class Dispatcher: Sendable {
         self.settings = settings
         self.clock = clock
         global = GlobalSlots(limit: config.globalConcurrency)
+        let wake = WakeSignal()
+        self.wake = wake
+        timer = LoopTimer(onFire: wake.signal)
         control = Mutex(Control(config: config, pendingConfig: config))
     }
 
@@ -87,43 +101,78 @@ package final class Dispatcher: Sendable {
     /// not yet stored are kept in memory until they are.
     func run(_ store: DispatcherStore) async {
         logger.info("start", ["daemon": .string(owner.description), "database": .string(databasePath)])
-        let ticker = Task { [wake, settings] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(settings.pollIntervalMilliseconds))
-                wake.signal()
-            }
+        let watcher = OutboxChangeWatcher.start(databasePath: databasePath) { [weak self] in self?.outboxWritten() }
+        if watcher == nil {
+            logger.warning("no_change_watch", [
+                "database": .string(databasePath), "poll_ms": .int(settings.pollIntervalMilliseconds),
+                "detail": "inotify unavailable: polling for other processes' writes instead",
+            ])
         }
-        defer { ticker.cancel() }
+        defer {
+            watcher?.stop()
+            timer.cancel()
+        }
         await withDiscardingTaskGroup { group in
-            await loop(store, group: &group)
+            await loop(store, watching: watcher != nil, group: &group)
             await stopCalls(group: &group)
         }
         await finish(store)
     }
 
     /// Wakes, claims, starts calls, records, until a stop is requested.
-    private func loop(_ store: DispatcherStore, group: inout DiscardingTaskGroup) async {
+    private func loop(_ store: DispatcherStore, watching: Bool, group: inout DiscardingTaskGroup) async {
         var storageBackoffMs: Int64 = 0
         var retryStorageAt: Int64 = 0
+        timer.fire(withinMilliseconds: 0)
         while true {
             await wake.wait()
             if control.withLock({ $0.stopRequested }) { return }
             let now = clock()
-            if now < retryStorageAt { continue }
+            if now < retryStorageAt {
+                timer.fire(withinMilliseconds: retryStorageAt - now)
+                continue
+            }
             do {
                 for launch in try await store.claimStep(now: now) { start(launch, in: &group) }
-                try await store.recordStep(now: now)
+                let resultsWaiting = try await store.recordStep(now: now)
                 passes.countLoop()
                 if storageBackoffMs > 0 {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0
                 }
+                timer.fire(withinMilliseconds: tickMilliseconds(resultsWaiting: resultsWaiting, watching: watching))
             } catch {
                 storageBackoffMs = min(max(storageBackoffMs * 2, 100), 10_000)
                 retryStorageAt = now + storageBackoffMs
                 logger.error("storage_error", ["error": .string(String(describing: error)), "retry_in_ms": .int(storageBackoffMs)])
+                timer.fire(withinMilliseconds: storageBackoffMs)
             }
         }
+    }
+
+    /// The watcher saw a write to the outbox's files. It sees a commit's WAL
+    /// frames being written, not the moment the commit becomes visible (after
+    /// the fsync, in shared memory), so the loop looks now and keeps looking at
+    /// its shortest tick for a while (a commit that takes longer is seen at the
+    /// next idle tick).
+    private func outboxWritten() {
+        let until = DispatchTime.now().uptimeNanoseconds + UInt64(settings.pollAfterWriteMilliseconds) * 1_000_000
+        pollUntil.store(until, ordering: .relaxed)
+        wake.signal()
+    }
+
+    /// How long the loop may sleep after a pass. Calls ending, reloads, stops
+    /// and (with `watching`) other processes' writes wake it themselves, so it
+    /// ticks only for what falls due with time: results waiting for their shared
+    /// commit, a retry, a circuit probe.
+    private func tickMilliseconds(resultsWaiting: Bool, watching: Bool) -> Int64 {
+        guard watching, DispatchTime.now().uptimeNanoseconds >= pollUntil.load(ordering: .relaxed) else {
+            return settings.pollIntervalMilliseconds
+        }
+        if resultsWaiting { return settings.recordIntervalMilliseconds }
+        let now = clock()
+        let due = allLanes().compactMap { $0.nextClaimAt() }.min().map { $0 - now } ?? settings.idleTickMilliseconds
+        return min(max(due, settings.pollIntervalMilliseconds), settings.idleTickMilliseconds)
     }
 
     /// The outbox file was deleted or replaced under the daemon.
@@ -165,8 +214,10 @@ package final class Dispatcher: Sendable {
         return startCalls(&loop, now: now)
     }
 
-    /// The second half, once the new calls are started: results.
-    func recordStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
+    /// The second half, once the new calls are started: results. True while
+    /// results wait in memory for the commit they will share.
+    func recordStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws -> Bool {
         try record(outbox, &loop, now: now)
+        return !loop.unrecorded.isEmpty
     }
 }

@@ -33,8 +33,8 @@ actor DispatcherStore {
         try dispatcher.claimStep(openOutbox(), &loop, now: now)
     }
 
-    /// Stores finished calls.
-    func recordStep(now: Int64) throws {
+    /// Stores finished calls; true while some wait for their shared commit.
+    func recordStep(now: Int64) throws -> Bool {
         try dispatcher.recordStep(openOutbox(), &loop, now: now)
     }
 

@@ -31,6 +31,8 @@ final class Housekeeper: Sendable {
             do {
                 try await store.housekeep(now: dispatcher.clock())
                 dispatcher.passes.countHousekeeping()
+                // A pause lifted, a lease rescued, a win parked: the loop may have work now.
+                dispatcher.wake.signal()
                 // Not every 500 ms pass: the write would contend with the claims for
                 // the outbox's one write lock, for a liveness signal that needs seconds.
                 let now = dispatcher.clock()

@@ -89,6 +89,28 @@ final class OperatorLane: Sendable {
         }
     }
 
+    /// When `claimLimit` can next be non-zero with nothing else happening: a
+    /// retry or a circuit probe falling due. Nil when only a call ending, a
+    /// reload or another process's write can change that: those wake the loop.
+    func nextClaimAt() -> Int64? {
+        state.withLock { state in
+            guard !state.paused, !state.removed, !state.stopping, state.nextCheckAt != .max else { return nil }
+            let batch = state.config.concurrency
+            let waiting = state.inFlight + state.ready.count
+            switch state.breaker.state {
+            case .closed:
+                guard batch * 3 - waiting >= batch || waiting == 0 else { return nil }
+                return state.nextCheckAt
+            case .open:
+                guard let until = state.breaker.openUntilMs, waiting == 0 else { return nil }
+                return max(until, state.nextCheckAt)
+            case .halfOpen:
+                guard !state.breaker.probeInFlight, waiting == 0 else { return nil }
+                return state.nextCheckAt
+            }
+        }
+    }
+
     /// Records the claim's result and when to look again.
     func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) {
         state.withLock { state in
