@@ -32,7 +32,16 @@ package final class BigAnswerServer: Sendable {
     package init(gzipMember: [UInt8]) {
         let counts = Locked(Counts())
         let gate = Gate()
+        let gzipBody = Array([[UInt8]](repeating: gzipMember, count: 512).joined())
+        let spaces = [UInt8](repeating: UInt8(ascii: " "), count: BodyStream.piece)
+        let chunk = Array("\(String(BodyStream.piece, radix: 16))\r\n".utf8)
+            + [UInt8](repeating: UInt8(ascii: "x"), count: BodyStream.piece) + [13, 10]
         server = ThreadedLoopbackServer { connection in
+            // A send buffer the size of a WAN path's, not loopback's megabytes: the
+            // server writes about what the client reads before it gives up,
+            // instead of burning the machine's CPU on bytes nobody reads.
+            var sendBuffer: Int32 = 64 * 1024
+            setsockopt(connection.fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, socklen_t(MemoryLayout<Int32>.size))
             guard let request = connection.readRequest() else { return }
             let target = request.head.split(separator: " ").dropFirst().first.map(String.init) ?? ""
             if request.head.contains("\r\naccept-encoding:") { counts.withLock { $0.askedForEncoding += 1 } }
@@ -40,19 +49,14 @@ package final class BigAnswerServer: Sendable {
             switch target {
             case "/huge":
                 connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(Self.hugeBytes)\r\n\r\n")
-                stream = BodyStream(total: Self.hugeBytes) { count in [UInt8](repeating: UInt8(ascii: " "), count: count) }
+                stream = BodyStream(total: Self.hugeBytes, piece: spaces)
             case "/endless":
                 connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                stream = BodyStream(total: nil) { count in
-                    Array((String(count, radix: 16) + "\r\n").utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: count) + [13, 10]
-                }
+                stream = BodyStream(total: nil, piece: chunk)
             default:
                 connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
-                    + "Content-Length: \(gzipMember.count * 512)\r\n\r\n")
-                var members = [UInt8]()
-                for _ in 0..<512 { members += gzipMember }
-                let all = members
-                stream = BodyStream(total: all.count, source: { _ in [] }, fixed: all)
+                    + "Content-Length: \(gzipBody.count)\r\n\r\n")
+                stream = BodyStream(total: gzipBody.count, fixed: gzipBody)
             }
             guard stream.send(upTo: Self.firstPart, on: connection) else {
                 counts.withLock { $0.abandoned.append(target) }
@@ -100,17 +104,24 @@ package final class BigAnswerServer: Sendable {
     }
 }
 
-/// A body written in pieces: `fixed` bytes, or `source(count)` frames up to `total` (nil: forever).
+/// A body written in pieces of 16 KiB payload: slices of `fixed`, or `piece`
+/// (built once) repeated up to `total` bytes (nil: forever).
 private final class BodyStream {
     private let total: Int?
-    private let source: (Int) -> [UInt8]
+    private let piece: [UInt8]
     private let fixed: [UInt8]?
     private var sent = 0
     static let piece = 16 * 1024
 
-    init(total: Int?, source: @escaping (Int) -> [UInt8], fixed: [UInt8]? = nil) {
+    init(total: Int?, piece: [UInt8]) {
         self.total = total
-        self.source = source
+        self.piece = piece
+        fixed = nil
+    }
+
+    init(total: Int, fixed: [UInt8]) {
+        self.total = total
+        piece = []
         self.fixed = fixed
     }
 
@@ -120,8 +131,14 @@ private final class BodyStream {
             let end = [total, limit].compactMap { $0 }.min()
             if let end, sent >= end { return true }
             let count = min(Self.piece, (end ?? Int.max) - sent)
-            let bytes = fixed.map { Array($0[sent..<(sent + count)]) } ?? source(count)
-            guard connection.write(bytes) else { return false }
+            let written = if let fixed {
+                connection.write(fixed[sent..<(sent + count)])
+            } else if count == Self.piece {
+                connection.write(piece)  // whole, with the chunk framing `/endless` puts around it
+            } else {
+                connection.write(piece.prefix(count))  // the last, shorter piece of `/huge`
+            }
+            guard written else { return false }
             sent += count
         }
     }
