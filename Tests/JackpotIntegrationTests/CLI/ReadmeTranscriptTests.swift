@@ -30,18 +30,18 @@ import OperatorSimulator
 
     @Test func readmeSessionPrintsWhatREADMEShows() async throws {
         let session = try ReadmeSession()
-        let healthy = try ScriptedOperator(secret: Self.secret("healthy-casino"))
-        let flaky = try ScriptedOperator(secret: Self.secret("flaky-casino"), numericTransactionIds: true)
+        let healthy = try ScriptedOperator(secret: ReadmeSession.secret("healthy-casino"))
+        let flaky = try ScriptedOperator(secret: ReadmeSession.secret("flaky-casino"), numericTransactionIds: true)
         let closed = ClosedPort()
         defer { healthy.stop(); flaky.stop() }
         try Self.writeSetup(of: session, ports: ["healthy-casino": healthy.port, "flaky-casino": flaky.port, "casino-c": closed.port])
 
         // The outbox: win-000002 alone first, so flaky-casino's faults all land on it; then 29 more.
         flaky.enqueueFaults([.resetBeforeAnswer, .delayThenAnswer(seconds: 1.5), .status(503, body: "busy")])
-        try await Self.enqueue(Self.populationWins.filter { $0.reference == "win-000002" }, into: session)
-        try await Self.deliver(session) { try $0.win(reference: "win-000002")?.state == .delivered }
-        try await Self.enqueue(Self.populationWins.filter { $0.reference != "win-000002" }, into: session)
-        try await Self.deliver(session) { try $0.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue == 30 }
+        try await session.enqueue(Self.populationWins.filter { $0.reference == "win-000002" }.map(\.line))
+        try await session.deliver { try $0.win(reference: "win-000002")?.state == .delivered }
+        try await session.enqueue(Self.populationWins.filter { $0.reference != "win-000002" }.map(\.line))
+        try await session.deliver { try $0.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue == 30 }
 
         try await session.replay("### check")
         try await session.replay("### enqueue")
@@ -79,24 +79,9 @@ import OperatorSimulator
 
     // MARK: The session's setup
 
-    static func secret(_ name: String) -> String { "readme-secret-\(name)" }
-
     /// README's config (its ports replaced by the live wallets'), the secrets, wins.jsonl, bad-config.json.
     static func writeSetup(of session: ReadmeSession, ports: [String: Int]) throws {
-        let text = try #require(session.readme.jsonBlock(after: "The config (`/tmp/jackpotd-readme/config.json`"))
-        let local = text.replacingOccurrences(of: ReadmeSession.sessionDirectory, with: session.root)
-        var config = try #require(try JSONSerialization.jsonObject(with: Data(local.utf8)) as? [String: Any])
-        var operators = try #require(config["operators"] as? [String: [String: Any]])
-        for (name, port) in ports {
-            var member = try #require(operators[name], "README's config has no \(name)")
-            let url = try #require(member["url"] as? String)
-            member["url"] = url.replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:\(port)", options: .regularExpression)
-            operators[name] = member
-            session.directory.write("secrets/\(name)", secret(name))
-        }
-        config["operators"] = operators
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
-        session.configPath = session.directory.write("config.json", json)
+        try session.writeConfig(readmeBlockAfter: "The config (`/tmp/jackpotd-readme/config.json`", ports: ports)
         try FileManager.default.createDirectory(atPath: session.directory.path("demo"), withIntermediateDirectories: true)
         session.writeFile("wins.jsonl", try #require(session.readme.jsonBlock(after: "`wins.jsonl` holds")))
         session.writeFile("bad-config.json", try #require(session.readme.jsonBlock(after: "(`bad-config.json`)")))
@@ -112,25 +97,5 @@ import OperatorSimulator
             + "\"reference\":\"\(reference)\",\"jackpotId\":\"\(flaky ? 570 : 568)\",\"timestamp\":\"\(1_796_191_200_000 + number * 1000)\""
         if flaky { line += ",\"platform\":\"desktop\",\"token\":\"tok-\(1000 + number)\"" }
         return (reference, line + "}")
-    }
-
-    static func enqueue(_ wins: [(reference: String, line: String)], into session: ReadmeSession) async throws {
-        let file = session.directory.write("population-\(UUID().uuidString).jsonl", wins.map(\.line).joined(separator: "\n") + "\n")
-        let result = await runCLI(["enqueue", "--create", "--file", file], environment: session.environment)
-        try #require(result.code == .success, "enqueue failed: \(result.errors)")
-    }
-
-    /// The daemon's loop over real HTTP until `condition` holds on the outbox.
-    static func deliver(_ session: ReadmeSession, until condition: @escaping (Outbox) throws -> Bool) async throws {
-        let config = try ConfigLoader.load(path: session.configPath, environment: [:]).config
-        let databasePath = try #require(config.database)
-        let service = DeliveryService(
-            databasePath: databasePath, config: config, logger: Logger(format: .logfmt, minimumLevel: .error, sink: CapturingSink()))
-        let daemon = Task { try await service.run() }
-        let outbox = try Outbox(path: databasePath)
-        let reached = try await eventually(within: 60) { try condition(outbox) }
-        service.requestStop()
-        try await daemon.value
-        try #require(reached, "the outbox never reached the state README's session starts from")
     }
 }

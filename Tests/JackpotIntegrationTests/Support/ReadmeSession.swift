@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
+import JackpotTelemetry
 import JackpotStore
 import TestSupport
 
@@ -104,6 +107,55 @@ final class ReadmeSession {
         var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         recordings.append((transcript.outputLines, lines, code))
+    }
+
+    // MARK: Building the session's outbox
+
+    /// The secret of operator `name` in README's sessions, in `secrets/NAME`.
+    static func secret(_ name: String) -> String { "readme-secret-\(name)" }
+
+    /// README's config block after `marker`, as this session's config: its paths in the
+    /// temporary directory, each operator of `ports` on that live loopback port, its secret written.
+    func writeConfig(readmeBlockAfter marker: String, ports: [String: Int]) throws {
+        let text = try #require(readme.jsonBlock(after: marker), "README has no config after \(marker)")
+        let local = text.replacingOccurrences(of: Self.sessionDirectory, with: root)
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(local.utf8)) as? [String: Any])
+        var operators = try #require(config["operators"] as? [String: [String: Any]])
+        for (name, port) in ports {
+            var member = try #require(operators[name], "README's config has no \(name)")
+            let url = try #require(member["url"] as? String)
+            member["url"] = url.replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:\(port)", options: .regularExpression)
+            operators[name] = member
+            directory.write("secrets/\(name)", Self.secret(name))
+        }
+        config["operators"] = operators
+        let json = try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .withoutEscapingSlashes])
+        configPath = directory.write("config.json", String(decoding: json, as: UTF8.self))
+        let database = try #require(config["database"] as? String)
+        try FileManager.default.createDirectory(atPath: (database as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    }
+
+
+
+    /// Enqueues JSON Lines as the platform would (`enqueue --create --file`).
+    func enqueue(_ lines: [String]) async throws {
+        let file = directory.write("population-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")
+        let result = await runCLI(["enqueue", "--create", "--file", file], environment: environment)
+        try #require(result.code == .success, "enqueue failed: \(result.errors)")
+    }
+
+    /// The daemon's loop over real HTTP until `condition` holds on the outbox.
+    func deliver(until condition: @escaping (Outbox) throws -> Bool) async throws {
+        let config = try ConfigLoader.load(path: configPath, environment: [:]).config
+        let databasePath = try #require(config.database)
+        let service = DeliveryService(
+            databasePath: databasePath, config: config, logger: Logger(format: .logfmt, minimumLevel: .error, sink: CapturingSink()))
+        let daemon = Task { try await service.run() }
+        let outbox = try Outbox(path: databasePath)
+        let reached = try await eventually(within: 60) { try condition(outbox) }
+        service.requestStop()
+        try await daemon.value
+        try #require(reached, "the outbox never reached the state README's session starts from")
     }
 
     /// `jackpotd run …` as a child, stopped with SIGTERM once `stopRunWhen` holds; its log and status.
