@@ -2,135 +2,100 @@ import Foundation
 import Testing
 import TestSupport
 import JackpotCLI
+import JackpotConfiguration
+import JackpotDelivery
 import JackpotStore
-import JackpotWire
+import JackpotTelemetry
+import OperatorSimulator
 
-/// Issue 14, point 12: README's Commands transcripts are what the binary
-/// prints. The deterministic ones (check, enqueue, pause/resume) are replayed
-/// here from README itself, in README's own session setup, and compared line
-/// by line after putting the session's directory back in place of the test's.
+/// Issue 14, point 12: README's transcripts are what the binary prints. This
+/// is README's main session, replayed in the order it ran (which is not the
+/// order of README's sections): README's config with its wallets live on
+/// loopback, 30 wins delivered by the real dispatcher, then every transcript of
+/// the Commands sections but `demo` and `reconcile` (their own suites) and of
+/// "Using the CLI on a server", compared after `TranscriptNormalizer`.
+///
+/// Deterministic by construction: `healthy-casino` credits every call;
+/// `flaky-casino` (concurrency 1) answers its first win with a reset, a lost
+/// answer and a 503 while it is the only flaky win in the outbox, and every
+/// later win at once; `casino-c` is a closed port whose circuit opens after
+/// two refused calls and stays open, so its win fails at max age after exactly
+/// two attempts. The waits are on win states and log lines, never on time.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeTranscriptTests {
-    static let sessionDirectory = "/tmp/jackpotd-readme"
-    static let replayedSections = ["### check", "### enqueue", "### pause and resume", "### Usage errors", "### Help"]
+    static let sections = [
+        "### check", "### enqueue", "### pause and resume", "### run", "### status", "### list", "### show",
+        "### retry", "### cancel", "### export", "### backup", "### purge", "### Usage errors", "### Help",
+        "### Using the CLI on a server",
+    ]
 
-    @Test func commandsSectionTranscriptsMatchTheBinary() async throws {
-        let readme = try String(contentsOfFile: Self.packageRoot + "/README.md", encoding: .utf8)
-        let commands = try #require(Self.section(readme, from: "## Commands", to: "\n## For casino operators"))
-        let directory = TemporaryDirectory()
-        let root = directory.path
+    @Test func readmeSessionPrintsWhatREADMEShows() async throws {
+        let session = try ReadmeSession()
+        let healthy = try ScriptedOperator(secret: ReadmeSession.secret("healthy-casino"))
+        let flaky = try ScriptedOperator(secret: ReadmeSession.secret("flaky-casino"), numericTransactionIds: true)
+        let closed = ClosedPort()
+        defer { healthy.stop(); flaky.stop() }
+        try Self.writeSetup(of: session, ports: ["healthy-casino": healthy.port, "flaky-casino": flaky.port, "casino-c": closed.port])
 
-        // README's setup: its config, its secret files, its wins.jsonl and bad-config.json, an existing outbox.
-        let config = try #require(Self.jsonBlock(commands, after: "The config (`/tmp/jackpotd-readme/config.json`"))
-        let configPath = directory.write("config.json", config.replacingOccurrences(of: Self.sessionDirectory, with: root))
-        for name in ["healthy-casino", "flaky-casino", "casino-c"] {
-            directory.write("secrets/\(name)", "readme-secret-\(name)\n")
+        // The outbox: win-000002 alone first, so flaky-casino's faults all land on it; then 29 more.
+        flaky.enqueueFaults([.resetBeforeAnswer, .delayThenAnswer(seconds: 1.5), .status(503, body: "busy")])
+        try await session.enqueue(Self.populationWins.filter { $0.reference == "win-000002" }.map(\.line))
+        try await session.deliver { try $0.win(reference: "win-000002")?.state == .delivered }
+        try await session.enqueue(Self.populationWins.filter { $0.reference != "win-000002" }.map(\.line))
+        try await session.deliver { try $0.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue == 30 }
+
+        try await session.replay("### check")
+        try await session.replay("### enqueue")
+        try await session.replay("### pause and resume", 0)
+        session.stopRunWhen = { $0.contains("event=win_failed") }
+        try await session.replay("### run")
+        try await session.replay("### status", 0, 1)
+
+        // A daemon running, then killed with SIGKILL.
+        let daemon = try DaemonProcess(["run"], logPath: session.directory.path("live-daemon.log"), environment: session.environment)
+        let outbox = try Outbox(path: session.directory.path("demo/outbox.sqlite3"))
+        let beating = await eventually(within: 60) {
+            (try? outbox.database.queryScalar("SELECT count(*) FROM daemons").integerValue) == 1
         }
-        try FileManager.default.createDirectory(atPath: directory.path("demo"), withIntermediateDirectories: true)
-        _ = try Outbox(path: directory.path("demo/outbox.sqlite3"))
-        let files = [
-            "wins.jsonl": try #require(Self.jsonBlock(commands, after: "`wins.jsonl` holds")),
-            "bad-config.json": try #require(Self.jsonBlock(commands, after: "(`bad-config.json`)"))
-                .replacingOccurrences(of: Self.sessionDirectory, with: root),
-        ]
-        for (name, text) in files { directory.write(name, text) }
+        try #require(beating, "the daemon wrote no heartbeat:\n\(daemon.log)")
+        try await session.replay("### status", 2)
+        daemon.send(SIGKILL)
+        try #require(await daemon.waitForExit(within: 60) != nil, "the killed daemon did not exit")
+        try await session.replay("### status", 3)
 
-        var replayed = 0
-        for heading in Self.replayedSections {
-            let text = try #require(Self.section(commands, from: heading + "\n", to: "\n### "), "README has no \(heading)")
-            for transcript in Self.transcripts(in: text) {
-                var arguments = Self.words(transcript.command)
-                try #require(arguments.first == "jackpotd", "\(transcript.command)")
-                arguments.removeFirst()
-                var input: String?
-                if let redirect = arguments.firstIndex(of: "<"), redirect + 1 < arguments.count {
-                    input = directory.path(arguments[redirect + 1])
-                    arguments.removeSubrange(redirect...(redirect + 1))
-                }
-                arguments = arguments.map {
-                    files[$0] != nil ? directory.path($0) : $0.replacingOccurrences(of: Self.sessionDirectory, with: root)
-                }
-                let result = await runCLI(arguments, environment: ["JACKPOTD_CONFIG": configPath], standardInputFile: input)
-                // In-process, stderr and stdout are captured apart; these commands write their errors first.
-                var printed = (result.errors + result.output).replacingOccurrences(of: root, with: Self.sessionDirectory)
-                for name in files.keys { printed = printed.replacingOccurrences(of: "\(Self.sessionDirectory)/\(name)", with: name) }
-                #expect(printed == transcript.output, "README: $ \(transcript.command)\n--- the binary printed:\n\(printed)")
-                #expect(result.code.rawValue == transcript.exitCode, "$ \(transcript.command): exit \(result.code.rawValue)")
-                replayed += 1
-            }
-        }
-        #expect(replayed >= 15, "only \(replayed) README commands were found to replay")
+        try await session.replay("### list")
+        try await session.replay("### show", 0, 1, 2, 3, 4)
+        try await session.replay("### Using the CLI on a server")
+        try await session.replay("### show", 5, 6)
+        try await session.replay("### retry")
+        try await session.replay("### cancel")
+        try await session.replay("### pause and resume", 1, 2)
+        try await session.replay("### export")
+        try await session.replay("### backup")
+        try await session.replay("### purge")
+        try await session.replay("### Usage errors")
+        try await session.replay("### Help")
+        try session.finish(covering: Self.sections, elsewhere: ["### status": ReadmeReconcileTranscriptTests.statusTranscripts])
     }
 
-    // MARK: Reading README
+    // MARK: The session's setup
 
-    static var packageRoot: String {
-        var path = URL(fileURLWithPath: #filePath)
-        while path.pathComponents.count > 1 {
-            path.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: path.path + "/Package.swift") { return path.path }
-        }
-        return FileManager.default.currentDirectoryPath
+    /// README's config (its ports replaced by the live wallets'), the secrets, wins.jsonl, bad-config.json.
+    static func writeSetup(of session: ReadmeSession, ports: [String: Int]) throws {
+        try session.writeConfig(readmeBlockAfter: "The config (`/tmp/jackpotd-readme/config.json`", ports: ports)
+        try FileManager.default.createDirectory(atPath: session.directory.path("demo"), withIntermediateDirectories: true)
+        session.writeFile("wins.jsonl", try #require(session.readme.jsonBlock(after: "`wins.jsonl` holds")))
+        session.writeFile("bad-config.json", try #require(session.readme.jsonBlock(after: "(`bad-config.json`)")))
     }
 
-    static func section(_ text: String, from start: String, to end: String) -> String? {
-        guard let begin = text.range(of: start) else { return nil }
-        let rest = text[begin.upperBound...]
-        return String(rest[..<(rest.range(of: end)?.lowerBound ?? rest.endIndex)])
-    }
-
-    /// The first ```json block after `marker`.
-    static func jsonBlock(_ text: String, after marker: String) -> String? {
-        guard let at = text.range(of: marker), let open = text.range(of: "```json\n", range: at.upperBound..<text.endIndex),
-            let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
-        else { return nil }
-        return String(text[open.upperBound..<close.lowerBound]) + "\n"
-    }
-
-    struct Transcript {
-        var command: String
-        var output: String
-        var exitCode: Int32
-    }
-
-    /// `$ jackpotd …` lines of ```console blocks, each with what follows up to its `[exit N]`.
-    static func transcripts(in text: String) -> [Transcript] {
-        var found: [Transcript] = []
-        var inConsole = false
-        var current: Transcript?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line.hasPrefix("```") { inConsole = line == "```console"; current = nil; continue }
-            guard inConsole else { continue }
-            if line.hasPrefix("$ jackpotd ") {
-                current = Transcript(command: String(line.dropFirst(2)), output: "", exitCode: -1)
-            } else if var transcript = current, line.hasPrefix("[exit "), let code = Int32(line.dropFirst(6).dropLast()) {
-                transcript.exitCode = code
-                found.append(transcript)
-                current = nil
-            } else if current != nil {
-                current!.output += line + "\n"
-            }
-        }
-        return found
-    }
-
-    /// Shell words: spaces split, double quotes group.
-    static func words(_ line: String) -> [String] {
-        var words: [String] = []
-        var word = ""
-        var quoted = false
-        var started = false
-        for character in line {
-            if character == "\"" { quoted.toggle(); started = true; continue }
-            if character == " " && !quoted {
-                if started { words.append(word) }
-                word = ""
-                started = false
-                continue
-            }
-            word.append(character)
-            started = true
-        }
-        if started { words.append(word) }
-        return words
+    /// README's 30 delivered wins: `win-000000`…`win-000029`, every third one flaky-casino's.
+    static let populationWins: [(reference: String, line: String)] = (0..<30).map { number in
+        let reference = String(format: "win-%06d", number)
+        let flaky = number % 3 == 2
+        let amount = String(format: "%.2f", 1 + Double(number) * 79.19)
+        var line = "{\"operator\":\"\(flaky ? "flaky-casino" : "healthy-casino")\",\"userId\":\"\(1000 + number)\","
+            + "\"gameId\":\"Im_60_tumblefortune\",\"roundId\":\"\(5_103_188_801 + number)\",\"amount\":\(amount),"
+            + "\"reference\":\"\(reference)\",\"jackpotId\":\"\(flaky ? 570 : 568)\",\"timestamp\":\"\(1_796_191_200_000 + number * 1000)\""
+        if flaky { line += ",\"platform\":\"desktop\",\"token\":\"tok-\(1000 + number)\"" }
+        return (reference, line + "}")
     }
 }

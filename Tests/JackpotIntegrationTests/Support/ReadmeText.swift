@@ -1,0 +1,159 @@
+import Foundation
+
+/// README.md as the transcript tests read it: its sections and the `$ …`
+/// commands of its ```console blocks, each with the lines it printed and where
+/// they are, so a recording run can write fresh output back in place.
+struct ReadmeText {
+    /// One `$ COMMAND` of a console block and what follows it.
+    struct Transcript {
+        /// The heading (`### run`) of the section holding it.
+        var section: String
+        /// Its position among the section's transcripts, from 0.
+        var index: Int
+        /// The command without `$ ` and without a trailing `# comment`.
+        var command: String
+        /// The printed lines, each ending in "\n".
+        var output: String
+        /// `[exit N]`; nil for commands that are not jackpotd (`cat`, `rm`).
+        var exitCode: Int32?
+        /// README lines holding `output` (0-based, end exclusive).
+        var outputLines: Range<Int>
+    }
+
+    static var path: String { packageRoot + "/README.md" }
+
+    static var packageRoot: String {
+        var path = URL(fileURLWithPath: #filePath)
+        while path.pathComponents.count > 1 {
+            path.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: path.path + "/Package.swift") { return path.path }
+        }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    let text: String
+    let lines: [String]
+    let transcripts: [Transcript]
+
+    init() throws {
+        try self.init(text: String(contentsOfFile: Self.path, encoding: .utf8))
+    }
+
+    init(text: String) {
+        self.text = text
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        transcripts = Self.transcripts(in: lines)
+    }
+
+    /// The transcripts of one `##`/`###` section, in order.
+    func transcripts(in section: String) -> [Transcript] { transcripts.filter { $0.section == section } }
+
+    /// The text of a section, from its heading to the next heading of any level.
+    func section(_ heading: String) -> String? {
+        guard let start = lines.firstIndex(of: heading) else { return nil }
+        let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("#") && !$0.hasPrefix("#!") } ?? lines.count
+        return lines[start..<end].joined(separator: "\n")
+    }
+
+    /// The first ```json block after `marker`.
+    func jsonBlock(after marker: String) -> String? {
+        guard let at = text.range(of: marker), let open = text.range(of: "```json\n", range: at.upperBound..<text.endIndex),
+            let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
+        else { return nil }
+        return String(text[open.upperBound..<close.lowerBound]) + "\n"
+    }
+
+    private static func transcripts(in lines: [String]) -> [Transcript] {
+        var found: [Transcript] = []
+        var section = ""
+        var inConsole = false
+        var inFence = false
+        var current: Transcript?
+        func finish(at end: Int) {
+            guard var transcript = current else { return }
+            // A command without `[exit N]` (cat, rm) ends at the next `$`; the blank lines before it are no output.
+            var last = end
+            if transcript.exitCode == nil {
+                while last > transcript.outputLines.lowerBound, lines[last - 1].isEmpty { last -= 1 }
+            }
+            transcript.outputLines = transcript.outputLines.lowerBound..<last
+            transcript.output = lines[transcript.outputLines].map { $0 + "\n" }.joined()
+            found.append(transcript)
+            current = nil
+        }
+        for (number, line) in lines.enumerated() {
+            if line.hasPrefix("```") {
+                if inFence { finish(at: number) }
+                inFence.toggle()
+                inConsole = inFence && line == "```console"
+                continue
+            }
+            if !inFence, line.hasPrefix("#") {
+                section = line
+                continue
+            }
+            guard inConsole else { continue }
+            if line.hasPrefix("$ ") {
+                finish(at: number)
+                let command = Self.withoutComment(String(line.dropFirst(2)))
+                let index = found.filter { $0.section == section }.count
+                current = Transcript(
+                    section: section, index: index, command: command, output: "", exitCode: nil,
+                    outputLines: (number + 1)..<(number + 1))
+            } else if var transcript = current, transcript.exitCode == nil, line.hasPrefix("[exit "),
+                let code = Int32(line.dropFirst(6).dropLast())
+            {
+                transcript.exitCode = code
+                current = transcript
+                finish(at: number)
+            }
+        }
+        return found
+    }
+
+    /// `jackpotd run   # note` → `jackpotd run`; a `#` inside quotes stays.
+    static func withoutComment(_ command: String) -> String {
+        var quote: Character?
+        var previous: Character = " "
+        for (offset, character) in command.enumerated() {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "#", previous == " " {
+                return String(command.prefix(offset)).trimmingCharacters(in: .whitespaces)
+            }
+            previous = character
+        }
+        return command.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Shell words: spaces split, double or single quotes group.
+    static func words(_ line: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var quote: Character?
+        var started = false
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { word.append(character) }
+                continue
+            }
+            if character == "\"" || character == "'" {
+                quote = character
+                started = true
+                continue
+            }
+            if character == " " {
+                if started { words.append(word) }
+                word = ""
+                started = false
+                continue
+            }
+            word.append(character)
+            started = true
+        }
+        if started { words.append(word) }
+        return words
+    }
+}
