@@ -140,12 +140,15 @@ package enum RetryReason: Sendable, Hashable {
     case errorCode(Int, description: String?)
 
     /// True for failures that say the operator is unreachable or unhealthy
-    /// (transport failures incl. timeout, and HTTP 502/503/504): these feed the
-    /// circuit breaker. Anything else is an answer from a live wallet, and
-    /// pausing the whole operator for it would only delay its other wins.
+    /// (transport failures incl. timeout, HTTP 502/503/504, and an answer cut
+    /// off at the body cap): these feed the circuit breaker. An endless or
+    /// 200 MB answer is the endpoint's fault, not the win's, and each one costs
+    /// a fresh connection and several deliveries' worth of the daemon's time,
+    /// taken from every other operator. Anything else is an answer from a live
+    /// wallet, and pausing the whole operator for it would only delay its other wins.
     package var isTransportLevel: Bool {
         switch self {
-        case .transport: true
+        case .transport, .bodyTooLarge: true
         case .httpStatus(let status): status == 502 || status == 503 || status == 504
         default: false
         }

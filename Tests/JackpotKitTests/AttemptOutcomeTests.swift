@@ -122,7 +122,7 @@ import TestSupport
         (.httpStatus(404), false),
         (.redirect(status: 302, location: nil), false),
         (.unparseableBody("x"), false),
-        (.bodyTooLarge, false),
+        (.bodyTooLarge, true),
         (.missingTransactionId, false),
         (.errorCode(100, description: nil), false),
     ])
