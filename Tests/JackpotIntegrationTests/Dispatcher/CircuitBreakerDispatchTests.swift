@@ -89,4 +89,35 @@ import TestSupport
             "SELECT count(*) AS n FROM attempts JOIN wins ON wins.id = attempts.win_id WHERE wins.operator = 'down' AND attempts.outcome = 'retry'")
         #expect(failedAttempts.first?.int("n") == 4)
     }
+
+    /// An endless or 200 MB answer is the endpoint's fault: such answers, cut off
+    /// at the body cap, open the circuit like refused connections, so they stop
+    /// taking the daemon's time from other operators.
+    @Test func answersCutOffAtTheBodyCapOpenTheCircuit() async throws {
+        let directory = TemporaryDirectory()
+        let transport = ScriptedTransport { _, _ in
+            .success(HTTPResponseData(
+                status: 200, body: [UInt8](repeating: UInt8(ascii: "x"), count: HTTPResponseData.bodyLimit), bodyTruncated: true))
+        }
+        let circuit = "\"circuit\": {\"failureThreshold\": 3, \"openSeconds\": 10, \"maxOpenSeconds\": 60}"
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit)),
+        ])
+        let probe = OutboxProbe(directory.path("outbox.sqlite3"))
+        let clock = ManualClock(startingAt: WallClock.nowMilliseconds())
+        try probe.enqueue(winReferences("big", 5), operator: "down", now: clock.now)
+
+        let daemon = try RunningDispatcher(configPath: config, transport: transport, clock: clock.function)
+        let opened = try await eventually {
+            try probe.operatorState("down")?.circuitState == .open && probe.count(.pending, operator: "down") == 5
+        }
+        try #require(opened, "\(daemon.log)")
+        #expect(await daemon.dispatcher.waitForPasses(loop: 10))
+        try await daemon.stop()
+
+        #expect(try probe.attemptCount(operator: "down") == 3)
+        #expect(transport.callCount(url: Self.downURL) == 3)
+        #expect(daemon.logged("attempt", "detail=\"response body larger than 65536 bytes\""))
+        #expect(daemon.logged("circuit", "operator=down", "state=open"))
+    }
 }
