@@ -64,7 +64,7 @@ struct BenchOptions: Sendable {
 
     /// Calls in flight per operator in every delivery measurement (and the bare loop's width).
     let concurrency = 16
-    var dispatchWins: Int { quick ? 2_000 : 6_000 }
+    var dispatchWins: Int { quick ? 4_000 : 20_000 }
     /// Baseline and dispatcher alternate this many times; medians are reported.
     var dispatchRounds: Int { quick ? 1 : 3 }
     var batchWins: Int { quick ? 20_000 : 100_000 }

@@ -30,7 +30,7 @@ enum DeliveryRun {
     }
 
     /// For each operator, when its delivered count reached each of its marks (ascending).
-    private static func deliver(
+    static func deliver(
         databasePath: String, config: JackpotConfig, marks: [String: [Int]], timeout: Duration
     ) async throws -> [String: [Duration]] {
         let reader = try Outbox(path: databasePath)
