@@ -31,11 +31,12 @@ enum DeliveryRun {
 
     /// For each operator, when its delivered count reached each of its marks (ascending).
     static func deliver(
-        databasePath: String, config: JackpotConfig, marks: [String: [Int]], timeout: Duration
+        databasePath: String, config: JackpotConfig, marks: [String: [Int]], timeout: Duration,
+        transport: (any HTTPTransport)? = nil
     ) async throws -> [String: [Duration]] {
         let reader = try Outbox(path: databasePath)
         let start = ContinuousClock.now
-        let running = RunningDispatcher(databasePath: databasePath, config: config)
+        let running = RunningDispatcher(databasePath: databasePath, config: config, transport: transport)
         var reached: [String: [Duration]] = [:]
         func done() -> Bool { marks.allSatisfy { reached[$0.key]?.count == $0.value.count } }
         while !done(), ContinuousClock.now - start < timeout {

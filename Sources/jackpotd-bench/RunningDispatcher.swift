@@ -8,8 +8,9 @@ final class RunningDispatcher {
     private let service: DeliveryService
     private let task: Task<Void, any Error>
 
-    init(databasePath: String, config: JackpotConfig) {
-        service = DeliveryService(databasePath: databasePath, config: config, logger: .bench)
+    /// `transport`: the production libcurl transport unless given.
+    init(databasePath: String, config: JackpotConfig, transport: (any HTTPTransport)? = nil) {
+        service = DeliveryService(databasePath: databasePath, config: config, logger: .bench, transport: transport)
         task = Task { [service] in try await service.run() }
     }
 
