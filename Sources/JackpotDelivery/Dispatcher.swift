@@ -108,10 +108,7 @@ package final class Dispatcher: Sendable {
                 "detail": "inotify unavailable: polling for other processes' writes instead",
             ])
         }
-        defer {
-            watcher?.stop()
-            timer.cancel()
-        }
+        defer { watcher?.stop() }
         await withDiscardingTaskGroup { group in
             await loop(store, watching: watcher != nil, group: &group)
             await stopCalls(group: &group)

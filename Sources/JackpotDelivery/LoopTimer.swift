@@ -7,8 +7,8 @@ import Synchronization
 /// long as nothing is due instead of ticking every few milliseconds, which an
 /// idle daemon, or one whose calls all hang, would spend a core's share on.
 final class LoopTimer: Sendable {
-    /// Dispatch sources may be scheduled and cancelled from any thread; it is
-    /// only ever scheduled under `deadline`'s lock, so requests cannot interleave.
+    /// Dispatch sources may be scheduled from any thread; this one is only ever
+    /// scheduled under `deadline`'s lock, so requests cannot interleave.
     private nonisolated(unsafe) let source: DispatchSourceTimer
     /// The deadline the source is set for, until it fires.
     private let deadline = Mutex<DispatchTime?>(nil)
@@ -36,9 +36,5 @@ final class LoopTimer: Sendable {
             deadline = target
             source.schedule(deadline: target, leeway: .milliseconds(1))
         }
-    }
-
-    func cancel() {
-        source.cancel()
     }
 }
