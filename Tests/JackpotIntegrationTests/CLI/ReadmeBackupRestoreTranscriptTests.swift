@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import JackpotStore
+import TestSupport
+
+/// README's "Backup and restore" (Operations) prints what the binary prints.
+/// Its blocks are a server's shell session: `jp` is `jackpotd` with the
+/// installed config, paths are under `/var/lib/jackpotd` and `/tmp`, and
+/// `systemctl stop/start jackpotd` stops and starts the daemon. Here the server's
+/// root is a temporary directory, the daemon a real `jackpotd run` child, and
+/// each command's output is compared after `TranscriptNormalizer`.
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeBackupRestoreTranscriptTests {
+    @Test func backupAndRestoreShowWhatTheBinaryPrints() async throws {
+        let readme = try ReadmeText()
+        let section = try #require(readme.section("### Backup and restore"), "README has no Backup and restore")
+        let server = TemporaryDirectory()
+        let root = server.path
+        try FileManager.default.createDirectory(atPath: root + "/var/lib/jackpotd/backups", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true)
+        let database = root + "/var/lib/jackpotd/outbox.sqlite3"
+        let config = writeConfig(in: server, database: database, operators: [
+            TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: "backup-secret"),
+        ])
+        try OutboxProbe(database).enqueue(["backup-0001"], operator: "casino-a")
+
+        var daemon: DaemonProcess?
+        func startDaemon() async throws {
+            let child = try DaemonProcess(["run", "--config", config], logPath: server.path("daemon-\(UUID().uuidString).log"))
+            await child.waitForStart()
+            daemon = child
+        }
+        func stopDaemon() async {
+            daemon?.send(SIGTERM)
+            _ = await daemon?.waitForExit(within: 60)
+            daemon = nil
+        }
+        defer { daemon?.send(SIGKILL) }
+        /// `jp ARGS`, its README paths on the temporary server; output with the paths put back.
+        func jp(_ arguments: [String]) async -> (output: String, code: Int32) {
+            let mapped = arguments.map { argument in
+                if argument.hasPrefix("/var/lib/jackpotd/backups/outbox-") {
+                    // README's backup, by its time: this run's one backup.
+                    let name = (try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/jackpotd/backups"))?.sorted().last
+                    return root + "/var/lib/jackpotd/backups/" + (name ?? "none")
+                }
+                return argument.hasPrefix("/var/") || argument.hasPrefix("/tmp/") ? root + argument : argument
+            }
+            let result = await runCLI(mapped, environment: ["JACKPOTD_CONFIG": config])
+            return ((result.errors + result.output).replacingOccurrences(of: root, with: ""), result.code.rawValue)
+        }
+
+        var replayed = 0
+        for (command, shown) in Self.commands(in: section) {
+            let words = Array(ReadmeText.words(command).prefix { !$0.hasPrefix("#") })  // a shell comment ends it
+            switch words.first {
+            case "jp":
+                let (printed, code) = await jp(Array(words.dropFirst()))
+                #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(shown),
+                        "README: $ \(command)\n--- README shows:\n\(shown)--- the binary printed:\n\(printed)")
+                #expect(code == 0, "$ \(command): exit \(code)")
+            case "sudo" where words == ["sudo", "systemctl", "stop", "jackpotd"]:
+                await stopDaemon()
+            case "sudo" where words == ["sudo", "systemctl", "start", "jackpotd"]:
+                try await startDaemon()
+                #expect(daemon?.process.isRunning == true, "the daemon did not start on the restored outbox: \(daemon?.log ?? "")")
+            default:
+                Issue.record("README: cannot replay \(command)")
+            }
+            replayed += 1
+        }
+        #expect(replayed == 5, "replayed \(replayed) README commands")
+
+        // The refusal README shows, with the daemon (started above) running.
+        let refusal = try #require(Self.refusal(in: section), "README shows no refusal of restore")
+        let (printed, code) = await jp(["restore", "/tmp/before-upgrade.sqlite3"])
+        #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(refusal), "the binary printed:\n\(printed)")
+        #expect(code == 1)
+        await stopDaemon()
+    }
+
+    /// Each `$ COMMAND` of the section's fenced blocks with the lines after it, up to the next command or the fence.
+    static func commands(in section: String) -> [(command: String, output: String)] {
+        var found: [(String, String)] = []
+        var inFence = false
+        for line in section.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("```") {
+                inFence.toggle()
+                continue
+            }
+            guard inFence else { continue }
+            if line.hasPrefix("$ ") {
+                found.append((String(line.dropFirst(2)), ""))
+            } else if !found.isEmpty {
+                found[found.count - 1].1 += line + "\n"
+            }
+        }
+        return found
+    }
+
+    /// The fenced block that shows `jackpotd restore` refusing: its one line.
+    static func refusal(in section: String) -> String? {
+        section.split(separator: "\n").first { $0.hasPrefix("jackpotd restore: error: a daemon is running") }.map { $0 + "\n" }
+    }
+}
