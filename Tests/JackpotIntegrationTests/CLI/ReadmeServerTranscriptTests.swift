@@ -3,13 +3,13 @@ import Testing
 import JackpotStore
 import TestSupport
 
-/// README's "Backup and restore" (Operations) prints what the binary prints.
-/// Its blocks are a server's shell session: `jp` is `jackpotd` with the
+/// README's shell examples outside the Commands session print what the binary
+/// prints: "Enqueueing wins", and "Backup and restore" (Operations). The latter's blocks are a server's shell session: `jp` is `jackpotd` with the
 /// installed config, paths are under `/var/lib/jackpotd` and `/tmp`, and
 /// `systemctl stop/start jackpotd` stops and starts the daemon. Here the server's
 /// root is a temporary directory, the daemon a real `jackpotd run` child, and
 /// each command's output is compared after `TranscriptNormalizer`.
-@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeBackupRestoreTranscriptTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeServerTranscriptTests {
     @Test func backupAndRestoreShowWhatTheBinaryPrints() async throws {
         let readme = try ReadmeText()
         let section = try #require(readme.section("### Backup and restore"), "README has no Backup and restore")
@@ -78,19 +78,44 @@ import TestSupport
         await stopDaemon()
     }
 
+    /// README's "Enqueueing wins" CLI example: `$ cat wins.jsonl` is the file, the
+    /// enqueue prints what README shows, and `echo $?` is its exit status.
+    @Test func theEnqueueExampleShowsWhatTheBinaryPrints() async throws {
+        let readme = try ReadmeText()
+        let section = try #require(readme.section("## Enqueueing wins"), "README has no Enqueueing wins")
+        let steps = Self.commands(in: section)
+        try #require(steps.map(\.command.first) == ["c", "j", "e"], "README's example changed shape: \(steps.map(\.command))")
+        let server = TemporaryDirectory()
+        let config = writeConfig(in: server, database: server.path("outbox.sqlite3"), operators: [
+            TestOperator(name: "casino-a", url: "https://wallet.casino-a.example/V4/JackPotWin", secret: "enqueue-secret"),
+        ])
+        _ = try Outbox(path: server.path("outbox.sqlite3"))
+        let file = server.write("wins.jsonl", steps[0].output)
+        let arguments = ReadmeText.words(steps[1].command).dropFirst().map { word in
+            word == "/etc/jackpotd/config.json" ? config : word == "wins.jsonl" ? file : word
+        }
+        let result = await runCLI(Array(arguments))
+        let printed = result.errors + result.output
+        #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(steps[1].output),
+                "README: $ \(steps[1].command)\n--- README shows:\n\(steps[1].output)--- the binary printed:\n\(printed)")
+        #expect(steps[2].command == "echo $?")
+        #expect("\(result.code.rawValue)\n" == steps[2].output, "exit \(result.code.rawValue)")
+        #expect(try OutboxProbe(server.path("outbox.sqlite3")).count(.pending) == 2)
+    }
+
     /// Each `$ COMMAND` of the section's fenced blocks with the lines after it, up to the next command or the fence.
     static func commands(in section: String) -> [(command: String, output: String)] {
         var found: [(String, String)] = []
         var inFence = false
+        var collecting = false
         for line in section.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if line.hasPrefix("```") {
                 inFence.toggle()
-                continue
-            }
-            guard inFence else { continue }
-            if line.hasPrefix("$ ") {
+                collecting = false
+            } else if inFence, line.hasPrefix("$ ") {
                 found.append((String(line.dropFirst(2)), ""))
-            } else if !found.isEmpty {
+                collecting = true
+            } else if collecting {
                 found[found.count - 1].1 += line + "\n"
             }
         }
