@@ -82,9 +82,9 @@ struct BenchOptions: Sendable {
     /// How long the daemon's CPU is measured, idle and with only hanging calls.
     var hangingWindow: Duration { quick ? .seconds(2) : .seconds(5) }
     /// Healthy wins per big-answer run (a measured window of ~2 s at this machine's
-    /// pace); each round runs alone and beside each kind, the median is reported.
+    /// pace); each round pairs every kind with an alone run, the median ratio is judged.
     var bigAnswerWins: Int { quick ? 3_000 : 16_000 }
-    var bigAnswerRounds: Int { quick ? 1 : 3 }
+    var bigAnswerRounds: Int { quick ? 1 : 5 }
 }
 
 struct UsageProblem: Error {
