@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import JackpotWire
 
@@ -120,7 +119,7 @@ private final class ScriptedWallet: Sendable {
     let secret: String
     let numericTransactionIds: Bool
     let dialect: WalletDialect
-    let state = LockedBooks(State())
+    let state = Locked(State())
 
     init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect) {
         self.secret = secret
@@ -265,23 +264,5 @@ private final class ScriptedWallet: Sendable {
                     message: "field \(member.key) is a \(member.value.kindName), expected a string or number")
             }
         }
-    }
-}
-
-/// The wallet's books behind a pthread mutex. Sixteen and more connection
-/// threads on two cores take this lock per request; `Mutex`'s priority-
-/// inheritance futex spins and syscalls when its holder is preempted, which
-/// burnt a tenth of the bench's CPU in the operator it measures against.
-/// A plain mutex sleeps instead.
-final class LockedBooks<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }
