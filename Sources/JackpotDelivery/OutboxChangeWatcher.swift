@@ -74,7 +74,7 @@ final class OutboxChangeWatcher: Sendable {
                 // The watch is gone: stopped, or the directory was removed.
                 if event.mask & UInt32(IN_IGNORED) != 0 { return }
                 let nameBytes = UnsafeRawBufferPointer(rebasing: buffer[(offset + headerSize)..<(offset + headerSize + Int(event.len))])
-                if nameBytes.count >= prefix.count && nameBytes.starts(with: prefix) { changed = true }
+                if nameBytes.starts(with: prefix) { changed = true }
                 offset += headerSize + Int(event.len)
             }
             if changed { onChange() }

@@ -1,5 +1,6 @@
-/// The forms of a call's secrets to search for in what the operator answered,
-/// built once per call and applied to each text stored or logged from it.
+/// The forms of a call's secrets to search for in what the operator answered:
+/// an operator's secret and URL credentials prepared once per config, the win's
+/// token added per call, applied to each text stored or logged from it.
 ///
 /// Matching is on UTF-8 bytes: a secret is matched exactly as it was sent (UTF-8
 /// never matches in the middle of a character), and the search runs once per

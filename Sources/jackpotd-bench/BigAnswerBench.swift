@@ -79,14 +79,10 @@ struct BigAnswerBench {
         for round in 1...options.bigAnswerRounds {
             let order = round % 2 == 1 ? Array(Scenario.all.dropFirst()) : Scenario.all.dropFirst().reversed()
             for scenario in order {
-                let pair = round % 2 == 1 ? [aloneScenario, scenario] : [scenario, aloneScenario]
-                var rates: [Scenario: Double] = [:]
-                for each in pair {
-                    let run = try await measure(each, round: round, pairedWith: scenario, gzipMember: member)
-                    runs[each, default: []].append(run)
-                    rates[each] = run.rate
+                for each in round % 2 == 1 ? [aloneScenario, scenario] : [scenario, aloneScenario] {
+                    runs[each, default: []].append(try await measure(each, round: round, pairedWith: scenario, gzipMember: member))
                 }
-                ratios[scenario, default: []].append(rates[scenario]! / rates[aloneScenario]!)
+                ratios[scenario, default: []].append(runs[scenario]!.last!.rate / runs[aloneScenario]!.last!.rate)
             }
         }
         let alone = runs[aloneScenario]!

@@ -13,24 +13,27 @@ enum DeliveryRun {
     /// its delivered count reached the expected number (read from the outbox,
     /// as `status` would). Stops the dispatcher afterwards.
     static func deliver(
-        databasePath: String, config: JackpotConfig, until expected: [String: Int], timeout: Duration = .seconds(120)
+        databasePath: String, config: JackpotConfig, until expected: [String: Int], timeout: Duration = .seconds(120),
+        transport: (any HTTPTransport)? = nil
     ) async throws -> [String: Duration] {
         let marks = Dictionary(uniqueKeysWithValues: expected.map { ($0.key, [$0.value]) })
-        return try await deliver(databasePath: databasePath, config: config, marks: marks, timeout: timeout).mapValues { $0[0] }
+        return try await deliver(databasePath: databasePath, config: config, marks: marks, timeout: timeout, transport: transport)
+            .mapValues { $0[0] }
     }
 
     /// The rate at which `operatorName` went from a tenth of `count` delivered to
-    /// all of it: the daemon's start-up and first claims left out.
-    static func steadyRate(
+    /// all of it (the daemon's start-up and first claims left out), and its rate
+    /// from the dispatcher's start.
+    static func rates(
         databasePath: String, config: JackpotConfig, operator operatorName: String, count: Int
-    ) async throws -> Double {
+    ) async throws -> (steady: Double, fromStart: Double) {
         let first = count / 10
         let times = try await deliver(databasePath: databasePath, config: config, marks: [operatorName: [first, count]], timeout: .seconds(120))[operatorName]!
-        return Double(count - first) / (times[1] - times[0]).seconds
+        return (Double(count - first) / (times[1] - times[0]).seconds, Double(count) / times[1].seconds)
     }
 
     /// For each operator, when its delivered count reached each of its marks (ascending).
-    static func deliver(
+    private static func deliver(
         databasePath: String, config: JackpotConfig, marks: [String: [Int]], timeout: Duration,
         transport: (any HTTPTransport)? = nil
     ) async throws -> [String: [Duration]] {

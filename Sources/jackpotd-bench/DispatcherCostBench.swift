@@ -41,8 +41,7 @@ struct DispatcherCostBench {
         let daemonConfig = BenchOperator.daemonConfig(database: database, operators: [config])
         let (_, _, cpu) = try await ProcessCPU.measure {
             try await DeliveryRun.deliver(
-                databasePath: database, config: daemonConfig, marks: [config.name: [count]], timeout: .seconds(120),
-                transport: InstantTransport())
+                databasePath: database, config: daemonConfig, until: [config.name: count], transport: InstantTransport())
         }
         return cpu.seconds * 1e6 / Double(count)
     }

@@ -119,7 +119,7 @@ struct HangingNeighbourBench {
             + SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: now)
         _ = try Outbox(path: database).enqueue(wins.shuffled())
         let config = BenchOperator.daemonConfig(database: database, operators: operators)
-        let rate = try await DeliveryRun.steadyRate(databasePath: database, config: config, operator: "healthy", count: options.neighbourWins)
+        let rate = try await DeliveryRun.rates(databasePath: database, config: config, operator: "healthy", count: options.neighbourWins).steady
         guard healthy.snapshot.credited == options.neighbourWins else {
             throw BenchFailure("healthy operator credited \(healthy.snapshot.credited) of \(options.neighbourWins)")
         }
