@@ -50,8 +50,10 @@ extension Dispatcher {
             let report = await AttemptReport.perform(
                 win, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
             let now = clock()
-            lane.finished(report.outcome, now: now, global: global)
+            // The report first: a record running in between then stores (and logs)
+            // this attempt before the circuit change it causes, never after.
             completed.withLock { $0.append(report) }
+            lane.finished(report.outcome, now: now, global: global)
             // Keep the slot busy with this operator's next ready win, unless
             // another operator is waiting for a global slot.
             next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)

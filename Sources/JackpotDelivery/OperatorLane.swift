@@ -5,10 +5,20 @@ import JackpotTelemetry
 import JackpotWire
 
 /// A claimed win with its request built, waiting for a free slot.
-struct ReadyWin: Sendable {
+///
+/// A class: it travels from the claim through the lane, the call and its
+/// report to the record, and a copy of the struct (a stored row and a built
+/// request, some fifty strings and arrays) retained every one of them.
+final class ReadyWin: Sendable {
     let stored: StoredWin
     let request: WireRequest
     let leaseExpiresAt: Int64
+
+    init(stored: StoredWin, request: WireRequest, leaseExpiresAt: Int64) {
+        self.stored = stored
+        self.request = request
+        self.leaseExpiresAt = leaseExpiresAt
+    }
 }
 
 /// One operator's in-memory delivery state: claimed wins waiting to be sent,
@@ -37,6 +47,10 @@ final class OperatorLane: Sendable {
         var nextCheckAt: Int64 = 0
         /// Claimed wins to hand back to `pending` unsent.
         var toRelease: [ReadyWin] = []
+        /// How fast this lane's calls finish: how many wins it holds claimed.
+        var pace = ClaimPace()
+        var holdTarget: Int { pace.holdTarget(concurrency: config.concurrency) }
+        var claimThreshold: Int { pace.claimThreshold(concurrency: config.concurrency) }
 
         init(config: OperatorConfig, breaker: CircuitBreaker) {
             self.config = config
@@ -64,20 +78,19 @@ final class OperatorLane: Sendable {
     var callSettings: (config: OperatorConfig, secrets: SecretScrubber) { state.withLock { ($0.config, $0.secrets) } }
 
     /// How many wins to claim now; 0 when the lane is full, paused, waiting on an
-    /// open circuit, or knows nothing is due yet. Keeps one to two batches (a batch
-    /// is `concurrency` wins) ready beside the calls in flight, so a finished call is
-    /// followed by the next at once, and claims in whole batches: a commit per call
-    /// would cost more than the call. An idle lane claims whatever is due at once.
+    /// open circuit, or knows nothing is due yet. Holds `ClaimPace.holdTarget` wins
+    /// claimed, calls in flight included, so a finished call is followed by the
+    /// next at once, and claims in batches (`ClaimPace.claimThreshold`): a commit per
+    /// call would cost more than the call. An idle lane claims whatever is due at once.
     func claimLimit(now: Int64) -> Int {
         state.withLock { state in
             guard !state.paused, !state.removed, !state.stopping, now >= state.nextCheckAt else { return 0 }
             let room: Int
             switch state.breaker.state {
             case .closed:
-                let batch = state.config.concurrency
-                room = batch * 3 - state.inFlight - state.ready.count
+                room = state.holdTarget - state.inFlight - state.ready.count
                 let idle = state.inFlight == 0 && state.ready.isEmpty
-                guard room >= batch || idle else { return 0 }
+                guard room >= state.claimThreshold || idle else { return 0 }
             case .open:
                 guard let until = state.breaker.openUntilMs, now >= until else { return 0 }
                 room = 1 - state.inFlight - state.ready.count
@@ -95,11 +108,11 @@ final class OperatorLane: Sendable {
     func nextClaimAt() -> Int64? {
         state.withLock { state in
             guard !state.paused, !state.removed, !state.stopping, state.nextCheckAt != .max else { return nil }
-            let batch = state.config.concurrency
             let waiting = state.inFlight + state.ready.count
             switch state.breaker.state {
             case .closed:
-                guard batch * 3 - waiting >= batch || waiting == 0 else { return nil }
+                let room = state.holdTarget - waiting
+                guard room >= state.claimThreshold || waiting == 0 else { return nil }
                 return state.nextCheckAt
             case .open:
                 guard let until = state.breaker.openUntilMs, waiting == 0 else { return nil }
@@ -162,6 +175,7 @@ final class OperatorLane: Sendable {
         global.release()
         state.withLock { state in
             state.inFlight -= 1
+            state.pace.countFinished(now: now)
             let before = state.breaker
             if case .retry(let reason, _) = outcome, reason.isTransportLevel {
                 state.breaker.recordTransportFailure(nowMs: now)

@@ -45,10 +45,8 @@ struct BenchMain {
                 let elapsed = ContinuousClock.now - start
                 progress("\(name): done in \(BenchReport.format(elapsed.seconds)) s")
             }
-            try await step("dispatch") {
-                try await DispatchThroughputBench(options: options, scratch: scratch).run()
-                    + DispatcherCostBench(options: options, scratch: scratch).run()
-            }
+            try await step("dispatch") { try await DispatchThroughputBench(options: options, scratch: scratch).run() }
+            try await step("dispatcher-cost") { try await DispatcherCostBench(options: options, scratch: scratch).run() }
             try await step("enqueue") { try await EnqueueBench(options: options, scratch: scratch).run() }
             try await step("first-attempt") { try await FirstAttemptBench(options: options, scratch: scratch).run() }
             try await step("outbox") { try await LargeOutboxBench(options: options, scratch: scratch).run() }

@@ -18,7 +18,7 @@ struct BenchOptions: Sendable {
     /// Run only these measurements (all when empty).
     var only: Set<String> = []
 
-    static let measurements = ["dispatch", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile"]
+    static let measurements = ["dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile"]
 
     static let usage = """
         Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep]
@@ -29,9 +29,9 @@ struct BenchOptions: Sendable {
 
           --quick   smaller workloads (a smoke run; judge targets on a full run)
           --json    print the results as one JSON object instead of a table
-          --only    run only these measurements: dispatch, enqueue, first-attempt,
-                    outbox, neighbour, hanging, big-answers, reconcile (for
-                    profiling one of them)
+          --only    run only these measurements: dispatch, dispatcher-cost, enqueue,
+                    first-attempt, outbox, neighbour, hanging, big-answers,
+                    reconcile (for profiling one of them)
           --keep    keep the scratch directory (outboxes, daemon logs) and print its path
 
         """
