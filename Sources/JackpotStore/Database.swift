@@ -25,7 +25,14 @@ package final class Database {
     /// SQL with interpolated values must not go through it (see `cached:` below).
     private var statementCache: [String: Statement] = [:]
 
+    /// Process-wide settings, applied before the first connection opens.
+    /// Nothing here reads SQLite's memory statistics (`sqlite3_memory_used`).
+    private static let processSettings: Void = {
+        _ = jackpotd_sqlite3_config_memstatus(0)
+    }()
+
     package init(path: String, options: Options = .init()) throws(DatabaseError) {
+        _ = Self.processSettings
         self.path = path
         let isFile = path != ":memory:" && !path.isEmpty
         if isFile && !options.readOnly {
