@@ -5,11 +5,16 @@ import JackpotWire
 extension Outbox {
     /// Claims up to `limit` due pending wins of one operator in one statement:
     /// they become `sending`, leased to `owner` until `leaseExpiresAt`.
+    ///
+    /// They are also marked validated: the caller checks each claimed row as it
+    /// builds its request and parks it, in the same transaction, when it cannot
+    /// be sent, which is what `parkInvalidNewWins` would do. So a row claimed
+    /// soon after it was written is decoded once, not twice.
     package func claim(operator name: String, limit: Int, owner: String, leaseExpiresAt: Int64, now: Int64) throws -> [StoredWin] {
         guard limit > 0 else { return [] }
         return try database.query(
             """
-            UPDATE wins SET state = 'sending', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3
+            UPDATE wins SET state = 'sending', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3, validated = 1
             WHERE id IN (
                 SELECT id FROM wins
                 WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
