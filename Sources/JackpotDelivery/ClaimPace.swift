@@ -5,7 +5,7 @@
 /// busy committing, and its calls would wait for the next claim: it holds a
 /// batch in flight and `readyMilliseconds` of its recent pace ready. Leases
 /// last 30 s and more, so that is never close to expiring one.
-package struct ClaimPace: Sendable, Equatable {
+package struct ClaimPace: Sendable {
     package static let readyMilliseconds = 100
     /// The most wins held ready beside the calls, however fast the operator.
     package static let maximumReady = 1024
