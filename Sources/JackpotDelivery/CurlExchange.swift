@@ -23,7 +23,8 @@ struct CurlJob: Sendable {
 final class CurlExchange {
     let job: CurlJob
     let handle: CurlEasyHandle
-    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// This request's own header list, when the shared lists were full.
+    private var ownedHeaderList: UnsafeMutablePointer<curl_slist>?
     private var headers: [String: String] = [:]
     private var headBytes = 0
     private var headTooLarge = false
@@ -39,12 +40,12 @@ final class CurlExchange {
     }
 
     deinit {
-        curl_slist_free_all(headerList)
+        curl_slist_free_all(ownedHeaderList)
     }
 
     /// Sets every option for this request on the (freshly reset) handle; the
     /// failure when the request cannot be sent as asked.
-    func configure() -> TransportFailure? {
+    func configure(headerLists: CurlHeaderLists) -> TransportFailure? {
         let request = job.request
         let options = request.transport
         let easy = handle.raw
@@ -92,13 +93,9 @@ final class CurlExchange {
         // No CURLOPT_ACCEPT_ENCODING: no compressed answers are asked for, so the
         // body cap counts the bytes as they arrive and a gzip bomb stays a small body.
 
-        // "Expect:" stops curl from waiting for a 100 Continue on larger bodies.
-        for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard let appended = curl_slist_append(headerList, line) else {
-                return .other("out of memory building the request headers")
-            }
-            headerList = appended
-        }
+        let (headerList, owned) = headerLists.list(for: request.headers)
+        guard let headerList else { return .other("out of memory building the request headers") }
+        if owned { ownedHeaderList = headerList }
         check(jk_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
 
         switch request.method {
@@ -155,20 +152,21 @@ final class CurlExchange {
 
     /// One header line, CRLF included. A status line starts a new response (a
     /// 100 Continue, an informational answer), so only the final one's headers stay.
+    /// Read as bytes: names are ASCII tokens, and a `String` per line, trimmed
+    /// by `Character`, cost as much as the rest of the exchange.
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         headBytes += bytes.count
         guard headBytes <= Self.headLimit else {
             headTooLarge = true
             return 0
         }
-        let line = String(decoding: bytes, as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        if bytes.starts(with: "HTTP/".utf8) {
             headers = [:]
             return bytes.count
         }
-        guard let colon = line.firstIndex(of: ":") else { return bytes.count }
-        let name = line[..<colon].trimmingSpaces().lowercased()
-        let value = line[line.index(after: colon)...].trimmingSpaces()
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return bytes.count }
+        let name = String(decoding: Self.trimmed(bytes[..<colon]).map(Self.lowercasedASCII), as: UTF8.self)
+        let value = String(decoding: Self.trimmed(bytes[(colon + 1)...]), as: UTF8.self)
         guard !name.isEmpty else { return bytes.count }
         if let existing = headers[name] {
             headers[name] = existing + ", " + value
@@ -176,6 +174,18 @@ final class CurlExchange {
             headers[name] = value
         }
         return bytes.count
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return bytes[bytes.startIndex..<bytes.startIndex]
+        }
+        return bytes[first...last]
+    }
+
+    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
     /// What the caller gets once curl reported the transfer `code`.
@@ -189,16 +199,5 @@ final class CurlExchange {
             return .failure(.other("the response head exceeded \(Self.headLimit) bytes"))
         }
         return .failure(CurlFailure.classify(code, detail: handle.errorText))
-    }
-}
-
-private extension StringProtocol {
-    /// Without leading and trailing spaces, tabs, CR and LF.
-    func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
     }
 }

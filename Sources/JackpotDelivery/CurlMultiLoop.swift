@@ -15,6 +15,7 @@ final class CurlMultiLoop {
     private let multi: UnsafeMutableRawPointer
     private let mailbox: CurlMailbox
     private let pool: CurlEasyHandlePool
+    private let headerLists = CurlHeaderLists()
     /// Keyed by easy handle: keeps each exchange alive while curl may call back into it.
     private var active: [UnsafeMutableRawPointer: CurlExchange] = [:]
     private var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
@@ -59,6 +60,7 @@ final class CurlMultiLoop {
         for job in mailbox.close() { job.continuation.resume(returning: shutDown) }
         curl_multi_cleanup(multi)
         pool.drain()
+        headerLists.drain()
     }
 
     private func start(_ job: CurlJob) {
@@ -67,7 +69,7 @@ final class CurlMultiLoop {
             return
         }
         let exchange = CurlExchange(job: job, handle: handle)
-        if let failure = exchange.configure() {
+        if let failure = exchange.configure(headerLists: headerLists) {
             pool.giveBack(handle)
             job.continuation.resume(returning: .failure(failure))
             return

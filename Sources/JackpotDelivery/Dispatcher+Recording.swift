@@ -122,11 +122,12 @@ extension Dispatcher {
             responseHead: report.responseHead, daemon: owner.description)
         switch report.outcome {
         case .delivered(let confirmation):
-            return RecordedOutcome(winId: record.winId, attempt: record, change: .delivered(confirmation))
+            return RecordedOutcome(winId: record.winId, attempt: record, change: .delivered(confirmation), operatorName: report.operatorName)
         case .giveUp:
             return RecordedOutcome(
                 winId: record.winId, attempt: record,
-                change: .failed(reason: "\(report.detail) (a no-retry error code of this operator)"))
+                change: .failed(reason: "\(report.detail) (a no-retry error code of this operator)"),
+                operatorName: report.operatorName)
         case .retry(_, let retryAfter):
             let policy = RetryPolicy(retrySettings)
             if policy.isExpired(enqueuedAtMs: report.win.stored.ageOrigin, nowMs: now) {
@@ -134,7 +135,8 @@ extension Dispatcher {
                 failed.outcome = "failed"
                 return RecordedOutcome(
                     winId: record.winId, attempt: failed,
-                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)"))
+                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)"),
+                    operatorName: report.operatorName)
             }
             var random = SystemRandomNumberGenerator()
             let delay = policy.delaySeconds(afterAttempts: report.attempt, retryAfter: retryAfter, using: &random)
@@ -143,7 +145,8 @@ extension Dispatcher {
             let answeredAt = max(now, report.startedAt + Int64(report.durationMs.rounded(.up)))
             let next = answeredAt + Int64(delay * 1000)
             lane?.checkSoon(at: next)
-            return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.detail))
+            return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.detail),
+                                  operatorName: report.operatorName)
         }
     }
 

@@ -35,17 +35,11 @@ extension Outbox {
     /// Writes the outcome of finished attempts: the attempt log rows and the wins'
     /// new states. Runs inside the caller's transaction.
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
+        var refusalsCleared: Set<String> = []
         for outcome in outcomes {
-            if var attempt = outcome.attempt {
-                if case .delivered(let confirmation) = outcome.change,
-                   let kept = try flagOtherTransactionId(confirmation.transactionId, winId: outcome.winId) {
-                    attempt.detail += "; a repeat delivery with another transactionId: kept the first, \(kept)"
-                }
-                try insertAttempt(attempt)
-                try noteRefusal(attempt, now: now)
-            }
-            switch outcome.change {
-            case .delivered(let confirmation):
+            // Zero rows changed: the win was delivered before, and this is a repeat delivery.
+            var deliveredBefore = false
+            if case .delivered(let confirmation) = outcome.change {
                 // A confirmation is the operator's word that it credited the win: it is
                 // stored even if our lease lapsed meanwhile.
                 try database.execute(
@@ -59,6 +53,19 @@ extension Outbox {
                      SQLValue(confirmation.bonus), .integer(now), .integer(now),
                      .integer(outcome.attempt == nil ? 0 : 1), SQLValue(confirmation.alreadyCreditedCode),
                      .integer(outcome.winId)])
+                deliveredBefore = database.changes == 0
+            }
+            if var attempt = outcome.attempt {
+                if deliveredBefore, case .delivered(let confirmation) = outcome.change,
+                   let kept = try flagOtherTransactionId(confirmation.transactionId, winId: outcome.winId) {
+                    attempt.detail += "; a repeat delivery with another transactionId: kept the first, \(kept)"
+                }
+                try insertAttempt(attempt)
+                try noteRefusal(attempt, operator: outcome.operatorName, now: now, cleared: &refusalsCleared)
+            }
+            switch outcome.change {
+            case .delivered:
+                break  // stored above, before the attempt row that may note a repeat
             case .retry(let nextAttemptAt, let reason):
                 try database.execute(
                     """
@@ -214,10 +221,14 @@ package struct RecordedOutcome: Sendable {
     /// The attempt log row; nil when no call was made.
     package var attempt: AttemptRecord?
     package var change: Change
+    /// The win's operator when the caller knows it: a batch then clears an
+    /// operator's run of refusals once, not once per delivered win.
+    package var operatorName: String?
 
-    package init(winId: Int64, attempt: AttemptRecord?, change: Change) {
+    package init(winId: Int64, attempt: AttemptRecord?, change: Change, operatorName: String? = nil) {
         self.winId = winId
         self.attempt = attempt
         self.change = change
+        self.operatorName = operatorName
     }
 }

@@ -9,10 +9,15 @@ extension Outbox {
     /// refusal of the same code extends it (counting each win once in a row);
     /// any other answer ends it. Attempts without an answer (timeouts,
     /// connection errors) say nothing about the wallet's checks and leave it as is.
-    func noteRefusal(_ attempt: AttemptRecord, now: Int64) throws {
+    ///
+    /// `cleared` holds the operators whose run this batch has already cleared,
+    /// with no refusal since (`operatorName`, when known, is the win's operator):
+    /// clearing one again would change nothing.
+    func noteRefusal(_ attempt: AttemptRecord, operator operatorName: String?, now: Int64, cleared: inout Set<String>) throws {
         guard attempt.httpStatus != nil else { return }
         let operatorOfWin = "(SELECT operator FROM wins WHERE id = ?1)"
         guard let code = attempt.errorCode, attempt.outcome != "delivered" else {
+            if let operatorName, !cleared.insert(operatorName).inserted { return }
             try database.execute(
                 """
                 UPDATE operators SET refusal_code = NULL, refusal_description = NULL, refusal_since = NULL,
@@ -21,6 +26,7 @@ extension Outbox {
                 """, [.integer(attempt.winId)])
             return
         }
+        if let operatorName { cleared.remove(operatorName) }
         // An upsert: the first refusal may come before anything else wrote the operator's row.
         try database.execute(
             """

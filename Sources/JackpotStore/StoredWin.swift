@@ -48,56 +48,76 @@ package struct StoredWin: Sendable, Hashable {
     /// Where the win's max age counts from: enqueue, or the last retry by ops.
     package var ageOrigin: Int64 { max(createdAt, retriedAt ?? createdAt) }
 
-    static let columns = """
-        id, reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, platform, token,
-        state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at, last_error,
-        transaction_id, currency, cash, bonus, delivered_at, cancel_reason, cancelled_at, retried_at,
-        jackpot_details, extra, already_credited_code, finalized_at, other_transaction_ids
-        """
+    /// The columns every query that decodes a `StoredWin` selects, in this order:
+    /// `init(row:)` reads them by position, a dictionary lookup per column being
+    /// a measurable share of each claim.
+    static let columnNames = [
+        "id", "reference", "operator", "user_id", "game_id", "round_id", "amount", "jackpot_id", "timestamp", "platform",
+        "token", "state", "attempts", "next_attempt_at", "created_at", "updated_at", "lease_owner", "lease_expires_at",
+        "last_error", "transaction_id", "currency", "cash", "bonus", "delivered_at", "cancel_reason", "cancelled_at",
+        "retried_at", "jackpot_details", "extra", "already_credited_code", "finalized_at", "other_transaction_ids",
+    ]
+    static let columns = columnNames.joined(separator: ", ")
 
-    /// The payload columns by their wire names, for naming a column that is not text.
-    static let payloadColumns: KeyValuePairs<String, String> = [
-        "reference": "reference", "operator": "operator", "user_id": "userId", "game_id": "gameId",
-        "round_id": "roundId", "amount": "amount", "jackpot_id": "jackpotId", "timestamp": "timestamp",
-        "platform": "platform", "token": "token", "jackpot_details": "jackpotDetails", "extra": "extra",
+    /// The payload columns (positions in `columnNames`) by their wire names, for
+    /// naming a column that is not text.
+    static let payloadColumns: KeyValuePairs<Int, String> = [
+        1: "reference", 2: "operator", 3: "userId", 4: "gameId", 5: "roundId", 6: "amount", 7: "jackpotId",
+        8: "timestamp", 9: "platform", 10: "token", 27: "jackpotDetails", 28: "extra",
     ]
 
+    /// A row of a query selecting `columns`.
     init(row: Row) {
-        id = row.int64("id") ?? 0
-        reference = row.string("reference") ?? ""
-        operatorName = row.string("operator") ?? ""
-        userId = row.string("user_id") ?? ""
-        gameId = row.string("game_id") ?? ""
-        roundId = row.string("round_id") ?? ""
-        amount = row.string("amount") ?? ""
-        jackpotId = row.string("jackpot_id") ?? ""
-        timestamp = row.string("timestamp") ?? ""
-        platform = row.string("platform")
-        token = row.string("token")
-        state = WinState(rawValue: row.string("state") ?? "") ?? .pending
-        attempts = row.int("attempts") ?? 0
-        nextAttemptAt = row.int64("next_attempt_at") ?? 0
-        createdAt = row.int64("created_at") ?? 0
-        updatedAt = row.int64("updated_at") ?? 0
-        leaseOwner = row.string("lease_owner")
-        leaseExpiresAt = row.int64("lease_expires_at")
-        lastError = row.string("last_error")
-        transactionId = row.string("transaction_id")
-        currency = row.string("currency")
-        cash = row.string("cash")
-        bonus = row.string("bonus")
-        deliveredAt = row.int64("delivered_at")
-        cancelReason = row.string("cancel_reason")
-        cancelledAt = row.int64("cancelled_at")
-        retriedAt = row.int64("retried_at")
-        jackpotDetails = row.string("jackpot_details")
-        extra = row.string("extra")
-        alreadyCreditedCode = row.int("already_credited_code")
-        finalizedAt = row.int64("finalized_at")
-        otherTransactionIds = row.string("other_transaction_ids")
-        invalidTextColumns = Self.payloadColumns.compactMap { column, field in
-            if case .blob = row[column] { return field }
-            return nil
+        assert(row.columnNames == Self.columnNames, "StoredWin decodes rows selecting StoredWin.columns")
+        let values = row.values
+        func text(_ position: Int) -> String? {
+            switch values[position] {
+            case .text(let text): return text
+            case .integer(let integer): return String(integer)
+            case .null, .real, .blob: return nil
+            }
+        }
+        func integer(_ position: Int) -> Int64? {
+            switch values[position] {
+            case .integer(let integer): return integer
+            case .real(let real): return Int64(exactly: real)
+            case .null, .text, .blob: return nil
+            }
+        }
+        id = integer(0) ?? 0
+        reference = text(1) ?? ""
+        operatorName = text(2) ?? ""
+        userId = text(3) ?? ""
+        gameId = text(4) ?? ""
+        roundId = text(5) ?? ""
+        amount = text(6) ?? ""
+        jackpotId = text(7) ?? ""
+        timestamp = text(8) ?? ""
+        platform = text(9)
+        token = text(10)
+        state = WinState(rawValue: text(11) ?? "") ?? .pending
+        attempts = integer(12).flatMap { Int(exactly: $0) } ?? 0
+        nextAttemptAt = integer(13) ?? 0
+        createdAt = integer(14) ?? 0
+        updatedAt = integer(15) ?? 0
+        leaseOwner = text(16)
+        leaseExpiresAt = integer(17)
+        lastError = text(18)
+        transactionId = text(19)
+        currency = text(20)
+        cash = text(21)
+        bonus = text(22)
+        deliveredAt = integer(23)
+        cancelReason = text(24)
+        cancelledAt = integer(25)
+        retriedAt = integer(26)
+        jackpotDetails = text(27)
+        extra = text(28)
+        alreadyCreditedCode = integer(29).flatMap { Int(exactly: $0) }
+        finalizedAt = integer(30)
+        otherTransactionIds = text(31)
+        for (position, field) in Self.payloadColumns {
+            if case .blob = values[position] { invalidTextColumns.append(field) }
         }
     }
 
