@@ -19,12 +19,12 @@ struct AttemptReport: Sendable {
     /// Makes the call and classifies the answer. Never throws: every failure is an outcome.
     /// `operatorSecrets` hides the operator's secret and URL credentials; the win's token is added here.
     static func perform(
-        _ win: ReadyWin, operatorConfig: OperatorConfig, operatorSecrets: SecretScrubber, transport: any HTTPTransport,
+        _ win: ReadyWin, request: HTTPRequestData, operatorConfig: OperatorConfig, operatorSecrets: SecretScrubber, transport: any HTTPTransport,
         clock: @Sendable () -> Int64
     ) async -> AttemptReport {
         let startedAt = clock()
         let start = ContinuousClock.now
-        let result = await transport.send(win.request.http, timeoutSeconds: operatorConfig.timeoutSeconds)
+        let result = await transport.send(request, timeoutSeconds: operatorConfig.timeoutSeconds)
         let elapsed = ContinuousClock.now - start
         let durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let outcome = AttemptOutcome.classify(

@@ -12,6 +12,14 @@ extension Dispatcher {
         let lane: OperatorLane
     }
 
+    /// A claimed win whose request could not be built (a bad row, or a dialect
+    /// that refuses it): it is parked as failed without a call.
+    struct UnsendableWin: Sendable {
+        let win: ReadyWin
+        let operatorName: String
+        let reason: String
+    }
+
     /// Takes free slots, one operator at a time in rotation so that a global
     /// limit is shared fairly; the loop starts the calls.
     func startCalls(_ loop: inout LoopState, now: Int64) -> [Launch] {
@@ -43,17 +51,29 @@ extension Dispatcher {
     }
 
     /// One slot's calls: `first`, then this operator's next ready wins while there are any.
+    /// Each request is built here, with the config of the moment.
     private func call(_ first: ReadyWin, on lane: OperatorLane) async {
         var next: ReadyWin? = first
         while let win = next {
             let (config, secrets) = lane.callSettings
-            let report = await AttemptReport.perform(
-                win, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
-            let now = clock()
-            // The report first: a record running in between then stores (and logs)
-            // this attempt before the circuit change it causes, never after.
-            completed.withLock { $0.append(report) }
-            lane.finished(report.outcome, now: now, global: global)
+            let providerId = control.withLock { $0.config.providerId }
+            let now: Int64
+            switch Result(catching: { try WireRequest.build(win: win.stored.win(), providerId: providerId, operator: config) }) {
+            case .success(let request):
+                let report = await AttemptReport.perform(
+                    win, request: request.http, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
+                now = clock()
+                // The report first: a record running in between then stores (and logs)
+                // this attempt before the circuit change it causes, never after.
+                completed.withLock { $0.append(report) }
+                lane.finished(report.outcome, now: now, global: global)
+            case .failure(let error):
+                // Parked as failed by the next record; should that commit be lost,
+                // the row is claimed and found unsendable again.
+                now = clock()
+                unsendable.withLock { $0.append(UnsendableWin(win: win, operatorName: lane.name, reason: "cannot be sent: \(error)")) }
+                lane.notSent(global: global)
+            }
             // Keep the slot busy with this operator's next ready win, unless
             // another operator is waiting for a global slot.
             next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)

@@ -22,20 +22,26 @@ extension Dispatcher {
         if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
         loop.unrecorded += finished
         for lane in allLanes() { loop.unreleased += lane.takeReleases() }
+        loop.unsendable += unsendable.withLock { wins in
+            defer { wins.removeAll(keepingCapacity: true) }
+            return wins
+        }
         let circuits = allLanes().compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
         let resultsDue = !loop.unrecorded.isEmpty
             && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(settings.recordIntervalMilliseconds)
                 || control.withLock { $0.stopRequested })
-        guard resultsDue || !loop.unreleased.isEmpty || !circuits.isEmpty else { return }
+        guard resultsDue || !loop.unreleased.isEmpty || !loop.unsendable.isEmpty || !circuits.isEmpty else { return }
 
         var outcomes = loop.unrecorded.map { outcome(for: $0, now: now) }
         outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
+        outcomes += loop.unsendable.map { RecordedOutcome(winId: $0.win.stored.id, attempt: nil, change: .failed(reason: $0.reason)) }
         let write = {
             try outbox.record(outcomes, owner: self.owner.description, now: now)
             for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
         }
         do {
-            // Releases and circuits alone may be lost in a power cut: leases expire, circuits re-learn.
+            // Releases, unsendable wins and circuits alone may be lost in a power cut:
+            // leases expire, the rows are found unsendable again, circuits re-learn.
             if loop.unrecorded.isEmpty {
                 try outbox.database.transactionWithoutSync(write)
             } else {
@@ -47,6 +53,12 @@ extension Dispatcher {
             throw error
         }
         for (report, outcome) in zip(loop.unrecorded, outcomes) { observe(report, outcome) }
+        for parked in loop.unsendable {
+            logger.warning("win_failed", [
+                "operator": .string(parked.operatorName), "reference": .string(parked.win.stored.reference),
+                "reason": .string(parked.reason),
+            ])
+        }
         for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
             loop.loggedCircuits[name] = breaker.state
             let fields: KeyValuePairs<String, LogValue> = [
@@ -58,9 +70,10 @@ extension Dispatcher {
         }
         loop.unrecorded.removeAll(keepingCapacity: true)
         loop.unreleased.removeAll(keepingCapacity: true)
+        loop.unsendable.removeAll(keepingCapacity: true)
     }
 
-    /// Leases due wins to every lane with room, building each win's request.
+    /// Leases due wins to every lane with room; their calls build the requests.
     func claim(_ outbox: Outbox, now: Int64) throws {
         let stopping = control.withLock { $0.stopRequested }
         let wants = stopping ? [] : allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
@@ -73,9 +86,8 @@ extension Dispatcher {
             for (lane, limit) in wants {
                 let config = lane.config
                 let leaseExpiresAt = now + Int64((config.timeoutSeconds * 3 + 30) * 1000)
-                let providerId = control.withLock { $0.config.providerId }
                 var ready: [ReadyWin] = []
-                var unsendable: [RecordedOutcome] = []
+                var expired: [RecordedOutcome] = []
                 let wins = try outbox.claim(
                     operator: lane.name, limit: limit, owner: owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
                 let policy = RetryPolicy(config.retry)
@@ -84,23 +96,15 @@ extension Dispatcher {
                     // before it came round is parked here rather than sent once more.
                     if policy.isExpired(enqueuedAtMs: stored.ageOrigin, nowMs: now) {
                         let reason = "not delivered within maxAgeHours (\(Self.format(config.retry.maxAgeHours)) h)"
-                        unsendable.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
+                        expired.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
                         parked.append((lane.name, stored.reference, reason))
                         continue
                     }
-                    do {
-                        let request = try WireRequest.build(win: try stored.win(), providerId: providerId, operator: config)
-                        ready.append(ReadyWin(stored: stored, request: request, leaseExpiresAt: leaseExpiresAt))
-                    } catch {
-                        // Parked again by the next claim if this commit is lost: the row stays invalid.
-                        let reason = "cannot be sent: \(error)"
-                        unsendable.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
-                        parked.append((lane.name, stored.reference, reason))
-                    }
+                    ready.append(ReadyWin(stored: stored, leaseExpiresAt: leaseExpiresAt))
                 }
-                try outbox.record(unsendable, owner: owner.description, now: now)
+                try outbox.record(expired, owner: owner.description, now: now)
                 // A full claim may have left more due wins behind: look again now, even
-                // when unsendable rows (parked above) made the ready batch fall short.
+                // when expired rows (parked above) made the ready batch fall short.
                 let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : now
                 claimed.append((lane, ready, limit, nextDue))
             }

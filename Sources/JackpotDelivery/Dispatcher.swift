@@ -48,6 +48,7 @@ package final class Dispatcher: Sendable {
     let laneOrder = Mutex<[String]>([])
     let global: GlobalSlots
     let completed = Mutex<[AttemptReport]>([])
+    let unsendable = Mutex<[UnsendableWin]>([])
     let wake: WakeSignal
     let timer: LoopTimer
     /// Until when (`DispatchTime` nanoseconds) the loop polls at its shortest tick
@@ -187,6 +188,7 @@ package final class Dispatcher: Sendable {
         /// elapsed time, whatever time a test's clock says it is.
         var unrecordedSince = ContinuousClock.now
         var unreleased: [ReadyWin] = []
+        var unsendable: [UnsendableWin] = []
         var rotation = 0
         /// Circuit state last logged per operator: transitions are logged, not every count.
         var loggedCircuits: [String: CircuitBreaker.State] = [:]

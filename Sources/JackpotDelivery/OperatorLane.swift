@@ -4,19 +4,19 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 
-/// A claimed win with its request built, waiting for a free slot.
+/// A claimed win waiting for a free slot. Its request is built by the call
+/// that sends it (`Dispatcher.call`), in parallel with other calls, not by the
+/// claim on the loop's one thread, which every claim and record waits for.
 ///
 /// A class: it travels from the claim through the lane, the call and its
-/// report to the record, and a copy of the struct (a stored row and a built
-/// request, some fifty strings and arrays) retained every one of them.
+/// report to the record, and a copy of the struct (a stored row, some thirty
+/// strings) retained every one of them.
 final class ReadyWin: Sendable {
     let stored: StoredWin
-    let request: WireRequest
     let leaseExpiresAt: Int64
 
-    init(stored: StoredWin, request: WireRequest, leaseExpiresAt: Int64) {
+    init(stored: StoredWin, leaseExpiresAt: Int64) {
         self.stored = stored
-        self.request = request
         self.leaseExpiresAt = leaseExpiresAt
     }
 }
@@ -165,6 +165,17 @@ final class OperatorLane: Sendable {
                 global.release()
                 return nil
             }
+        }
+    }
+
+    /// A win was taken but not sent (its request could not be built): frees its
+    /// slots. The breaker is not fed, the operator was not asked anything; had
+    /// the win been a half-open circuit's probe, the next call probes instead.
+    func notSent(global: GlobalSlots) {
+        global.release()
+        state.withLock { state in
+            state.inFlight -= 1
+            state.breaker.releaseProbe()
         }
     }
 

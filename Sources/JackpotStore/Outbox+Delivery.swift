@@ -7,9 +7,10 @@ extension Outbox {
     /// they become `sending`, leased to `owner` until `leaseExpiresAt`.
     ///
     /// They are also marked validated: the caller checks each claimed row as it
-    /// builds its request and parks it, in the same transaction, when it cannot
-    /// be sent, which is what `parkInvalidNewWins` would do. So a row claimed
-    /// soon after it was written is decoded once, not twice.
+    /// builds its request and parks it when it cannot be sent (or, should that
+    /// be lost, finds it unsendable again once its lease ends), which is what
+    /// `parkInvalidNewWins` would do. So a row claimed soon after it was written
+    /// is decoded once, not twice.
     package func claim(operator name: String, limit: Int, owner: String, leaseExpiresAt: Int64, now: Int64) throws -> [StoredWin] {
         guard limit > 0 else { return [] }
         return try database.query(

@@ -67,6 +67,18 @@ package enum JSONWriter {
         output += "\""
     }
 
+    /// `appendQuoted` into bytes, for bodies built as bytes: text that needs no
+    /// escape (nearly all) is copied without a `String` in between.
+    package static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+        guard !text.utf8.contains(where: needsEscapeCheck) else {
+            output += quoted(text).utf8
+            return
+        }
+        output.append(UInt8(ascii: "\""))
+        output += text.utf8
+        output.append(UInt8(ascii: "\""))
+    }
+
     /// True for every byte that may start a character the slow path escapes: C0
     /// controls, `"`, `\\`, DEL, 0xC2 (the lead byte of the C1 controls) and 0xE2
     /// (of U+2028 and U+2029). Escaping C1 and the separators keeps a value from

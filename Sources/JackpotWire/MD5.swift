@@ -5,18 +5,20 @@ package enum MD5 {
     /// The 16-byte digest of `message`.
     package static func digest(_ message: some Collection<UInt8>) -> [UInt8] {
         var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476)
-        var padded = Array(message)
+        var padded: [UInt8] = []
+        padded.reserveCapacity(message.count + 72)
+        padded += message
         let bitLength = UInt64(padded.count) &* 8
         padded.append(0x80)
-        while padded.count % 64 != 56 { padded.append(0) }
+        padded += repeatElement(0, count: (56 - padded.count % 64 + 64) % 64)
         for shift in stride(from: 0, to: 64, by: 8) { padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
 
         var words = [UInt32](repeating: 0, count: 16)
         for chunkStart in stride(from: 0, to: padded.count, by: 64) {
-            for wordIndex in 0..<16 {
-                let base = chunkStart + wordIndex * 4
-                words[wordIndex] = UInt32(padded[base]) | UInt32(padded[base + 1]) << 8
-                    | UInt32(padded[base + 2]) << 16 | UInt32(padded[base + 3]) << 24
+            padded.withUnsafeBytes { bytes in
+                for wordIndex in 0..<16 {
+                    words[wordIndex] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
+                }
             }
             var (a, b, c, d) = state
             for round in 0..<64 {

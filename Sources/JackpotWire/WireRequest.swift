@@ -81,8 +81,10 @@ package struct WireRequest: Sendable, Hashable {
         if let details = win.jackpotDetails { fields.append(WireField(name("jackpotDetails"), details)) }
         fields += win.extra
         fields += dialect.extraFields
-        var seen: Set<String> = ["hash"]
-        for field in fields where !seen.insert(field.key).inserted {
+        // Pairwise: a dozen short keys (at most some fifty: `extra` is capped)
+        // compare faster than they hash into a set.
+        for (position, field) in fields.enumerated()
+        where field.key == "hash" || fields[..<position].contains(where: { $0.key == field.key }) {
             throw WinValidationError(field: field.key, reason: "would be sent twice (check fieldNames, extraFields and extra)")
         }
 
@@ -106,7 +108,7 @@ package struct WireRequest: Sendable, Hashable {
                 HTTPHeader("Accept", "application/json"),
                 HTTPHeader("User-Agent", userAgent),
             ],
-            body: Array(body.utf8),
+            body: body,
             transport: settings.transport
         )
         return WireRequest(
@@ -125,7 +127,8 @@ package struct WireRequest: Sendable, Hashable {
     /// The body with the player token value replaced by `***` (for `show` and
     /// logs); the hash and every other byte are as sent.
     package func displayBody() -> String {
-        Self.renderBody(fields: fields, hash: hash, encoding: encoding, amountKey: amountKey, maskKey: tokenKey)
+        String(decoding: Self.renderBody(fields: fields, hash: hash, encoding: encoding, amountKey: amountKey, maskKey: tokenKey),
+               as: UTF8.self)
     }
 
     /// `canonicalString` with the player token and query parameter values
@@ -139,37 +142,41 @@ package struct WireRequest: Sendable, Hashable {
     /// The exact hashed input as `show` prints it: secret and credentials replaced.
     package func displayHashedInput() -> String { displayCanonicalString() + "<secret>" }
 
-    /// Writes the body by hand, `hash` first, so its bytes never depend on a
+    /// Writes the body by hand, as bytes, `hash` first, so its bytes never depend on a
     /// serializer's key order or number formatting. In JSON every value is a
     /// string except `amount`, which is a JSON number carrying the exact text
     /// that was hashed. `maskKey` (the token's wire name) writes `***` literally (not percent-encoded)
     /// in place of the token, so a displayed form body reads plainly.
     private static func renderBody(
         fields: [WireField], hash: String, encoding: BodyEncoding, amountKey: String, maskKey: String?
-    ) -> String {
+    ) -> [UInt8] {
         let all = [WireField("hash", hash)] + fields
+        var output: [UInt8] = []
+        output.reserveCapacity(all.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         switch encoding {
         case .form:
-            return all.map { field in
-                let value = field.key == maskKey ? tokenMask : FormEncoding.encodeComponent(field.value)
-                return FormEncoding.encodeComponent(field.key) + "=" + value
-            }.joined(separator: "&")
-        case .json:
-            var output = "{"
             for (position, field) in all.enumerated() {
-                if position > 0 { output += "," }
+                if position > 0 { output.append(UInt8(ascii: "&")) }
+                output += FormEncoding.encodeComponent(field.key).utf8
+                output.append(UInt8(ascii: "="))
+                output += field.key == maskKey ? tokenMask.utf8 : FormEncoding.encodeComponent(field.value).utf8
+            }
+        case .json:
+            output.append(UInt8(ascii: "{"))
+            for (position, field) in all.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
                 JSONWriter.appendQuoted(field.key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 if field.key == amountKey {
-                    output += field.value
+                    output += field.value.utf8
                 } else if field.key == maskKey {
                     JSONWriter.appendQuoted(tokenMask, to: &output)
                 } else {
                     JSONWriter.appendQuoted(field.value, to: &output)
                 }
             }
-            output += "}"
-            return output
+            output.append(UInt8(ascii: "}"))
         }
+        return output
     }
 }

@@ -90,6 +90,50 @@ import TestSupport
         #expect(failedAttempts.first?.int("n") == 4)
     }
 
+    /// A half-open circuit's probe that cannot be sent (its amount has more
+    /// decimals than the operator takes) is parked without a call, and the next
+    /// win probes instead: the circuit is not left waiting for an answer that
+    /// will never come.
+    @Test func anUnsendableProbeIsParkedAndTheNextWinProbes() async throws {
+        let directory = TemporaryDirectory()
+        let reachable = Atomic<Bool>(false)
+        let transport = ScriptedTransport { _, number in
+            reachable.load(ordering: .sequentiallyConsistent)
+                ? ScriptedTransport.confirmed("tx-\(number)") : .failure(.connection("Connection refused"))
+        }
+        let circuit = "\"amountDecimals\": 2, \"circuit\": {\"failureThreshold\": 3, \"openSeconds\": 10, \"maxOpenSeconds\": 60}"
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit)),
+        ])
+        let probe = OutboxProbe(directory.path("outbox.sqlite3"))
+        let clock = ManualClock(startingAt: WallClock.nowMilliseconds())
+        let start = clock.now
+        try probe.enqueue(winReferences("good", 3), operator: "down", now: start)
+
+        let daemon = try RunningDispatcher(configPath: config, transport: transport, clock: clock.function)
+        let opened = try await eventually {
+            try probe.operatorState("down")?.circuitState == .open && probe.count(.pending, operator: "down") == 3
+        }
+        try #require(opened, "\(daemon.log)")
+        // Due before the three retried wins, so it is the first claimed once the cool-down ends.
+        try probe.enqueue(["three-decimals"], operator: "down", amount: "1.234", now: start)
+        let openUntil = try #require(try probe.operatorState("down")?.circuitOpenUntil)
+        reachable.store(true, ordering: .sequentiallyConsistent)
+        clock.set(openUntil)
+
+        let delivered = try await eventually { try probe.count(.delivered, operator: "down") == 3 }
+        try await daemon.stop()
+        #expect(delivered, "\(daemon.log)")
+        let parked = try #require(try probe.win("three-decimals"))
+        #expect(parked.state == .failed)
+        #expect(parked.attempts == 0)
+        #expect(parked.lastError?.contains("amountDecimals") == true, "\(parked.lastError ?? "none")")
+        #expect(try probe.attempts("three-decimals").isEmpty)
+        #expect(try probe.operatorState("down")?.circuitState == .closed)
+        #expect(transport.callCount(url: Self.downURL) == 3 + 3)
+        #expect(daemon.logged("win_failed", "reference=three-decimals"))
+    }
+
     /// An endless or 200 MB answer is the endpoint's fault: such answers, cut off
     /// at the body cap, open the circuit like refused connections, so they stop
     /// taking the daemon's time from other operators.
