@@ -52,7 +52,8 @@ extension Dispatcher {
             for (name, _) in circuits { lanes.withLock { $0[name] }?.withState { $0.circuitDirty = true } }
             throw error
         }
-        for (report, outcome) in zip(loop.unrecorded, outcomes) { observe(report, outcome) }
+        for (report, outcome) in zip(loop.unrecorded, outcomes) { logAttempt(report, outcome) }
+        count(loop.unrecorded, outcomes)
         for parked in loop.unsendable {
             logger.warning("win_failed", [
                 "operator": .string(parked.operatorName), "reference": .string(parked.win.stored.reference),
@@ -155,8 +156,8 @@ extension Dispatcher {
     }
 
     /// Logs and counts an attempt once it is stored.
-    func observe(_ report: AttemptReport, _ outcome: RecordedOutcome) {
-        let label = outcome.attempt?.outcome ?? report.outcome.outcomeLabel
+    func logAttempt(_ report: AttemptReport, _ outcome: RecordedOutcome) {
+        let label = Self.outcomeLabel(report, outcome)
         var fields: KeyValuePairs<String, LogValue> {
             [
                 "operator": .string(report.operatorName), "reference": .string(report.win.stored.reference),
@@ -170,10 +171,33 @@ extension Dispatcher {
         case "failed": logger.warning("attempt", fields)
         default: logger.info("attempt", fields)
         }
-        let labels = ["operator": report.operatorName]
-        metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
-                        labels: ["operator": report.operatorName, "outcome": label])
-        metrics.observe(MetricNames.attemptDurationSeconds, help: "Duration of calls to operators.",
-                        labels: labels, value: report.durationMs / 1000, buckets: MetricNames.attemptDurationBuckets)
+    }
+
+    /// The attempts' metrics, one registry update per operator and outcome
+    /// rather than one per attempt: each update takes the registry's lock and
+    /// builds its label set.
+    func count(_ reports: [AttemptReport], _ outcomes: [RecordedOutcome]) {
+        struct Series: Hashable {
+            let operatorName: String
+            let outcome: String
+        }
+        var attempts: [Series: Double] = [:]
+        var durations: [String: [Double]] = [:]
+        for (report, outcome) in zip(reports, outcomes) {
+            attempts[Series(operatorName: report.operatorName, outcome: Self.outcomeLabel(report, outcome)), default: 0] += 1
+            durations[report.operatorName, default: []].append(report.durationMs / 1000)
+        }
+        for (series, count) in attempts {
+            metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
+                            labels: ["operator": series.operatorName, "outcome": series.outcome], add: count)
+        }
+        for (operatorName, seconds) in durations {
+            metrics.observe(MetricNames.attemptDurationSeconds, help: "Duration of calls to operators.",
+                            labels: ["operator": operatorName], values: seconds, buckets: MetricNames.attemptDurationBuckets)
+        }
+    }
+
+    private static func outcomeLabel(_ report: AttemptReport, _ outcome: RecordedOutcome) -> String {
+        outcome.attempt?.outcome ?? report.outcome.outcomeLabel
     }
 }

@@ -10,52 +10,72 @@ package enum LogFormat: String, Sendable, CaseIterable {
 /// Turns one event into exactly one line, whatever its values contain: a value
 /// with a newline must not be able to forge a second event in the log.
 package enum LogLineFormatter {
+    /// Written as UTF-8 bytes and decoded once: the dispatcher logs every
+    /// attempt, and a `String` appended piece by piece cost as much as the
+    /// attempt's database write.
     static func line(
         format: LogFormat, timestampMs: Int64, level: LogLevel, event: String,
         fields: KeyValuePairs<String, LogValue>
     ) -> String {
-        var pairs: [(key: String, value: LogValue)] = [
-            ("ts", .string(timestamp(ms: timestampMs))), ("level", .string(level.rawValue)), ("event", .string(event)),
-        ]
-        pairs.reserveCapacity(fields.count + 3)
-        for field in fields { pairs.append((field.key, LogValueCap.capped(field.value))) }
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         switch format {
-        case .logfmt: return logfmt(pairs)
-        case .json: return json(pairs)
+        case .logfmt:
+            output += "ts=".utf8
+            appendTimestamp(ms: timestampMs, to: &output)
+            output += " level=".utf8
+            output += level.rawValue.utf8
+            output += " event=".utf8
+            appendLogfmtString(event, to: &output)
+            for field in fields {
+                output.append(UInt8(ascii: " "))
+                appendLogfmtKey(field.key, to: &output)
+                output.append(UInt8(ascii: "="))
+                appendLogfmt(LogValueCap.capped(field.value), to: &output)
+            }
+        case .json:
+            output += "{\"ts\":\"".utf8
+            appendTimestamp(ms: timestampMs, to: &output)
+            output += "\",\"level\":\"".utf8
+            output += level.rawValue.utf8
+            output += "\",\"event\":".utf8
+            JSONWriter.appendQuoted(event, to: &output)
+            for field in fields {
+                output.append(UInt8(ascii: ","))
+                JSONWriter.appendQuoted(field.key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                appendJSON(LogValueCap.capped(field.value), to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
         }
+        return String(decoding: output, as: UTF8.self)
     }
 
     // MARK: logfmt
 
-    private static func logfmt(_ pairs: [(key: String, value: LogValue)]) -> String {
-        var output = ""
-        for (position, pair) in pairs.enumerated() {
-            if position > 0 { output += " " }
-            output += logfmtKey(pair.key)
-            output += "="
-            switch pair.value {
-            case .string(let text): output += logfmtString(text)
-            case .int(let number): output += String(number)
-            case .double(let number): output += number.isFinite ? String(number) : logfmtString(String(number))
-            case .bool(let flag): output += flag ? "true" : "false"
-            }
+    private static func appendLogfmt(_ value: LogValue, to output: inout [UInt8]) {
+        switch value {
+        case .string(let text): appendLogfmtString(text, to: &output)
+        case .int(let number): output += String(number).utf8
+        case .double(let number):
+            if number.isFinite { output += String(number).utf8 } else { appendLogfmtString(String(number), to: &output) }
+        case .bool(let flag): output += (flag ? "true" : "false").utf8
         }
-        return output
     }
 
-    /// Keys come from our own code, but a stray space or `=` would still make the
-    /// line unparseable, so anything outside the usual identifier set becomes `_`.
-    private static func logfmtKey(_ key: String) -> String {
-        if key.isEmpty { return "_" }
-        if key.utf8.allSatisfy(isKeyByte) { return key }
-        var output = ""
-        for scalar in key.unicodeScalars {
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/": output.unicodeScalars.append(scalar)
-            default: output += "_"
+    private static func appendLogfmtKey(_ key: String, to output: inout [UInt8]) {
+        if key.isEmpty {
+            output.append(UInt8(ascii: "_"))
+        } else if key.utf8.allSatisfy(isKeyByte) {
+            output += key.utf8
+        } else {
+            for scalar in key.unicodeScalars {
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/": output += String(scalar).utf8
+                default: output.append(UInt8(ascii: "_"))
+                }
             }
         }
-        return output
     }
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {
@@ -66,17 +86,23 @@ package enum LogLineFormatter {
         }
     }
 
-    /// Bare when safe, else double-quoted with escapes, so the line splits on
-    /// spaces unambiguously and never spans two lines.
-    private static func logfmtString(_ text: String) -> String {
-        let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || isControl(scalar)
+    /// Bare when it has no space, `=`, quote, backslash or control character; quoted as JSON otherwise.
+    private static func appendLogfmtString(_ text: String, to output: inout [UInt8]) {
+        let needsQuotes: Bool
+        if text.isEmpty {
+            needsQuotes = true
+        } else if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            needsQuotes = text.utf8.contains { byte in
+                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            }
+        } else {
+            needsQuotes = text.unicodeScalars.contains { scalar in
+                scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || isControl(scalar)
+            }
         }
-        return needsQuotes ? JSONWriter.quoted(text) : text
+        if needsQuotes { JSONWriter.appendQuoted(text, to: &output) } else { output += text.utf8 }
     }
 
-    /// C0, DEL, C1 and the Unicode line/paragraph separators: anything a terminal
-    /// or log viewer might treat as a line break or escape sequence.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
@@ -86,22 +112,15 @@ package enum LogLineFormatter {
 
     // MARK: JSON
 
-    private static func json(_ pairs: [(key: String, value: LogValue)]) -> String {
-        var output = "{"
-        for (position, pair) in pairs.enumerated() {
-            if position > 0 { output += "," }
-            JSONWriter.appendQuoted(pair.key, to: &output)
-            output += ":"
-            switch pair.value {
-            case .string(let text): JSONWriter.appendQuoted(text, to: &output)
-            case .int(let number): output += String(number)
-            // JSON has no NaN or infinity; a string keeps the line valid.
-            case .double(let number): output += number.isFinite ? String(number) : JSONWriter.quoted(String(number))
-            case .bool(let flag): output += flag ? "true" : "false"
-            }
+    private static func appendJSON(_ value: LogValue, to output: inout [UInt8]) {
+        switch value {
+        case .string(let text): JSONWriter.appendQuoted(text, to: &output)
+        case .int(let number): output += String(number).utf8
+        // JSON has no NaN or infinity; a string keeps the line valid.
+        case .double(let number):
+            if number.isFinite { output += String(number).utf8 } else { JSONWriter.appendQuoted(String(number), to: &output) }
+        case .bool(let flag): output += (flag ? "true" : "false").utf8
         }
-        output += "}"
-        return output
     }
 
     // MARK: time
@@ -109,13 +128,29 @@ package enum LogLineFormatter {
     /// RFC 3339 UTC with milliseconds, computed by hand: no formatter to share
     /// across tasks, and the output never depends on the machine's locale.
     package static func timestamp(ms: Int64) -> String {
+        var output: [UInt8] = []
+        appendTimestamp(ms: ms, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `2026-12-03T11:42:07.123Z`, in UTC.
+    static func appendTimestamp(ms: Int64, to output: inout [UInt8]) {
         let (days, msOfDay) = floorDivide(ms, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let hour = msOfDay / 3_600_000
-        let minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60
-        let millisecond = msOfDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
+        appendPadded(year, 4, to: &output)
+        output.append(UInt8(ascii: "-"))
+        appendPadded(month, 2, to: &output)
+        output.append(UInt8(ascii: "-"))
+        appendPadded(day, 2, to: &output)
+        output.append(UInt8(ascii: "T"))
+        appendPadded(msOfDay / 3_600_000, 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        appendPadded(msOfDay / 60_000 % 60, 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        appendPadded(msOfDay / 1000 % 60, 2, to: &output)
+        output.append(UInt8(ascii: "."))
+        appendPadded(msOfDay % 1000, 3, to: &output)
+        output.append(UInt8(ascii: "Z"))
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
@@ -142,8 +177,11 @@ package enum LogLineFormatter {
         return (year, month, day)
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// `value` in decimal, zero-padded to `width` digits (a negative year keeps its sign first).
+    private static func appendPadded(_ value: Int64, _ width: Int, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        let digits = String(value.magnitude).utf8
+        if digits.count < width { output += repeatElement(UInt8(ascii: "0"), count: width - digits.count) }
+        output += digits
     }
 }

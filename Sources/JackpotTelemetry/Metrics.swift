@@ -69,14 +69,22 @@ package final class MetricsRegistry: Sendable {
     /// Records one observation. The bucket bounds are fixed by the first call for
     /// a name; later calls' `buckets` are ignored so counts stay comparable.
     package func observe(_ name: String, help: String, labels: [String: String], value: Double, buckets: [Double]) {
+        observe(name, help: help, labels: labels, values: [value], buckets: buckets)
+    }
+
+    /// Records several observations of one series in one update.
+    package func observe(_ name: String, help: String, labels: [String: String], values: [Double], buckets: [Double]) {
+        guard !values.isEmpty else { return }
         let key = LabelSet(labels)
         update(name, help: help, type: .histogram) { family in
             if family.bounds.isEmpty && family.histograms.isEmpty {
                 family.bounds = Array(Set(buckets.filter { $0.isFinite })).sorted()
             }
-            var histogram = family.histograms[key] ?? Histogram(bucketCount: family.bounds.count)
-            histogram.record(value, bounds: family.bounds)
-            family.histograms[key] = histogram
+            let bounds = family.bounds
+            // In place: a copy out and back would copy the bucket counts on every update.
+            for value in values {
+                family.histograms[key, default: Histogram(bucketCount: bounds.count)].record(value, bounds: bounds)
+            }
         }
     }
 

@@ -48,10 +48,15 @@ package enum MD5 {
 
     /// The digest of `text`'s UTF-8 bytes as 32 lowercase hex digits.
     package static func hex(_ text: String) -> String {
+        hex(bytes: text.utf8)
+    }
+
+    /// The digest of `message` as 32 lowercase hex digits.
+    package static func hex(bytes message: some Collection<UInt8>) -> String {
         let hexDigits = Array("0123456789abcdef".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(32)
-        for byte in digest(text.utf8) {
+        for byte in digest(message) {
             output.append(hexDigits[Int(byte >> 4)])
             output.append(hexDigits[Int(byte & 0x0F)])
         }

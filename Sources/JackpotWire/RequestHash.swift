@@ -49,20 +49,22 @@ package enum RequestHash {
     /// `key=value` joined with `&`. Appended into one buffer: this runs for every
     /// win claimed and every request received.
     package static func join(_ fields: [WireField]) -> String {
-        var text = ""
-        text.reserveCapacity(fields.reduce(fields.count * 2) { $0 + $1.key.utf8.count + $1.value.utf8.count })
-        for (position, field) in fields.enumerated() {
-            if position > 0 { text += "&" }
-            text += field.key
-            text += "="
-            text += field.value
-        }
-        return text
+        String(decoding: joinedBytes(fields), as: UTF8.self)
     }
 
-    /// The URL's query parameters, decoded as the wallet's framework decodes
-    /// them (`+` as space, `%XX` as bytes). A parameter that does not decode
-    /// is kept as written.
+    /// `join` as UTF-8 bytes, room left for the secret: what the hash is taken of.
+    package static func joinedBytes(_ fields: [WireField], reserving extra: Int = 0) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(fields.count * 2 + extra) { $0 + $1.key.utf8.count + $1.value.utf8.count })
+        for (position, field) in fields.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: "&")) }
+            bytes += field.key.utf8
+            bytes.append(UInt8(ascii: "="))
+            bytes += field.value.utf8
+        }
+        return bytes
+    }
+
     package static func queryParameters(of url: String) -> [WireField] {
         guard let questionMark = url.firstIndex(of: "?") else { return [] }
         var query = url[url.index(after: questionMark)...]

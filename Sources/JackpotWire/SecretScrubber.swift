@@ -20,19 +20,28 @@ package struct SecretScrubber: Sendable {
     }
 
     /// This scrubber hiding `values` too: an operator's secrets are prepared once, a win's token per call.
+    /// Each new form is inserted in place: this runs once per attempt.
     package func adding(_ values: [String]) -> SecretScrubber {
-        guard values.contains(where: { $0.count >= SecretScrubbing.minimumLength }) else { return self }
-        var forms = Set(self.forms)
+        var forms = self.forms
         for value in values where value.count >= SecretScrubbing.minimumLength {
-            forms.insert(Array(value.utf8))
-            forms.insert(Array(FormEncoding.encodeComponent(value).utf8))
             let json = Array(JSONWriter.quoted(value).utf8.dropFirst().dropLast())
-            forms.insert(json)
             // Many encoders (PHP's among them) write "/" as "\/".
-            forms.insert(json.flatMap { $0 == UInt8(ascii: "/") ? [UInt8(ascii: "\\"), $0] : [$0] })
+            var slashEscaped: [UInt8] = []
+            for byte in json {
+                if byte == UInt8(ascii: "/") { slashEscaped.append(UInt8(ascii: "\\")) }
+                slashEscaped.append(byte)
+            }
+            for form in [Array(value.utf8), Array(FormEncoding.encodeComponent(value).utf8), json, slashEscaped]
+            where !forms.contains(form) {
+                forms.insert(form, at: forms.firstIndex { Self.precedes(form, $0) } ?? forms.endIndex)
+            }
         }
-        return SecretScrubber(
-            forms: forms.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) })
+        return SecretScrubber(forms: forms)
+    }
+
+    /// Longest first, so that a longer form is masked whole before a shorter one inside it.
+    private static func precedes(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        left.count != right.count ? left.count > right.count : left.lexicographicallyPrecedes(right)
     }
 
     /// `text` with every form replaced by `***`; `text` itself when none occurs.

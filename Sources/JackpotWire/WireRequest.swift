@@ -24,13 +24,13 @@ package struct WireRequest: Sendable, Hashable {
     package let hash: String
     /// The hashed text without the secret (`RequestHash.canonicalString`). It
     /// contains the player token when one is sent; use `displayCanonicalString()`
-    /// for logs and `show`.
-    package let canonicalString: String
+    /// for logs and `show`. Joined on demand: the hash is taken of the bytes.
+    package var canonicalString: String { RequestHash.join(hashedFields) }
     /// The `key=value` pairs of `canonicalString`, in order.
     package let hashedFields: [WireField]
     /// Hashed keys whose values are credentials (the token, query parameters):
     /// masked wherever the hashed text is displayed.
-    package let maskedHashKeys: Set<String>
+    package let maskedHashKeys: [String]
     /// POST to the operator's URL (query string kept), headers, body bytes.
     package let http: HTTPRequestData
     package let encoding: BodyEncoding
@@ -91,8 +91,9 @@ package struct WireRequest: Sendable, Hashable {
         let pairs = fields.map { (key: $0.key, value: $0.value) }
         let query = dialect.hash.includeQuery ? RequestHash.queryParameters(of: settings.url) : []
         let hashed = RequestHash.hashedFields(pairs, query: query, rules: dialect.hash)
-        let canonical = RequestHash.join(hashed)
-        let hash = MD5.hex(canonical + settings.secret)
+        var hashInput = RequestHash.joinedBytes(hashed, reserving: settings.secret.utf8.count)
+        hashInput += settings.secret.utf8
+        let hash = MD5.hex(bytes: hashInput)
         let amountKey = name("amount"), tokenKey = name("token")
         let body = renderBody(
             fields: fields, hash: hash, encoding: settings.encoding, amountKey: amountKey, maskKey: nil)
@@ -112,8 +113,7 @@ package struct WireRequest: Sendable, Hashable {
             transport: settings.transport
         )
         return WireRequest(
-            fields: fields, hash: hash, canonicalString: canonical, hashedFields: hashed,
-            maskedHashKeys: Set([tokenKey] + query.map(\.key)), http: http, encoding: settings.encoding,
+            fields: fields, hash: hash, hashedFields: hashed, maskedHashKeys: [tokenKey] + query.map(\.key), http: http, encoding: settings.encoding,
             amountKey: amountKey, tokenKey: tokenKey
         )
     }
