@@ -49,8 +49,17 @@ package enum JSONValue: Sendable, Hashable {
 /// A JSON object that remembers the order of its keys, so that output we write
 /// reads in a stable, deliberate order. Duplicate keys are rejected at parse time.
 package struct JSONObject: Sendable, Hashable {
-    package private(set) var keys: [String] = []
-    private var values: [String: JSONValue] = [:]
+    package struct Member: Sendable, Hashable {
+        package let key: String
+        package var value: JSONValue
+    }
+
+    /// In document order; a repeated key keeps its first place and its last value.
+    private var storage: [Member] = []
+    /// Positions by key, once the object is too large to search: the answers
+    /// classified per call have a handful of members, compared faster than hashed.
+    private var positions: [String: Int]?
+    private static let searchLimit = 16
 
     package init() {}
 
@@ -63,21 +72,45 @@ package struct JSONObject: Sendable, Hashable {
     }
 
     package subscript(key: String) -> JSONValue? {
-        get { values[key] }
+        get { position(of: key).map { storage[$0].value } }
         set {
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let position = position(of: key) {
+                    storage[position].value = newValue
+                } else {
+                    storage.append(Member(key: key, value: newValue))
+                    if positions != nil {
+                        positions?[key] = storage.count - 1
+                    } else if storage.count > Self.searchLimit {
+                        positions = Dictionary(storage.indices.map { (storage[$0].key, $0) }, uniquingKeysWith: { first, _ in first })
+                    }
+                }
+            } else if let position = position(of: key) {
+                storage.remove(at: position)
+                if positions != nil {
+                    positions = Dictionary(storage.indices.map { (storage[$0].key, $0) }, uniquingKeysWith: { first, _ in first })
+                }
             }
         }
     }
 
-    package var count: Int { keys.count }
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return storage.firstIndex { $0.key == key }
+    }
+
+    package var count: Int { storage.count }
+
+    package var keys: [String] { storage.map(\.key) }
 
     package var members: [(key: String, value: JSONValue)] {
-        keys.map { ($0, values[$0]!) }
+        storage.map { ($0.key, $0.value) }
     }
+
+    /// Equal when they have the same members in the same order (the index is a cache).
+    package static func == (left: JSONObject, right: JSONObject) -> Bool { left.storage == right.storage }
+
+    package func hash(into hasher: inout Hasher) { hasher.combine(storage) }
 }
 
 package struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -95,8 +95,7 @@ package struct WireRequest: Sendable, Hashable {
         hashInput += settings.secret.utf8
         let hash = MD5.hex(bytes: hashInput)
         let amountKey = name("amount"), tokenKey = name("token")
-        let body = renderBody(
-            fields: fields, hash: hash, encoding: settings.encoding, amountKey: amountKey, maskKey: nil)
+        let body = renderBody(fields: fields, hash: hash, encoding: settings.encoding, amountKey: amountKey, maskKey: nil)
         let contentType = switch settings.encoding {
         case .json: BodyEncoding.json.contentType + "; charset=utf-8"
         case .form: BodyEncoding.form.contentType
@@ -150,26 +149,31 @@ package struct WireRequest: Sendable, Hashable {
     private static func renderBody(
         fields: [WireField], hash: String, encoding: BodyEncoding, amountKey: String, maskKey: String?
     ) -> [UInt8] {
-        let all = [WireField("hash", hash)] + fields
+        // Positions, not keys, are compared per field: each key is unique (checked in `build`).
+        let amountIndex = fields.firstIndex { $0.key == amountKey }
+        let maskIndex = maskKey.flatMap { key in fields.firstIndex { $0.key == key } }
         var output: [UInt8] = []
-        output.reserveCapacity(all.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        output.reserveCapacity(fields.reduce(hash.utf8.count + 16) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         switch encoding {
         case .form:
-            for (position, field) in all.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: "&")) }
+            output += "hash=".utf8
+            output += FormEncoding.encodeComponent(hash).utf8
+            for (index, field) in fields.enumerated() {
+                output.append(UInt8(ascii: "&"))
                 output += FormEncoding.encodeComponent(field.key).utf8
                 output.append(UInt8(ascii: "="))
-                output += field.key == maskKey ? tokenMask.utf8 : FormEncoding.encodeComponent(field.value).utf8
+                output += index == maskIndex ? tokenMask.utf8 : FormEncoding.encodeComponent(field.value).utf8
             }
         case .json:
-            output.append(UInt8(ascii: "{"))
-            for (position, field) in all.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
+            output += "{\"hash\":".utf8
+            JSONWriter.appendQuoted(hash, to: &output)
+            for (index, field) in fields.enumerated() {
+                output.append(UInt8(ascii: ","))
                 JSONWriter.appendQuoted(field.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                if field.key == amountKey {
+                if index == amountIndex {
                     output += field.value.utf8
-                } else if field.key == maskKey {
+                } else if index == maskIndex {
                     JSONWriter.appendQuoted(tokenMask, to: &output)
                 } else {
                     JSONWriter.appendQuoted(field.value, to: &output)
