@@ -53,7 +53,7 @@ extension Dispatcher {
             throw error
         }
         for (report, outcome) in zip(loop.unrecorded, outcomes) { logAttempt(report, outcome) }
-        count(loop.unrecorded, outcomes)
+        countAttempts(loop.unrecorded, outcomes)
         for parked in loop.unsendable {
             logger.warning("win_failed", [
                 "operator": .string(parked.operatorName), "reference": .string(parked.win.stored.reference),
@@ -155,7 +155,7 @@ extension Dispatcher {
         }
     }
 
-    /// Logs and counts an attempt once it is stored.
+    /// Logs an attempt once it is stored.
     func logAttempt(_ report: AttemptReport, _ outcome: RecordedOutcome) {
         let label = Self.outcomeLabel(report, outcome)
         var fields: KeyValuePairs<String, LogValue> {
@@ -176,7 +176,7 @@ extension Dispatcher {
     /// The attempts' metrics, one registry update per operator and outcome
     /// rather than one per attempt: each update takes the registry's lock and
     /// builds its label set.
-    func count(_ reports: [AttemptReport], _ outcomes: [RecordedOutcome]) {
+    func countAttempts(_ reports: [AttemptReport], _ outcomes: [RecordedOutcome]) {
         struct Series: Hashable {
             let operatorName: String
             let outcome: String
