@@ -112,8 +112,8 @@ package struct WireRequest: Sendable, Hashable {
             transport: settings.transport
         )
         return WireRequest(
-            fields: fields, hash: hash, hashedFields: hashed, maskedHashKeys: [tokenKey] + query.map(\.key), http: http, encoding: settings.encoding,
-            amountKey: amountKey, tokenKey: tokenKey
+            fields: fields, hash: hash, hashedFields: hashed, maskedHashKeys: [tokenKey] + query.map(\.key),
+            http: http, encoding: settings.encoding, amountKey: amountKey, tokenKey: tokenKey
         )
     }
 
