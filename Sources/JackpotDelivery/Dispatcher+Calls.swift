@@ -16,7 +16,6 @@ extension Dispatcher {
     /// that refuses it): it is parked as failed without a call.
     struct UnsendableWin: Sendable {
         let win: ReadyWin
-        let operatorName: String
         let reason: String
     }
 
@@ -71,7 +70,7 @@ extension Dispatcher {
                 // Parked as failed by the next record; should that commit be lost,
                 // the row is claimed and found unsendable again.
                 now = clock()
-                unsendable.withLock { $0.append(UnsendableWin(win: win, operatorName: lane.name, reason: "cannot be sent: \(error)")) }
+                unsendable.withLock { $0.append(UnsendableWin(win: win, reason: "cannot be sent: \(error)")) }
                 lane.notSent(global: global)
             }
             // Keep the slot busy with this operator's next ready win, unless

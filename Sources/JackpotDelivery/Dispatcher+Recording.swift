@@ -55,10 +55,7 @@ extension Dispatcher {
         for (report, outcome) in zip(loop.unrecorded, outcomes) { logAttempt(report, outcome) }
         countAttempts(loop.unrecorded, outcomes)
         for parked in loop.unsendable {
-            logger.warning("win_failed", [
-                "operator": .string(parked.operatorName), "reference": .string(parked.win.stored.reference),
-                "reason": .string(parked.reason),
-            ])
+            logParked(operator: parked.win.stored.operatorName, reference: parked.win.stored.reference, reason: parked.reason)
         }
         for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
             loop.loggedCircuits[name] = breaker.state
@@ -111,9 +108,12 @@ extension Dispatcher {
             }
         }
         for (lane, ready, limit, nextDue) in claimed { lane.claimed(ready, requested: limit, nextDue: nextDue, now: now) }
-        for (name, reference, reason) in parked {
-            logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
-        }
+        for (name, reference, reason) in parked { logParked(operator: name, reference: reference, reason: reason) }
+    }
+
+    /// A win parked as failed without a call: expired, or its request could not be built.
+    private func logParked(operator name: String, reference: String, reason: String) {
+        logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
     }
 
     /// The win's next state after an attempt: the retry policy and max age decide.

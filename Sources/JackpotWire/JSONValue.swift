@@ -82,16 +82,19 @@ package struct JSONObject: Sendable, Hashable {
                     if positions != nil {
                         positions?[key] = storage.count - 1
                     } else if storage.count > Self.searchLimit {
-                        positions = Dictionary(storage.indices.map { (storage[$0].key, $0) }, uniquingKeysWith: { first, _ in first })
+                        positions = Self.positions(of: storage)
                     }
                 }
             } else if let position = position(of: key) {
                 storage.remove(at: position)
-                if positions != nil {
-                    positions = Dictionary(storage.indices.map { (storage[$0].key, $0) }, uniquingKeysWith: { first, _ in first })
-                }
+                if positions != nil { positions = Self.positions(of: storage) }
             }
         }
+    }
+
+    /// Keys are unique in `storage`: a repeated key replaces the value in place.
+    private static func positions(of storage: [Member]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: storage.indices.map { (storage[$0].key, $0) })
     }
 
     private func position(of key: String) -> Int? {

@@ -65,6 +65,9 @@ package enum RequestHash {
         return bytes
     }
 
+    /// The URL's query parameters, decoded as the wallet's framework decodes
+    /// them (`+` as space, `%XX` as bytes). A parameter that does not decode
+    /// is kept as written.
     package static func queryParameters(of url: String) -> [WireField] {
         guard let questionMark = url.firstIndex(of: "?") else { return [] }
         var query = url[url.index(after: questionMark)...]
