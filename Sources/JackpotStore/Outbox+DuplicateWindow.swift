@@ -13,7 +13,7 @@ extension Outbox {
 
     /// Wins of `operator` in `states` with a call made before `cutoff`. A win's
     /// calls come after its enqueue, so only wins enqueued before `cutoff` are
-    /// probed: the wins_state index keeps this cheap for `status`.
+    /// probed: `wins_finished` and `wins_pending` keep this cheap for `status`.
     package func countAttempted(operator name: String, states: [WinState], before cutoff: Int64) throws -> Int {
         var total = 0
         for state in states {

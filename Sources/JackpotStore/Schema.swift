@@ -118,6 +118,7 @@ package enum Schema {
         walletDialects,
         moneySafety,
         opsTrail,
+        stateIndexes,
     ]
 
     package static var currentVersion: Int { migrations.count }

@@ -65,7 +65,7 @@ extension Outbox {
             ).integerValue
             next[name] = try nextDueTime(operator: name)
         }
-        // INDEXED BY: left to itself the planner walks wins_state for its GROUP BY
+        // INDEXED BY: left to itself the planner walks wins_finished for its GROUP BY
         // order, i.e. every delivered win ever (60 ms at 200 000 rows), instead of
         // the last hour's entries in wins_delivered.
         for row in try database.query(

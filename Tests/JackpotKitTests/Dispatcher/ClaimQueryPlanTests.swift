@@ -86,22 +86,22 @@ import TestSupport
         Self.expectCheap(try Self.plan(probe,
             "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_due")
         Self.expectCheap(try Self.plan(probe,
-            "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_state")
+            "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_pending")
         // Housekeeping every 500 ms: max age and lease recovery.
         Self.expectCheap(try Self.plan(probe, """
             UPDATE wins SET state = 'failed', last_error = ?1, updated_at = ?2
             WHERE state = 'pending' AND operator = ?3 AND created_at < ?4 AND coalesce(retried_at, 0) < ?4
             RETURNING reference
-            """, ["reason", .integer(now), "op-2", .integer(now - 3_600_000)]), index: "wins_state")
+            """, ["reason", .integer(now), "op-2", .integer(now - 3_600_000)]), index: "wins_pending")
         Self.expectCheap(try Self.plan(probe, """
             UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1,
                 last_error = 'lease of ' || lease_owner || ' expired; sending again',
                 lease_owner = NULL, lease_expires_at = NULL
             WHERE state = 'sending' AND lease_expires_at < ?1 RETURNING reference
-            """, [.integer(now)]), index: "wins_leased", "wins_state")
+            """, [.integer(now)]), index: "wins_leased")
         Self.expectCheap(try Self.plan(probe,
             "SELECT DISTINCT lease_owner FROM wins WHERE state = 'sending'", []),
-            index: "wins_leased", "wins_state", sortsFewRows: true)
+            index: "wins_leased", sortsFewRows: true)
 
         // Status counts come from the trigger-kept table, not from wins.
         let counts = try Self.plan(probe, "SELECT operator, state, count FROM win_counts WHERE count > 0 ORDER BY operator, state", [])
@@ -116,5 +116,40 @@ import TestSupport
         let claimed = try outbox.claim(operator: "op-2", limit: 8, owner: "daemon", leaseExpiresAt: now + 33_000, now: now)
         #expect(claimed.map(\.reference) == [10, 30, 50, 70, 90, 110, 130, 150].map { "ref-\($0)" })
         #expect(claimed.allSatisfy { $0.state == .sending && $0.leaseOwner == "daemon" })
+    }
+
+    /// Each state is searched in the partial index that holds it, with the
+    /// state a bound parameter as `list`, `retry` and the duplicate-window
+    /// count pass it.
+    @Test func queriesByStateUseThePartialIndexOfThatState() throws {
+        let directory = TemporaryDirectory()
+        let probe = OutboxProbe(try Self.bigOutbox(in: directory))
+        let now: Int64 = 1_700_000_100_000
+        for state in ["delivered", "failed"] {
+            // Outbox.countAttempted, verbatim.
+            Self.expectCheap(try Self.plan(probe, """
+                SELECT count(*) FROM wins
+                WHERE state = ? AND operator = ? AND created_at < ?
+                  AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
+                """, [.text(state), "op-1", .integer(now), .integer(now), "reconcile"]), index: "wins_finished")
+            // Outbox.retryAll's selection.
+            Self.expectCheap(try Self.plan(probe,
+                "SELECT reference FROM wins WHERE operator = ?1 AND state = ?2", ["op-1", .text(state)]), index: "wins_finished")
+        }
+        Self.expectCheap(try Self.plan(probe, """
+            SELECT count(*) FROM wins
+            WHERE state = ? AND operator = ? AND created_at < ?
+              AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
+            """, ["pending", "op-1", .integer(now), .integer(now), "reconcile"]), index: "wins_pending")
+        // `list --state`, newest first: the state's entries, then a sort of those alone.
+        for (state, index) in [("pending", "wins_pending"), ("sending", "wins_leased"), ("cancelled", "wins_finished")] {
+            Self.expectCheap(try Self.plan(probe,
+                "SELECT id FROM wins WHERE state = ? ORDER BY id DESC LIMIT 50", [.text(state)]), index: index, sortsFewRows: true)
+        }
+        // Reconciliation's unreported deliveries of one enqueue window.
+        Self.expectCheap(try Self.plan(probe, """
+            SELECT id FROM wins WHERE state = 'delivered' AND operator = ? AND created_at >= ? AND created_at < ?
+            ORDER BY created_at, id
+            """, ["op-1", .integer(now - 86_400_000), .integer(now)]), index: "wins_finished")
     }
 }

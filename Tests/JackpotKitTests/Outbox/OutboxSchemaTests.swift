@@ -31,7 +31,7 @@ import TestSupport
         }
         let indexes = try outbox.database.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'wins'")
             .compactMap { $0.string("name") }
-        #expect(Set(indexes).isSuperset(of: ["wins_due", "wins_state", "wins_leased", "wins_delivered"]))
+        #expect(Set(indexes).isSuperset(of: ["wins_due", "wins_pending", "wins_leased", "wins_finished", "wins_delivered"]))
     }
 
     @Test func reopeningDoesNotMigrateAgainAndANewerSchemaIsRefused() throws {
