@@ -77,13 +77,29 @@ extension Dispatcher {
                     logger.warning("win_failed", ["operator": .string(lane.name), "reference": .string(reference), "reason": "max age"])
                 }
             }
-            if loop.newRowsToValidate {
-                loop.newRowsToValidate = false
-                let known = Set(control.withLock { $0.config.operators.keys })
-                for parked in try outbox.parkInvalidNewWins(knownOperators: known, now: now) {
-                    logger.warning("win_failed", ["reference": .string(parked.reference), "reason": .string(parked.reason)])
-                }
-            }
         }
+    }
+
+    /// Rows checked per `validateNewRows` call: a few milliseconds of the store's
+    /// thread, so claims and records wait at most that long behind a backlog.
+    static let validationSliceRows = 500
+
+    /// Checks the next slice of rows not yet validated (written by other
+    /// processes, plain SQL included) and parks the invalid ones. True while
+    /// more are left: the housekeeper calls again at once, and the loop's claims
+    /// and records run in between, so a restart over a large backlog delivers
+    /// from its first second instead of after checking every row.
+    func validateNewRows(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws -> Bool {
+        guard loop.newRowsToValidate else { return false }
+        let known = Set(control.withLock { $0.config.operators.keys })
+        // A lost commit only means the rows are checked again.
+        let more = try outbox.database.transactionWithoutSync {
+            for parked in try outbox.parkInvalidNewWins(knownOperators: known, now: now, maximumRows: Self.validationSliceRows) {
+                logger.warning("win_failed", ["reference": .string(parked.reference), "reason": .string(parked.reason)])
+            }
+            return try outbox.hasUnvalidatedWins()
+        }
+        loop.newRowsToValidate = more
+        return more
     }
 }

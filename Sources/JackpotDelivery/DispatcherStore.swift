@@ -43,9 +43,14 @@ actor DispatcherStore {
         try dispatcher.finish(openOutbox(), &loop, now: now)
     }
 
-    /// Pause flags, lease rescue, max age, parking bad rows.
+    /// Pause flags, lease rescue, max age.
     func housekeep(now: Int64) throws {
         try dispatcher.housekeeping(openOutbox(), &loop, now: now)
+    }
+
+    /// One slice of new rows checked, bad ones parked; true while more are left.
+    func validateNewRows(now: Int64) throws -> Bool {
+        try dispatcher.validateNewRows(openOutbox(), &loop, now: now)
     }
 
     /// The daemon's row in `daemons` (see `DaemonHeartbeat`).

@@ -3,7 +3,7 @@ import JackpotStore
 import JackpotTelemetry
 
 /// The daemon's chores beside the dispatcher loop: pause flags, lease rescue,
-/// max age, parking bad rows and the heartbeat `status` reads, every
+/// max age, parking bad rows (slice by slice) and the heartbeat `status` reads, every
 /// `housekeepingIntervalMilliseconds`.
 /// A child of `DeliveryService`; runs until cancelled.
 final class Housekeeper: Sendable {
@@ -30,6 +30,8 @@ final class Housekeeper: Sendable {
         while !Task.isCancelled {
             do {
                 try await store.housekeep(now: dispatcher.clock())
+                // Slice by slice: each call is queued behind the loop's claims and records.
+                while try await store.validateNewRows(now: dispatcher.clock()), !Task.isCancelled {}
                 dispatcher.passes.countHousekeeping()
                 // A pause lifted, a lease rescued, a win parked: the loop may have work now.
                 dispatcher.wake.signal()

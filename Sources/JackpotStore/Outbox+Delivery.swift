@@ -172,10 +172,15 @@ extension Outbox {
     /// ids SQLite reuses after a purge are checked like new ones.
     ///
     /// Read in small batches through the partial index `wins_unvalidated`, so a
-    /// first pass over a large outbox never materialises it all.
-    package func parkInvalidNewWins(knownOperators: Set<String>, now: Int64, batch: Int = 500) throws -> [(reference: String, reason: String)] {
+    /// first pass over a large outbox never materialises it all. With
+    /// `maximumRows`, stops after about that many rows (whole batches): the
+    /// daemon checks a large backlog slice by slice, claiming in between.
+    package func parkInvalidNewWins(
+        knownOperators: Set<String>, now: Int64, batch: Int = 500, maximumRows: Int = .max
+    ) throws -> [(reference: String, reason: String)] {
         var parked: [(String, String)] = []
-        while true {
+        var checked = 0
+        while checked < maximumRows {
             let rows = try database.query(
                 "SELECT \(StoredWin.columns) FROM wins INDEXED BY wins_unvalidated WHERE validated = 0 ORDER BY id LIMIT ?",
                 [.integer(Int64(batch))])
@@ -202,9 +207,15 @@ extension Outbox {
             try database.execute(
                 "UPDATE wins SET validated = 1 WHERE id IN (SELECT id FROM wins INDEXED BY wins_unvalidated WHERE validated = 0 AND id <= ?)",
                 [.integer(last)])
+            checked += rows.count
             if rows.count < batch { break }
         }
         return parked
+    }
+
+    /// True while some row has not been checked by `parkInvalidNewWins`.
+    package func hasUnvalidatedWins() throws -> Bool {
+        try database.queryScalar("SELECT EXISTS (SELECT 1 FROM wins INDEXED BY wins_unvalidated WHERE validated = 0)").integerValue == 1
     }
 }
 

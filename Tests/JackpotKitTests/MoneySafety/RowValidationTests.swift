@@ -44,6 +44,32 @@ import OperatorSimulator
         #expect(try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue == 0)
     }
 
+    /// The daemon checks a backlog a slice at a time (claiming in between), and
+    /// the slices together check every row once.
+    @Test func aBacklogIsCheckedSliceBySliceAndEveryRowOnce() throws {
+        let directory = TemporaryDirectory()
+        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
+        try outbox.database.transaction {
+            for index in 0..<25 { try Self.insert(outbox, "b-\(index)", operator: index % 10 == 9 ? "nobody" : "casino-a") }
+        }
+        func unvalidated() throws -> Int64? { try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue }
+
+        let first = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 1, batch: 4, maximumRows: 10)
+        // Whole batches: three of four rows, the first twelve.
+        #expect(first.map(\.reference) == ["b-9"])
+        #expect(try unvalidated() == 13)
+        #expect(try outbox.hasUnvalidatedWins())
+        let second = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 2, batch: 4, maximumRows: 10)
+        #expect(second.map(\.reference) == ["b-19"])
+        #expect(try unvalidated() == 1)
+        // The last row, alone in a short batch.
+        #expect(try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 3, batch: 4, maximumRows: 10).isEmpty)
+        #expect(try unvalidated() == 0)
+        #expect(try !outbox.hasUnvalidatedWins())
+        #expect(try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 4, batch: 4, maximumRows: 10).isEmpty)
+        #expect(try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'failed'").integerValue == 2)
+    }
+
     @Test func invalidUTF8IsParkedNotSentAsReplacementCharacters() throws {
         let directory = TemporaryDirectory()
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
