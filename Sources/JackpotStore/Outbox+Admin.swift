@@ -84,7 +84,8 @@ extension Outbox {
     /// How many wins `purgeDelivered` would delete (`purge --dry-run`).
     package func countDelivered(before deliveredBefore: Int64) throws -> Int {
         Int(try database.queryScalar(
-            "SELECT count(*) FROM wins WHERE state = 'delivered' AND delivered_at < ?", [.integer(deliveredBefore)]
+            "SELECT count(*) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ?",
+            [.integer(deliveredBefore)]
         ).integerValue ?? 0)
     }
 
@@ -92,10 +93,12 @@ extension Outbox {
         var total = 0
         while true {
             // In chunks, so a running daemon is never locked out for long. The
-            // attempts go with their wins (ON DELETE CASCADE).
+            // attempts go with their wins (ON DELETE CASCADE). INDEXED BY: the
+            // planner would rather walk every delivered win in `wins_finished`
+            // than the range of `wins_delivered` that is due.
             let removed = try database.transaction {
                 let wins = try database.query(
-                    "SELECT \(StoredWin.columns) FROM wins WHERE state = 'delivered' AND delivered_at < ? LIMIT 5000",
+                    "SELECT \(StoredWin.columns) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ? LIMIT 5000",
                     [.integer(deliveredBefore)]
                 ).map(StoredWin.init(row:))
                 for win in wins {

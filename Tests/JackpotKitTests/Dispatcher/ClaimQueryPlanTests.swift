@@ -146,6 +146,10 @@ import TestSupport
             Self.expectCheap(try Self.plan(probe,
                 "SELECT id FROM wins WHERE state = ? ORDER BY id DESC LIMIT 50", [.text(state)]), index: index, sortsFewRows: true)
         }
+        // Retention (Outbox.countDelivered): the due range of delivery times, not every delivered win.
+        Self.expectCheap(try Self.plan(probe,
+            "SELECT count(*) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ?",
+            [.integer(now - 86_400_000)]), index: "wins_delivered")
         // Reconciliation's unreported deliveries of one enqueue window.
         Self.expectCheap(try Self.plan(probe, """
             SELECT id FROM wins WHERE state = 'delivered' AND operator = ? AND created_at >= ? AND created_at < ?
