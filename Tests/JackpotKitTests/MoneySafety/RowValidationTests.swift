@@ -55,7 +55,7 @@ import OperatorSimulator
         func unvalidated() throws -> Int64? { try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue }
 
         let first = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 1, batch: 4, maximumRows: 10)
-        // Whole batches: three of four rows, the first twelve.
+        // Whole batches of four: the first twelve rows.
         #expect(first.map(\.reference) == ["b-9"])
         #expect(try unvalidated() == 13)
         #expect(try outbox.hasUnvalidatedWins())
