@@ -28,10 +28,16 @@ final class Housekeeper: Sendable {
         var lastHeartbeat: Int64?
         try? await store.forgetDeadNeighbours(now: startedAt)
         while !Task.isCancelled {
+            var backlog = false
             do {
                 try await store.housekeep(now: dispatcher.clock())
-                // Slice by slice: each call is queued behind the loop's claims and records.
-                while try await store.validateNewRows(now: dispatcher.clock()), !Task.isCancelled {}
+                // Slice by slice, each call queued behind the loop's claims and records;
+                // for at most a second, so rows arriving as fast as they are checked
+                // cannot hold up the heartbeat, lease recovery and pause flags.
+                let checkUntil = ContinuousClock.now + Self.validationPerPass
+                repeat {
+                    backlog = try await store.validateNewRows(now: dispatcher.clock())
+                } while backlog && !Task.isCancelled && ContinuousClock.now < checkUntil
                 dispatcher.passes.countHousekeeping()
                 // A pause lifted, a lease rescued, a win parked: the loop may have work now.
                 dispatcher.wake.signal()
@@ -54,8 +60,10 @@ final class Housekeeper: Sendable {
             } catch {
                 dispatcher.logger.error("storage_error", ["error": .string(String(describing: error)), "in": "housekeeping"])
                 failing = true
+                backlog = false  // retried after the interval, not at once
             }
-            try? await Task.sleep(for: interval)
+            // With rows left to check, the next pass goes on at once.
+            if !backlog { try? await Task.sleep(for: interval) }
         }
         // Stopped cleanly: `status` should not list this daemon as vanished.
         try? await store.removeHeartbeat()
@@ -63,6 +71,9 @@ final class Housekeeper: Sendable {
 }
 
 extension Housekeeper {
+    /// How long one pass goes on checking a backlog of new rows.
+    static let validationPerPass = Duration.seconds(1)
+
     /// How often the heartbeat is written: every pass, but at most every 2 s.
     static func heartbeatMilliseconds(_ dispatcher: Dispatcher) -> Int64 {
         max(2_000, dispatcher.settings.housekeepingIntervalMilliseconds)
