@@ -35,33 +35,23 @@ extension Outbox {
 
     /// Writes the outcome of finished attempts: the attempt log rows and the wins'
     /// new states. Runs inside the caller's transaction.
+    ///
+    /// Confirmations and attempt rows are written up to `rowsPerStatement` at a
+    /// time: per statement SQLite opens a cursor on the table and on each index
+    /// and runs the count trigger's program, which was most of what recording
+    /// one delivered win cost.
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
+        // Wins already delivered before: a repeat delivery, which changed nothing.
+        let deliveredBefore = try storeConfirmations(outcomes, now: now)
         var refusalsCleared: Set<String> = []
+        var attempts: [AttemptRecord] = []
         for outcome in outcomes {
-            // Zero rows changed: the win was delivered before, and this is a repeat delivery.
-            var deliveredBefore = false
-            if case .delivered(let confirmation) = outcome.change {
-                // A confirmation is the operator's word that it credited the win: it is
-                // stored even if our lease lapsed meanwhile.
-                try database.execute(
-                    """
-                    UPDATE wins SET state = 'delivered', transaction_id = ?, currency = ?, cash = ?, bonus = ?,
-                        delivered_at = ?, updated_at = ?, attempts = attempts + ?, last_error = NULL,
-                        lease_owner = NULL, lease_expires_at = NULL, already_credited_code = ?
-                    WHERE id = ? AND state <> 'delivered'
-                    """,
-                    [.text(confirmation.transactionId), SQLValue(confirmation.currency), SQLValue(confirmation.cash),
-                     SQLValue(confirmation.bonus), .integer(now), .integer(now),
-                     .integer(outcome.attempt == nil ? 0 : 1), SQLValue(confirmation.alreadyCreditedCode),
-                     .integer(outcome.winId)])
-                deliveredBefore = database.changes == 0
-            }
             if var attempt = outcome.attempt {
-                if deliveredBefore, case .delivered(let confirmation) = outcome.change,
+                if case .delivered(let confirmation) = outcome.change, deliveredBefore.contains(outcome.winId),
                    let kept = try flagOtherTransactionId(confirmation.transactionId, winId: outcome.winId) {
                     attempt.detail += "; a repeat delivery with another transactionId: kept the first, \(kept)"
                 }
-                try insertAttempt(attempt)
+                attempts.append(attempt)
                 try noteRefusal(attempt, operator: outcome.operatorName, now: now, cleared: &refusalsCleared)
             }
             switch outcome.change {
@@ -94,6 +84,77 @@ extension Outbox {
                     [.integer(now), .integer(outcome.winId), .text(owner)])
             }
         }
+        try insertAttempts(attempts)
+    }
+
+    /// Rows per multi-row statement of `record`; each chunk size is a statement of its own in the cache.
+    package static let rowsPerStatement = 16
+
+    /// Stores the confirmations among `outcomes`. A confirmation is the
+    /// operator's word that it credited the win: it is stored even if our lease
+    /// lapsed meanwhile. Returns the wins left unchanged because they were
+    /// delivered before.
+    private func storeConfirmations(_ outcomes: [RecordedOutcome], now: Int64) throws -> Set<Int64> {
+        let confirmed = outcomes.compactMap { outcome -> (winId: Int64, counted: Bool, confirmation: Confirmation)? in
+            guard case .delivered(let confirmation) = outcome.change else { return nil }
+            return (outcome.winId, outcome.attempt != nil, confirmation)
+        }
+        var unchanged: Set<Int64> = []
+        for chunk in Self.chunks(of: confirmed) {
+            var arguments: [SQLValue] = [.integer(now)]
+            arguments.reserveCapacity(1 + 7 * chunk.count)
+            for (winId, counted, confirmation) in chunk {
+                arguments += [
+                    .integer(winId), .integer(counted ? 1 : 0), .text(confirmation.transactionId), SQLValue(confirmation.currency),
+                    SQLValue(confirmation.cash), SQLValue(confirmation.bonus), SQLValue(confirmation.alreadyCreditedCode),
+                ]
+            }
+            let changed = Set(try database.query(
+                """
+                UPDATE wins SET state = 'delivered', transaction_id = v.column3, currency = v.column4, cash = v.column5,
+                    bonus = v.column6, delivered_at = ?1, updated_at = ?1, attempts = attempts + v.column2, last_error = NULL,
+                    lease_owner = NULL, lease_expires_at = NULL, already_credited_code = v.column7
+                FROM (VALUES \(Self.placeholderRows(chunk.count, columns: 7))) AS v
+                WHERE wins.id = v.column1 AND wins.state <> 'delivered'
+                RETURNING wins.id
+                """, arguments
+            ).compactMap { $0.int64("id") })
+            unchanged.formUnion(chunk.map(\.winId).filter { !changed.contains($0) })
+        }
+        return unchanged
+    }
+
+    private func insertAttempts(_ attempts: [AttemptRecord]) throws {
+        for chunk in Self.chunks(of: attempts) {
+            var arguments: [SQLValue] = []
+            arguments.reserveCapacity(10 * chunk.count)
+            for attempt in chunk {
+                arguments += [
+                    .integer(attempt.winId), .integer(Int64(attempt.attempt)), .integer(attempt.startedAt),
+                    .real(attempt.durationMs), SQLValue(attempt.httpStatus), SQLValue(attempt.errorCode),
+                    .text(attempt.outcome), .text(attempt.detail), SQLValue(attempt.responseHead), .text(attempt.daemon),
+                ]
+            }
+            try database.execute(
+                """
+                INSERT INTO attempts (win_id, attempt, started_at, duration_ms, http_status, error_code, outcome,
+                                      detail, response_head, daemon)
+                VALUES \(Self.placeholderRows(chunk.count, columns: 10))
+                """, arguments)
+        }
+    }
+
+    /// `elements` in consecutive runs of at most `rowsPerStatement`.
+    private static func chunks<Element>(of elements: [Element]) -> [ArraySlice<Element>] {
+        stride(from: 0, to: elements.count, by: rowsPerStatement).map {
+            elements[$0..<min($0 + rowsPerStatement, elements.count)]
+        }
+    }
+
+    /// `(?, ?, …), (?, ?, …)`: `rows` rows of `columns` placeholders.
+    private static func placeholderRows(_ rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// When the win is already delivered under another transactionId, records
@@ -110,18 +171,6 @@ extension Outbox {
                 [.text((others + [transactionId]).joined(separator: " ")), .integer(winId)])
         }
         return kept
-    }
-
-    private func insertAttempt(_ attempt: AttemptRecord) throws {
-        try database.execute(
-            """
-            INSERT INTO attempts (win_id, attempt, started_at, duration_ms, http_status, error_code, outcome,
-                                  detail, response_head, daemon)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.integer(attempt.winId), .integer(Int64(attempt.attempt)), .integer(attempt.startedAt),
-             .real(attempt.durationMs), SQLValue(attempt.httpStatus), SQLValue(attempt.errorCode),
-             .text(attempt.outcome), .text(attempt.detail), SQLValue(attempt.responseHead), .text(attempt.daemon)])
     }
 
     /// Leases that ran out (their daemon died or hung) go back to `pending`, due
