@@ -39,7 +39,8 @@ extension Outbox {
     /// Confirmations and attempt rows are written up to `rowsPerStatement` at a
     /// time: per statement SQLite opens a cursor on the table and on each index
     /// and sets up the count trigger's program, each an allocation in Debian's
-    /// build. One statement per win cost a fifth more (README, "Session 8").
+    /// build. One statement per win made the record stage about a quarter
+    /// dearer (README, "Session 8").
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
         // Wins already delivered before: a repeat delivery, which changed nothing.
         let deliveredBefore = try storeConfirmations(outcomes, now: now)
