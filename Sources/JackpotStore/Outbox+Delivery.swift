@@ -101,7 +101,7 @@ extension Outbox {
             return (outcome.winId, outcome.attempt != nil, confirmation)
         }
         var unchanged: Set<Int64> = []
-        for chunk in Self.chunks(of: confirmed) {
+        for chunk in SQLBatch.chunks(of: confirmed, size: Self.rowsPerStatement) {
             var arguments: [SQLValue] = [.integer(now)]
             arguments.reserveCapacity(1 + 7 * chunk.count)
             for (winId, counted, confirmation) in chunk {
@@ -115,7 +115,7 @@ extension Outbox {
                 UPDATE wins SET state = 'delivered', transaction_id = v.column3, currency = v.column4, cash = v.column5,
                     bonus = v.column6, delivered_at = ?1, updated_at = ?1, attempts = attempts + v.column2, last_error = NULL,
                     lease_owner = NULL, lease_expires_at = NULL, already_credited_code = v.column7
-                FROM (VALUES \(Self.placeholderRows(chunk.count, columns: 7))) AS v
+                FROM (VALUES \(SQLBatch.rows(chunk.count, columns: 7))) AS v
                 WHERE wins.id = v.column1 AND wins.state <> 'delivered'
                 RETURNING wins.id
                 """, arguments
@@ -126,7 +126,7 @@ extension Outbox {
     }
 
     private func insertAttempts(_ attempts: [AttemptRecord]) throws {
-        for chunk in Self.chunks(of: attempts) {
+        for chunk in SQLBatch.chunks(of: attempts, size: Self.rowsPerStatement) {
             var arguments: [SQLValue] = []
             arguments.reserveCapacity(10 * chunk.count)
             for attempt in chunk {
@@ -140,22 +140,9 @@ extension Outbox {
                 """
                 INSERT INTO attempts (win_id, attempt, started_at, duration_ms, http_status, error_code, outcome,
                                       detail, response_head, daemon)
-                VALUES \(Self.placeholderRows(chunk.count, columns: 10))
+                VALUES \(SQLBatch.rows(chunk.count, columns: 10))
                 """, arguments)
         }
-    }
-
-    /// `elements` in consecutive runs of at most `rowsPerStatement`.
-    private static func chunks<Element>(of elements: [Element]) -> [ArraySlice<Element>] {
-        stride(from: 0, to: elements.count, by: rowsPerStatement).map {
-            elements[$0..<min($0 + rowsPerStatement, elements.count)]
-        }
-    }
-
-    /// `(?, ?, …), (?, ?, …)`: `rows` rows of `columns` placeholders.
-    private static func placeholderRows(_ rows: Int, columns: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     /// When the win is already delivered under another transactionId, records

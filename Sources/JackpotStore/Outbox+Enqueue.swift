@@ -9,13 +9,10 @@ extension Outbox {
     package func enqueue(_ wins: [NewWin], now: Int64 = WallClock.nowMilliseconds()) throws -> [EnqueueResult] {
         var results: [EnqueueResult] = []
         results.reserveCapacity(wins.count)
-        var start = 0
-        while start < wins.count {
-            let chunk = wins[start..<min(start + Self.enqueueChunkSize, wins.count)]
+        for chunk in SQLBatch.chunks(of: wins, size: Self.enqueueChunkSize) {
             try database.transaction {
                 for newWin in chunk { results.append(try insert(newWin, now: now)) }
             }
-            start += chunk.count
         }
         return results
     }

@@ -55,17 +55,14 @@ extension Outbox {
     /// The wins among `references`, by reference (any operator: the caller tells them apart).
     package func wins(references: [String]) throws -> [String: StoredWin] {
         var found: [String: StoredWin] = [:]
-        var start = 0
-        while start < references.count {
-            let chunk = references[start..<min(start + 500, references.count)]
-            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+        for chunk in SQLBatch.chunks(of: references, size: 500) {
             for row in try database.query(
-                "SELECT \(StoredWin.columns) FROM wins WHERE reference IN (\(placeholders))", chunk.map { .text($0) })
+                "SELECT \(StoredWin.columns) FROM wins WHERE reference IN (\(SQLBatch.placeholders(chunk.count)))",
+                chunk.map { .text($0) })
             {
                 let win = StoredWin(row: row)
                 found[win.reference] = win
             }
-            start += chunk.count
         }
         return found
     }
