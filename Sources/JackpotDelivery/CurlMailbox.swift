@@ -1,4 +1,5 @@
 import CCurl
+import Glibc
 import Synchronization
 import JackpotConfiguration
 import JackpotStore
@@ -14,7 +15,9 @@ struct CurlMultiHandle: @unchecked Sendable {
 
 /// What callers hand the multi loop: new requests, cancellations, the stop
 /// request. Each posting wakes the loop out of `curl_multi_poll`, at most once
-/// per pass (a flag remembers a wake-up already on its way).
+/// per pass (a flag remembers a wake-up already on its way), except a posting
+/// from the loop's own thread (a call running on `CurlLoopExecutor`): the loop
+/// takes the mailbox before it next polls.
 final class CurlMailbox: Sendable {
     private struct State {
         var jobs: [CurlJob] = []
@@ -28,9 +31,24 @@ final class CurlMailbox: Sendable {
 
     private let state = Mutex(State())
     private let multi: CurlMultiHandle
+    /// The loop's thread (`pthread_t`), once it runs; 0 before.
+    private let loopThread = Atomic<UInt>(0)
 
     init(multi: CurlMultiHandle) {
         self.multi = multi
+    }
+
+    /// Called by the loop's thread before its first pass.
+    func loopStarted() {
+        loopThread.store(UInt(pthread_self()), ordering: .releasing)
+    }
+
+    /// Wakes the loop for call jobs queued on `CurlLoopExecutor`.
+    func wakeForCalls() {
+        state.withLock { state in
+            guard !state.closed else { return }
+            wake(&state)
+        }
     }
 
     /// Queues `job` for the loop; false once the transport is shutting down.
@@ -85,7 +103,7 @@ final class CurlMailbox: Sendable {
     /// Called under the lock, so it never races the loop's `close()` and the
     /// multi handle's cleanup that follows it.
     private func wake(_ state: inout State) {
-        guard !state.wakePending else { return }
+        guard !state.wakePending, pthread_self() != loopThread.load(ordering: .acquiring) else { return }
         state.wakePending = true
         curl_multi_wakeup(multi.raw)
     }

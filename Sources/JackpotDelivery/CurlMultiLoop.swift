@@ -10,10 +10,12 @@ import JackpotWire
 /// `curl_multi_perform`, hands finished transfers back to their callers, and
 /// otherwise sleeps in `curl_multi_poll` until a socket, a curl timer or
 /// `curl_multi_wakeup` needs it. Nothing here runs on the Swift cooperative
-/// pool, so no answer, however slow or large, can hold up other tasks.
+/// pool, so no answer, however slow or large, can hold up other tasks. The
+/// calls themselves run here too, between passes (`CurlLoopExecutor`).
 final class CurlMultiLoop {
     private let multi: UnsafeMutableRawPointer
     private let mailbox: CurlMailbox
+    private let executor: CurlLoopExecutor
     private let pool: CurlEasyHandlePool
     private let headerLists = CurlHeaderLists()
     /// Keyed by easy handle: keeps each exchange alive while curl may call back into it.
@@ -23,26 +25,31 @@ final class CurlMultiLoop {
     /// Longest sleep in `curl_multi_poll` when nothing is due; curl shortens it to its own next timer.
     static let idlePollMilliseconds: Int32 = 60_000
 
-    private init(multi: UnsafeMutableRawPointer, mailbox: CurlMailbox, idleHandles: Int) {
+    private init(multi: UnsafeMutableRawPointer, mailbox: CurlMailbox, executor: CurlLoopExecutor, idleHandles: Int) {
         self.multi = multi
         self.mailbox = mailbox
+        self.executor = executor
         pool = CurlEasyHandlePool(capacity: idleHandles)
     }
 
     /// Starts the thread; `finished` is left once the loop has released every handle.
-    static func start(multi: CurlMultiHandle, mailbox: CurlMailbox, idleHandles: Int, finished: DispatchGroup) {
+    static func start(
+        multi: CurlMultiHandle, mailbox: CurlMailbox, executor: CurlLoopExecutor, idleHandles: Int, finished: DispatchGroup
+    ) {
         finished.enter()
-        let thread = Thread {
-            CurlMultiLoop(multi: multi.raw, mailbox: mailbox, idleHandles: idleHandles).run()
+        Thread {
+            ThreadName.setCurrent("jackpotd.curl")
+            CurlMultiLoop(multi: multi.raw, mailbox: mailbox, executor: executor, idleHandles: idleHandles).run()
             finished.leave()
-        }
-        thread.name = "jackpotd.curl"
-        thread.start()
+        }.start()
     }
 
     private func run() {
         let shutDown = HTTPExchangeResult.failure(.other("the transport was shut down"))
+        mailbox.loopStarted()
         while true {
+            // Calls resumed by the last pass: the requests they post are taken just below.
+            executor.runQueued()
             let (jobs, cancels, stopping) = mailbox.take()
             if stopping {
                 // Posted in the same pass as the stop: taken from the mailbox, so ended here.
@@ -54,10 +61,12 @@ final class CurlMultiLoop {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             collectFinished()
+            if executor.hasQueued { continue }
             curl_multi_poll(multi, nil, 0, Self.idlePollMilliseconds, nil)
         }
         for id in Array(handleByID.keys) { end(id, with: shutDown) }
         for job in mailbox.close() { job.continuation.resume(returning: shutDown) }
+        executor.loopEnded()
         curl_multi_cleanup(multi)
         pool.drain()
         headerLists.drain()

@@ -20,6 +20,7 @@ import JackpotWire
 /// streams; nothing compressed is asked for.
 package final class CurlTransport: HTTPTransport {
     private let mailbox: CurlMailbox?
+    private let executor: CurlLoopExecutor?
     private let finished = DispatchGroup()
     private let nextID = Atomic<UInt64>(1)
     private let startFailure: String?
@@ -28,6 +29,7 @@ package final class CurlTransport: HTTPTransport {
         let perHost = max(1, maximumConnectionsPerHost)
         guard CurlGlobal.ensureInitialized(), let multi = curl_multi_init() else {
             mailbox = nil
+            executor = nil
             startFailure = "libcurl could not be initialised"
             return
         }
@@ -35,11 +37,17 @@ package final class CurlTransport: HTTPTransport {
         // Room in the connection cache for every host's kept-alive connections.
         _ = jk_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, 2 * perHost))
         let mailbox = CurlMailbox(multi: CurlMultiHandle(raw: multi))
+        let executor = CurlLoopExecutor(mailbox: mailbox)
         self.mailbox = mailbox
+        self.executor = executor
         startFailure = nil
         CurlMultiLoop.start(
-            multi: CurlMultiHandle(raw: multi), mailbox: mailbox, idleHandles: max(8, perHost), finished: finished)
+            multi: CurlMultiHandle(raw: multi), mailbox: mailbox, executor: executor, idleHandles: max(8, perHost),
+            finished: finished)
     }
+
+    /// The multi loop's thread (`CurlLoopExecutor`).
+    package var callExecutor: (any TaskExecutor)? { executor }
 
     deinit {
         shutdown()

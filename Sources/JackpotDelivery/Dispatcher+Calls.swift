@@ -43,7 +43,7 @@ extension Dispatcher {
 
     func start(_ launch: Launch, in group: inout DiscardingTaskGroup) {
         calls.started()
-        group.addTask { [self] in
+        group.addTask(executorPreference: transport.callExecutor) { [self] in
             await call(launch.win, on: launch.lane)
             calls.ended()
         }

@@ -38,9 +38,10 @@ final class OutboxChangeWatcher: Sendable {
             return nil
         }
         let watcher = OutboxChangeWatcher(descriptor: descriptor, watch: watch)
-        let thread = Thread { watcher.readEvents(forFilesOf: name, onChange: onChange) }
-        thread.name = "jackpotd.watch"
-        thread.start()
+        Thread {
+            ThreadName.setCurrent("jackpotd.watch")
+            watcher.readEvents(forFilesOf: name, onChange: onChange)
+        }.start()
         return watcher
     }
 

@@ -6,18 +6,27 @@ extension Outbox {
 
     /// Stores `wins`, idempotently on `reference`. Returns one result per input,
     /// in order. When this returns, every accepted win is on disk (fsynced).
-    package func enqueue(_ wins: [NewWin], now: Int64 = WallClock.nowMilliseconds()) throws -> [EnqueueResult] {
+    ///
+    /// `operatorsChecked`: the caller refused wins of operators its configuration
+    /// does not name (`enqueue --config` does). The rows are then stored as
+    /// validated, a `NewWin` being valid by construction: the daemon reads them
+    /// first when it claims them, not once more before (`parkInvalidNewWins`).
+    /// Without it the daemon checks each row, and parks those of operators it
+    /// does not know.
+    package func enqueue(
+        _ wins: [NewWin], now: Int64 = WallClock.nowMilliseconds(), operatorsChecked: Bool = false
+    ) throws -> [EnqueueResult] {
         var results: [EnqueueResult] = []
         results.reserveCapacity(wins.count)
         for chunk in SQLBatch.chunks(of: wins, size: Self.enqueueChunkSize) {
             try database.transaction {
-                for newWin in chunk { results.append(try insert(newWin, now: now)) }
+                for newWin in chunk { results.append(try insert(newWin, now: now, validated: operatorsChecked)) }
             }
         }
         return results
     }
 
-    private func insert(_ newWin: NewWin, now: Int64) throws -> EnqueueResult {
+    private func insert(_ newWin: NewWin, now: Int64, validated: Bool) throws -> EnqueueResult {
         let win = newWin.win
         if let tombstone = try tombstone(reference: win.reference) {
             if tombstone.contentDigest == Tombstone.digest(win) { return .duplicate }
@@ -25,7 +34,7 @@ extension Outbox {
         }
         // The trigger `wins_reference_conflict` refuses a different content, comparing
         // the text as stored; the comparison below knows that "55.0" is "55" and names the field.
-        if try insertRow(newWin, now: now) { return .accepted }
+        if try insertRow(newWin, now: now, validated: validated) { return .accepted }
         guard let existing = try self.win(reference: win.reference) else {
             return .rejected("reference \(win.reference) could not be stored")
         }
@@ -36,20 +45,20 @@ extension Outbox {
     }
 
     /// True when stored; false when the reference was already there (same or different content).
-    private func insertRow(_ newWin: NewWin, now: Int64) throws -> Bool {
+    private func insertRow(_ newWin: NewWin, now: Int64, validated: Bool) throws -> Bool {
         let win = newWin.win
         do {
             try database.execute(
                 """
                 INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
-                                  platform, token, next_attempt_at, created_at, updated_at, jackpot_details, extra)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  platform, token, next_attempt_at, created_at, updated_at, jackpot_details, extra, validated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (reference) DO NOTHING
                 """,
                 [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
                  .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
                  SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
-                 SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra))])
+                 SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra)), .integer(validated ? 1 : 0)])
         } catch {
             if error.code == 19 && error.message.contains("jackpotd: conflict") { return false }
             throw error

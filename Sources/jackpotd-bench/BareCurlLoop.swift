@@ -79,7 +79,7 @@ enum BareCurlLoop {
     static func postThroughTransport(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
         let transport = CurlTransport(maximumConnectionsPerHost: concurrency)
         defer { transport.shutdown() }
-        return await postInLoops(requests.count, concurrency: concurrency) { index in
+        return await postInLoops(requests.count, concurrency: concurrency, on: transport.callExecutor) { index in
             if case .success(let response) = await transport.send(requests[index], timeoutSeconds: timeoutSeconds) {
                 return response.status == 200
             }
@@ -88,15 +88,16 @@ enum BareCurlLoop {
     }
 
     /// `concurrency` loops taking request indexes in turn until all `count` are
-    /// posted; the wall time and how many `post` calls did not answer 200.
+    /// posted; the wall time and how many `post` calls did not answer 200. The
+    /// loops run on `executor` (the transport's, as the dispatcher's calls do).
     private static func postInLoops(
-        _ count: Int, concurrency: Int, _ post: @escaping @Sendable (Int) async -> Bool
+        _ count: Int, concurrency: Int, on executor: (any TaskExecutor)?, _ post: @escaping @Sendable (Int) async -> Bool
     ) async -> (Duration, failures: Int) {
         let cursor = Cursor()
         let (failures, elapsed) = await timedAsync {
             await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<concurrency {
-                    group.addTask {
+                    group.addTask(executorPreference: executor) {
                         var failed = 0
                         while let index = cursor.next(below: count) {
                             if await !post(index) { failed += 1 }

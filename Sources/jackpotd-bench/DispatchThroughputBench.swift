@@ -85,7 +85,8 @@ struct DispatchThroughputBench {
         return Run(rate: Double(wins.count) / elapsed.seconds, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count))
     }
 
-    /// The dispatcher against a fresh operator and a fresh outbox holding the wins, all due.
+    /// The dispatcher against a fresh operator and a fresh outbox holding the wins, all due,
+    /// stored as `jackpotd enqueue --config` stores them (validated).
     private func dispatcherRun(round: Int) async throws -> Run {
         let directory = try scratch.subdirectory("dispatch-\(round)")
         let server = try ScriptedOperator(secret: secret)
@@ -94,7 +95,7 @@ struct DispatchThroughputBench {
         let database = directory + "/outbox.sqlite3"
         let config = BenchOperator.daemonConfig(database: database, operators: [operatorConfig])
         let wins = SampleWins.make(count: options.dispatchWins, operator: operatorConfig.name, prefix: "dispatch\(round)-", now: WallClock.nowMilliseconds())
-        _ = try Outbox(path: database).enqueue(wins)
+        _ = try Outbox(path: database).enqueue(wins, operatorsChecked: true)
         let (rates, _, cpu) = try await ProcessCPU.measure {
             try await DeliveryRun.rates(databasePath: database, config: config, operator: operatorConfig.name, count: wins.count)
         }

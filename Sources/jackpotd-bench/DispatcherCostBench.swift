@@ -37,7 +37,7 @@ struct DispatcherCostBench {
         let directory = try scratch.subdirectory("dispatcher-cost")
         let database = directory + "/outbox.sqlite3"
         let wins = SampleWins.make(count: count, operator: config.name, prefix: "cost-", now: WallClock.nowMilliseconds())
-        _ = try Outbox(path: database).enqueue(wins)
+        _ = try Outbox(path: database).enqueue(wins, operatorsChecked: true)
         let daemonConfig = BenchOperator.daemonConfig(database: database, operators: [config])
         let (_, _, cpu) = try await ProcessCPU.measure {
             try await DeliveryRun.deliver(
@@ -49,7 +49,8 @@ struct DispatcherCostBench {
     private func stageCosts(config: OperatorConfig, count: Int) throws -> [(name: String, microseconds: Double)] {
         let directory = try scratch.subdirectory("dispatcher-stages")
         let outbox = try Outbox(path: directory + "/outbox.sqlite3")
-        _ = try outbox.enqueue(SampleWins.make(count: count, operator: config.name, prefix: "stage-", now: WallClock.nowMilliseconds()))
+        _ = try outbox.enqueue(
+            SampleWins.make(count: count, operator: config.name, prefix: "stage-", now: WallClock.nowMilliseconds()), operatorsChecked: true)
         let now = WallClock.nowMilliseconds()  // every win due
         let owner = "bench:stages"
 

@@ -39,12 +39,13 @@ struct EnqueueBench {
         SampleWins.make(count: count, operator: "casino-a", prefix: prefix, now: WallClock.nowMilliseconds())
     }
 
-    /// `Outbox.enqueue` of the whole batch (it commits every `enqueueChunkSize` wins).
+    /// `Outbox.enqueue` of the whole batch (it commits every `enqueueChunkSize` wins), as
+    /// `enqueue --config` calls it.
     private func libraryRate() throws -> Double {
         let directory = try scratch.subdirectory("enqueue-library")
         let outbox = try Outbox(path: directory + "/outbox.sqlite3")
         let batch = wins(options.batchWins, prefix: "lib-")
-        let (results, elapsed) = try timed { try outbox.enqueue(batch) }
+        let (results, elapsed) = try timed { try outbox.enqueue(batch, operatorsChecked: true) }
         guard results.allSatisfy({ $0 == .accepted }) else { throw BenchFailure("library enqueue did not accept every win") }
         return Double(batch.count) / elapsed.seconds
     }
@@ -66,8 +67,8 @@ struct EnqueueBench {
                         try database.execute(
                             """
                             INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
-                                              platform, token, next_attempt_at, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                              platform, token, next_attempt_at, created_at, updated_at, validated)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                             """,
                             [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
                              .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),

@@ -39,7 +39,7 @@ struct FirstAttemptBench {
         let wins = SampleWins.make(count: options.firstAttemptSamples, operator: operatorConfig.name, prefix: "first-", now: WallClock.nowMilliseconds())
         for (index, newWin) in wins.enumerated() {
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...60)))
-            _ = try writer.enqueue([newWin])
+            _ = try writer.enqueue([newWin], operatorsChecked: true)
             let committed = ContinuousClock.now
             let deadline = committed + .seconds(10)
             while arrivals.count <= index, ContinuousClock.now < deadline {

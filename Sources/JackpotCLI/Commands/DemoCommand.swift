@@ -60,7 +60,7 @@ struct DemoCommand: Command {
 
         let outbox = try Outbox(path: directory + "/outbox.sqlite3")
         let wins = Self.sampleWins(count: winCount, now: WallClock.nowMilliseconds())
-        _ = try outbox.enqueue(wins)
+        _ = try outbox.enqueue(wins, operatorsChecked: true)
         context.output.line("jackpotd demo: \(wins.count) wins enqueued in \(directory)/outbox.sqlite3")
         context.output.line("  healthy-casino  \(healthy.url)  (JSON)")
         context.output.line("  flaky-casino    \(flaky.url)  (form; resets, lost answers, 503)")

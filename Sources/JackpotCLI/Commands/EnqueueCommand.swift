@@ -241,7 +241,7 @@ struct EnqueueSession {
 
     mutating func flush() throws {
         guard !pending.isEmpty else { return }
-        let results = try outbox.enqueue(pending.map(\.win), now: now)
+        let results = try outbox.enqueue(pending.map(\.win), now: now, operatorsChecked: operators != nil)
         for (item, result) in zip(pending, results) {
             switch result {
             case .accepted: accepted.append((item.lineNumber, item.win.win.reference))

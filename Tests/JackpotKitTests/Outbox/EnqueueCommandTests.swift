@@ -39,6 +39,30 @@ import TestSupport
         #expect(try outbox.win(reference: "bad-amount") == nil)
     }
 
+    /// With --config the operator was checked, so the row is stored validated
+    /// and the daemon first reads it when it claims it; with --db alone the
+    /// daemon checks it once, and parks a win of an operator it does not know.
+    @Test func winsCheckedAgainstTheConfigAreStoredValidatedOthersAreCheckedByTheDaemon() async throws {
+        let directory = TemporaryDirectory()
+        let database = directory.path("outbox.sqlite3")
+        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
+        let checked = await runCLI(["enqueue", "--create", "--config", config, "--file",
+                                    directory.write("checked.jsonl", winLine("checked-1", operator: "casino-a") + "\n")])
+        #expect(checked.code == .success, "\(checked.errors)")
+        let unchecked = await runCLI(["enqueue", "--db", database, "--file",
+                                      directory.write("unchecked.jsonl", winLine("unchecked-1", operator: "casino-z") + "\n")])
+        #expect(unchecked.code == .success, "\(unchecked.errors)")
+
+        let outbox = try Outbox(path: database)
+        let unvalidated = try outbox.database.query("SELECT reference FROM wins WHERE validated = 0").compactMap { $0.string("reference") }
+        #expect(unvalidated == ["unchecked-1"])
+        let parked = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 1)
+        #expect(parked.map(\.reference) == ["unchecked-1"])
+        #expect(parked.first?.reason == "operator \"casino-z\" is not configured")
+        #expect(try outbox.win(reference: "checked-1")?.state == .pending)
+        #expect(try !outbox.hasUnvalidatedWins())
+    }
+
     @Test func oneWinFromFlagsAndItsDuplicate() async throws {
         let directory = TemporaryDirectory()
         let database = directory.path("outbox.sqlite3")
