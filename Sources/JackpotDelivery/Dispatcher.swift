@@ -12,8 +12,10 @@ import JackpotWire
 /// new wins (a commit without fsync), starts calls, and records the calls that
 /// finished in one fsynced transaction, so results that finish while a commit
 /// is in progress are batched into the next one. Calls are child tasks of one
-/// discarding task group beside the loop; a call that ends takes the next ready
-/// win of its operator at once, without waiting for the loop's commit.
+/// discarding task group beside the loop, run where the transport asks
+/// (`HTTPTransport.callExecutor`: libcurl's loop thread in production); a call
+/// that ends takes the next ready win of its operator at once, without waiting
+/// for the loop's commit.
 package final class Dispatcher: Sendable {
     package struct Settings: Sendable {
         /// The loop's shortest tick, and how often it looks for wins written by

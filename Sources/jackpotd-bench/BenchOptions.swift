@@ -66,7 +66,7 @@ struct BenchOptions: Sendable {
     let concurrency = 16
     var dispatchWins: Int { quick ? 4_000 : 20_000 }
     /// Baseline and dispatcher alternate this many times; medians are reported.
-    var dispatchRounds: Int { quick ? 1 : 3 }
+    var dispatchRounds: Int { quick ? 1 : 5 }
     var batchWins: Int { quick ? 20_000 : 100_000 }
     var cliLines: Int { quick ? 20_000 : 100_000 }
     var singleEnqueues: Int { quick ? 200 : 1_000 }
