@@ -9,7 +9,7 @@ import OperatorSimulator
 /// A healthy operator's throughput alone and beside an operator whose every
 /// call hangs until the 2 s timeout, both served by one daemon. Each run has
 /// a fresh outbox holding the same wins (the hanging operator's too: alone, it
-/// is simply not configured, so its wins wait); the rate is taken from the
+/// is not configured, so the daemon's check parks its wins); the rate is taken from the
 /// first tenth delivered to the last. After a discarded warm-up run, rounds
 /// alternate which run goes first, and the median of the rounds' ratios is
 /// the figure: one round hit by a neighbour process on this shared machine
