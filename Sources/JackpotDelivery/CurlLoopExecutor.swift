@@ -34,11 +34,7 @@ final class CurlLoopExecutor: TaskExecutor {
             state.jobs.append(job)
             return true
         }
-        if queued {
-            mailbox.wakeForCalls()
-        } else {
-            DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-        }
+        if queued { mailbox.wakeForCalls() } else { runElsewhere(job) }
     }
 
     /// The loop's side: runs the jobs queued so far. Jobs they queue wait for
@@ -58,8 +54,11 @@ final class CurlLoopExecutor: TaskExecutor {
             state.loopEnded = true
             swap(&jobs, &state.jobs)
         }
-        for job in jobs {
-            DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-        }
+        for job in jobs { runElsewhere(job) }
+    }
+
+    /// On a dispatch thread, once the loop is gone.
+    private func runElsewhere(_ job: UnownedJob) {
+        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
