@@ -100,7 +100,12 @@ struct EnqueueCommand: Command {
         let config = try context.loadConfigIfNamed()?.config
         let path = try context.databasePath(config: config)
         let busyTimeout = config?.busyTimeoutMilliseconds ?? Int(JackpotConfig.defaultBusyTimeoutSeconds * 1000)
-        let outbox = create
+        let creating = create && access(path, F_OK) != 0
+        if creating {
+            let problems = FileAccess.outboxProblems(path)
+            guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "; ")) }
+        }
+        let outbox = creating
             ? try Outbox(path: path, busyTimeoutMilliseconds: busyTimeout)
             : try CommandContext.openExistingOutbox(at: path, busyTimeoutMilliseconds: busyTimeout)
         if config == nil {

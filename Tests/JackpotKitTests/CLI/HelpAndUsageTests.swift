@@ -25,7 +25,7 @@ import TestSupport
         "resume": [],
         "purge": ["--delivered-older-than"],
         "export": ["--state", "--operator", "--since", "--format"],
-        "check": ["--json"],
+        "check": ["--metrics-file", "--json"],
         "backup": [],
         "demo": ["--wins"],
     ]
