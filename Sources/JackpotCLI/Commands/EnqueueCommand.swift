@@ -278,7 +278,9 @@ struct EnqueueSession {
         if singleWin {
             if let win = accepted.first { context.output.line("accepted \(HumanText.escaped(win.reference))") }
             if let win = duplicates.first {
-                context.output.line("duplicate \(HumanText.escaped(win.reference)) (already in the outbox, unchanged)")
+                let why = (try? outbox.tombstone(reference: win.reference)).flatMap { $0 }
+                    .map { "\(PurgedWinText.text($0)); never sent again" } ?? "already in the outbox, unchanged"
+                context.output.line("duplicate \(HumanText.escaped(win.reference)) (\(why))")
             }
         } else {
             context.output.line("accepted \(accepted.count), duplicate \(duplicates.count), rejected \(rejected.count)")

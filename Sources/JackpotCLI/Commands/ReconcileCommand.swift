@@ -130,11 +130,12 @@ struct ReconcileCommand: Command {
                     continue
                 }
                 let win = wins[row.reference]
-                if let time = row.creditedAt ?? win?.createdAt, time < from || time >= to {
+                let tombstone = win == nil ? try outbox.tombstone(reference: row.reference) : nil
+                if let time = row.creditedAt ?? win?.createdAt ?? tombstone?.deliveredAt, time < from || time >= to {
                     tally.outsideWindow += 1
                     continue
                 }
-                let finding = ReconcileFinding.compare(row, with: win, operator: operatorName)
+                let finding = ReconcileFinding.compare(row, with: win, tombstone: tombstone, operator: operatorName)
                 tally.add(finding.category)
                 guard finding.category != .matched else { continue }
                 var settlement: String?
