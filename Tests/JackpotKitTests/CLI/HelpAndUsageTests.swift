@@ -58,6 +58,13 @@ import TestSupport
         }
     }
 
+    /// The human status table shows PAUSED, not the reason: the help must not promise it.
+    @Test func pauseHelpSaysWhereTheReasonIsShown() async {
+        let help = await runCLI(["pause", "--help"])
+        let line = help.output.split(separator: "\n").first { $0.hasPrefix("  --reason TEXT") }.map(String.init) ?? ""
+        #expect(line.hasSuffix("why; `status --json` shows it (pauseReason), the table shows PAUSED"), "\(line)")
+    }
+
     @Test func unknownCommandIsAUsageErrorNamingIt() async {
         let result = await runCLI(["stauts"])
         #expect(result.code == .usage)
