@@ -75,7 +75,7 @@ enum Recipe: String, CustomStringConvertible {
     var isInstalled: Bool { runtime.programs.allSatisfy { ExternalProgram.find($0) != nil } }
 
     var missing: Comment {
-        Comment(rawValue: "\(runtime.programs.joined(separator: " and ")) not installed: the \(self) recipe needs the Debian package \(runtime.package) (.ci/install-deps installs it)")
+        Comment(rawValue: "\(self) needs \(runtime.programs.joined(separator: " and ")), not installed here: Debian package \(runtime.package) (.ci/install-deps installs it)")
     }
 
     var description: String { file }
