@@ -14,6 +14,27 @@ import TestSupport
         #expect(Self.targets(inTable: section) == declared)
     }
 
+    /// Every source file and folder the page names (`JackpotWire/AttemptOutcome.swift`, `Outbox+Admin.swift`,
+    /// `JackpotCLI/Commands/`) is in Sources/, so "where each rule lives" stays true when files move.
+    @Test func everySourceFileNamedExists() throws {
+        let architecture = try DocsText("docs/architecture.md")
+        let root = DocsText.packageRoot + "/Sources"
+        let all = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String]) ?? []
+        let inlineCode = try Regex(#"`([^`\n]+)`"#)
+        let named = architecture.text.matches(of: inlineCode).compactMap { $0.output[1].substring.map(String.init) }
+            .filter { ($0.hasSuffix(".swift") || $0.hasSuffix("/")) && !$0.contains(" ") && $0 != "Package.swift" && !$0.hasPrefix("Tests/") }
+        try #require(named.count > 20, "found only \(named)")
+        for name in named {
+            // `Schema*.swift`: at least one file of that pattern.
+            let parts = (name.hasSuffix("/") ? String(name.dropLast()) : name).split(separator: "*", maxSplits: 1).map(String.init)
+            let found = all.contains { file in
+                let matchesStart = file == parts[0] || file.hasSuffix("/" + parts[0]) || (parts.count == 2 && (file.hasPrefix(parts[0]) || file.contains("/" + parts[0])))
+                return matchesStart && (parts.count == 1 || file.hasSuffix(parts[1]))
+            }
+            #expect(found, "docs/architecture.md names \(name), which is not in Sources/")
+        }
+    }
+
     /// Each `.target(name: …, dependencies: [ … ])` (of any kind) of the manifest: name → dependencies.
     static func targets(inManifest manifest: String) throws -> [String: Set<String>] {
         let declaration = try Regex(#"\.(target|testTarget|executableTarget|systemLibrary)\("#)
