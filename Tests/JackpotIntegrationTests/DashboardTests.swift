@@ -55,7 +55,7 @@ import TestSupport
 
     /// Every `expr` of the panels, and the metric selector of each variable's `label_values(…)`.
     static func queries() throws -> [String] {
-        let dashboard = try JSONValue.parse(PackageFiles.text(path))
+        let dashboard = try JSONValue.parse(String(contentsOfFile: DocsText.path(of: path), encoding: .utf8))
         var queries: [String] = []
         func walk(_ value: JSONValue) {
             switch value {

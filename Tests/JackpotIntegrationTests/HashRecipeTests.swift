@@ -83,7 +83,7 @@ enum Recipe: String, CustomStringConvertible {
     /// The command line that runs the recipe (before its SECRET and CONTENT-TYPE
     /// arguments); Go and Java are compiled once into `directory` first.
     func prepare(in directory: String) throws -> [String] {
-        let source = PackageFiles.path("docs/recipes/" + file)
+        let source = DocsText.path(of: "docs/recipes/" + file)
         func tool(_ name: String) throws -> String { try ExternalProgram.require(name, package: runtime.package) }
         switch self {
         case .python: return [try tool("python3"), source]
@@ -92,10 +92,10 @@ enum Recipe: String, CustomStringConvertible {
         case .go:
             let binary = directory + "/verify_hash"
             // A cache in the build folder: the standard library compiles once, not per run.
-            let cache = PackageFiles.path(".build/recipes/go-cache")
+            let cache = DocsText.path(of: ".build/recipes/go-cache")
             let build = try ExternalProgram.run(
                 try tool("go"), ["build", "-o", binary, source],
-                environment: ["GOCACHE": cache, "GOPATH": PackageFiles.path(".build/recipes/go-path"), "GO111MODULE": "off"],
+                environment: ["GOCACHE": cache, "GOPATH": DocsText.path(of: ".build/recipes/go-path"), "GO111MODULE": "off"],
                 directory: directory)
             try #require(build.status == 0, "go build: \(build.output)")
             return [binary]

@@ -7,11 +7,11 @@ import TestSupport
 /// committed bash completion loaded into a real bash, asked what it would
 /// offer after a command prefix, an option prefix and an option's value.
 @Suite(.timeLimit(.minutes(2)), .oneTestPerCore) struct ManualAndCompletionTests {
-    static let completion = PackageFiles.path("Deploy/bash-completion/jackpotd")
+    static let completion = DocsText.path(of: "Deploy/bash-completion/jackpotd")
 
     @Test func manPageIsCleanUnderMandocLint() throws {
         let mandoc = try ExternalProgram.require("mandoc", package: "mandoc")
-        let lint = try ExternalProgram.run(mandoc, ["-T", "lint", PackageFiles.path("Deploy/jackpotd.1")])
+        let lint = try ExternalProgram.run(mandoc, ["-T", "lint", DocsText.path(of: "Deploy/jackpotd.1")])
         #expect(lint.status == 0, "mandoc -T lint:\n\(lint.output)")
         #expect(lint.output.isEmpty, "mandoc -T lint:\n\(lint.output)")
     }
@@ -19,7 +19,7 @@ import TestSupport
     /// Options render as ASCII hyphens, so one copied from the page works in a shell.
     @Test func renderedPageShowsEachCommandWithPastableOptions() throws {
         let mandoc = try ExternalProgram.require("mandoc", package: "mandoc")
-        let page = try ExternalProgram.run(mandoc, ["-T", "ascii", PackageFiles.path("Deploy/jackpotd.1")])
+        let page = try ExternalProgram.run(mandoc, ["-T", "ascii", DocsText.path(of: "Deploy/jackpotd.1")])
         try #require(page.status == 0, "\(page.output)")
         let text = page.output.replacingOccurrences(of: #"(.)\x08\1"#, with: "$1", options: .regularExpression)
             .replacingOccurrences(of: #"_\x08"#, with: "", options: .regularExpression)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import JackpotCLI
 import TestSupport
@@ -7,12 +8,12 @@ import TestSupport
 /// renderers produce now, so a new command or option cannot be left out of them.
 @Suite(.timeLimit(.minutes(1))) struct GeneratedDeployFilesTests {
     @Test func committedManPageIsTheRenderedDefinitions() throws {
-        let committed = try PackageFiles.text("Deploy/jackpotd.1")
+        let committed = try String(contentsOfFile: DocsText.path(of: "Deploy/jackpotd.1"), encoding: .utf8)
         #expect(committed == ManPage.render(), "Deploy/jackpotd.1 is stale: run `make regenerate` and commit it")
     }
 
     @Test func committedCompletionIsTheRenderedDefinitions() throws {
-        let committed = try PackageFiles.text("Deploy/bash-completion/jackpotd")
+        let committed = try String(contentsOfFile: DocsText.path(of: "Deploy/bash-completion/jackpotd"), encoding: .utf8)
         #expect(committed == BashCompletion.render(), "Deploy/bash-completion/jackpotd is stale: run `make regenerate` and commit it")
     }
 
