@@ -3,7 +3,7 @@ import JackpotWire
 extension Outbox {
     /// Stores `wins`, idempotently on `reference`: one result per input, in
     /// order. When this returns, every accepted win is on disk (fsynced). The
-    /// library product's entry point; see README, "From Swift".
+    /// library product's entry point; see docs/platform.md, "From Swift".
     ///
     /// Each win is validated first (`JackpotWin.validate`, e.g. a timestamp in
     /// seconds): an invalid one is `.rejected` with the reason and not stored,
