@@ -136,12 +136,12 @@ import TestSupport
     }
 
     /// Runs `arguments` until it exits 0 (Litestream catching up) or `seconds` pass; the last result.
-    static func succeeds(within seconds: Double, _ arguments: [String]) async -> CLIResult {
+    static func succeeds(within seconds: Double, _ arguments: [String], environment: [String: String] = [:]) async -> CLIResult {
         let deadline = ContinuousClock.now + .seconds(seconds)
-        var result = await runCLI(arguments)
+        var result = await runCLI(arguments, environment: environment)
         while result.code != .success, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(200))
-            result = await runCLI(arguments)
+            result = await runCLI(arguments, environment: environment)
         }
         return result
     }
