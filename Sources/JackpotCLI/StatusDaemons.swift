@@ -94,7 +94,7 @@ struct StatusDaemons {
     }
 
     func json(now: Int64) -> JSONObject {
-        JSONObject([
+        var object = JSONObject([
             "daemons": .array(daemons.map { daemon in
                 let beat = daemon.heartbeat
                 return .object(JSONObject([
@@ -108,7 +108,9 @@ struct StatusDaemons {
                 ($0.key, JSONValue.number(String($0.value)))
             })),
             "operatorsNotConfigured": .array(notConfigured.map { .string($0) }),
-            "takeovers": WinPresentation.opsTrailJSON(takeovers),
         ])
+        // Only when there were any, so an outbox that never failed over prints what it always did.
+        if !takeovers.isEmpty { object["takeovers"] = WinPresentation.opsTrailJSON(takeovers) }
+        return object
     }
 }
