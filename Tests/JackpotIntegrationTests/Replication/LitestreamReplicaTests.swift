@@ -107,6 +107,21 @@ import TestSupport
         #expect(try parseObject(unreplicated.output)["ok"] == .bool(false))
         #expect(unreplicated.output.contains("Litestream has not replicated this outbox"), "\(unreplicated.output)")
         #expect(unreplicated.output.contains("journal_mode is wal"), "\(unreplicated.output)")
+
+        // Litestream replicated it once, then stopped; the outbox changed a minute later.
+        let storage = TemporaryDirectory()
+        let litestreamConfig = host.write("litestream.yml", try Litestream.config(database: host.path("outbox.sqlite3"), replica: storage.path("outbox")))
+        let litestream = try Litestream.replicate(config: litestreamConfig, logPath: host.path("litestream.log"))
+        defer { litestream.send(SIGKILL) }
+        let following = await Self.succeeds(within: 60, ["check", "--replication", "--config", config])
+        #expect(following.code == .success, "\(following.output)\n\(litestream.log)")
+        litestream.send(SIGKILL)
+        #expect(await litestream.waitForExit(within: 30) != nil)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: host.path("outbox.sqlite3-wal"))
+        let stopped = await runCLI(["check", "--replication", "--config", config])
+        #expect(stopped.code == .failure)
+        #expect(stopped.output.contains("PROBLEM  Litestream is not following: the write-ahead log changed"), "\(stopped.output)")
     }
 
     @Test func restoreRefusesWhileLitestreamHoldsTheLiveOutbox() async throws {
