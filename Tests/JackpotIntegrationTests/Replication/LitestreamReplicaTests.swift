@@ -150,6 +150,50 @@ import TestSupport
         #expect(try live.count() == 5)
     }
 
+    /// The warm standby of the runbook: `litestream restore -f` follows the
+    /// replica; stopped, with its `-txid` file removed, its copy is the outbox
+    /// up to the replica's last change set, and jackpotd opens it in WAL mode.
+    @Test func followedCopyIsACompleteOutboxOnceTheFollowerStops() async throws {
+        let primary = TemporaryDirectory()
+        let standby = TemporaryDirectory()
+        let storage = TemporaryDirectory()
+        let live = OutboxProbe(primary.path("outbox.sqlite3"))
+        try live.enqueue(winReferences("early", 20), operator: "casino-a")
+        let replicator = try Litestream.replicate(
+            config: primary.write("litestream.yml", try Litestream.config(database: live.path, replica: storage.path("outbox"))),
+            logPath: primary.path("litestream.log"))
+        defer { replicator.send(SIGKILL) }
+        #expect(await eventually(within: 60) { Litestream.replicaTransaction(storage.path("outbox")) > 0 }, "\(replicator.log)")
+
+        let copy = standby.path("outbox.sqlite3")
+        let standbyConfig = standby.write("litestream.yml", try Litestream.config(database: copy, replica: storage.path("outbox")))
+        let follower = try DaemonProcess(
+            ["restore", "-f", "-config", standbyConfig, copy], logPath: standby.path("follow.log"),
+            executable: Litestream.binary(), outputToLog: true)
+        defer { follower.send(SIGKILL) }
+        #expect(await eventually(within: 60) { Self.followedTransaction(copy) > 0 }, "\(follower.log)")
+
+        try live.enqueue(winReferences("late", 20), operator: "casino-a")
+        let committed = Litestream.replicaTransaction(storage.path("outbox"))
+        #expect(await eventually(within: 60) { Litestream.replicaTransaction(storage.path("outbox")) > committed }, "\(replicator.log)")
+        let shipped = Litestream.replicaTransaction(storage.path("outbox"))
+        #expect(await eventually(within: 60) { Self.followedTransaction(copy) >= shipped }, "\(follower.log)")
+
+        follower.send(SIGTERM)
+        #expect(await follower.waitForExit(within: 30) != nil)
+        try FileManager.default.removeItem(atPath: copy + "-txid")
+        let opened = OutboxProbe(copy)
+        #expect(try opened.integrityCheck() == "ok")
+        #expect(try opened.count() == 40)
+        #expect(try Outbox(path: copy).database.queryScalar("PRAGMA journal_mode").textValue == "wal")
+    }
+
+    /// The transaction a `restore -f` follower last applied (its `-txid` file, hex), 0 before the first.
+    static func followedTransaction(_ copy: String) -> UInt64 {
+        let text = (try? String(contentsOfFile: copy + "-txid", encoding: .utf8)) ?? ""
+        return UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) ?? 0
+    }
+
     /// Runs `arguments` until it exits 0 (Litestream catching up) or `seconds` pass; the last result.
     static func succeeds(within seconds: Double, _ arguments: [String], environment: [String: String] = [:]) async -> CLIResult {
         let deadline = ContinuousClock.now + .seconds(seconds)
