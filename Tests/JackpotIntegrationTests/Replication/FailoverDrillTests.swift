@@ -166,10 +166,19 @@ import TestSupport
             \(String(format: "%.1f", Double(max(0, lastReplicated - killedAt)) / 1000)) s
             """)
 
+        // B's Litestream carries the same replica on: restored once B's daemon has
+        // stopped (its last heartbeat and its removal are later commits), it is
+        // B's outbox, every win delivered.
+        let final = Litestream.replicaTransaction(replica)
         if let daemonB {
             daemonB.send(SIGTERM)
             #expect(await daemonB.waitForExit(within: 30) == 0)
         }
+        #expect(await eventually(within: 60) { Litestream.replicaTransaction(replica) > final }, "\(replicatorB?.log ?? "")")
+        let again = hostB.path("restored-again.sqlite3")
+        let restoredAgain = try await Litestream.run(["restore", "-config", litestreamB, "-o", again, databaseB], logPath: hostB.path("restore-again.log"))
+        try #require(restoredAgain.status == 0, "\(restoredAgain.log)")
+        #expect(try OutboxProbe(again).allDelivered(sent))
     }
 
     /// The game platform: wins in batches through `jackpotd enqueue --file`,
