@@ -91,6 +91,22 @@ import TestSupport
         #expect(status.output.contains("or now by `jackpotd takeover --host jackpotd-a` if that host is gone"), "\(status.output)")
     }
 
+    @Test func migrationKeepsTheTrailAndAcceptsTakeovers() throws {
+        let database = try Database(path: self.database)
+        for migration in Schema.migrations.dropLast() { try database.executeScript(migration) }
+        try database.setUserVersion(Schema.migrations.count - 1)
+        try database.execute(
+            "INSERT INTO ops_actions (at, actor, action, reference, reason) VALUES (1, 'ops-amy', 'cancel', 'r-1', 'credited by hand')")
+
+        let outbox = try Outbox(path: self.database)
+        #expect(try outbox.opsActions(reference: "r-1").map(\.reason) == ["credited by hand"])
+        try outbox.database.execute("INSERT INTO ops_actions (at, actor, action) VALUES (2, 'ops-bob', 'takeover')")
+        #expect(try outbox.recentOpsActions(kind: .takeover, limit: 5).map(\.actor) == ["ops-bob"])
+        #expect(throws: DatabaseError.self) {
+            try outbox.database.execute("INSERT INTO ops_actions (at, actor, action) VALUES (3, 'x', 'reboot')")
+        }
+    }
+
     @Test func leaseOwnersNameTheirHost() {
         #expect(Outbox.host(ofLeaseOwner: "jackpotd-a:4242:k3x9:5f1c-boot:4026531836") == "jackpotd-a")
         #expect(Outbox.host(ofLeaseOwner: "fe80::1:4242:k3x9:boot:4026531836") == "fe80::1")
