@@ -84,6 +84,7 @@ import TestSupport
         // Host B runs the runbook.
         let probeB = OutboxProbe(databaseB)
         var inReplica: Set<String>?
+        var leasedInReplica: Set<String> = []
         var daemonB: DaemonProcess?
         var replicatorB: DaemonProcess?
         defer {
@@ -103,7 +104,11 @@ import TestSupport
             case "litestream":
                 let run = try await Litestream.run(Array(words.dropFirst()), logPath: hostB.path("litestream-\(outputs.count).log"))
                 try #require(run.status == 0, "$ \(command)\n\(run.log)")
-                if inReplica == nil { inReplica = Set(try probeB.wins().map(\.reference)) }
+                if inReplica == nil {
+                    let restored = try probeB.wins()
+                    inReplica = Set(restored.map(\.reference))
+                    leasedInReplica = Set(restored.filter { $0.state == .sending }.map(\.reference))
+                }
             case "chmod" where words.count == 3 && words[1] == "600":
                 try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: words[2])
             case "sudo" where words == ["sudo", "systemctl", "start", "jackpotd", "litestream"]:
@@ -158,12 +163,15 @@ import TestSupport
         }
         let firstOnB = Double((confirmedOnB.values.min() ?? killedAt) - killedAt) / 1000
         let lastReplicated = confirmedOnB.filter { replicated.contains($0.key) }.values.max() ?? killedAt
+        let lastNotLeased = confirmedOnB.filter { !leasedInReplica.contains($0.key) }.values.max() ?? killedAt
+        #expect(!leasedInReplica.isEmpty)
         print("""
             failover drill: \(sent.count) wins sent by the platform; the replica lacked \(lacked) (the recovery point), \
             which the replay enqueued again (\(outputs["enqueue"]?.split(separator: "\n").last ?? "")); takeover released \
             \(released) leases of \(Self.lostHost); \(books.duplicates) wins sent twice to the wallet, each credited once; \
-            kill to first delivery on B \(String(format: "%.1f", firstOnB)) s; kill to the last replicated win delivered \
-            \(String(format: "%.1f", Double(max(0, lastReplicated - killedAt)) / 1000)) s
+            kill to first delivery on B \(String(format: "%.1f", firstOnB)) s; kill to the last win not leased to \
+            \(Self.lostHost) delivered (replayed ones included) \(Self.seconds(lastNotLeased - killedAt)) s; kill to the \
+            last replicated win delivered \(Self.seconds(lastReplicated - killedAt)) s
             """)
 
         // B's Litestream carries the same replica on: restored once B's daemon has
@@ -179,6 +187,10 @@ import TestSupport
         let restoredAgain = try await Litestream.run(["restore", "-config", litestreamB, "-o", again, databaseB], logPath: hostB.path("restore-again.log"))
         try #require(restoredAgain.status == 0, "\(restoredAgain.log)")
         #expect(try OutboxProbe(again).allDelivered(sent))
+    }
+
+    static func seconds(_ milliseconds: Int64) -> String {
+        String(format: "%.1f", Double(max(0, milliseconds)) / 1000)
     }
 
     /// The game platform: wins in batches through `jackpotd enqueue --file`,
