@@ -43,8 +43,14 @@ import TestSupport
             TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 5, concurrency: 2)),
         ], extraTopLevel: #""checkpoints": "litestream", "shutdownGraceSeconds": 2"#)
         let litestreamConfig = host.write("litestream.yml", try Litestream.config(database: database, replica: storage.path("outbox")))
-        // Deliveries slowed a little, so the daemon is still delivering when the restore runs.
-        wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.02) }
+        // Deliveries slowed a little, and from the 81st call on held until the
+        // restore is done: the daemon is mid-delivery when it runs, however fast.
+        let answers = Gate()
+        defer { answers.open() }
+        wallet.setFaultPlan { number in
+            if number > 80 { answers.wait() }
+            return .delayThenAnswer(seconds: 0.02)
+        }
 
         let daemon = try DaemonProcess(["run", "--config", config], logPath: host.path("daemon.log"))
         defer { daemon.send(SIGKILL) }
@@ -68,8 +74,8 @@ import TestSupport
         let restore = try await Litestream.run(
             ["restore", "-config", litestreamConfig, "-o", restored, database], logPath: host.path("restore.log"))
         try #require(restore.status == 0, "\(restore.log)")
-        let deliveredAtRestore = wallet.snapshot.credited
-        #expect(deliveredAtRestore < first.count + second.count, "the daemon had finished before the restore")
+        #expect(wallet.snapshot.credited < first.count + second.count, "the daemon had finished before the restore")
+        answers.open()
 
         let copy = OutboxProbe(restored)
         #expect(try copy.integrityCheck() == "ok")
