@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Litestream 0.5 as the replication tests run it: the binary that

@@ -25,7 +25,7 @@ import TestSupport
         "resume": [],
         "purge": ["--delivered-older-than"],
         "export": ["--state", "--operator", "--since", "--format"],
-        "check": ["--metrics-file", "--json"],
+        "check": ["--metrics-file", "--replication", "--json"],
         "backup": [],
         "demo": ["--wins"],
     ]
