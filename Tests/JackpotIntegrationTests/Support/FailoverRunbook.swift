@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The runbook "Failover to a second host" as the drill reads it: the command
 /// lines of the first ```sh block of that section, in order. Found in
