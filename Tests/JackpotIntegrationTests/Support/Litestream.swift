@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import TestSupport
 
 /// Litestream 0.5 as the replication tests run it: the binary that
 /// `.ci/install-litestream` puts in `.build/venv` (else one on PATH),
