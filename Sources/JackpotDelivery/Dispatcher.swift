@@ -59,6 +59,8 @@ package final class Dispatcher: Sendable {
     let control: Mutex<Control>
     let calls = CallsInFlight()
     package let passes = PassCounter()
+    /// Operator confirmations dropped at the stop because they could not be stored.
+    let droppedConfirmations = Atomic<Int>(0)
 
     struct Control {
         var config: JackpotConfig
@@ -173,6 +175,15 @@ package final class Dispatcher: Sendable {
         let now = clock()
         let due = allLanes().compactMap { $0.nextClaimAt() }.min().map { $0 - now } ?? settings.idleTickMilliseconds
         return min(max(due, settings.pollIntervalMilliseconds), settings.idleTickMilliseconds)
+    }
+
+    /// The daemon stopped holding operator confirmations it could not store
+    /// (each named in a `confirmation_not_recorded` log line).
+    package struct UnrecordedConfirmationsError: Error, CustomStringConvertible {
+        package let count: Int
+        package var description: String {
+            "\(count) operator confirmation(s) could not be recorded before the daemon stopped; each is named in a confirmation_not_recorded log line: reconcile them with the operator"
+        }
     }
 
     /// The outbox file was deleted or replaced under the daemon.

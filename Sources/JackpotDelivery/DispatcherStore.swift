@@ -1,4 +1,5 @@
 import JackpotStore
+import JackpotWire
 
 /// The dispatcher's writer connection and the loop state that goes with it,
 /// isolated to a serial queue of their own (GRDB's `SerializedDatabase`).
@@ -41,6 +42,11 @@ actor DispatcherStore {
     /// After the last call: every result stored, every unsent claim handed back.
     func finish(now: Int64) throws {
         try dispatcher.finish(openOutbox(), &loop, now: now)
+    }
+
+    /// Operator confirmations `finish` could not store.
+    func unrecordedConfirmations() -> [(AttemptReport, Confirmation)] {
+        dispatcher.unrecordedConfirmations(loop)
     }
 
     /// Pause flags, lease rescue, max age.
