@@ -191,6 +191,18 @@ package final class Dispatcher: Sendable {
         let underlying: DatabaseError
     }
 
+    /// The outbox's `-wal` file was deleted or replaced under the daemon, and
+    /// what became of the commits only it held (`DispatcherStore.saveDeletedWAL`).
+    struct WALDeletedError: Error {
+        let underlying: DatabaseError
+        /// Frames written from the deleted log into the database file.
+        var framesSaved = 0
+        /// Every frame was written, and the daemon goes on with a new connection.
+        var saved = false
+        /// Why saving failed, when it did.
+        var problem: String?
+    }
+
     /// What the loop remembers between wake-ups.
     struct LoopState {
         var dataVersion: Int64 = -1
