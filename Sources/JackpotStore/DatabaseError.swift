@@ -45,11 +45,10 @@ package struct DatabaseError: Error, Sendable, CustomStringConvertible {
     package var isFull: Bool { code == SQLITE_FULL }
     package var isReadOnly: Bool { code == SQLITE_READONLY }
     package var isConstraint: Bool { code == SQLITE_CONSTRAINT }
-    /// The connection's `-wal` file was deleted or replaced (`Database.requireWALInPlace`).
-    package var isWALMissing: Bool { extendedCode == Self.walMissingCode }
 
-    /// SQLITE_IOERR_VNODE, "a file was changed underneath": no SQLite call on
-    /// Linux returns it, so it names our own check unambiguously.
+    /// `Database.requireWALInPlace`'s code, SQLITE_IOERR_VNODE ("a file was
+    /// changed underneath"): no SQLite call on Linux returns it, so it names
+    /// our own check unambiguously.
     static let walMissingCode: Int32 = SQLITE_IOERR | (27 << 8)
 
     package var description: String {

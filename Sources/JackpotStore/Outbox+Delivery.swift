@@ -31,9 +31,16 @@ extension Outbox {
         ).map(StoredWin.init(row:)).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
     }
 
-    /// When the operator's earliest pending win is due, or nil when it has none
-    /// or is paused (`resume` is a write the loop wakes for).
+    /// When the operator's earliest pending win is due, or nil when it has none.
     package func nextDueTime(operator name: String) throws -> Int64? {
+        try database.queryScalar(
+            "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
+        ).integerValue
+    }
+
+    /// When `claim` can next find a win of the operator: `nextDueTime`, or nil
+    /// while the operator is paused (`resume` is a write the loop wakes for).
+    package func nextClaimTime(operator name: String) throws -> Int64? {
         try database.queryScalar(
             """
             SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?1
