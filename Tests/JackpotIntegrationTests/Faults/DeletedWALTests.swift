@@ -73,6 +73,22 @@ import TestSupport
         }
     }
 
+    /// While a process other than a daemon holds the deleted log (nothing saves it),
+    /// `status` says what happened instead of a bare "disk I/O error".
+    @Test func statusNamesADeletedWAL() async throws {
+        let directory = TemporaryDirectory()
+        let database = directory.path("outbox.sqlite3")
+        let platform = try Outbox(path: database)
+        #expect(try platform.enqueue([newWin("held-1"), newWin("held-2")]) == [.accepted, .accepted])
+        try FileManager.default.removeItem(atPath: database + "-wal")
+
+        let status = await runCLI(["status", "--db", database])
+        #expect(status.code == .failure)
+        #expect(status.errors.contains("write-ahead log \(database)-wal was deleted while a process had the outbox open"),
+                "\(status.errors)")
+        withExtendedLifetime(platform) {}
+    }
+
     @Test func theDaemonStopsClaimingExitsOneAndSaysSoInItsMetrics() async throws {
         let rig = try ChildDaemonRig()
         defer { rig.wallet.stop() }
