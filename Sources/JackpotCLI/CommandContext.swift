@@ -74,6 +74,11 @@ package struct CommandContext: Sendable {
         at path: String, busyTimeoutMilliseconds: Int = 5000, checkpoints: CheckpointOwner = .sqlite
     ) throws -> Outbox {
         try FileAccess.requireExistingOutbox(path)
-        return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
+        let walDeleted = DeletedWAL.looksDeleted(database: path)
+        do {
+            return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
+        } catch let error as DatabaseError where walDeleted && error.isIOError {
+            throw DeletedWAL.failure(database: path, error: error)
+        }
     }
 }
