@@ -29,12 +29,11 @@ package struct CommandFailure: Error, Sendable, CustomStringConvertible {
     package var description: String { message }
 }
 
-/// The machine is not set up for what was asked: a directory that does not
-/// exist, a file this user may not open. Exit code 2, like a config error:
-/// retrying (or systemd restarting the daemon) cannot fix it, ops can.
+/// The machine is not set up for `run`: a directory that does not exist, a
+/// file this user may not open. Exit code 2, like a config error: restarting
+/// the daemon cannot fix it, ops can.
 package struct EnvironmentError: Error, Sendable, CustomStringConvertible {
     package let problems: [String]
-    package init(_ problem: String) { problems = [problem] }
     package init(problems: [String]) { self.problems = problems }
     package var description: String { problems.joined(separator: "; ") }
 }
