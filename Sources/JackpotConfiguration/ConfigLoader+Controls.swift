@@ -17,7 +17,10 @@ extension ConfigLoader {
         guard let object = reader.object(value, at: path) else { return nil }
         reader.rejectUnknownKeys(in: object, at: path, known: rateLimitKeys)
         guard object["requestsPerSecond"] != nil else {
-            reader.problem(ConfigReader.path(path, "requestsPerSecond"), "is required: the calls a second the wallet accepts")
+            // A misspelt key is reported as such; its "missing" twin would only repeat it.
+            if object.keys.allSatisfy(rateLimitKeys.contains) {
+                reader.problem(ConfigReader.path(path, "requestsPerSecond"), "is required: the calls a second the wallet accepts")
+            }
             return nil
         }
         let rate = reader.number(

@@ -8,7 +8,7 @@ extension Schema {
     ///   wallet last accepted, so ops see when the operator has switched.
     /// - `operators.rate_limited_since`: set while the operator's `rateLimit`
     ///   holds due wins back in `pending`.
-    static let operatorControls = """
+    package static let operatorControls = """
         ALTER TABLE attempts ADD COLUMN secret TEXT CHECK (secret IN ('current', 'previous'));
         ALTER TABLE operators ADD COLUMN secret_in_use TEXT CHECK (secret_in_use IN ('current', 'previous'));
         ALTER TABLE operators ADD COLUMN secret_in_use_since INTEGER;

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import JackpotWire
 
@@ -49,10 +50,41 @@ package final class ScriptedOperator: Sendable {
         }
     }
 
+    /// From now on hashes are checked with `secret`: the operator's side of a secret rotation.
+    package func switchSecret(to secret: String) {
+        wallet.state.withLock { $0.secret = secret }
+    }
+
+    /// The error code a wrong hash is answered with (110 unless set; many wallets use 5).
+    package func setBadHashErrorCode(_ code: Int) {
+        wallet.state.withLock { $0.badHashErrorCode = code }
+    }
+
+    /// From now on keeps each request's arrival time and headers (`requestLog`),
+    /// for tests that count calls per second or check what arrived.
+    package func recordRequests() {
+        wallet.state.withLock { $0.requestLog = [] }
+    }
+
+    /// The requests received since `recordRequests()`, in arrival order.
+    package var requestLog: [ReceivedRequest] {
+        wallet.state.withLock { $0.requestLog ?? [] }
+    }
+
     /// What the wallet recorded for `reference`, if it was ever credited.
     package func credit(for reference: String) -> Credit? {
         wallet.state.withLock { $0.credits[reference] }
     }
+}
+
+/// One request as it arrived, for `ScriptedOperator.requestLog`.
+package struct ReceivedRequest: Sendable {
+    /// Arrival on the monotonic clock (`DispatchTime` uptime), in nanoseconds.
+    package let arrivedAtNanoseconds: UInt64
+    /// Header names lowercased; a repeated header keeps its last value.
+    package let headers: [String: String]
+    /// Whether the hash checked out against the secret the wallet held.
+    package let hashAccepted: Bool
 }
 
 /// One credited win as the operator's wallet stores it.
@@ -108,6 +140,10 @@ private final class ScriptedWallet: Sendable {
         var nextTransactionNumber: UInt64 = 1
         var queuedFaults: [OperatorFault] = []
         var plan: (@Sendable (Int) -> OperatorFault?)?
+        var secret: String
+        var badHashErrorCode = 110
+        /// nil until `recordRequests()`.
+        var requestLog: [ReceivedRequest]?
     }
 
     /// Fields the seed's table marks Required (besides `hash`).
@@ -116,26 +152,34 @@ private final class ScriptedWallet: Sendable {
     /// so any client that routes ids through a float visibly corrupts them.
     static let firstNumericTransactionId: UInt64 = 9_007_199_254_740_993
 
-    let secret: String
     let numericTransactionIds: Bool
     let dialect: WalletDialect
-    let state = Locked(State())
+    let state: Locked<State>
 
     init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect) {
-        self.secret = secret
+        state = Locked(State(secret: secret))
         self.numericTransactionIds = numericTransactionIds
         self.dialect = dialect
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerAction {
-        let (number, queued, plan) = state.withLock { state in
+        let (number, queued, plan, secret, badHashCode, recording) = state.withLock { state in
             state.requests += 1
             let queued = state.queuedFaults.isEmpty ? nil : state.queuedFaults.removeFirst()
-            return (state.requests, queued, queued == nil ? state.plan : nil)
+            return (state.requests, queued, queued == nil ? state.plan : nil, state.secret, state.badHashErrorCode,
+                    state.requestLog != nil)
         }
+        let arrivedAt = recording ? DispatchTime.now().uptimeNanoseconds : 0
         // The plan is caller code: run it outside the lock so it may query the operator.
         guard let fault = queued ?? plan?(number) else {
-            return .respond(process(request))
+            let (response, hashAccepted) = process(request, secret: secret, badHashCode: badHashCode)
+            if recording {
+                var headers: [String: String] = [:]
+                for header in request.headers { headers[header.name.lowercased()] = header.value }
+                let received = ReceivedRequest(arrivedAtNanoseconds: arrivedAt, headers: headers, hashAccepted: hashAccepted)
+                state.withLock { $0.requestLog?.append(received) }
+            }
+            return .respond(response)
         }
         state.withLock { $0.faultsInjected += 1 }
         return action(for: fault, request: request)
@@ -153,7 +197,7 @@ private final class ScriptedWallet: Sendable {
             return .respond(.json(
                 status, "{\"error\":1,\"description\":\"Try again later\"}", headers: [HTTPHeader("Retry-After", value)]))
         case .delayThenAnswer(let seconds):
-            return .respond(process(request), afterSeconds: seconds)
+            return .respond(process(request).response, afterSeconds: seconds)
         case .hang:
             return .hang
         case .resetBeforeAnswer:
@@ -177,8 +221,25 @@ private final class ScriptedWallet: Sendable {
         }
     }
 
-    /// The healthy operator: validate, verify the hash, credit once.
-    private func process(_ request: HTTPServerRequest) -> HTTPServerResponse {
+    /// `process(_:secret:badHashCode:)` with the wallet's current settings.
+    private func process(_ request: HTTPServerRequest) -> (response: HTTPServerResponse, hashAccepted: Bool) {
+        let (secret, badHashCode) = state.withLock { ($0.secret, $0.badHashErrorCode) }
+        return process(request, secret: secret, badHashCode: badHashCode)
+    }
+
+    /// The healthy operator: validate, verify the hash, credit once. Also says
+    /// whether the hash checked out.
+    private func process(
+        _ request: HTTPServerRequest, secret: String, badHashCode: Int
+    ) -> (response: HTTPServerResponse, hashAccepted: Bool) {
+        var hashAccepted = false
+        let response = processChecked(request, secret: secret, badHashCode: badHashCode, hashAccepted: &hashAccepted)
+        return (response, hashAccepted)
+    }
+
+    private func processChecked(
+        _ request: HTTPServerRequest, secret: String, badHashCode: Int, hashAccepted: inout Bool
+    ) -> HTTPServerResponse {
         guard request.method == "POST" else { return Self.failure(405, "Only POST is accepted") }
         guard request.path == "/V4/JackPotWin" else { return Self.failure(404, "Unknown endpoint \(request.path)") }
         let fields: [(key: String, value: String)]
@@ -190,8 +251,9 @@ private final class ScriptedWallet: Sendable {
         let received = fields.first { $0.key == "hash" }?.value ?? ""
         guard received == MD5.hex(dialect.hashedText(body: fields, target: request.target) + secret) else {
             state.withLock { $0.hashFailures += 1 }
-            return .json(200, "{\"error\":110,\"description\":\"Invalid hash\"}")
+            return .json(200, "{\"error\":\(badHashCode),\"description\":\"Invalid hash\"}")
         }
+        hashAccepted = true
         var values: [String: String] = [:]
         for field in fields { values[field.key] = field.value }
         if let missing = Self.requiredFields.map(dialect.name).first(where: { values[$0, default: ""].isEmpty }) {
