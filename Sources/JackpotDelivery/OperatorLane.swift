@@ -53,8 +53,11 @@ final class OperatorLane: Sendable {
         var claimThreshold: Int { pace.claimThreshold(concurrency: config.concurrency) }
         /// The operator's `rateLimit`; nil when it has none.
         var bucket: TokenBucket?
-        /// Since when a ready win waits for a token; cleared once a claim finds the backlog gone.
+        /// Since when a ready win waits for a token; cleared once the backlog is gone.
         var rateLimitedSince: Int64?
+        /// The last claim found fewer due wins than it asked for: once `ready` is
+        /// empty, the rate limit holds nothing back.
+        var backlogClaimed = false
         /// During a secret rotation, the secret the wallet last accepted (tried first).
         var secretInUse: SecretChoice?
         var secretInUseSince: Int64?
@@ -73,15 +76,18 @@ final class OperatorLane: Sendable {
                     + config.headers.filter(\.isSecret).map(\.value) + SecretScrubbing.urlSecrets(config.url))
         }
 
+        mutating func clearRateLimited() {
+            guard rateLimitedSince != nil else { return }
+            rateLimitedSince = nil
+            controlsDirty = true
+        }
+
         /// Applies `config`'s rate limit (a fresh bucket when it changed) and
         /// forgets the secret in use when the rotation changed.
         mutating func applyControls(of config: OperatorConfig, previous: OperatorConfig?, now: Int64) {
             if previous?.rateLimit != config.rateLimit || (bucket == nil) != (config.rateLimit == nil) {
                 bucket = config.rateLimit.map { TokenBucket(ratePerSecond: $0.requestsPerSecond, burst: $0.burst, now: now) }
-                if config.rateLimit == nil && rateLimitedSince != nil {
-                    rateLimitedSince = nil
-                    controlsDirty = true
-                }
+                if config.rateLimit == nil { clearRateLimited() }
             }
             if previous?.previousSecret != config.previousSecret && secretInUse != nil {
                 secretInUse = nil
@@ -180,10 +186,8 @@ final class OperatorLane: Sendable {
                 state.ready.append(contentsOf: wins)
             }
             state.nextCheckAt = wins.count >= requested ? now : (nextDue ?? Int64.max)
-            if wins.count < requested && state.rateLimitedSince != nil {
-                state.rateLimitedSince = nil
-                state.controlsDirty = true
-            }
+            state.backlogClaimed = wins.count < requested
+            if state.backlogClaimed && state.ready.isEmpty { state.clearRateLimited() }
         }
     }
 
@@ -214,9 +218,13 @@ final class OperatorLane: Sendable {
             switch state.breaker.permission(nowMs: now) {
             case .send, .probe:
                 if state.breaker != before { state.circuitDirty = true }
-                _ = state.bucket?.take(now: now)
                 state.inFlight += 1
-                return state.ready.removeFirst()
+                let win = state.ready.removeFirst()
+                if state.bucket != nil {
+                    _ = state.bucket?.take(now: now)
+                    if state.backlogClaimed && state.ready.isEmpty { state.clearRateLimited() }
+                }
+                return win
             case .wait:
                 global.release()
                 return nil

@@ -81,6 +81,9 @@ package final class ScriptedOperator: Sendable {
 package struct ReceivedRequest: Sendable {
     /// Arrival on the monotonic clock (`DispatchTime` uptime), in nanoseconds.
     package let arrivedAtNanoseconds: UInt64
+    /// Arrival on the wall clock (epoch milliseconds), comparable with the attempt log's `started_at`.
+    package let arrivedAtMilliseconds: Int64
+    package let body: [UInt8]
     /// Header names lowercased; a repeated header keeps its last value.
     package let headers: [String: String]
     /// Whether the hash checked out against the secret the wallet held.
@@ -170,13 +173,16 @@ private final class ScriptedWallet: Sendable {
                     state.requestLog != nil)
         }
         let arrivedAt = recording ? DispatchTime.now().uptimeNanoseconds : 0
+        let arrivedAtMilliseconds = recording ? WallClock.nowMilliseconds() : 0
         // The plan is caller code: run it outside the lock so it may query the operator.
         guard let fault = queued ?? plan?(number) else {
             let (response, hashAccepted) = process(request, secret: secret, badHashCode: badHashCode)
             if recording {
                 var headers: [String: String] = [:]
                 for header in request.headers { headers[header.name.lowercased()] = header.value }
-                let received = ReceivedRequest(arrivedAtNanoseconds: arrivedAt, headers: headers, hashAccepted: hashAccepted)
+                let received = ReceivedRequest(
+                    arrivedAtNanoseconds: arrivedAt, arrivedAtMilliseconds: arrivedAtMilliseconds, body: request.body,
+                    headers: headers, hashAccepted: hashAccepted)
                 state.withLock { $0.requestLog?.append(received) }
             }
             return .respond(response)
