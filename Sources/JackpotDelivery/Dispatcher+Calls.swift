@@ -56,10 +56,10 @@ extension Dispatcher {
         while let win = next {
             let (config, secrets, firstSecret) = lane.callSettings
             let providerId = control.withLock { $0.config.providerId }
-            var now: Int64
+            let now: Int64
             switch Result(catching: { try WireRequest.build(win: win.stored.win(), providerId: providerId, operator: config) }) {
             case .success(let request):
-                var report: AttemptReport
+                let report: AttemptReport
                 if let rotation = config.previousSecret, let previous = rotation.active(at: clock()) {
                     report = await callDuringRotation(
                         win, current: request, previousSecret: previous, first: firstSecret, providerId: providerId,

@@ -21,13 +21,14 @@ extension Dispatcher {
         }
         if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
         loop.unrecorded += finished
-        for lane in allLanes() { loop.unreleased += lane.takeReleases() }
+        let everyLane = allLanes()
+        for lane in everyLane { loop.unreleased += lane.takeReleases() }
         loop.unsendable += unsendable.withLock { wins in
             defer { wins.removeAll(keepingCapacity: true) }
             return wins
         }
-        let circuits = allLanes().compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
-        let controls = allLanes().compactMap { lane in lane.takeDirtyControls().map { (lane.name, $0) } }
+        let circuits = everyLane.compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
+        let controls = everyLane.compactMap { lane in lane.takeDirtyControls().map { (lane.name, $0) } }
         let resultsDue = !loop.unrecorded.isEmpty
             && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(settings.recordIntervalMilliseconds)
                 || control.withLock { $0.stopRequested })
