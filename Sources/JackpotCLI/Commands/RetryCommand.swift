@@ -15,8 +15,9 @@ struct RetryCommand: Command {
         such as 2h, or a UTC time such as 2026-11-01T14:30Z; --since inclusive,
         --until exclusive), e.g. the wins that failed during an operator's outage.
         --dry-run prints the references that would be retried and changes nothing.
-        A delivered win is never touched. Each retry is kept in the ops trail (`show` prints it) with
-        who ran it and --reason; a cancel it undoes stays there too.
+        A delivered win is never touched. Each retry is kept in the ops trail
+        (`show` prints it) with who ran it and --reason; a cancel it undoes stays
+        there too.
 
         A win first sent longer ago than its operator's duplicateWindowHours
         (default 72) is refused without --force: the wallet may have forgotten the
