@@ -132,7 +132,8 @@ final class OperatorLane: Sendable {
                 let idle = state.inFlight == 0 && state.ready.isEmpty
                 guard room >= state.claimThreshold || idle else { return 0 }
                 if let bucket = state.bucket {
-                    return max(0, min(room, bucket.available(at: now + Self.rateLimitClaimAheadMs) - state.ready.count))
+                    let spendable = bucket.spendable(within: Self.rateLimitClaimAheadMs, from: now)
+                    return max(0, min(room, spendable - state.ready.count))
                 }
             case .open:
                 guard let until = state.breaker.openUntilMs, now >= until else { return 0 }

@@ -34,6 +34,15 @@ package struct TokenBucket: Sendable, Hashable {
         return Int(copy.tokens)
     }
 
+    /// Whole tokens to spend from `now` to `milliseconds` later if each is
+    /// spent as it comes: what is there now plus what is earned meanwhile
+    /// (the earnings are not capped by `burst`, as they never pile up).
+    package func spendable(within milliseconds: Int64, from now: Int64) -> Int {
+        var copy = self
+        copy.refill(now: now)
+        return Int(copy.tokens + Double(milliseconds) * ratePerSecond / 1000)
+    }
+
     /// The first millisecond at which a token is there (`now` when one is).
     package func nextTokenAt(now: Int64) -> Int64 {
         var copy = self

@@ -26,11 +26,10 @@ import TestSupport
                 """)),
         ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
-        let daemon = try RunningDispatcher(configPath: config)
-
         // Before the switch: the new secret is refused, the previous one accepted and then tried first.
         let first = winReferences("before", Self.before)
         try probe.enqueue(first, operator: "rotating")
+        let daemon = try RunningDispatcher(configPath: config)
         #expect(try await eventually { try probe.allDelivered(first) })
         #expect(try await eventually { try probe.operatorState("rotating")?.secretInUse == .previous })
         let status = await runCLI(["status", "--config", config])

@@ -52,6 +52,15 @@ import JackpotDelivery
         #expect(count == limit.burst + Int(limit.rate * 19.999))
     }
 
+    /// What a claim may take ahead: the tokens there plus those earned meanwhile, beyond the burst.
+    @Test func spendableCountsTokensEarnedMeanwhile() {
+        let bucket = TokenBucket(ratePerSecond: 10_000, burst: 1, now: 0)
+        #expect(bucket.available(at: 100) == 1)
+        #expect(bucket.spendable(within: 100, from: 0) == 1_001)
+        let slow = TokenBucket(ratePerSecond: 5, burst: 2, now: 0)
+        #expect(slow.spendable(within: 100, from: 0) == 2)
+    }
+
     @Test func nextTokenAtIsWhenATokenIsThere() {
         var bucket = TokenBucket(ratePerSecond: 3, burst: 1, now: 0)
         let took4 = bucket.take(now: 0)
