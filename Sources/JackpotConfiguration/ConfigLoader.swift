@@ -134,13 +134,11 @@ package enum ConfigLoader {
         }
 
         guard let providerId, let operators else { return nil }
-        var config = JackpotConfig(
+        return JackpotConfig(
             database: database, providerId: providerId, operators: operators,
             globalConcurrency: concurrency ?? JackpotConfig.defaultGlobalConcurrency,
             shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds,
             busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds)
-        config.rateLimit = rateLimit
-        return config
     }
 
     private static func decodeOperators(

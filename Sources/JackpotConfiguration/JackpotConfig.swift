@@ -15,8 +15,6 @@ package struct JackpotConfig: Sendable {
     /// How long a write waits for another process's lock before it fails with
     /// "database is locked" (the daemon then retries with back-off).
     package var busyTimeoutSeconds: Double
-    /// The `rateLimit` of every operator that does not set its own.
-    package var rateLimit: RateLimit?
 
     package static let defaultGlobalConcurrency = 64
     package static let defaultShutdownGraceSeconds = 15.0
