@@ -33,7 +33,8 @@ package struct LoadedConfig: Sendable {
 /// optional keys (silently ignored, default used) get into production.
 package enum ConfigLoader {
     static let topLevelKeys = [
-        "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "rateLimit",
+        "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "checkpoints",
+        "rateLimit",
     ]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
@@ -122,6 +123,16 @@ package enum ConfigLoader {
         let busyTimeout = reader.number(
             in: root, "busyTimeoutSeconds", at: "", mustBe: "a number of seconds from 0.1 to 600",
             where: { $0 >= 0.1 && $0 <= 600 })
+        var checkpoints: CheckpointOwner?
+        if let text = reader.string(in: root, "checkpoints", at: "") {
+            checkpoints = CheckpointOwner(rawValue: text)
+            if checkpoints == nil {
+                reader.problem(
+                    "checkpoints",
+                    "must be \"sqlite\" (SQLite checkpoints on its own, the default) or \"litestream\" (Litestream replicates "
+                        + "the outbox and checkpoints it), got \(JSONWriter.quoted(text))")
+            }
+        }
 
         let rateLimit = root["rateLimit"].flatMap { decodeRateLimit($0, at: "rateLimit", reader: &reader) }
 
@@ -138,7 +149,8 @@ package enum ConfigLoader {
             database: database, providerId: providerId, operators: operators,
             globalConcurrency: concurrency ?? JackpotConfig.defaultGlobalConcurrency,
             shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds,
-            busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds)
+            busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds,
+            checkpoints: checkpoints ?? .sqlite)
     }
 
     private static func decodeOperators(

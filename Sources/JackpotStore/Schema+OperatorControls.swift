@@ -1,5 +1,5 @@
 extension Schema {
-    /// v5 → v6: what the per-operator controls leave for ops to see. New
+    /// v6 → v7: what the per-operator controls leave for ops to see. New
     /// nullable columns only, so rows written by plain SQL are unaffected.
     ///
     /// - `attempts.secret`: during a secret rotation, which secret signed the

@@ -15,9 +15,13 @@ package final class ScriptedOperator: Sendable {
     private let server: HTTPServer
     private let wallet: ScriptedWallet
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving.
-    package init(secret: String, numericTransactionIds: Bool = false, dialect: WalletDialect = .standard) throws {
-        let wallet = ScriptedWallet(secret: secret, numericTransactionIds: numericTransactionIds, dialect: dialect)
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving. With
+    /// `recordsRequests`, every request's body is kept as it arrived (`receivedRequests`).
+    package init(
+        secret: String, numericTransactionIds: Bool = false, dialect: WalletDialect = .standard, recordsRequests: Bool = false
+    ) throws {
+        let wallet = ScriptedWallet(
+            secret: secret, numericTransactionIds: numericTransactionIds, dialect: dialect, recordsRequests: recordsRequests)
         self.wallet = wallet
         server = try HTTPServer { request in wallet.handle(request) }
         port = server.port
@@ -50,6 +54,11 @@ package final class ScriptedOperator: Sendable {
         }
     }
 
+    /// Every request received so far, in arrival order (empty unless `recordsRequests`).
+    package var receivedRequests: [ReceivedRequest] {
+        wallet.state.withLock { $0.received }
+    }
+
     /// From now on hashes are checked with `secret`: the operator's side of a secret rotation.
     package func switchSecret(to secret: String) {
         wallet.state.withLock { $0.secret = secret }
@@ -60,14 +69,14 @@ package final class ScriptedOperator: Sendable {
         wallet.state.withLock { $0.badHashErrorCode = code }
     }
 
-    /// From now on keeps each request's arrival time and headers (`requestLog`),
+    /// From now on keeps each request's arrival times and headers (`requestLog`),
     /// for tests that count calls per second or check what arrived.
     package func recordRequests() {
         wallet.state.withLock { $0.requestLog = [] }
     }
 
-    /// The requests received since `recordRequests()`, in arrival order.
-    package var requestLog: [ReceivedRequest] {
+    /// The requests answered normally since `recordRequests()`, in arrival order.
+    package var requestLog: [LoggedRequest] {
         wallet.state.withLock { $0.requestLog ?? [] }
     }
 
@@ -77,8 +86,14 @@ package final class ScriptedOperator: Sendable {
     }
 }
 
-/// One request as it arrived, for `ScriptedOperator.requestLog`.
-package struct ReceivedRequest: Sendable {
+/// One request body exactly as it came off the socket, with its `Content-Type`.
+package struct ReceivedRequest: Sendable, Hashable {
+    package let contentType: String
+    package let body: [UInt8]
+}
+
+/// One request with when it arrived, for `ScriptedOperator.requestLog`.
+package struct LoggedRequest: Sendable {
     /// Arrival on the monotonic clock (`DispatchTime` uptime), in nanoseconds.
     package let arrivedAtNanoseconds: UInt64
     /// Arrival on the wall clock (epoch milliseconds), comparable with the attempt log's `started_at`.
@@ -143,10 +158,11 @@ private final class ScriptedWallet: Sendable {
         var nextTransactionNumber: UInt64 = 1
         var queuedFaults: [OperatorFault] = []
         var plan: (@Sendable (Int) -> OperatorFault?)?
+        var received: [ReceivedRequest] = []
         var secret: String
         var badHashErrorCode = 110
         /// nil until `recordRequests()`.
-        var requestLog: [ReceivedRequest]?
+        var requestLog: [LoggedRequest]?
     }
 
     /// Fields the wallet API marks required (besides `hash`).
@@ -157,33 +173,38 @@ private final class ScriptedWallet: Sendable {
 
     let numericTransactionIds: Bool
     let dialect: WalletDialect
+    let recordsRequests: Bool
     let state: Locked<State>
 
-    init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect) {
+    init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect, recordsRequests: Bool) {
         state = Locked(State(secret: secret))
         self.numericTransactionIds = numericTransactionIds
         self.dialect = dialect
+        self.recordsRequests = recordsRequests
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerAction {
-        let (number, queued, plan, secret, badHashCode, recording) = state.withLock { state in
+        let (number, queued, plan, secret, badHashCode, logging) = state.withLock { state in
             state.requests += 1
+            if recordsRequests {
+                state.received.append(ReceivedRequest(contentType: request.header("content-type") ?? "", body: request.body))
+            }
             let queued = state.queuedFaults.isEmpty ? nil : state.queuedFaults.removeFirst()
             return (state.requests, queued, queued == nil ? state.plan : nil, state.secret, state.badHashErrorCode,
                     state.requestLog != nil)
         }
-        let arrivedAt = recording ? DispatchTime.now().uptimeNanoseconds : 0
-        let arrivedAtMilliseconds = recording ? WallClock.nowMilliseconds() : 0
+        let arrivedAt = logging ? DispatchTime.now().uptimeNanoseconds : 0
+        let arrivedAtMilliseconds = logging ? WallClock.nowMilliseconds() : 0
         // The plan is caller code: run it outside the lock so it may query the operator.
         guard let fault = queued ?? plan?(number) else {
             let (response, hashAccepted) = process(request, secret: secret, badHashCode: badHashCode)
-            if recording {
+            if logging {
                 var headers: [String: String] = [:]
                 for header in request.headers { headers[header.name.lowercased()] = header.value }
-                let received = ReceivedRequest(
+                let logged = LoggedRequest(
                     arrivedAtNanoseconds: arrivedAt, arrivedAtMilliseconds: arrivedAtMilliseconds, body: request.body,
                     headers: headers, hashAccepted: hashAccepted)
-                state.withLock { $0.requestLog?.append(received) }
+                state.withLock { $0.requestLog?.append(logged) }
             }
             return .respond(response)
         }
