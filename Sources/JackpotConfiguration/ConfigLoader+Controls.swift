@@ -1,4 +1,3 @@
-import JackpotStore
 import JackpotWire
 
 /// The per-operator controls beside the wire contract: `rateLimit` (also a
