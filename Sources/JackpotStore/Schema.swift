@@ -120,6 +120,7 @@ package enum Schema {
         opsTrail,
         stateIndexes,
         takeoverTrail,
+        operatorControls,
     ]
 
     package static var currentVersion: Int { migrations.count }
