@@ -11,6 +11,8 @@ package enum ExitCode: Int32, Sendable {
     case failure = 1
     /// Bad command line or bad configuration.
     case usage = 2
+    /// `probe` only: no setting the search tried was credited.
+    case nothingWorked = 3
 }
 
 /// A mistake in how jackpotd was called. Exit code 2.
