@@ -56,13 +56,13 @@ package enum ProbeChange: Sendable, Hashable {
     func cost(for symptom: ProbeSymptom, learned: Set<String>) -> Double {
         switch (self, symptom) {
         case (.encoding, .unreadBody): 0.5
-        case (.encoding, .hash): 2
+        case (.encoding, .hash): 2.25
         case (.encoding, _): 2.5
 
         case (.hashList(let excluding, let includeEmpty), .hash): Self.listCost(excluding, includeEmpty)
         case (.hashList(let excluding, let includeEmpty), .unexplained): Self.listCost(excluding, includeEmpty) + 1
         case (.hashList(let excluding, let includeEmpty), _): Self.listCost(excluding, includeEmpty) + 3
-        case (.includeQuery, .hash): 1
+        case (.includeQuery, .hash): 0.8
         case (.includeQuery, .unexplained): 2
         case (.includeQuery, _): 4
         case (.encodeValues, .hash): 1.5

@@ -52,7 +52,7 @@ package struct ProbeSpace: Sendable, Hashable {
     /// `candidate` with every setting that changes nothing in the probe's call
     /// put back to the contract's default: two candidates with the same
     /// normalized form send the same bytes (up to reference and timestamp).
-    func normalized(_ candidate: ProbeCandidate) -> ProbeCandidate {
+    package func normalized(_ candidate: ProbeCandidate) -> ProbeCandidate {
         var result = candidate
         result.sendsToken = tokenGiven && candidate.sendsToken
         result.omitted = candidate.omitted.intersection(optionalFields)
@@ -69,7 +69,8 @@ package struct ProbeSpace: Sendable, Hashable {
         let hashed = result.hashFields.map { result.includeEmpty ? Set($0) : Set($0).intersection(sent) } ?? sent
         let queryMatters = result.includeQuery && encodingSensitive.contains("?query")
         if hashed.isDisjoint(with: encodingSensitive), !queryMatters { result.encodeValues = false }
-        if result.hashFields != nil { result.hashFields = result.hashFields?.sorted() }
+        // Listed but not sent, without includeEmpty, is not hashed: the same as not listed.
+        if let list = result.hashFields { result.hashFields = (result.includeEmpty ? Set(list) : Set(list).intersection(sent)).sorted() }
         return result
     }
 }
