@@ -104,7 +104,6 @@ struct ProbeCommand: Command {
         let outbox = try CommandContext.openExistingOutbox(
             at: context.databasePath(config: config), busyTimeoutMilliseconds: config.busyTimeoutMilliseconds)
         let transport = CurlTransport(maximumConnectionsPerHost: 1)
-        defer { transport.shutdown() }
         let progress = json ? nil : context.output
         var session = ProbeSession(
             operatorName: operatorName, config: operatorConfig, globalProviderId: config.providerId, url: target,
@@ -120,11 +119,19 @@ struct ProbeCommand: Command {
             operator: operatorName, url: target, userId: userId, amount: amount, maxCalls: maxCalls)
         let say = json ? context.errors : context.output
         say.write(statement)
-        guard try confirmed || Self.askConfirmation(context) else {
-            say.line("Nothing sent.")
-            return .usage
+        let result: ProbeSession.Result
+        do {
+            guard try confirmed || Self.askConfirmation(context) else {
+                await transport.close()
+                say.line("Nothing sent.")
+                return .usage
+            }
+            result = try await session.run()
+        } catch {
+            await transport.close()
+            throw error
         }
-        let result = try await session.run()
+        await transport.close()
         let report = ProbeReport(
             operatorName: operatorName, url: target, userId: userId, config: operatorConfig, maxCalls: maxCalls,
             start: session.start, calls: session.calls, closest: session.closest, result: result)

@@ -182,6 +182,44 @@ import OperatorSimulator
         #expect(wallet.snapshot.requests == 0)
     }
 
+    /// Linux's `TIOCSPTLCK` and `TIOCGPTN` (function-like macros, not imported).
+    static let setPseudoTerminalLock: UInt = 0x4004_5431
+    static let getPseudoTerminalNumber: UInt = 0x8004_5430
+
+    /// On a terminal the probe asks before the first call: "n" sends nothing, "y" sends.
+    @Test(arguments: ["n", "y"])
+    func onATerminalItAsksFirst(_ answer: String) async throws {
+        let wallet = try ScriptedOperator(secret: Self.secret)
+        defer { wallet.stop() }
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-p", url: wallet.url, secret: Self.secret)])
+        _ = try Outbox(path: directory.path("outbox.sqlite3"))
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        try #require(master >= 0)
+        defer { close(master) }
+        // grantpt/unlockpt/ptsname are hidden from Swift by glibc's feature macros; these are their ioctls.
+        var unlocked: Int32 = 0, number: UInt32 = 0
+        try #require(withUnsafeMutablePointer(to: &unlocked) { ioctl(master, Self.setPseudoTerminalLock, $0) } == 0)
+        try #require(withUnsafeMutablePointer(to: &number) { ioctl(master, Self.getPseudoTerminalNumber, $0) } == 0)
+        let terminal = "/dev/pts/\(number)"
+        let slave = open(terminal, O_RDWR | O_NOCTTY)
+        try #require(slave >= 0)
+        defer { close(slave) }
+        let line = Array((answer + "\n").utf8)
+        try #require(write(master, line, line.count) == line.count)
+
+        let result = await runCLI(["probe", "casino-p", "--user-id", "421", "--config", config], standardInputFile: terminal)
+        #expect(result.errors.contains("Send these calls? [y/N] "))
+        if answer == "n" {
+            #expect(result.code == .usage)
+            #expect(result.output.contains("Nothing sent."))
+            #expect(wallet.snapshot.requests == 0)
+        } else {
+            #expect(result.code == .success, "\(result.output) \(result.errors)")
+            #expect(wallet.snapshot.requests == 4)
+        }
+    }
+
     /// Every call is in the ops trail with its reference and answer; no win is enqueued.
     @Test func everyCallIsInTheOpsTrailAndNoneIsAWin() async throws {
         let wallet = try ScriptedOperator(secret: Self.secret, dialect: WalletDialect(encodeValues: true))
