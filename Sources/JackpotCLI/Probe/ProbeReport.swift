@@ -18,12 +18,15 @@ struct ProbeReport {
 
     /// Said before anything is sent: the most calls, the most they can credit.
     static func statement(operator name: String, url: String, userId: String, amount: DecimalAmount, maxCalls: Int) -> String {
-        """
-        Probing \(name) at \(URLMasking.masked(url)) with player \(userId).
-        At most \(maxCalls) JackPotWin call\(maxCalls == 1 ? "" : "s"), each crediting \(amount.canonical) under a new probe- reference:
-        at most \(multiply(amount, by: maxCalls)) credited to player \(userId) in all (a wallet that works and is safe: \(multiply(amount, by: 2))).
-
-        """
+        var text = """
+            Probing \(name) at \(URLMasking.masked(url)) with player \(userId).
+            At most \(maxCalls) JackPotWin call\(maxCalls == 1 ? "" : "s"), each crediting \(amount.canonical) under a new probe- reference:
+            at most \(multiply(amount, by: maxCalls)) credited to player \(userId) in all.
+            """
+        if maxCalls > ProbeSession.checkCalls {
+            text += " A safe wallet is credited \(multiply(amount, by: 2)):\nthe first call that works and the check with a new reference."
+        }
+        return text + "\n\n"
     }
 
     /// `amount × count` as exact decimal text.
