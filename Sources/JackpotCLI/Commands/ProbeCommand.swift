@@ -108,7 +108,11 @@ struct ProbeCommand: Command {
         var session = ProbeSession(
             operatorName: operatorName, config: operatorConfig, globalProviderId: config.providerId, url: target,
             userId: userId, token: token, amount: amount, maxCalls: maxCalls, transport: transport, outbox: outbox,
-            actor: context.actor, onCall: { call in progress?.line(ProbeReport.callLine(call)) })
+            actor: context.actor,
+            onCall: { call in
+                progress?.line(ProbeReport.callLine(call))
+                progress?.flush()
+            })
         do {
             _ = try session.request(for: session.start, reference: session.freshReference(), timestamp: WallClock.nowMilliseconds())
         } catch {
@@ -119,6 +123,7 @@ struct ProbeCommand: Command {
             operator: operatorName, url: target, userId: userId, amount: amount, maxCalls: maxCalls)
         let say = json ? context.errors : context.output
         say.write(statement)
+        say.flush()
         let result: ProbeSession.Result
         do {
             guard try confirmed || Self.askConfirmation(context) else {

@@ -85,14 +85,19 @@ struct ProbeReport {
         return findings.sorted { $0.severity < $1.severity }
     }
 
+    /// Safe means checked: a wallet whose repeat or wrong-hash check the budget did not allow is not called safe.
+    var safetyUnchecked: Bool { checks.map { $0.repeated == nil || $0.wrongHash == nil } ?? false }
+
     var exitCode: ExitCode {
         guard candidate != nil else { return .nothingWorked }
-        return findings.contains { $0.severity == .critical } ? .failure : .success
+        return findings.contains { $0.severity == .critical } || safetyUnchecked ? .failure : .success
     }
 
     var verdict: String {
         switch exitCode {
         case .success: "a working dialect, and the wallet passed the checks"
+        case .failure where safetyUnchecked && !findings.contains { $0.severity == .critical }:
+            "a working dialect, but its safety was not checked (raise --max-calls)"
         case .failure: "a working dialect, but the wallet is NOT safe to go live"
         default: "no working dialect"
         }

@@ -110,6 +110,56 @@ import OperatorSimulator
         try await Self.deliverWithSnippet(snippet, to: wallet, urlSuffix: suffix)
     }
 
+    /// A wallet written apart from the simulator: snake_case names, its own
+    /// signed list, 401 "Wrong sign", HTTP 201 with `"error": "0"`.
+    @Test func aWalletWrittenByOthersIsFoundFromItsWords() async throws {
+        let wallet = try ForeignWallet(secret: Self.secret)
+        defer { wallet.stop() }
+        let probed = try await Self.probe(url: wallet.url)
+        #expect(probed.result.code == .success, "\(probed.result.output) \(probed.result.errors)")
+        let snippet = try #require(probed.snippet)
+        #expect(snippet["fieldNames"] == .object(JSONObject([("userId", .string("user_id")), ("roundId", .string("round_id"))])))
+        #expect(Set(probed.findingCodes).isSuperset(of: ["success-status", "error-as-string", "repeat-not-credited", "wrong-hash-refused"]))
+        #expect(wallet.requests == probed.callCount)
+
+        // The snippet, pasted, delivers real wins (with platform and jackpotDetails, which this wallet does not sign).
+        let directory = TemporaryDirectory()
+        let members = snippet.members.map { JSONWriter.quoted($0.key) + ": " + JSONWriter.serialize($0.value) }
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "casino-p", url: wallet.url, secret: Self.secret, extra: ([fastDelivery()] + members).joined(separator: ", ")),
+        ])
+        let path = directory.path("outbox.sqlite3")
+        let references = winReferences("foreign", 3)
+        let now = WallClock.nowMilliseconds()
+        let wins = try references.map { reference in
+            NewWin(win: JackpotWin(
+                operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
+                amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
+                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#), timestampProvided: true)
+        }
+        try #require(try Outbox(path: path).enqueue(wins, now: now).allSatisfy { $0 == .accepted })
+        let failuresBefore = wallet.signatureFailures
+        let probe = OutboxProbe(path)
+        let daemon = try RunningDispatcher(configPath: config)
+        let delivered = try await eventually { try probe.allDelivered(references) }
+        try await daemon.stop()
+        #expect(delivered)
+        #expect(wallet.signatureFailures == failuresBefore)
+        for reference in references {
+            #expect(try probe.win(reference)?.transactionId == wallet.credited(reference).map(String.init))
+        }
+    }
+
+    /// Same transactionId for a repeat, but the balance in the answer grew: credited again.
+    @Test func aRepeatBookedAgainUnderTheSameIdIsToldByTheBalance() async throws {
+        let wallet = try ForeignWallet(secret: Self.secret, booksRepeatsAgain: true)
+        defer { wallet.stop() }
+        let probed = try await Self.probe(url: wallet.url)
+        #expect(probed.result.code == .failure)
+        let finding = try #require(probed.finding("repeat-credited-again"))
+        #expect(finding["message"]?.stringValue?.contains("but the balance grew from") == true)
+    }
+
     @Test func aWalletThatSkipsTheHashCheckIsCritical() async throws {
         let wallet = try ScriptedOperator(secret: Self.secret, dialect: WalletDialect(checksHash: false))
         defer { wallet.stop() }
