@@ -37,7 +37,7 @@ package struct ProbeSpace: Sendable, Hashable {
         self.userId = userId
     }
 
-    /// The contract fields the seed of every wallet's hash list comes from.
+    /// The contract's required fields, where every wallet's fixed hash list starts.
     static let requiredFields = ["userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId"]
 
     /// Contract fields (and extra fields) `candidate`'s call carries.
