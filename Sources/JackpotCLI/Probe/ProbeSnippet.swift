@@ -27,6 +27,11 @@ package enum ProbeSnippet {
         let codes = config.alreadyCreditedErrorCodes.union(alreadyCreditedCode.map { [$0] } ?? [])
         if codes != config.alreadyCreditedErrorCodes {
             members.append(("alreadyCreditedErrorCodes", .array(codes.sorted().map { .number(String($0)) })))
+            // A code cannot mean both credited and refused: the config loader insists.
+            if !codes.isDisjoint(with: config.noRetryErrorCodes) {
+                let kept = config.noRetryErrorCodes.subtracting(codes).sorted()
+                members.append(("noRetryErrorCodes", .array(kept.map { .number(String($0)) })))
+            }
         }
         return JSONObject(members)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import JackpotCLI
+import JackpotConfiguration
 import JackpotWire
 
 /// How refusals are read (their words, status and shape), how step 3's calls
@@ -108,6 +109,30 @@ import JackpotWire
             amount: Self.amount)
         #expect(other.alreadyCreditedCode == nil)
         #expect(Self.codes(other, .warning).contains("repeat-refused"))
+    }
+
+    @Test func theSnippetNamesOnlyWhatDiffersFromTheContract() throws {
+        var candidate = ProbeCandidate()
+        candidate.encoding = .form
+        candidate.fieldNames = ["roundId": "round_id", "userId": "user_id"]
+        candidate.hashFields = ["userId", "amount", "token"]
+        candidate.includeEmpty = true
+        let config = OperatorConfig(name: "casino-p", url: "https://w.example/win", secret: "k")
+        let members = ProbeSnippet.members(candidate, operator: config, alreadyCreditedCode: nil)
+        #expect(ProbeSnippet.text(members) == """
+            "encoding": "form",
+            "fieldNames": {"userId":"user_id","roundId":"round_id"},
+            "hash": {"fields":["user_id","amount","token"],"includeEmpty":true}
+            """)
+        #expect(ProbeSnippet.members(ProbeCandidate(), operator: config, alreadyCreditedCode: nil).count == 0)
+    }
+
+    /// 999 is a no-retry code by default; as "already credited" it must leave that list.
+    @Test func anAlreadyCreditedCodeLeavesTheNoRetryCodes() {
+        let config = OperatorConfig(name: "casino-p", url: "https://w.example/win", secret: "k")
+        let members = ProbeSnippet.members(ProbeCandidate(), operator: config, alreadyCreditedCode: 999)
+        #expect(members["alreadyCreditedErrorCodes"] == .array([.number("999")]))
+        #expect(members["noRetryErrorCodes"] == .array([.number("120")]))
     }
 
     @Test func checksTheBudgetDidNotAllowAreWarnings() {
