@@ -20,7 +20,9 @@ package final class Daemon: Sendable {
         configPath = loaded.sourcePath
         self.environment = environment
         self.logger = logger
-        service = DeliveryService(databasePath: databasePath, config: loaded.config, logger: logger, settings: settings)
+        let host = environment["JACKPOTD_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+        service = DeliveryService(
+            databasePath: databasePath, config: loaded.config, logger: logger, owner: .current(host: host), settings: settings)
     }
 
     /// Runs until SIGTERM or SIGINT (a graceful stop). SIGHUP reloads the config file.

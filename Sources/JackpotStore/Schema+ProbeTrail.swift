@@ -1,6 +1,6 @@
 import JackpotWire
 extension Schema {
-    /// v5 → v6: the ops trail also records `jackpotd probe`'s calls (action
+    /// The ops trail also records `jackpotd probe`'s calls (action
     /// `probe`): each is a real JackPotWin call to an operator that may credit a
     /// player, so it belongs beside retries and cancels, with its reference and
     /// what the wallet answered. The CHECK on `action` cannot be altered in
@@ -12,7 +12,7 @@ extension Schema {
             id        INTEGER PRIMARY KEY,
             at        INTEGER NOT NULL,
             actor     TEXT    NOT NULL,
-            action    TEXT    NOT NULL CHECK (action IN ('retry', 'cancel', 'pause', 'resume', 'purge', 'probe')),
+            action    TEXT    NOT NULL CHECK (action IN ('retry', 'cancel', 'pause', 'resume', 'purge', 'takeover', 'probe')),
             reference TEXT,
             operator  TEXT,
             reason    TEXT,
