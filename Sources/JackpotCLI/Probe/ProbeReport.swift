@@ -78,7 +78,10 @@ struct ProbeReport {
         case .deadEnd(let end):
             findings.append(ProbeFinding(.warning, end.code, end.message(userId: userId, url: url)))
         case .exhausted(let budgetSpent):
-            let why = budgetSpent ? "within --max-calls \(maxCalls)" : "among the settings it could try"
+            let kept = min(ProbeSession.checkCalls, maxCalls - 1)
+            let why = budgetSpent
+                ? "within --max-calls \(maxCalls)" + (kept > 0 ? " (\(kept) of them kept for the checks)" : "")
+                : "among the settings it could try"
             let last = closest.map { " The furthest it got: \($0.purpose) → \($0.answerText)." } ?? ""
             findings.append(ProbeFinding(.warning, "no-setting-worked", "no setting was credited \(why).\(last)"))
         }
