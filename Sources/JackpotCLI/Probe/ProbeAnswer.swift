@@ -31,7 +31,6 @@ package enum ProbeAnswer: Sendable, Hashable {
         refusal.description = parsed?.description
             ?? ["description", "message", "msg", "errorMessage", "error"].lazy.compactMap { object?[$0]?.stringValue }.first
         refusal.isJSON = object != nil
-        refusal.transactionId = parsed?.transactionId
         refusal.location = response.headers["location"]
         if object == nil {
             refusal.bodyExcerpt = OutcomeText.clipped(String(decoding: response.body.prefix(400), as: UTF8.self), 200)
@@ -71,22 +70,19 @@ package struct ProbeRefusal: Sendable, Hashable {
     /// The first bytes of an answer that is not a JSON object.
     package var bodyExcerpt: String?
     package var isJSON = false
-    /// A `transactionId` in an answer that is still not a credit (e.g. with an error code).
-    package var transactionId: String?
     /// A redirect's target.
     package var location: String?
     package var transportFailure: TransportFailure?
 
     package init(
         status: Int? = nil, errorCode: Int? = nil, description: String? = nil, bodyExcerpt: String? = nil,
-        isJSON: Bool = false, transactionId: String? = nil, location: String? = nil, transportFailure: TransportFailure? = nil
+        isJSON: Bool = false, location: String? = nil, transportFailure: TransportFailure? = nil
     ) {
         self.status = status
         self.errorCode = errorCode
         self.description = description
         self.bodyExcerpt = bodyExcerpt
         self.isJSON = isJSON
-        self.transactionId = transactionId
         self.location = location
         self.transportFailure = transportFailure
     }
@@ -102,7 +98,7 @@ package struct ProbeRefusal: Sendable, Hashable {
         var text = "HTTP \(status)"
         if let errorCode { text += ", error \(errorCode)" }
         if let description, !description.isEmpty {
-            text += (errorCode == nil ? ": " : ": ") + OutcomeText.clipped(description, 120)
+            text += ": " + OutcomeText.clipped(description, 120)
         } else if let bodyExcerpt, !bodyExcerpt.isEmpty {
             text += ", not JSON: " + OutcomeText.clipped(bodyExcerpt, 80)
         } else if isJSON, errorCode == nil {

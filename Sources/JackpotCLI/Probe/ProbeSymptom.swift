@@ -57,7 +57,7 @@ package enum ProbeSymptom: Sendable, Hashable {
                 }
                 return .badValue(standard: standard)
             }
-            if named.isParameterName, !sent.contains(named.spelled) { return .deadEnd(.unknownParameter(named.spelled)) }
+            if !sent.contains(named.spelled) { return .deadEnd(.unknownParameter(named.spelled)) }
         }
         if text.has(any: ["provider"]) { return .badValue(standard: "providerId") }
         if text.has(any: ["amount", "decimal"]) { return .badValue(standard: "amount") }

@@ -44,25 +44,30 @@ struct ProbeWords {
         let words = Self.identifiers(in: original)
         for (index, word) in words.enumerated() {
             if Self.standardField(matching: Self.normalized(word.text)) != nil {
-                return NamedField(spelled: word.text, spellings: [word.text], isParameterName: true)
+                return NamedField(spelled: word.text, spellings: [word.text])
             }
             if index + 1 < words.count, words[index + 1].start == word.end + 1 {
                 let pair = word.text + words[index + 1].text
                 if Self.standardField(matching: Self.normalized(pair)) != nil {
                     let snake = (word.text + "_" + words[index + 1].text).lowercased()
-                    return NamedField(spelled: snake, spellings: [snake, pair.lowercased()], isParameterName: true)
+                    return NamedField(spelled: snake, spellings: [snake, pair.lowercased()])
                 }
             }
         }
+        // A name that is not a contract field counts only where the refusal speaks of parameters
+        // ("Bad parameters: brand"), not of values ("Error: timeout").
+        guard has(any: ["parameter", "field", "param", "argument", "missing", "required"]) else { return nil }
         for (index, word) in words.enumerated() {
             let before = index > 0 ? words[index - 1].text.lowercased() : ""
             let precededBy = original.utf8.count > 0 && word.start > 0
                 ? Array(original.utf8)[word.start - 1] : 0
+            let after = index + 1 < words.count ? words[index + 1].text.lowercased() : ""
             let introduced = ["field", "parameter", "parameters", "param", "params", "key", "argument"].contains(before)
+                || ["field", "parameter", "param"].contains(after)
                 || precededBy == UInt8(ascii: "'") || precededBy == UInt8(ascii: "\"") || precededBy == UInt8(ascii: "`")
                 || original.utf8.prefix(word.start).reversed().drop { $0 == UInt8(ascii: " ") }.first == UInt8(ascii: ":")
             if introduced, !Self.commonWords.contains(word.text.lowercased()) {
-                return NamedField(spelled: word.text, spellings: [word.text], isParameterName: true)
+                return NamedField(spelled: word.text, spellings: [word.text])
             }
         }
         return nil
@@ -124,7 +129,6 @@ struct NamedField {
     let spelled: String
     /// The wire names worth trying, most likely first.
     let spellings: [String]
-    let isParameterName: Bool
 
     var normalized: String { ProbeWords.normalized(spelled) }
 }

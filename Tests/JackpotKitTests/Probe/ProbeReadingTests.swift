@@ -42,6 +42,8 @@ import JackpotWire
         (503, "busy", .deadEnd(.unavailable(503))),
         (200, #"{"error":0,"description":"Success"}"#, .deadEnd(.noTransactionId)),
         (200, #"{"error":99,"description":"Something odd"}"#, .unexplained),
+        (200, #"{"error":9,"description":"Error: timeout 'x'"}"#, .unexplained),
+        (400, #"{"message":"The site_id field is required."}"#, .deadEnd(.unknownParameter("site_id"))),
     ])
     func refusalsAreReadFromTheirWords(_ status: Int, _ body: String, _ expected: ProbeSymptom) {
         #expect(Self.symptom(status, body) == expected, "\(status) \(body)")
