@@ -83,6 +83,9 @@ package enum CommandLineTool {
         case let config as ConfigError:
             for problem in config.problems { context.errors.line(prefix + HumanText.escaped("\(config.path): \(problem)")) }
             return .usage
+        case let environment as EnvironmentError:
+            for problem in environment.problems { context.errors.line(prefix + HumanText.escaped(problem)) }
+            return .usage
         case let failure as CommandFailure:
             context.errors.line(prefix + HumanText.escaped(failure.message))
             return .failure

@@ -329,6 +329,7 @@ package enum ConfigLoader {
             guard let secret = String(validating: bytes, as: UTF8.self) else {
                 return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is not valid UTF-8 text")
             }
+            if let warning = SecretWhitespace.warning(secret, source: "the secret file \(resolved)") { reader.warning(keyPath, warning) }
             return secret
         case "secretEnv":
             guard let variable = reader.string(in: object, "secretEnv", at: path) else { return nil }
@@ -339,6 +340,7 @@ package enum ConfigLoader {
             guard !secret.isEmpty else {
                 return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is empty")
             }
+            if let warning = SecretWhitespace.warning(secret, source: "environment variable \(variable)") { reader.warning(keyPath, warning) }
             return secret
         default:
             guard let secret = reader.string(in: object, "secret", at: path, revealing: false) else { return nil }

@@ -29,7 +29,7 @@ struct AttemptReport: Sendable {
         let durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let outcome = AttemptOutcome.classify(
             result, noRetryErrorCodes: operatorConfig.noRetryErrorCodes,
-            alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now)
+            alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now, requestURL: request.url)
         let scrubber = operatorSecrets.adding(win.stored.token.map { [$0] } ?? [])
         var status: Int?
         var head: String?

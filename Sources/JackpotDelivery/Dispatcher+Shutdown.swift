@@ -71,6 +71,17 @@ extension Dispatcher {
                           labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
         }
         for lane in allLanes() {
+            // Zero series for every configured operator: an alert on a change
+            // (`delta`, `increase`) sees nothing when a series appears at its first
+            // failure, so the first failed win would never fire JackpotdWinsFailed.
+            for state in WinState.allCases where snapshot.count(state, operator: lane.name) == 0 {
+                metrics.gauge(MetricNames.wins, help: "Wins in the outbox by operator and state.",
+                              labels: ["operator": lane.name, "state": state.rawValue], set: 0)
+            }
+            for outcome in ["delivered", "retry", "failed"] {
+                metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
+                                labels: ["operator": lane.name, "outcome": outcome], add: 0)
+            }
             let age = snapshot.oldestPendingCreatedAt[lane.name].map { Double(max(0, now - $0)) / 1000 } ?? 0
             metrics.gauge(MetricNames.oldestPendingAgeSeconds, help: "Age of the oldest pending win.",
                           labels: ["operator": lane.name], set: age)

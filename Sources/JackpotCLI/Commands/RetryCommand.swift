@@ -81,7 +81,7 @@ struct RetryCommand: Command {
             switch try outbox.retry(reference: reference, now: now, by: context.actor, reason: reason) {
             case .changed: context.output.line("\(HumanText.escaped(reference)): pending, due now")
             case .notFound:
-                context.errors.line("jackpotd retry: error: no win with reference \"\(HumanText.escaped(reference))\"")
+                context.errors.line("jackpotd retry: error: " + HumanText.escaped(try PurgedWinText.notFound(reference, in: outbox)))
                 failed = true
             case .refused(let state):
                 context.errors.line("jackpotd retry: error: \(HumanText.escaped(reference)) is \(state.rawValue)" + (state == .delivered
