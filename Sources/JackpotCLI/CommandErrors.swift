@@ -13,6 +13,8 @@ package enum ExitCode: Int32, Sendable {
     /// in (see `EnvironmentError`): systemd does not restart on it
     /// (`RestartPreventExitStatus=2` in Deploy/jackpotd.service).
     case usage = 2
+    /// `probe` only: no setting the search tried was credited.
+    case nothingWorked = 3
 }
 
 /// A mistake in how jackpotd was called. Exit code 2.

@@ -12,7 +12,7 @@ package enum CommandLineTool {
     package static let commands: [any Command.Type] = [
         RunCommand.self, EnqueueCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
         RetryCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
-        ExportCommand.self, ReconcileCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, TakeoverCommand.self, DemoCommand.self,
+        ExportCommand.self, ReconcileCommand.self, ProbeCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, TakeoverCommand.self, DemoCommand.self,
     ]
 
     /// The executable's entry point: never returns.

@@ -121,6 +121,7 @@ package enum Schema {
         stateIndexes,
         takeoverTrail,
         operatorControls,
+        probeTrail,
     ]
 
     package static var currentVersion: Int { migrations.count }

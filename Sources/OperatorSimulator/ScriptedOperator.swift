@@ -269,14 +269,17 @@ private final class ScriptedWallet: Sendable {
     ) -> HTTPServerResponse {
         guard request.method == "POST" else { return Self.failure(405, "Only POST is accepted") }
         guard request.path == "/V4/JackPotWin" else { return Self.failure(404, "Unknown endpoint \(request.path)") }
-        let fields: [(key: String, value: String)]
+        var fields: [(key: String, value: String)]
         do {
             fields = try Self.fields(of: request)
         } catch {
             return Self.failure(400, "Malformed body: \(error)")
         }
+        if dialect.formOnly, !(request.header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false) {
+            fields = []
+        }
         let received = fields.first { $0.key == "hash" }?.value ?? ""
-        guard received == MD5.hex(dialect.hashedText(body: fields, target: request.target) + secret) else {
+        guard !dialect.checksHash || received == MD5.hex(dialect.hashedText(body: fields, target: request.target) + secret) else {
             state.withLock { $0.hashFailures += 1 }
             return .json(200, "{\"error\":\(badHashCode),\"description\":\"Invalid hash\"}")
         }
@@ -294,8 +297,11 @@ private final class ScriptedWallet: Sendable {
         guard (try? DecimalAmount(validating: amount)) != nil else {
             return Self.failure(400, "Invalid amount \(amount)")
         }
+        if let players = dialect.players, !players.contains(userId) {
+            return .json(200, "{\"error\":2,\"description\":\"Player not found\"}")
+        }
         let credit = state.withLock { state -> Credit? in
-            if let existing = state.credits[reference] {
+            if let existing = state.credits[reference], !dialect.creditsRepeatsAgain {
                 state.duplicates += 1
                 let repeated = Credit(
                     transactionId: existing.transactionId, amount: existing.amount,
@@ -306,7 +312,9 @@ private final class ScriptedWallet: Sendable {
             let number = state.nextTransactionNumber
             state.nextTransactionNumber += 1
             let id = numericTransactionIds ? String(Self.firstNumericTransactionId + number - 1) : "tx-\(number)"
-            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: 1, parameters: values)
+            // A wallet that credits repeats again books each one anew.
+            let times = (state.credits[reference]?.timesReceived ?? 0) + 1
+            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: times, parameters: values)
             state.credits[reference] = credit
             return credit
         }

@@ -28,6 +28,7 @@ import TestSupport
         "check": ["--metrics-file", "--replication", "--json"],
         "backup": [],
         "demo": ["--wins"],
+        "probe": ["--user-id", "--token", "--amount", "--url", "--max-calls", "--yes", "--json"],
     ]
 
     @Test func overviewListsEveryCommand() async {
