@@ -2,12 +2,12 @@ import Testing
 import JackpotStore
 import TestSupport
 
-/// v5 → v6: the attempt log's `secret` and the `operators` columns `status` reads.
+/// The operator-controls migration: the attempt log's `secret` and the `operators` columns `status` reads.
 @Suite(.timeLimit(.minutes(1))) struct OperatorControlsSchemaTests {
     static let earlierMigrations = Array(Schema.migrations.prefix { $0 != Schema.operatorControls })
 
     @Test func anOutboxOfTheEarlierVersionKeepsItsRowsAndGainsTheColumns() throws {
-        #expect(Self.earlierMigrations.count == Schema.currentVersion - 1)
+        #expect(Self.earlierMigrations.count < Schema.currentVersion)
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
         do {
