@@ -15,6 +15,8 @@ package struct JackpotConfig: Sendable {
     /// How long a write waits for another process's lock before it fails with
     /// "database is locked" (the daemon then retries with back-off).
     package var busyTimeoutSeconds: Double
+    /// The HTTP ingest listener; nil (no `ingest` object) means none.
+    package var ingest: IngestConfig?
 
     package static let defaultGlobalConcurrency = 64
     package static let defaultShutdownGraceSeconds = 15.0
