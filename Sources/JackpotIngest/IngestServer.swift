@@ -136,7 +136,7 @@ package final class IngestServer: Sendable {
         guard let stored = requestContext.pointee else {
             let exchange = IngestExchange(route: IngestRoute(method: method, path: url))
             requestContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
-            lifecycle.withLock { $0.inFlight += 1 }
+            changeInFlight(by: 1)
             if let answer = admit(exchange, connection) { return queue(answer, for: exchange, on: connection) }
             return JK_MHD_YES
         }
@@ -363,7 +363,16 @@ package final class IngestServer: Sendable {
         let status = exchange.progress.withLock { $0.status }
         metrics.counter(IngestMetricNames.requests, help: "HTTP requests the ingest listener answered, by status code.",
                         labels: ["code": status.map(String.init) ?? "none"])
-        lifecycle.withLock { $0.inFlight -= 1 }
+        changeInFlight(by: -1)
+    }
+
+    private func changeInFlight(by change: Int) {
+        let inFlight = lifecycle.withLock { state in
+            state.inFlight += change
+            return state.inFlight
+        }
+        metrics.gauge(IngestMetricNames.inFlight, help: "Requests the ingest listener has begun and not yet answered (a scrape counts itself).",
+                      labels: [:], set: Double(inFlight))
     }
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import JackpotStore
+import JackpotWire
+import TestSupport
+
+/// Group commit and shutdown: concurrent requests share fsyncs, every 2xx is
+/// on disk (a `kill -9` right after it loses nothing), and SIGTERM lets a
+/// request in flight finish.
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct IngestDurabilityTests {
+    static func postConcurrently(_ daemon: IngestDaemon, _ references: [String]) async -> [Int] {
+        let port = daemon.port, token = daemon.platformToken
+        return await withTaskGroup(of: Int.self) { group in
+            for reference in references {
+                group.addTask { await postWin(port: port, token: token, winLine(reference, operator: "casino-a"))?.status ?? 0 }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+    }
+
+    @Test func concurrentPostsShareCommitsAndSurviveKill9() async throws {
+        let daemon = try await IngestDaemon()
+        let count = 48
+
+        // The writer counts its commits (each one transaction, one fsync):
+        // requests that arrived during a commit shared the next one.
+        let first = winReferences("gc-a", count)
+        let firstStatuses = await Self.postConcurrently(daemon, first)
+        #expect(firstStatuses.allSatisfy { $0 == 201 }, "\(firstStatuses)")
+        let commits = try #require(await daemon.commits())
+        #expect(commits >= 1 && commits < count, "\(commits) commits for \(count) requests")
+
+        // kill -9 right after the last 2xx: every answered win is on disk.
+        let second = winReferences("gc-b", count)
+        let secondStatuses = await Self.postConcurrently(daemon, second)
+        daemon.process.send(SIGKILL)
+        #expect(await daemon.process.waitForExit(within: 10) != nil)
+        #expect(secondStatuses.allSatisfy { $0 == 201 }, "\(secondStatuses)")
+        #expect(try daemon.probe.missing(first + second) == [])
+        #expect(try daemon.probe.integrityCheck() == "ok")
+    }
+
+    @Test func sigtermLetsARequestInFlightFinishAndRefusesNewOnes() async throws {
+        let daemon = try await IngestDaemon()
+        let lines = winReferences("term", 500).map { winLine($0, operator: "casino-a") }
+        let body = Array(lines.joined(separator: "\n").utf8)
+        let connection = try #require(RawHTTPConnection(port: daemon.port))
+        let head = "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+            + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n"
+        // Headers and half the body, then SIGTERM, then the rest.
+        connection.write(Array(head.utf8) + body[..<(body.count / 2)])
+        // In flight once the listener has its headers (the scrape counts itself).
+        var admitted = false
+        while !admitted, !Task.isCancelled {
+            admitted = await daemon.metric("jackpotd_ingest_requests_in_flight") ?? 0 >= 2
+        }
+        try #require(admitted)
+        daemon.process.send(SIGTERM)
+        let stopping = await eventually { daemon.process.log.contains("event=signal signal=TERM") }
+        try #require(stopping, "\(daemon.process.log)")
+        // The listener no longer accepts.
+        let refused = await eventually {
+            guard let late = RawHTTPConnection(port: daemon.port, receiveTimeoutSeconds: 5) else { return true }
+            _ = late.write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return false
+        }
+        #expect(refused)
+        connection.write(Array(body[(body.count / 2)...]))
+        let answer = try #require(await connection.readResponse(), "\(daemon.process.log)")
+        #expect(await daemon.process.waitForExit(within: 30) == 0, "\(daemon.process.log)")
+
+        // Committed and 200, or not committed and 503: never in between.
+        let stored = try daemon.probe.count()
+        if answer.status == 200 {
+            #expect(answer.number("accepted") == 500)
+            #expect(stored == 500)
+        } else {
+            #expect(answer.status == 503, "\(answer.text)")
+            #expect(answer.headers["retry-after"] != nil)
+            #expect(stored == 0)
+        }
+        let log = daemon.process.log
+        let listenerStopped = try #require(log.range(of: "event=ingest_stopped"))
+        let deliveryStopped = try #require(log.range(of: "event=stop "))
+        #expect(listenerStopped.lowerBound < deliveryStopped.lowerBound)
+    }
+}
