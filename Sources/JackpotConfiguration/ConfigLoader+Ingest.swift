@@ -64,7 +64,7 @@ extension ConfigLoader {
     }
 
     /// Numeric addresses only: a host name would be resolved once, at start, to whatever DNS said then.
-    static func parseListen(_ text: String) -> IngestListenAddress? {
+    package static func parseListen(_ text: String) -> IngestListenAddress? {
         if text.hasPrefix("/") { return text.utf8.count < 108 ? .unix(path: text) : nil }
         func port(_ digits: Substring) -> UInt16? {
             guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
