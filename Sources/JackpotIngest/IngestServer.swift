@@ -118,7 +118,7 @@ package final class IngestServer: Sendable {
     }
 
     private static func readPEM(_ path: String) throws -> String {
-        guard let text = try? String(contentsOfFile: path) else {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw IngestStartError("cannot read \(path)")
         }
         return text
