@@ -4,7 +4,7 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
-/// Process exit codes, as PRODUCT.md defines them.
+/// Process exit codes, the same for every command (`jackpotd --help` lists them).
 package enum ExitCode: Int32, Sendable {
     case success = 0
     /// The operation failed: input rejected, win not found, storage error.

@@ -1,6 +1,6 @@
 import JackpotWire
 
-/// The per-operator wallet dialect keys (PRODUCT.md, "Operator dialects"). Each
+/// The per-operator wallet dialect keys (docs/operators.md, "Wallet dialects"). Each
 /// is checked against the others, because a hash list naming a field the
 /// operator is never sent is a hash failure on every single win.
 extension ConfigLoader {

@@ -2,7 +2,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotWire
 
-/// Turns one JSON Lines record (`operator` plus the seed's field names) into a
+/// Turns one JSON Lines record (`operator` plus the wallet API's field names) into a
 /// validated win. Strict on purpose: a typo such as `roundid` must be reported,
 /// not silently dropped, because the operator would then never see the field.
 package enum WinLineParser {

@@ -40,7 +40,7 @@ extension Outbox {
     /// time: per statement SQLite opens a cursor on the table and on each index
     /// and sets up the count trigger's program, each an allocation in Debian's
     /// build. One statement per win made the record stage about a quarter
-    /// dearer (README, "Session 8").
+    /// dearer, measured with `jackpotd-bench --only dispatcher-cost`.
     package func record(_ outcomes: [RecordedOutcome], owner: String, now: Int64) throws {
         // Wins already delivered before: a repeat delivery, which changed nothing.
         let deliveredBefore = try storeConfirmations(outcomes, now: now)

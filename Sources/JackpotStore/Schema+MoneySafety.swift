@@ -1,6 +1,6 @@
 import JackpotWire
 extension Schema {
-    /// v1 → v2 (issue 13): what keeps a win from being paid twice or waiting unseen.
+    /// Money safety (schema version 3): what keeps a win from being paid twice or waiting unseen.
     ///
     /// - `validated`: each row is checked once by the daemon whatever its id (ids
     ///   are reused after a purge, so a high-water mark missed rows).

@@ -1,6 +1,6 @@
 import JackpotWire
 extension Schema {
-    /// Ops trail and daemon heartbeats (issue 14): every ops action with who,
+    /// Ops trail and daemon heartbeats (schema version 4): every ops action with who,
     /// when and why, kept after the win moves on (a retry no longer erases a
     /// cancel's reason); and one row per running daemon, so `status` can tell
     /// a live lease holder from a vanished one. New tables only, so rows

@@ -6,7 +6,7 @@ extension Schema {
     /// `wins_state (state, operator, created_at)` held every win, so each win's
     /// claim and record moved its entry twice (`pending` → `sending` →
     /// `delivered`): about 3 µs of the 73 µs the two statements cost per win in
-    /// a SQLite-only replay (README, "Session 8"). Now a claim moves it from
+    /// a SQLite-only replay of the two statements. Now a claim moves it from
     /// `wins_pending` to `wins_leased`, which it changed anyway, and the record
     /// from there to `wins_finished`. Each index leads with `state`, so every
     /// query by state (`list --state`, `status`, `retry`, reconcile) searches

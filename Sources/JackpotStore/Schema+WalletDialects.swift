@@ -1,5 +1,5 @@
 extension Schema {
-    /// Wallet dialects (issue 15): a win's `jackpot_details` and `extra` (both
+    /// Wallet dialects (schema version 2): a win's `jackpot_details` and `extra` (both
     /// part of its content, sent and hashed), how a delivery was confirmed when
     /// the operator answered an "already credited" code, and each operator's run
     /// of identical refusals for `status`. Only nullable or defaulted columns are

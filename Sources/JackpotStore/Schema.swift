@@ -2,7 +2,7 @@ import JackpotWire
 /// The outbox schema and its migrations, versioned with `PRAGMA user_version`.
 ///
 /// The `wins` table is a package interface: the game platform may insert into it
-/// with plain SQL inside its own transaction (README, "The outbox table"). So
+/// with plain SQL inside its own transaction (docs/platform.md, "The outbox table"). So
 /// every column a platform must fill has a name from the wire contract, and
 /// everything else has a default.
 package enum Schema {

@@ -52,8 +52,8 @@ package enum AttemptOutcome: Sendable, Hashable {
         } catch {
             return .retry(.unparseableBody(error.reason), retryAfterSeconds: nil)
         }
-        // An absent `error` counts as 0: the seed's response table does not list
-        // `error` as a field, so wallets following the table omit it on success.
+        // An absent `error` counts as 0: the wallet API's response table does not
+        // list `error` as a field, so wallets following the table omit it on success.
         // A success without a transactionId is still caught below.
         if let code = answer.error, code != 0 {
             if alreadyCreditedErrorCodes.contains(code) { return .delivered(.alreadyCredited(code, answer)) }

@@ -1,4 +1,4 @@
-/// One jackpot win to deliver: the seed's JackPotWin fields plus the operator
+/// One jackpot win to deliver: the wallet API's JackPotWin fields plus the operator
 /// that must credit it. `providerId` and `hash` are added at send time from
 /// the configuration.
 public struct JackpotWin: Sendable, Hashable {

@@ -2,7 +2,7 @@
 /// dropped, sorted by key, joined as `key=value` with `&`, the operator's
 /// secret appended, MD5 as lowercase hex. Values are the exact text sent,
 /// before any form encoding. An operator's `HashRules` adjust which fields
-/// and how (PRODUCT.md, "Operator dialects").
+/// and how (docs/operators.md, "Wallet dialects").
 package enum RequestHash {
     /// The text that is hashed, without the secret — safe to show in `show`.
     package static func canonicalString(_ fields: [(key: String, value: String)]) -> String {

@@ -1,4 +1,4 @@
-/// `jackpotDetails` and `extra`: the parts of a win beyond the seed's fields.
+/// `jackpotDetails` and `extra`: the parts of a win beyond the wallet API's standard fields.
 /// They arrive as JSON (enqueue lines, plain-SQL columns) and are kept as the
 /// exact text that is sent, so every retry hashes the same bytes.
 package enum WinExtras {

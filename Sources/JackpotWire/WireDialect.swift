@@ -1,7 +1,7 @@
 /// The small, stubborn ways a real wallet differs from the contract: which
 /// fields it hashes and how, what it calls them, what it adds and what it
 /// refuses. Every member defaults to the contract, so an operator without
-/// dialect settings gets exactly the bytes PRODUCT.md describes.
+/// dialect settings gets exactly the bytes docs/operators.md describes.
 package struct WireDialect: Sendable, Hashable {
     package var hash = HashRules()
     /// Standard field name → the wire name this wallet reads (`userId` → `userid`).

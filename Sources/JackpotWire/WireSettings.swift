@@ -10,7 +10,7 @@ package struct WireSettings: Sendable, Hashable {
     /// When set, amounts are sent with exactly this many decimals.
     package var amountDecimals: Int?
     /// How this operator's wallet checks the hash, and how it spells and limits
-    /// fields. The defaults are the contract in PRODUCT.md.
+    /// fields. The defaults are the contract in docs/operators.md.
     package var dialect: WireDialect
     /// Schemes, TLS material and proxy the request travels with.
     package var transport: TransportOptions

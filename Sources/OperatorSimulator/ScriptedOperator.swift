@@ -110,7 +110,7 @@ private final class ScriptedWallet: Sendable {
         var plan: (@Sendable (Int) -> OperatorFault?)?
     }
 
-    /// Fields the seed's table marks Required (besides `hash`).
+    /// Fields the wallet API marks required (besides `hash`).
     static let requiredFields = ["userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId"]
     /// First numeric id: 2^53 + 1, the smallest integer a `Double` cannot hold,
     /// so any client that routes ids through a float visibly corrupts them.

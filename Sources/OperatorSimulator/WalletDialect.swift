@@ -1,7 +1,7 @@
 import JackpotWire
 
-/// How a simulated wallet checks and reads a JackPotWin call, modelled on the
-/// real wallets of issue 15. It is written from the wallet's side, on purpose
+/// How a simulated wallet checks and reads a JackPotWin call, modelled on
+/// real wallets (docs/operators.md, "Wallet dialects"). It is written from the wallet's side, on purpose
 /// apart from jackpotd's `RequestHash`/`WireDialect`: an end-to-end test only
 /// proves something when the two ends are not the same code.
 package struct WalletDialect: Sendable {
@@ -34,7 +34,7 @@ package struct WalletDialect: Sendable {
         self.alreadyCreditedCode = alreadyCreditedCode
     }
 
-    /// The contract of PRODUCT.md.
+    /// The contract of docs/operators.md.
     package static let standard = WalletDialect()
 
     func name(_ standard: String) -> String { fieldNames[standard] ?? standard }

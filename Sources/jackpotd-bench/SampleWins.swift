@@ -6,8 +6,8 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
-/// Realistic wins for the measurements: seed-like field sizes, varied amounts,
-/// 24-hex-digit references like the seed's, optional platform and token.
+/// Realistic wins for the measurements: field sizes like the wallet API's
+/// examples, varied amounts, 24-hex-digit references, optional platform and token.
 enum SampleWins {
     static func make(count: Int, operator name: String, prefix: String, now: Int64) -> [NewWin] {
         let salt = UInt32.random(in: 0...UInt32.max)

@@ -2,27 +2,31 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The library product is the enqueue API and nothing else: README's Swift
-/// example must compile against the public interface alone, as a platform's
-/// own package would see it (no `package` access, no `@testable`).
+/// The library product is the enqueue API and nothing else: every Swift
+/// example in the documentation (docs/platform.md's "From Swift") must compile
+/// against the public interface alone, as a platform's own package would see
+/// it (no `package` access, no `@testable`).
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PublicAPITests {
-    @Test func readmeSwiftExampleCompilesAgainstThePublicInterface() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let example = try #require(Self.swiftBlock(after: "**From Swift**", in: readme), "no Swift example in README")
+    @Test func swiftExamplesCompileAgainstThePublicInterface() throws {
+        let root = URL(fileURLWithPath: DocsText.packageRoot)
+        let platform = try DocsText(DocsText.platform)
+        let fromSwift = try #require(platform.section("### From Swift"), "\(platform.page) has no From Swift")
+        let example = try #require(Self.swiftBlocks(in: fromSwift).first, "no Swift example in \(platform.page)")
         #expect(example.contains("outbox.enqueue("))
+        var examples: [(page: String, code: String)] = []
+        for page in DocsText.pages { examples += try Self.swiftBlocks(in: DocsText(page).text).map { (page, $0) } }
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("PublicAPITests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let source = directory.appendingPathComponent("main.swift")
-        try example.write(to: source, atomically: true, encoding: .utf8)
-
         // The modules SwiftPM built for this test run, beside the jackpotd executable.
         let modules = DaemonProcess.binary.deletingLastPathComponent().appendingPathComponent("Modules").path
-        let compile = try Self.swiftc(["-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, source.path])
-        #expect(compile.status == 0, "README's example does not compile against the public API:\n\(compile.output)")
+        for (number, example) in examples.enumerated() {
+            let source = directory.appendingPathComponent("example\(number).swift")
+            try example.code.write(to: source, atomically: true, encoding: .utf8)
+            let compile = try Self.swiftc(["-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, source.path])
+            #expect(compile.status == 0, "a Swift example of \(example.page) does not compile against the public API:\n\(compile.output)")
+        }
 
         // And the check has teeth: the store's internals are not visible from outside.
         let insideView = directory.appendingPathComponent("internal.swift")
@@ -31,13 +35,15 @@ import TestSupport
         #expect(refused.status != 0 && refused.output.contains("database"), "\(refused.output)")
     }
 
-    /// The first ```swift block after `marker`.
-    static func swiftBlock(after marker: String, in text: String) -> String? {
-        guard let start = text.range(of: marker),
-              let open = text.range(of: "```swift\n", range: start.upperBound..<text.endIndex),
-              let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
-        else { return nil }
-        return String(text[open.upperBound..<close.lowerBound]) + "\n"
+    /// Every ```swift block of `text`, without its fences.
+    static func swiftBlocks(in text: String) -> [String] {
+        var blocks: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "```swift\n"), let close = rest.range(of: "\n```", range: open.upperBound..<rest.endIndex) {
+            blocks.append(String(rest[open.upperBound..<close.lowerBound]) + "\n")
+            rest = rest[close.upperBound...]
+        }
+        return blocks
     }
 
     static func swiftc(_ arguments: [String]) throws -> (status: Int32, output: String) {

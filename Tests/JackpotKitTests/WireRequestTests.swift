@@ -31,7 +31,7 @@ import TestSupport
         return config
     }
 
-    /// The hash an operator computes from what it received, per the README rule.
+    /// The hash an operator computes from what it received, per the rule in docs/operators.md.
     static func operatorSideHash(_ fields: [(key: String, value: String)], secret: String = "testKey") -> String {
         let text = fields.filter { $0.key != "hash" && !$0.value.isEmpty }
             .sorted { $0.key < $1.key }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Puts placeholders in place of what differs between two real runs of the
-/// same command, so README's transcripts can be compared with what the binary
-/// prints now. Applied to both sides, README text and actual output.
+/// same command, so the documentation's transcripts can be compared with what the binary
+/// prints now. Applied to both sides, the page's text and actual output.
 ///
 /// Only tokens a run cannot reproduce are replaced, each by a rule of its own:
 /// times (`2026-12-02T06:42:06.752Z`, `2026-12-02 06:42:18Z`,

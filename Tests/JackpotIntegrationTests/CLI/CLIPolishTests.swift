@@ -5,7 +5,7 @@ import JackpotCLI
 import JackpotStore
 import JackpotWire
 
-/// Issue 14, points 9 and 11: the small traps a newcomer meets.
+/// The small traps a newcomer meets.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CLIPolishTests {
     @Test func helpCommandAndDashHShowTheCommandsOwnHelp() async {
         let viaHelp = await runCLI(["help", "list"])

@@ -4,7 +4,7 @@ import TestSupport
 import JackpotCLI
 import JackpotWire
 
-/// Issue 14, point 11: `demo --keep` leaves what it says it leaves, usable by the other commands.
+/// `demo --keep` leaves what it says it leaves, usable by the other commands.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DemoKeepTests {
     @Test func keptDirectoryHasAConfigStatusAcceptsAndADaemonLog() async throws {
         let result = await runCLI(["demo", "--wins", "10", "--keep"])

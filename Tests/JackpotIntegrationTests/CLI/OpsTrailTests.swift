@@ -5,7 +5,7 @@ import JackpotCLI
 import JackpotStore
 import JackpotWire
 
-/// Issue 14, point 8: every ops action is kept with who, when and why.
+/// Every ops action is kept with who, when and why.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct OpsTrailTests {
     @Test func retryAfterCancelKeepsTheCancelInTheTrailThatShowPrints() async throws {
         let fixture = try OpsFixture()

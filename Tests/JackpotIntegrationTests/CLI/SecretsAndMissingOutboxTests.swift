@@ -6,7 +6,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotWire
 
-/// Issue 14, points 5 and 6: ops keep their console when a secret is broken,
+/// Ops keep their console when a secret is broken,
 /// and a mistyped outbox path is refused instead of created.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct SecretsAndMissingOutboxTests {
     @Test func opsCommandsWorkWhileASecretFileIsGone() async throws {

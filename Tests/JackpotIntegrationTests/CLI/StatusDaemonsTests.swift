@@ -6,7 +6,7 @@ import JackpotDelivery
 import JackpotStore
 import JackpotWire
 
-/// Issue 14, point 7: status knows its daemons and its operators.
+/// `status` knows its daemons and its operators.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct StatusDaemonsTests {
     @Test func aRunningDaemonIsLiveAndGoneAfterACleanStop() async throws {
         let fixture = try OpsFixture()

@@ -9,10 +9,10 @@ import JackpotWire
 import OperatorSimulator
 import TestSupport
 
-/// The command names, options and exit codes PRODUCT.md calls a contract:
+/// The command names, options and exit codes scripts rely on:
 /// help that documents them, and usage errors that say what was wrong.
 @Suite(.timeLimit(.minutes(2))) struct HelpAndUsageTests {
-    /// Every command and the options PRODUCT.md and the ops docs promise for it.
+    /// Every command and the options docs/operations.md promises for it.
     static let contract: [String: [String]] = [
         "run": ["--metrics-file", "--log-format"],
         "enqueue": ["--file", "--operator", "--reference", "--amount"],

@@ -1,7 +1,7 @@
 import Testing
 import TestSupport
 
-/// The normalizer behind README's transcript tests hides what a rerun cannot
+/// The normalizer behind the documentation's transcript tests hides what a rerun cannot
 /// reproduce, and nothing else.
 @Suite struct TranscriptNormalizerTests {
     static let status = """

@@ -1,28 +1,46 @@
 import Foundation
 
-/// README.md as the transcript tests read it: its sections and the `$ …`
-/// commands of its ```console blocks, each with the lines it printed and where
-/// they are, so a recording run can write fresh output back in place.
-struct ReadmeText {
+/// One documentation page (README.md or a page under docs/) as the transcript
+/// and example tests read it: its sections and the `$ …` commands of its
+/// ```console blocks, each with the lines it printed and where they are, so a
+/// recording run can write fresh output back in place.
+package struct DocsText {
     /// One `$ COMMAND` of a console block and what follows it.
-    struct Transcript {
+    package struct Transcript {
         /// The heading (`### run`) of the section holding it.
-        var section: String
+        package var section: String
         /// Its position among the section's transcripts, from 0.
-        var index: Int
+        package var index: Int
         /// The command without `$ ` and without a trailing `# comment`.
-        var command: String
+        package var command: String
         /// The printed lines, each ending in "\n".
-        var output: String
+        package var output: String
         /// `[exit N]`; nil for commands that are not jackpotd (`cat`, `rm`).
-        var exitCode: Int32?
-        /// README lines holding `output` (0-based, end exclusive).
-        var outputLines: Range<Int>
+        package var exitCode: Int32?
+        /// The page's lines holding `output` (0-based, end exclusive).
+        package var outputLines: Range<Int>
+
+        /// `jackpotd … --help` or `jackpotd help …`: the CLI reference's help blocks.
+        package var isHelp: Bool {
+            let words = DocsText.words(command)
+            return words.first == "jackpotd" && (words.last == "--help" || words.dropFirst().first == "help")
+        }
     }
 
-    static var path: String { packageRoot + "/README.md" }
+    /// The pages of the documentation, relative to the package root.
+    package static let readme = "README.md"
+    package static let operations = "docs/operations.md"
+    package static let platform = "docs/platform.md"
+    package static let operators = "docs/operators.md"
+    /// Every page, README first.
+    package static let pages = [
+        readme, operations, platform, operators, "docs/reliability.md", "docs/performance.md", "docs/architecture.md",
+    ]
 
-    static var packageRoot: String {
+    /// The absolute path of `page` (relative to the package root).
+    package static func path(of page: String) -> String { packageRoot + "/" + page }
+
+    package static var packageRoot: String {
         var path = URL(fileURLWithPath: #filePath)
         while path.pathComponents.count > 1 {
             path.deleteLastPathComponent()
@@ -31,32 +49,45 @@ struct ReadmeText {
         return FileManager.default.currentDirectoryPath
     }
 
-    let text: String
-    let lines: [String]
-    let transcripts: [Transcript]
+    /// The page, relative to the package root (`docs/operations.md`).
+    package let page: String
+    package let text: String
+    package let lines: [String]
+    package let transcripts: [Transcript]
 
-    init() throws {
-        try self.init(text: String(contentsOfFile: Self.path, encoding: .utf8))
+    package init(_ page: String) throws {
+        try self.init(page: page, text: String(contentsOfFile: Self.path(of: page), encoding: .utf8))
     }
 
-    init(text: String) {
+    package init(page: String, text: String) {
+        self.page = page
         self.text = text
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         transcripts = Self.transcripts(in: lines)
     }
 
     /// The transcripts of one `##`/`###` section, in order.
-    func transcripts(in section: String) -> [Transcript] { transcripts.filter { $0.section == section } }
+    package func transcripts(in section: String) -> [Transcript] { transcripts.filter { $0.section == section } }
 
-    /// The text of a section, from its heading to the next heading of any level.
-    func section(_ heading: String) -> String? {
+    /// The text of a section, from its heading to the next heading of any level
+    /// (a `#` line inside a fenced block is a shell comment, not a heading).
+    package func section(_ heading: String) -> String? {
         guard let start = lines.firstIndex(of: heading) else { return nil }
-        let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("#") && !$0.hasPrefix("#!") } ?? lines.count
+        var inFence = false
+        var end = lines.count
+        for number in (start + 1)..<lines.count {
+            let line = lines[number]
+            if line.hasPrefix("```") { inFence.toggle() }
+            if !inFence, line.hasPrefix("#") {
+                end = number
+                break
+            }
+        }
         return lines[start..<end].joined(separator: "\n")
     }
 
     /// The first ```json block after `marker`.
-    func jsonBlock(after marker: String) -> String? {
+    package func jsonBlock(after marker: String) -> String? {
         guard let at = text.range(of: marker), let open = text.range(of: "```json\n", range: at.upperBound..<text.endIndex),
             let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
         else { return nil }
@@ -112,7 +143,7 @@ struct ReadmeText {
     }
 
     /// `jackpotd run   # note` → `jackpotd run`; a `#` inside quotes stays.
-    static func withoutComment(_ command: String) -> String {
+    package static func withoutComment(_ command: String) -> String {
         var quote: Character?
         var previous: Character = " "
         for (offset, character) in command.enumerated() {
@@ -129,7 +160,7 @@ struct ReadmeText {
     }
 
     /// Shell words: spaces split, double or single quotes group.
-    static func words(_ line: String) -> [String] {
+    package static func words(_ line: String) -> [String] {
         var words: [String] = []
         var word = ""
         var quote: Character?

@@ -7,26 +7,28 @@ import JackpotTelemetry
 import JackpotStore
 import TestSupport
 
-/// Replays README's console transcripts against a real outbox laid out as
-/// README's session is (`/tmp/jackpotd-readme` becomes a temporary directory),
-/// and compares what the binary prints with README after `TranscriptNormalizer`.
+/// Replays a documentation page's console transcripts against a real outbox
+/// laid out as the page's examples are (`/tmp/jackpotd-docs` becomes a
+/// temporary directory), and compares what the binary prints with the page
+/// after `TranscriptNormalizer`.
 ///
 /// Commands run in-process (`runCLI`, the code of the binary), except
 /// `jackpotd run`, which is the real executable as a child, stopped with
-/// SIGTERM once `stopRunWhen` holds for its log. `$ cat FILE` in README defines
-/// FILE (the test writes README's text there), `$ rm PATH` removes it. After a
+/// `stopSignal` once `stopRunWhen` holds for its log. `$ cat FILE` on the page
+/// defines FILE (the test writes the page's text there), `$ rm PATH` removes it. After a
 /// pipe, `head -N`, `head -c N`, `tail -N`, `grep TEXT` and
 /// `sed -n '/^A/,/^$/p'` are applied as the shell would; `[exit N]` is then
-/// jackpotd's own status.
+/// jackpotd's own status. `$ jackpotd … --help` transcripts are left to
+/// `CLIReferenceTests`, which compares each with the binary's help.
 ///
-/// With `JACKPOTD_README_RECORD=1` in the environment the session also writes
-/// what the binary printed back into README.md in place of each transcript's
-/// output (run one transcript suite at a time then): that is how README's
+/// With `JACKPOTD_DOCS_RECORD=1` in the environment the session also writes
+/// what the binary printed back into the page in place of each transcript's
+/// output (run one transcript suite at a time then): that is how the pages'
 /// transcripts are produced.
-final class ReadmeSession {
-    static let sessionDirectory = "/tmp/jackpotd-readme"
+final class DocsSession {
+    static let sessionDirectory = "/tmp/jackpotd-docs"
 
-    let readme: ReadmeText
+    let docs: DocsText
     let directory = TemporaryDirectory()
     var root: String { directory.path }
     /// Set by the test once its config is written.
@@ -35,38 +37,44 @@ final class ReadmeSession {
     private(set) var files: Set<String> = []
     /// When the `jackpotd run` child is stopped: a condition on its log.
     var stopRunWhen: (String) -> Bool = { $0.contains("event=start") }
+    /// How the `jackpotd run` child is stopped: SIGTERM (systemctl stop) or SIGINT (Ctrl-C).
+    var stopSignal = SIGTERM
+    /// Text the page shows (a wallet's public URL) and what stands for it here (a loopback URL):
+    /// the local form in files and arguments, the shown form in output.
+    var replacements: [(shown: String, local: String)] = []
     private(set) var replayed: Set<String> = []
     private var recordings: [(lines: Range<Int>, output: [String], exitCode: Int32?)] = []
 
-    static var recording: Bool { ProcessInfo.processInfo.environment["JACKPOTD_README_RECORD"] != nil }
+    static var recording: Bool { ProcessInfo.processInfo.environment["JACKPOTD_DOCS_RECORD"] != nil }
 
-    init() throws {
-        readme = try ReadmeText()
+    /// `page`, relative to the package root (`DocsText.operations`).
+    init(page: String) throws {
+        docs = try DocsText(page)
     }
 
-    /// The environment of every command: README's `export JACKPOTD_CONFIG`, and the ops trail's "by".
+    /// The environment of every command: the page's `export JACKPOTD_CONFIG`, and the ops trail's "by".
     var environment: [String: String] { ["JACKPOTD_CONFIG": configPath, "USER": "ops-alice"] }
 
     /// Writes `text` as the session's file `name` (bare in commands and output).
     @discardableResult
     func writeFile(_ name: String, _ text: String) -> String {
         files.insert(name)
-        return directory.write(name, text.replacingOccurrences(of: Self.sessionDirectory, with: root))
+        return directory.write(name, local(text.replacingOccurrences(of: Self.sessionDirectory, with: root)))
     }
 
     /// Replays the transcripts of `section` (all, or those at `indices`) in order.
     func replay(_ section: String, _ indices: Int..., sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let all = readme.transcripts(in: section)
-        try #require(!all.isEmpty, "README has no transcripts in \(section)", sourceLocation: sourceLocation)
-        for transcript in all where indices.isEmpty || indices.contains(transcript.index) {
+        let all = docs.transcripts(in: section)
+        try #require(!all.isEmpty, "\(docs.page) has no transcripts in \(section)", sourceLocation: sourceLocation)
+        for transcript in all where (indices.isEmpty || indices.contains(transcript.index)) && !transcript.isHelp {
             try await replay(transcript, sourceLocation: sourceLocation)
         }
     }
 
-    private func replay(_ transcript: ReadmeText.Transcript, sourceLocation: SourceLocation) async throws {
+    private func replay(_ transcript: DocsText.Transcript, sourceLocation: SourceLocation) async throws {
         replayed.insert("\(transcript.section)#\(transcript.index)")
         let stages = Self.pipeline(transcript.command)
-        var arguments = ReadmeText.words(stages[0])
+        var arguments = DocsText.words(stages[0])
         switch arguments.first {
         case "cat":
             writeFile(arguments[1], transcript.output)
@@ -79,7 +87,7 @@ final class ReadmeSession {
         case "jackpotd":
             break
         default:
-            Issue.record("README: cannot replay \(transcript.command)", sourceLocation: sourceLocation)
+            Issue.record("\(docs.page): cannot replay \(transcript.command)", sourceLocation: sourceLocation)
             return
         }
         arguments.removeFirst()
@@ -101,9 +109,9 @@ final class ReadmeSession {
         for stage in stages.dropFirst() { output = try Self.filter(output, through: stage) }
         #expect(
             TranscriptNormalizer.normalize(output) == TranscriptNormalizer.normalize(transcript.output),
-            "README (\(transcript.section)): $ \(transcript.command)\n--- README shows:\n\(transcript.output)--- the binary printed:\n\(output)",
+            "\(docs.page) (\(transcript.section)): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(output)",
             sourceLocation: sourceLocation)
-        #expect(code == transcript.exitCode, "$ \(transcript.command): exit \(code), README says \(transcript.exitCode.map(String.init) ?? "none")", sourceLocation: sourceLocation)
+        #expect(code == transcript.exitCode, "$ \(transcript.command): exit \(code), \(docs.page) says \(transcript.exitCode.map(String.init) ?? "none")", sourceLocation: sourceLocation)
         var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         recordings.append((transcript.outputLines, lines, code))
@@ -111,18 +119,18 @@ final class ReadmeSession {
 
     // MARK: Building the session's outbox
 
-    /// The secret of operator `name` in README's sessions, in `secrets/NAME`.
-    static func secret(_ name: String) -> String { "readme-secret-\(name)" }
+    /// The secret of operator `name` in the pages' examples, in `secrets/NAME`.
+    static func secret(_ name: String) -> String { "readme-secret-\(name)" }  // the value the recorded hashes were made with
 
-    /// README's config block after `marker`, as this session's config: its paths in the
+    /// The page's config block after `marker`, as this session's config: its paths in the
     /// temporary directory, each operator of `ports` on that live loopback port, its secret written.
-    func writeConfig(readmeBlockAfter marker: String, ports: [String: Int]) throws {
-        let text = try #require(readme.jsonBlock(after: marker), "README has no config after \(marker)")
+    func writeConfig(blockAfter marker: String, ports: [String: Int]) throws {
+        let text = try #require(docs.jsonBlock(after: marker), "\(docs.page) has no config after \(marker)")
         let local = text.replacingOccurrences(of: Self.sessionDirectory, with: root)
         var config = try #require(try JSONSerialization.jsonObject(with: Data(local.utf8)) as? [String: Any])
         var operators = try #require(config["operators"] as? [String: [String: Any]])
         for (name, port) in ports {
-            var member = try #require(operators[name], "README's config has no \(name)")
+            var member = try #require(operators[name], "\(docs.page)'s config has no \(name)")
             let url = try #require(member["url"] as? String)
             member["url"] = url.replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:\(port)", options: .regularExpression)
             operators[name] = member
@@ -155,28 +163,35 @@ final class ReadmeSession {
         let reached = try await eventually(within: 60) { try condition(outbox) }
         service.requestStop()
         try await daemon.value
-        try #require(reached, "the outbox never reached the state README's session starts from")
+        try #require(reached, "the outbox never reached the state \(docs.page)'s examples start from")
     }
 
-    /// `jackpotd run …` as a child, stopped with SIGTERM once `stopRunWhen` holds; its log and status.
+    /// `jackpotd run …` as a child, stopped with `stopSignal` once `stopRunWhen` holds; its log and status.
     private func runDaemon(_ arguments: [String]) async throws -> (String, Int32) {
         let daemon = try DaemonProcess(arguments, logPath: directory.path("run-\(UUID().uuidString).log"), environment: environment)
         await daemon.waitForStart()
         let stopped = await eventually(within: 60) { stopRunWhen(daemon.log) || !daemon.process.isRunning }
-        try #require(stopped, "jackpotd run never reached the state README shows:\n\(daemon.log)")
-        daemon.send(SIGTERM)
-        let status = try #require(await daemon.waitForExit(within: 60), "jackpotd run did not stop on SIGTERM")
+        try #require(stopped, "jackpotd run never reached the state \(docs.page) shows:\n\(daemon.log)")
+        daemon.send(stopSignal)
+        let status = try #require(await daemon.waitForExit(within: 60), "jackpotd run did not stop on signal \(stopSignal)")
         return (daemon.log, status)
     }
 
-    /// A README path or file name as the test's: the session directory becomes the temporary one.
+    /// A path, file name or URL of the page as the test's: the session directory becomes the temporary one.
     func mapped(_ word: String) -> String {
-        files.contains(word) ? directory.path(word) : word.replacingOccurrences(of: Self.sessionDirectory, with: root)
+        files.contains(word) ? directory.path(word) : local(word.replacingOccurrences(of: Self.sessionDirectory, with: root))
     }
 
-    /// Output as README's session would print it: paths back to `/tmp/jackpotd-readme`, session files bare.
+    /// `text` with each of `replacements` in its local form.
+    private func local(_ text: String) -> String {
+        replacements.reduce(text) { $0.replacingOccurrences(of: $1.shown, with: $1.local) }
+    }
+
+    /// Output as the page's examples would print it: paths back to `/tmp/jackpotd-docs`, session files
+    /// bare, replacements as shown.
     func unmapped(_ text: String) -> String {
-        var text = text.replacingOccurrences(of: root, with: Self.sessionDirectory)
+        var text = replacements.reduce(text) { $0.replacingOccurrences(of: $1.local, with: $1.shown) }
+        text = text.replacingOccurrences(of: root, with: Self.sessionDirectory)
         for name in files { text = text.replacingOccurrences(of: "\(Self.sessionDirectory)/\(name)", with: name) }
         return text
     }
@@ -204,7 +219,7 @@ final class ReadmeSession {
 
     /// What `head`, `tail`, `grep` or `sed -n '/^A/,/^$/p'` would print of `text`.
     static func filter(_ text: String, through stage: String) throws -> String {
-        let words = ReadmeText.words(stage)
+        let words = DocsText.words(stage)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         func joined(_ lines: some Sequence<String>) -> String { lines.map { $0 + "\n" }.joined() }
@@ -223,34 +238,34 @@ final class ReadmeSession {
             let end = lines[first...].firstIndex(of: "") ?? (lines.count - 1)
             return joined(lines[first...end])
         default:
-            throw ReadmeReplayError(message: "cannot replay the pipe stage \(stage)")
+            throw DocsReplayError(message: "cannot replay the pipe stage \(stage)")
         }
     }
 
     /// Every transcript of `sections` was replayed, but those another suite replays (`elsewhere`);
-    /// when recording, writes what was printed into README.md.
+    /// when recording, writes what was printed into the page.
     func finish(covering sections: [String], elsewhere: [String: Set<Int>] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws {
         for section in sections {
-            let missing = readme.transcripts(in: section).filter {
-                !replayed.contains("\(section)#\($0.index)") && !(elsewhere[section]?.contains($0.index) ?? false)
+            let missing = docs.transcripts(in: section).filter {
+                !$0.isHelp && !replayed.contains("\(section)#\($0.index)") && !(elsewhere[section]?.contains($0.index) ?? false)
             }
             #expect(missing.isEmpty, "not replayed in \(section): \(missing.map(\.command))", sourceLocation: sourceLocation)
         }
         guard Self.recording else { return }
-        let current = try String(contentsOfFile: ReadmeText.path, encoding: .utf8)
-        try #require(current == readme.text, "README.md changed during the run; record one suite at a time")
-        var lines = readme.lines
+        let current = try String(contentsOfFile: DocsText.path(of: docs.page), encoding: .utf8)
+        try #require(current == docs.text, "\(docs.page) changed during the run; record one suite at a time")
+        var lines = docs.lines
         for recording in recordings.sorted(by: { $0.lines.lowerBound > $1.lines.lowerBound }) {
             if let code = recording.exitCode, lines[recording.lines.upperBound].hasPrefix("[exit ") {
                 lines[recording.lines.upperBound] = "[exit \(code)]"
             }
             lines.replaceSubrange(recording.lines, with: recording.output)
         }
-        try lines.joined(separator: "\n").write(toFile: ReadmeText.path, atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(toFile: DocsText.path(of: docs.page), atomically: true, encoding: .utf8)
     }
 }
 
-struct ReadmeReplayError: Error, CustomStringConvertible {
+struct DocsReplayError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }

@@ -3,16 +3,17 @@ import Testing
 import JackpotStore
 import TestSupport
 
-/// README's shell examples outside the Commands session print what the binary
-/// prints: "Enqueueing wins", and "Backup and restore" (Operations). The latter's blocks are a server's shell session: `jp` is `jackpotd` with the
+/// The shell examples outside the CLI reference's main example print what the
+/// binary prints: docs/platform.md's "From the CLI", and docs/operations.md's
+/// "Backup and restore", whose blocks are a server's shell session: `jp` is `jackpotd` with the
 /// installed config, paths are under `/var/lib/jackpotd` and `/tmp`, and
 /// `systemctl stop/start jackpotd` stops and starts the daemon. Here the server's
 /// root is a temporary directory, the daemon a real `jackpotd run` child, and
 /// each command's output is compared after `TranscriptNormalizer`.
-@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeServerTranscriptTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DocsServerTranscriptTests {
     @Test func backupAndRestoreShowWhatTheBinaryPrints() async throws {
-        let readme = try ReadmeText()
-        let section = try #require(readme.section("### Backup and restore"), "README has no Backup and restore")
+        let docs = try DocsText(DocsText.operations)
+        let section = try #require(docs.section("### Backup and restore"), "\(docs.page) has no Backup and restore")
         let server = TemporaryDirectory()
         let root = server.path
         try FileManager.default.createDirectory(atPath: root + "/var/lib/jackpotd/backups", withIntermediateDirectories: true)
@@ -35,11 +36,11 @@ import TestSupport
             daemon = nil
         }
         defer { daemon?.send(SIGKILL) }
-        /// `jp ARGS`, its README paths on the temporary server; output with the paths put back.
+        /// `jp ARGS`, its paths on the temporary server; output with the paths put back.
         func jp(_ arguments: [String]) async -> (output: String, code: Int32) {
             let mapped = arguments.map { argument in
                 if argument.hasPrefix("/var/lib/jackpotd/backups/outbox-") {
-                    // README's backup, by its time: this run's one backup.
+                    // The page's backup, by its time: this run's one backup.
                     let name = (try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/jackpotd/backups"))?.sorted().last
                     return root + "/var/lib/jackpotd/backups/" + (name ?? "none")
                 }
@@ -51,12 +52,12 @@ import TestSupport
 
         var replayed = 0
         for (command, shown) in Self.commands(in: section) {
-            let words = Array(ReadmeText.words(command).prefix { !$0.hasPrefix("#") })  // a shell comment ends it
+            let words = Array(DocsText.words(command).prefix { !$0.hasPrefix("#") })  // a shell comment ends it
             switch words.first {
             case "jp":
                 let (printed, code) = await jp(Array(words.dropFirst()))
                 #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(shown),
-                        "README: $ \(command)\n--- README shows:\n\(shown)--- the binary printed:\n\(printed)")
+                        "\(docs.page): $ \(command)\n--- the page shows:\n\(shown)--- the binary printed:\n\(printed)")
                 #expect(code == 0, "$ \(command): exit \(code)")
             case "sudo" where words == ["sudo", "systemctl", "stop", "jackpotd"]:
                 await stopDaemon()
@@ -64,40 +65,40 @@ import TestSupport
                 try await startDaemon()
                 #expect(daemon?.process.isRunning == true, "the daemon did not start on the restored outbox: \(daemon?.log ?? "")")
             default:
-                Issue.record("README: cannot replay \(command)")
+                Issue.record("\(docs.page): cannot replay \(command)")
             }
             replayed += 1
         }
-        #expect(replayed == 5, "replayed \(replayed) README commands")
+        #expect(replayed == 5, "replayed \(replayed) commands of \(docs.page)")
 
-        // The refusal README shows, with the daemon (started above) running.
-        let refusal = try #require(Self.refusal(in: section), "README shows no refusal of restore")
+        // The refusal the page shows, with the daemon (started above) running.
+        let refusal = try #require(Self.refusal(in: section), "\(docs.page) shows no refusal of restore")
         let (printed, code) = await jp(["restore", "/tmp/before-upgrade.sqlite3"])
         #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(refusal), "the binary printed:\n\(printed)")
         #expect(code == 1)
         await stopDaemon()
     }
 
-    /// README's "Enqueueing wins" CLI example: `$ cat wins.jsonl` is the file, the
-    /// enqueue prints what README shows, and `echo $?` is its exit status.
+    /// docs/platform.md's "From the CLI" example: `$ cat wins.jsonl` is the file, the
+    /// enqueue prints what the page shows, and `echo $?` is its exit status.
     @Test func theEnqueueExampleShowsWhatTheBinaryPrints() async throws {
-        let readme = try ReadmeText()
-        let section = try #require(readme.section("## Enqueueing wins"), "README has no Enqueueing wins")
+        let docs = try DocsText(DocsText.platform)
+        let section = try #require(docs.section("### From the CLI"), "\(docs.page) has no From the CLI")
         let steps = Self.commands(in: section)
-        try #require(steps.map(\.command.first) == ["c", "j", "e"], "README's example changed shape: \(steps.map(\.command))")
+        try #require(steps.map(\.command.first) == ["c", "j", "e"], "\(docs.page)'s example changed shape: \(steps.map(\.command))")
         let server = TemporaryDirectory()
         let config = writeConfig(in: server, database: server.path("outbox.sqlite3"), operators: [
             TestOperator(name: "casino-a", url: "https://wallet.casino-a.example/V4/JackPotWin", secret: "enqueue-secret"),
         ])
         _ = try Outbox(path: server.path("outbox.sqlite3"))
         let file = server.write("wins.jsonl", steps[0].output)
-        let arguments = ReadmeText.words(steps[1].command).dropFirst().map { word in
+        let arguments = DocsText.words(steps[1].command).dropFirst().map { word in
             word == "/etc/jackpotd/config.json" ? config : word == "wins.jsonl" ? file : word
         }
         let result = await runCLI(Array(arguments))
         let printed = result.errors + result.output
         #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(steps[1].output),
-                "README: $ \(steps[1].command)\n--- README shows:\n\(steps[1].output)--- the binary printed:\n\(printed)")
+                "\(docs.page): $ \(steps[1].command)\n--- the page shows:\n\(steps[1].output)--- the binary printed:\n\(printed)")
         #expect(steps[2].command == "echo $?")
         #expect("\(result.code.rawValue)\n" == steps[2].output, "exit \(result.code.rawValue)")
         #expect(try OutboxProbe(server.path("outbox.sqlite3")).count(.pending) == 2)

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Issue 14, point 12, for `### demo`: the built `jackpotd demo --wins 30 --keep`
-/// as a child (`TMPDIR` in the session directory, as README ran it), compared
-/// with README's transcript.
+/// docs/operations.md's `### demo`: the built `jackpotd demo --wins 30 --keep`
+/// as a child (`TMPDIR` in the examples' directory, as the page ran it),
+/// compared with the page's transcript.
 ///
 /// flaky-casino's faults are drawn at random and progress lines come once a
 /// second, so these lines are compared by shape only (every number becomes
@@ -13,17 +13,17 @@ import TestSupport
 /// wallets answered. Every other line and figure — the outbox, the two wallets
 /// and what they do, `delivered 30 of 30` (its time normalized), `credited 30
 /// wins once each`, `0 bad hashes`, `result`, what `--keep` kept — is compared
-/// exactly after `TranscriptNormalizer`, and so is the exit status. README says
+/// exactly after `TranscriptNormalizer`, and so is the exit status. The page says
 /// which figures vary.
-@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeDemoTranscriptTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DocsDemoTranscriptTests {
     static let varyingPrefixes = ["healthy-casino ", "attempts ", "call latency ", "enqueue→credit "]
 
-    @Test func demoPrintsWhatREADMEShows() async throws {
-        let session = try ReadmeSession()
-        let transcripts = session.readme.transcripts(in: "### demo")
+    @Test func demoPrintsWhatThePageShows() async throws {
+        let session = try DocsSession(page: DocsText.operations)
+        let transcripts = session.docs.transcripts(in: "### demo").filter { !$0.isHelp }
         let transcript = try #require(transcripts.first)
         #expect(transcripts.count == 1)
-        let arguments = Array(ReadmeText.words(transcript.command).dropFirst())
+        let arguments = Array(DocsText.words(transcript.command).dropFirst())
         try #require(arguments.first == "demo", "\(transcript.command)")
 
         let logPath = session.directory.path("demo-output.txt")
@@ -44,7 +44,7 @@ import TestSupport
         try #require(ended, "jackpotd demo did not finish")
         let printed = session.unmapped(try String(contentsOfFile: logPath, encoding: .utf8))
 
-        #expect(Self.shape(printed) == Self.shape(transcript.output), "README: $ \(transcript.command)\n--- README shows:\n\(transcript.output)--- the binary printed:\n\(printed)")
+        #expect(Self.shape(printed) == Self.shape(transcript.output), "\(session.docs.page): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(printed)")
         #expect(process.terminationStatus == transcript.exitCode)
     }
 

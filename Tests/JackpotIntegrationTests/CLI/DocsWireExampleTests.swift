@@ -2,12 +2,13 @@ import Foundation
 import Testing
 import JackpotConfiguration
 import JackpotWire
+import TestSupport
 
-/// README's "What arrives" and "Verifying the hash" examples are what the
-/// daemon sends for that win with secret `testKey`: the JSON body (README's
+/// docs/operators.md's "What arrives" and "Verifying the hash" examples are what the
+/// daemon sends for that win with secret `testKey`: the JSON body (the page's
 /// block without its indentation), the form body with two decimals, and the
 /// worked example's canonical string and hash.
-@Suite(.timeLimit(.minutes(2))) struct ReadmeWireExampleTests {
+@Suite(.timeLimit(.minutes(2))) struct DocsWireExampleTests {
     static func exampleWin() throws -> JackpotWin {
         JackpotWin(
             operatorName: "casino-a", userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
@@ -23,11 +24,11 @@ import JackpotWire
     }
 
     @Test func theExamplesAreWhatIsSent() throws {
-        let readme = try ReadmeText()
-        let arrives = try #require(readme.section("### What arrives"))
-        let verifying = try #require(readme.section("### Verifying the hash"))
+        let docs = try DocsText(DocsText.operators)
+        let arrives = try #require(docs.section("## What arrives"))
+        let verifying = try #require(docs.section("## Verifying the hash"))
 
-        let json = try #require(readme.jsonBlock(after: "Example (JSON, secret `testKey`)"))
+        let json = try #require(docs.jsonBlock(after: "Example (JSON, secret `testKey`)"))
         let compact = json.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .joined().replacingOccurrences(of: "\": ", with: "\":")
         #expect(try Self.request(.json).bodyText == compact)
@@ -42,12 +43,12 @@ import JackpotWire
         #expect(lines.last == "→ MD5 → \(plain.hash)")
     }
 
-    /// "Wallet dialects": every hashed string and hash README shows, in order, is
-    /// what the daemon hashes for README's win under that setting. The settings
-    /// are README's inline config, as values; the strings and hashes are read from README.
+    /// "Wallet dialects": every hashed string and hash the page shows, in order, is
+    /// what the daemon hashes for the page's win under that setting. The settings
+    /// are the page's inline config, as values; the strings and hashes are read from the page.
     @Test func theDialectExamplesAreWhatIsHashed() throws {
-        let readme = try ReadmeText()
-        let section = try #require(readme.section("### Wallet dialects"))
+        let docs = try DocsText(DocsText.operators)
+        let section = try #require(docs.section("## Wallet dialects"))
         let shown = Self.hashedLines(in: section)
         func win(reference: String = "585c1306f89c56f5ecfc2f5d", gameId: String = "Im_60_tumblefortune",
                  platform: String? = "desktop", jackpotDetails: String? = nil, extra: [WireField] = []) throws -> JackpotWin {

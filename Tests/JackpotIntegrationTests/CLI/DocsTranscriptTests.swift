@@ -8,12 +8,13 @@ import JackpotStore
 import JackpotTelemetry
 import OperatorSimulator
 
-/// Issue 14, point 12: README's transcripts are what the binary prints. This
-/// is README's main session, replayed in the order it ran (which is not the
-/// order of README's sections): README's config with its wallets live on
-/// loopback, 30 wins delivered by the real dispatcher, then every transcript of
-/// the Commands sections but `demo` and `reconcile` (their own suites) and of
-/// "Using the CLI on a server", compared after `TranscriptNormalizer`.
+/// The CLI reference's transcripts (docs/operations.md) are what the binary
+/// prints. This is the page's main example, replayed in the order it ran
+/// (which is not the order of the page's sections): the page's config with its
+/// wallets live on loopback, 30 wins delivered by the real dispatcher, then
+/// every transcript of the command sections but `demo` and `reconcile` (their
+/// own suites) and of "Using the CLI on a server", compared after
+/// `TranscriptNormalizer`. The `--help` blocks are `CLIReferenceTests`'.
 ///
 /// Deterministic by construction: `healthy-casino` credits every call;
 /// `flaky-casino` (concurrency 1) answers its first win with a reset, a lost
@@ -21,17 +22,17 @@ import OperatorSimulator
 /// later win at once; `casino-c` is a closed port whose circuit opens after
 /// two refused calls and stays open, so its win fails at max age after exactly
 /// two attempts. The waits are on win states and log lines, never on time.
-@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeTranscriptTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DocsTranscriptTests {
     static let sections = [
         "### check", "### enqueue", "### pause and resume", "### run", "### status", "### list", "### show",
-        "### retry", "### cancel", "### export", "### backup", "### purge", "### Usage errors", "### Help",
-        "### Using the CLI on a server",
+        "### retry", "### cancel", "### export", "### backup", "### purge", "### Usage errors",
+        "## Using the CLI on a server",
     ]
 
-    @Test func readmeSessionPrintsWhatREADMEShows() async throws {
-        let session = try ReadmeSession()
-        let healthy = try ScriptedOperator(secret: ReadmeSession.secret("healthy-casino"))
-        let flaky = try ScriptedOperator(secret: ReadmeSession.secret("flaky-casino"), numericTransactionIds: true)
+    @Test func operationsPagePrintsWhatTheBinaryPrints() async throws {
+        let session = try DocsSession(page: DocsText.operations)
+        let healthy = try ScriptedOperator(secret: DocsSession.secret("healthy-casino"))
+        let flaky = try ScriptedOperator(secret: DocsSession.secret("flaky-casino"), numericTransactionIds: true)
         let closed = ClosedPort()
         defer { healthy.stop(); flaky.stop() }
         try Self.writeSetup(of: session, ports: ["healthy-casino": healthy.port, "flaky-casino": flaky.port, "casino-c": closed.port])
@@ -64,7 +65,7 @@ import OperatorSimulator
 
         try await session.replay("### list")
         try await session.replay("### show", 0, 1, 2, 3, 4)
-        try await session.replay("### Using the CLI on a server")
+        try await session.replay("## Using the CLI on a server")
         try await session.replay("### show", 5, 6)
         try await session.replay("### retry")
         try await session.replay("### cancel")
@@ -73,21 +74,20 @@ import OperatorSimulator
         try await session.replay("### backup")
         try await session.replay("### purge")
         try await session.replay("### Usage errors")
-        try await session.replay("### Help")
-        try session.finish(covering: Self.sections, elsewhere: ["### status": ReadmeReconcileTranscriptTests.statusTranscripts])
+        try session.finish(covering: Self.sections, elsewhere: ["### status": DocsReconcileTranscriptTests.statusTranscripts])
     }
 
     // MARK: The session's setup
 
-    /// README's config (its ports replaced by the live wallets'), the secrets, wins.jsonl, bad-config.json.
-    static func writeSetup(of session: ReadmeSession, ports: [String: Int]) throws {
-        try session.writeConfig(readmeBlockAfter: "The config (`/tmp/jackpotd-readme/config.json`", ports: ports)
+    /// The page's config (its ports replaced by the live wallets'), the secrets, wins.jsonl, bad-config.json.
+    static func writeSetup(of session: DocsSession, ports: [String: Int]) throws {
+        try session.writeConfig(blockAfter: "The config (`/tmp/jackpotd-docs/config.json`", ports: ports)
         try FileManager.default.createDirectory(atPath: session.directory.path("demo"), withIntermediateDirectories: true)
-        session.writeFile("wins.jsonl", try #require(session.readme.jsonBlock(after: "`wins.jsonl` holds")))
-        session.writeFile("bad-config.json", try #require(session.readme.jsonBlock(after: "(`bad-config.json`)")))
+        session.writeFile("wins.jsonl", try #require(session.docs.jsonBlock(after: "`wins.jsonl` holds")))
+        session.writeFile("bad-config.json", try #require(session.docs.jsonBlock(after: "(`bad-config.json`)")))
     }
 
-    /// README's 30 delivered wins: `win-000000`…`win-000029`, every third one flaky-casino's.
+    /// The page's 30 delivered wins: `win-000000`…`win-000029`, every third one flaky-casino's.
     static let populationWins: [(reference: String, line: String)] = (0..<30).map { number in
         let reference = String(format: "win-%06d", number)
         let flaky = number % 3 == 2

@@ -4,24 +4,24 @@ import TestSupport
 import JackpotStore
 import OperatorSimulator
 
-/// Issue 14, point 12, for `reconcile` and `status`'s past-duplicate-window
-/// example: README's outage outbox, built as README says, then its transcripts
-/// replayed and compared (`ReadmeSession`).
+/// docs/operations.md's `reconcile` and `status`'s past-duplicate-window
+/// examples: the page's outage outbox, built as the page says, then its
+/// transcripts replayed and compared (`DocsSession`).
 ///
 /// Deterministic: the wallet credits one call at a time (concurrency 1), so
 /// `win-000000`…`win-000007` get `tx-1`…`tx-8` and the two outage wins it
 /// credits before resetting get `tx-9` and `tx-10`; the next try is a minute
 /// away while max age is 7.2 s, so each outage win fails after exactly one
 /// attempt. The waits are on win states.
-@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ReadmeReconcileTranscriptTests {
+@Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DocsReconcileTranscriptTests {
     /// The past-duplicate-window transcripts of `### status`, which run in this suite's outbox.
     static let statusTranscripts: Set<Int> = [4, 5]
 
-    @Test func outageOutboxPrintsWhatREADMEShows() async throws {
-        let session = try ReadmeSession()
-        let wallet = try ScriptedOperator(secret: ReadmeSession.secret("healthy-casino"))
+    @Test func outageOutboxPrintsWhatThePageShows() async throws {
+        let session = try DocsSession(page: DocsText.operations)
+        let wallet = try ScriptedOperator(secret: DocsSession.secret("healthy-casino"))
         defer { wallet.stop() }
-        try session.writeConfig(readmeBlockAfter: "(`/tmp/jackpotd-readme/reconcile/config.json`", ports: ["healthy-casino": wallet.port])
+        try session.writeConfig(blockAfter: "(`/tmp/jackpotd-docs/reconcile/config.json`", ports: ["healthy-casino": wallet.port])
 
         let delivered = (0..<8).map { number in
             Self.win(String(format: "win-%06d", number), userId: 1000 + number, roundId: 5_103_188_801 + number,
@@ -36,7 +36,7 @@ import OperatorSimulator
         try await session.deliver { try Self.count($0, "failed") == 3 }
         #expect(wallet.snapshot.credited == 10)
 
-        // A session cannot wait 72 hours: outage-003 and its attempt are moved back, as README says.
+        // A test cannot wait 72 hours: outage-003 and its attempt are moved back, as the page says.
         let outbox = try Outbox(path: session.directory.path("reconcile/outbox.sqlite3"))
         try outbox.database.execute(
             "UPDATE attempts SET started_at = started_at - 262800000 WHERE win_id = (SELECT id FROM wins WHERE reference = 'outage-003')")
