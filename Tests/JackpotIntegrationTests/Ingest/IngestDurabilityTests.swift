@@ -8,13 +8,26 @@ import TestSupport
 /// on disk (a `kill -9` right after it loses nothing), and SIGTERM lets a
 /// request in flight finish.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct IngestDurabilityTests {
+    /// One connection per win, every request written before any answer is
+    /// read, so all of them are waiting at the listener together however busy
+    /// the machine is; then the answers' statuses, in order.
     static func postConcurrently(_ daemon: IngestDaemon, _ references: [String]) async -> [Int] {
-        let port = daemon.port, token = daemon.platformToken
-        return await withTaskGroup(of: Int.self) { group in
-            for reference in references {
-                group.addTask { await postWin(port: port, token: token, winLine(reference, operator: "casino-a"))?.status ?? 0 }
+        var connections: [RawHTTPConnection] = []
+        for reference in references {
+            guard let connection = RawHTTPConnection(port: daemon.port) else { return [] }
+            let body = Array(winLine(reference, operator: "casino-a").utf8)
+            let head = "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+            connection.write(Array(head.utf8) + body)
+            connections.append(connection)
+        }
+        return await withTaskGroup(of: (Int, Int).self) { group in
+            for (index, connection) in connections.enumerated() {
+                group.addTask { (index, await connection.readResponse()?.status ?? 0) }
             }
-            return await group.reduce(into: [Int]()) { $0.append($1) }
+            var statuses = [Int](repeating: 0, count: connections.count)
+            for await (index, status) in group { statuses[index] = status }
+            return statuses
         }
     }
 
@@ -23,7 +36,7 @@ import TestSupport
         let count = 48
 
         // The writer counts its commits (each one transaction, one fsync):
-        // requests that arrived during a commit shared the next one.
+        // requests that arrived during a commit share the next one.
         let first = winReferences("gc-a", count)
         let firstStatuses = await Self.postConcurrently(daemon, first)
         #expect(firstStatuses.allSatisfy { $0 == 201 }, "\(firstStatuses)")
