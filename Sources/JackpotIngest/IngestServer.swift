@@ -31,6 +31,8 @@ package final class IngestServer: Sendable {
 
     package let boundAddress: String
     package let writer: IngestWriter
+    /// The socket file to remove at stop, when listening on a unix socket.
+    private let socketPath: String?
     private let limits: IngestLimits
     private let requireClientCertificate: Bool
     private let logger: Logger
@@ -70,6 +72,7 @@ package final class IngestServer: Sendable {
             throw IngestStartError(error.description)
         }
         boundAddress = socket.boundAddress
+        if case .unix(let path) = ingest.listen { socketPath = path } else { socketPath = nil }
         let flags = JK_MHD_FLAGS_BASE | (tlsFiles == nil ? 0 : JK_MHD_FLAG_TLS)
         let context = Unmanaged.passUnretained(self).toOpaque()
         let started = jk_mhd_start(
@@ -107,6 +110,7 @@ package final class IngestServer: Sendable {
         waitForRequests(graceSeconds: 2)
         MHD_stop_daemon(handle.pointer)
         daemon.withLock { $0 = nil }
+        if let socketPath { unlink(socketPath) }
         logger.info("ingest_stopped", ["address": .string(boundAddress)])
     }
 
