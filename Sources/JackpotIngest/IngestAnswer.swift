@@ -1,7 +1,7 @@
 import JackpotWire
 
 /// One HTTP answer: status, headers and body, built before libmicrohttpd sees it.
-package struct IngestAnswer: Sendable, Equatable {
+package struct IngestAnswer: Sendable {
     package var status: Int
     package var headers: [(String, String)]
     package var body: [UInt8]
@@ -10,11 +10,6 @@ package struct IngestAnswer: Sendable, Equatable {
         self.status = status
         self.headers = headers
         self.body = body
-    }
-
-    package static func == (left: IngestAnswer, right: IngestAnswer) -> Bool {
-        left.status == right.status && left.body == right.body
-            && left.headers.map { "\($0.0): \($0.1)" } == right.headers.map { "\($0.0): \($0.1)" }
     }
 
     /// A JSON body.
