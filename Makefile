@@ -1,6 +1,6 @@
 # The front door: each target installs what a fresh Debian machine lacks
 # (.ci/install-deps, through sudo when not root), then runs.
-.PHONY: demo test deps release
+.PHONY: demo test deps release regenerate
 
 demo: deps
 	swift run jackpotd demo --ingest
@@ -21,3 +21,10 @@ release: deps
 
 deps:
 	.ci/install-deps
+
+# Deploy/jackpotd.1 and Deploy/bash-completion/jackpotd are rendered from the
+# command definitions that --help prints; a test fails while they are stale.
+regenerate:
+	swift build --product jackpotd
+	"$$(swift build --show-bin-path)/jackpotd" --man-page > Deploy/jackpotd.1
+	"$$(swift build --show-bin-path)/jackpotd" --bash-completion > Deploy/bash-completion/jackpotd

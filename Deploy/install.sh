@@ -31,7 +31,9 @@ What goes where (under $DESTDIR):
   /etc/jackpotd/                                0750 root:jackpotd
   /etc/jackpotd/config.json                     0640 root:jackpotd, only if absent
   /etc/jackpotd/secrets/                        0750 root:jackpotd
-  $PREFIX/share/jackpotd/                       config example, alert rules, litestream.yml
+  $PREFIX/share/jackpotd/                       config example, alert rules, Grafana dashboard, litestream.yml
+  $PREFIX/share/man/man1/jackpotd.1             0644  the manual: man jackpotd
+  $PREFIX/share/bash-completion/completions/jackpotd  0644  bash completion of commands and options
 
 Run as root without DESTDIR, it also creates the jackpotd user
 (systemd-sysusers), the state and config directories (systemd-tmpfiles)
@@ -97,7 +99,8 @@ fi
 d() { printf '%s%s' "$DESTDIR" "$1"; }
 
 install -d -m 0755 "$(d "$PREFIX/bin")" "$(d "$unit_dir")" "$(d "$sysusers_dir")" \
-    "$(d "$tmpfiles_dir")" "$(d "$PREFIX/share/jackpotd")"
+    "$(d "$tmpfiles_dir")" "$(d "$PREFIX/share/jackpotd")" "$(d "$PREFIX/share/man/man1")" \
+    "$(d "$PREFIX/share/bash-completion/completions")"
 install -m 0755 "$binary" "$(d "$PREFIX/bin/jackpotd")"
 note "installed $(d "$PREFIX/bin/jackpotd")"
 
@@ -112,8 +115,11 @@ install -m 0644 "$deploy_dir/jackpotd-backup.timer" "$(d "$unit_dir/jackpotd-bac
 install -m 0644 "$deploy_dir/sysusers.d/jackpotd.conf" "$(d "$sysusers_dir/jackpotd.conf")"
 install -m 0644 "$deploy_dir/tmpfiles.d/jackpotd.conf" "$(d "$tmpfiles_dir/jackpotd.conf")"
 install -m 0644 "$deploy_dir/config.example.json" "$deploy_dir/litestream.yml" \
-    "$deploy_dir/prometheus/jackpotd-alerts.yml" "$(d "$PREFIX/share/jackpotd/")"
-note "installed unit, sysusers/tmpfiles snippets and examples"
+    "$deploy_dir/prometheus/jackpotd-alerts.yml" "$deploy_dir/grafana/jackpotd-dashboard.json" \
+    "$(d "$PREFIX/share/jackpotd/")"
+install -m 0644 "$deploy_dir/jackpotd.1" "$(d "$PREFIX/share/man/man1/jackpotd.1")"
+install -m 0644 "$deploy_dir/bash-completion/jackpotd" "$(d "$PREFIX/share/bash-completion/completions/jackpotd")"
+note "installed unit, sysusers/tmpfiles snippets, examples, manual and bash completion"
 
 # The group must exist before anything is handed to it.
 if $live; then

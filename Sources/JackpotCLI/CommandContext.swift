@@ -61,16 +61,20 @@ package struct CommandContext: Sendable {
     /// steer the outbox work with `--db` alone.
     package func openOutbox() throws -> Outbox {
         let config = databaseOverride == nil ? try loadConfig().config : nil
-        return try Self.openExistingOutbox(at: databasePath(config: config))
+        return try Self.openExistingOutbox(at: databasePath(config: config), checkpoints: config?.checkpoints ?? .sqlite)
     }
 
     /// Opens an outbox that must already exist. Ops commands never create one: a
     /// mistyped `--db` would otherwise become a new, empty outbox that reports
     /// nothing pending and no such win. (`run`, and `enqueue --create`, create it.)
-    package static func openExistingOutbox(at path: String, busyTimeoutMilliseconds: Int = 5000) throws -> Outbox {
+    /// `checkpoints` is the config's: a command that writes must not checkpoint
+    /// an outbox Litestream replicates.
+    package static func openExistingOutbox(
+        at path: String, busyTimeoutMilliseconds: Int = 5000, checkpoints: CheckpointOwner = .sqlite
+    ) throws -> Outbox {
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue --create` creates it)")
         }
-        return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
     }
 }

@@ -12,7 +12,7 @@ package enum CommandLineTool {
     package static let commands: [any Command.Type] = [
         RunCommand.self, EnqueueCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
         RetryCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
-        ExportCommand.self, ReconcileCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self,
+        ExportCommand.self, ReconcileCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, TakeoverCommand.self, DemoCommand.self,
     ]
 
     /// The executable's entry point: never returns.
@@ -32,6 +32,15 @@ package enum CommandLineTool {
         do {
             if arguments.first == "--version" {
                 context.output.line(versionLine)
+                return .success
+            }
+            // For packaging, not listed in --help: `make regenerate` writes Deploy/ from these.
+            if arguments == ["--man-page"] {
+                context.output.write(ManPage.render())
+                return .success
+            }
+            if arguments == ["--bash-completion"] {
+                context.output.write(BashCompletion.render())
                 return .success
             }
             let (commandType, rest) = try split(arguments)
@@ -112,6 +121,13 @@ package enum CommandLineTool {
         return (nil, [])
     }
 
+    /// What jackpotd is, in one line: the overview's first line and the manual's NAME.
+    static let tagline = "delivers jackpot wins to casino operators' wallets, exactly once"
+
+    static let exitCodes = "0 ok, 1 operation failed (input rejected, not found), 2 usage or config error."
+
+    static let versionOption = OptionSpec.flag("--version", help: "the version of jackpotd and of its outbox schema")
+
     /// `jackpotd 1.1.0 (outbox schema 3)`: what a bug report needs.
     static var versionLine: String {
         "jackpotd \(ProductVersion.current) (outbox schema \(Schema.currentVersion))"
@@ -119,7 +135,7 @@ package enum CommandLineTool {
 
     static func overview() -> String {
         var text = """
-            jackpotd — delivers jackpot wins to casino operators' wallets, exactly once.
+            jackpotd — \(tagline).
 
             Usage: jackpotd COMMAND [OPTIONS]
 
@@ -136,9 +152,9 @@ package enum CommandLineTool {
               --config FILE   configuration file (default: $JACKPOTD_CONFIG)
               --db PATH       outbox database, overriding the config's "database"
               --help          help for jackpotd or for one command
-              --version       the version of jackpotd and of its outbox schema
+              --version       \(versionOption.help)
 
-            Exit codes: 0 ok, 1 operation failed (input rejected, not found), 2 usage or config error.
+            Exit codes: \(exitCodes)
             Run 'jackpotd COMMAND --help' for a command's options and examples.
 
             """

@@ -22,7 +22,7 @@ package struct OptionSpec: Sendable {
     var takesValue: Bool { valueName != nil }
 
     /// Options every command understands.
-    static let global: [OptionSpec] = [
+    package static let global: [OptionSpec] = [
         .value("--config", "FILE", help: "configuration file (default: $JACKPOTD_CONFIG)"),
         .value("--db", "PATH", help: "outbox database, overriding the config's \"database\""),
         .flag("--help", help: "show this help"),

@@ -22,6 +22,8 @@ struct StatusDaemons {
     var configuredWithoutWins: [String]
     /// In the outbox, not in the config: its pending wins are never sent.
     var notConfigured: [String]
+    /// The latest takeovers of a lost host's leases (`jackpotd takeover`), newest first.
+    var takeovers: [OpsAction]
 
     init(outbox: Outbox, snapshot: StatusSnapshot, config: JackpotConfig?, now: Int64) throws {
         let sending = try outbox.sendingByOwner()
@@ -41,6 +43,7 @@ struct StatusDaemons {
         let configured = Set(config?.operators.keys.map { $0 } ?? [])
         configuredWithoutWins = configured.subtracting(inOutbox).sorted()
         notConfigured = config == nil ? [] : inOutbox.subtracting(configured).sorted()
+        takeovers = try outbox.recentOpsActions(kind: .takeover, limit: 3)
     }
 
     /// The snapshot with every configured operator in it, so one with no wins yet shows as a row of zeros.
@@ -72,10 +75,16 @@ struct StatusDaemons {
         }
         for daemon in daemons where daemon.vanished != nil && daemon.sending > 0 {
             text += "  ! \(daemon.sending) sending win\(daemon.sending == 1 ? " is" : "s are") leased to vanished daemon "
-                + "\(daemon.heartbeat.owner); sent again when the lease expires, or at once by a daemon started on its host\n"
+                + "\(daemon.heartbeat.owner); sent again when the lease expires, at once by a daemon started on its host, "
+                + "or now by `jackpotd takeover --host \(daemon.heartbeat.host)` if that host is gone\n"
         }
         for (owner, count) in unknownHolders.sorted(by: { $0.key < $1.key }) {
             text += "  ! \(count) sending win\(count == 1 ? " is" : "s are") leased to \(owner), which has no heartbeat\n"
+        }
+        for takeover in takeovers {
+            text += HumanText.escaped(
+                "Taken over: \(takeover.detail ?? "") at \(TimeFormat.timestamp(takeover.at)) by \(takeover.actor)"
+                    + (takeover.reason.map { " (\($0))" } ?? "")) + "\n"
         }
         if !notConfigured.isEmpty {
             text += "Not in the config (their wins are not sent by a daemon with this config): "
@@ -85,7 +94,7 @@ struct StatusDaemons {
     }
 
     func json(now: Int64) -> JSONObject {
-        JSONObject([
+        var object = JSONObject([
             "daemons": .array(daemons.map { daemon in
                 let beat = daemon.heartbeat
                 return .object(JSONObject([
@@ -100,5 +109,8 @@ struct StatusDaemons {
             })),
             "operatorsNotConfigured": .array(notConfigured.map { .string($0) }),
         ])
+        // Only when there were any, so an outbox that never failed over prints what it always did.
+        if !takeovers.isEmpty { object["takeovers"] = WinPresentation.opsTrailJSON(takeovers) }
+        return object
     }
 }

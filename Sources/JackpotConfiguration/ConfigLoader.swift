@@ -32,7 +32,9 @@ package struct LoadedConfig: Sendable {
 /// the first error and cannot report unknown keys, which is how typos in
 /// optional keys (silently ignored, default used) get into production.
 package enum ConfigLoader {
-    static let topLevelKeys = ["database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "ingest"]
+    static let topLevelKeys = [
+        "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "checkpoints", "ingest",
+    ]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
@@ -120,6 +122,16 @@ package enum ConfigLoader {
         let busyTimeout = reader.number(
             in: root, "busyTimeoutSeconds", at: "", mustBe: "a number of seconds from 0.1 to 600",
             where: { $0 >= 0.1 && $0 <= 600 })
+        var checkpoints: CheckpointOwner?
+        if let text = reader.string(in: root, "checkpoints", at: "") {
+            checkpoints = CheckpointOwner(rawValue: text)
+            if checkpoints == nil {
+                reader.problem(
+                    "checkpoints",
+                    "must be \"sqlite\" (SQLite checkpoints on its own, the default) or \"litestream\" (Litestream replicates "
+                        + "the outbox and checkpoints it), got \(JSONWriter.quoted(text))")
+            }
+        }
 
         var operators: [String: OperatorConfig]?
         if let value = root["operators"] {
@@ -139,7 +151,8 @@ package enum ConfigLoader {
             database: database, providerId: providerId, operators: operators,
             globalConcurrency: concurrency ?? JackpotConfig.defaultGlobalConcurrency,
             shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds,
-            busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds)
+            busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds,
+            checkpoints: checkpoints ?? .sqlite)
         config.ingest = ingest
         return config
     }

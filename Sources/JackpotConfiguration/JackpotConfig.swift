@@ -15,6 +15,9 @@ package struct JackpotConfig: Sendable {
     /// How long a write waits for another process's lock before it fails with
     /// "database is locked" (the daemon then retries with back-off).
     package var busyTimeoutSeconds: Double
+    /// Who checkpoints the outbox's write-ahead log: `.litestream` when
+    /// Litestream replicates it (then jackpotd never does).
+    package var checkpoints: CheckpointOwner
     /// The HTTP ingest listener; nil (no `ingest` object) means none.
     package var ingest: IngestConfig?
 
@@ -26,7 +29,8 @@ package struct JackpotConfig: Sendable {
         database: String? = nil, providerId: String, operators: [String: OperatorConfig],
         globalConcurrency: Int = defaultGlobalConcurrency,
         shutdownGraceSeconds: Double = defaultShutdownGraceSeconds,
-        busyTimeoutSeconds: Double = defaultBusyTimeoutSeconds
+        busyTimeoutSeconds: Double = defaultBusyTimeoutSeconds,
+        checkpoints: CheckpointOwner = .sqlite
     ) {
         self.database = database
         self.providerId = providerId
@@ -34,6 +38,7 @@ package struct JackpotConfig: Sendable {
         self.globalConcurrency = globalConcurrency
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.busyTimeoutSeconds = busyTimeoutSeconds
+        self.checkpoints = checkpoints
     }
 
     /// `busyTimeoutSeconds` as SQLite takes it.

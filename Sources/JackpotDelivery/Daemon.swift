@@ -28,7 +28,9 @@ package final class Daemon: Sendable {
         self.logger = logger
         config = loaded.config
         self.databasePath = databasePath
-        service = DeliveryService(databasePath: databasePath, config: loaded.config, logger: logger, settings: settings)
+        let host = environment["JACKPOTD_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+        service = DeliveryService(
+            databasePath: databasePath, config: loaded.config, logger: logger, owner: .current(host: host), settings: settings)
     }
 
     /// Runs until SIGTERM or SIGINT (a graceful stop). SIGHUP reloads the config file.

@@ -57,8 +57,9 @@ package final class DeliveryService: Sendable {
         let presence = try DaemonPresence(database: dispatcher.databasePath, mode: .daemon)
         defer { withExtendedLifetime(presence) {} }
         let store = DispatcherStore(dispatcher: dispatcher)
-        try await store.open(
-            path: dispatcher.databasePath, busyTimeoutMilliseconds: dispatcher.control.withLock { $0.config.busyTimeoutMilliseconds })
+        // Both are read once: a reload that changes them takes effect at the next start.
+        let (busyTimeout, checkpoints) = dispatcher.control.withLock { ($0.config.busyTimeoutMilliseconds, $0.config.checkpoints) }
+        try await store.open(path: dispatcher.databasePath, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
         let housekeeper = Housekeeper(store: store, dispatcher: dispatcher)
         await withDiscardingTaskGroup { children in
             children.addTask { await housekeeper.run() }

@@ -20,8 +20,8 @@ actor DispatcherStore {
     }
 
     /// Opens the outbox, migrating it, and checks that it can be written.
-    func open(path: String, busyTimeoutMilliseconds: Int) throws {
-        let outbox = try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    func open(path: String, busyTimeoutMilliseconds: Int, checkpoints: CheckpointOwner) throws {
+        let outbox = try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
         // A daemon that cannot write would claim nothing and retry forever; exiting
         // lets the service manager restart it once the file is writable again.
         try outbox.database.requireWritable()

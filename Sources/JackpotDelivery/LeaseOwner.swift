@@ -30,9 +30,12 @@ package struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
         self.pidNamespace = pidNamespace
     }
 
-    package static func current() -> LeaseOwner {
+    /// This process, on `host` (default: the kernel's host name). `jackpotd run`
+    /// takes `$JACKPOTD_HOST` when set: a stable name for a host whose kernel
+    /// name changes (containers), and the name `takeover --host` is given.
+    package static func current(host: String? = nil) -> LeaseOwner {
         LeaseOwner(
-            host: hostName(),
+            host: host ?? hostName(),
             pid: getpid(),
             nonce: String(UInt32.random(in: 0...UInt32.max), radix: 36))
     }

@@ -63,7 +63,8 @@ package final class IngestServer: Sendable {
                 try tls.clientCAFile.map(Self.readPEM))
         }
         writer = try IngestWriter(
-            databasePath: databasePath, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds, metrics: metrics)
+            databasePath: databasePath, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds, checkpoints: config.checkpoints,
+            metrics: metrics)
         let socket: ListenSocket
         do {
             socket = try ListenSocket(ingest.listen, backlog: Int32(min(ingest.limits.maxConnections, 4096)))

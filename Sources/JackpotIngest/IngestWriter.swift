@@ -45,8 +45,11 @@ package final class IngestWriter: @unchecked Sendable {
     private let metrics: MetricsRegistry
 
     /// Opens the outbox (it must be writable) and starts the thread.
-    package init(databasePath: String, busyTimeoutMilliseconds: Int, metrics: MetricsRegistry, maximumQueuedWins: Int = 100_000) throws {
-        outbox = try Outbox(path: databasePath, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    package init(
+        databasePath: String, busyTimeoutMilliseconds: Int, checkpoints: CheckpointOwner = .sqlite, metrics: MetricsRegistry,
+        maximumQueuedWins: Int = 100_000
+    ) throws {
+        outbox = try Outbox(path: databasePath, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
         try outbox.database.requireWritable()
         self.metrics = metrics
         self.maximumQueuedWins = maximumQueuedWins

@@ -15,6 +15,8 @@ package final class Database {
         package var busyTimeoutMilliseconds: Int = 5000
         /// Opens with SQLITE_OPEN_READONLY and changes nothing (no file creation, no pragmas).
         package var readOnly = false
+        /// With `.litestream`, this connection never checkpoints (see `CheckpointOwner`).
+        package var checkpoints = CheckpointOwner.sqlite
 
         package init() {}
     }
@@ -69,6 +71,9 @@ package final class Database {
             // FULL: a delivered win recorded as pending after a power cut would be paid twice.
             try execute("PRAGMA synchronous=FULL", cached: false)
             try execute("PRAGMA foreign_keys=ON", cached: false)
+            if options.checkpoints == .litestream {
+                try execute("PRAGMA wal_autocheckpoint=0", cached: false)
+            }
         } catch {
             throw error.prefixed("cannot open database at \(path)")
         }

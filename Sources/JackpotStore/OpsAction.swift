@@ -3,6 +3,8 @@ import JackpotWire
 package struct OpsAction: Sendable, Hashable {
     package enum Kind: String, Sendable, CaseIterable {
         case retry, cancel, pause, resume, purge
+        /// Leases of a vanished host's daemons released (`jackpotd takeover`).
+        case takeover
     }
 
     package var at: Int64

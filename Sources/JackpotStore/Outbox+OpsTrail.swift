@@ -15,6 +15,13 @@ extension Outbox {
             .compactMap(OpsAction.init(row:))
     }
 
+    /// The most recent ops actions of one kind, newest first.
+    package func recentOpsActions(kind: OpsAction.Kind, limit: Int) throws -> [OpsAction] {
+        try database.query(
+            "SELECT * FROM ops_actions WHERE action = ? ORDER BY id DESC LIMIT ?", [.text(kind.rawValue), .integer(Int64(limit))]
+        ).compactMap(OpsAction.init(row:))
+    }
+
     /// The most recent ops actions of any kind, newest first.
     package func recentOpsActions(limit: Int) throws -> [OpsAction] {
         try database.query("SELECT * FROM ops_actions ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])

@@ -6,9 +6,15 @@ public final class Outbox {
     package let database: Database
 
     /// Opens (creating if needed) the outbox at `path` and migrates it.
-    public init(path: String, busyTimeoutMilliseconds: Int = 5000) throws {
+    public convenience init(path: String, busyTimeoutMilliseconds: Int = 5000) throws {
+        try self.init(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: .sqlite)
+    }
+
+    /// As above; with `.litestream` this connection leaves checkpoints to Litestream.
+    package init(path: String, busyTimeoutMilliseconds: Int = 5000, checkpoints: CheckpointOwner) throws {
         var options = Database.Options()
         options.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        options.checkpoints = checkpoints
         database = try Database(path: path, options: options)
         try Schema.migrate(database)
     }

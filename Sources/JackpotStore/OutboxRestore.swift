@@ -17,9 +17,15 @@ package enum OutboxRestore {
         if files.fileExists(atPath: live) {
             // Checkpointing and closing the last connection leaves a complete
             // file with no -wal beside it: what is kept aside is the whole outbox.
+            // A checkpoint that could not finish (another process still reads the
+            // file: Litestream) would leave committed wins in the -wal removed below.
             do {
                 let database = try Database(path: live)
-                try database.execute("PRAGMA wal_checkpoint(TRUNCATE)", cached: false)
+                let result = try database.queryRow("PRAGMA wal_checkpoint(TRUNCATE)")
+                guard result?.int64("busy") == 0, result?.int64("log") == result?.int64("checkpointed") else {
+                    try? files.removeItem(atPath: staging)
+                    throw LiveOutboxInUse(path: live)
+                }
             }
             let aside = live + ".before-restore-" + Self.stamp()
             try files.moveItem(atPath: live, toPath: aside)
@@ -33,6 +39,16 @@ package enum OutboxRestore {
         }
         try fsync(path: (live as NSString).deletingLastPathComponent.isEmpty ? "." : (live as NSString).deletingLastPathComponent)
         return keptAs
+    }
+
+    /// The live outbox's write-ahead log could not be folded into it: some
+    /// process other than a daemon still has the file open.
+    package struct LiveOutboxInUse: Error, CustomStringConvertible {
+        package let path: String
+        package var description: String {
+            "another process has \(path) open, so its write-ahead log cannot be folded into it (Litestream replicating it? "
+                + "stop it first: systemctl stop litestream); nothing was changed"
+        }
     }
 
     /// UTC time as in backup names, `20261202T061500Z`.

@@ -119,6 +119,7 @@ package enum Schema {
         moneySafety,
         opsTrail,
         stateIndexes,
+        takeoverTrail,
     ]
 
     package static var currentVersion: Int { migrations.count }

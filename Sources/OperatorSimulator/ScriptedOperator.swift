@@ -14,9 +14,13 @@ package final class ScriptedOperator: Sendable {
     private let server: HTTPServer
     private let wallet: ScriptedWallet
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving.
-    package init(secret: String, numericTransactionIds: Bool = false, dialect: WalletDialect = .standard) throws {
-        let wallet = ScriptedWallet(secret: secret, numericTransactionIds: numericTransactionIds, dialect: dialect)
+    /// Binds 127.0.0.1 on an ephemeral port and starts serving. With
+    /// `recordsRequests`, every request's body is kept as it arrived (`receivedRequests`).
+    package init(
+        secret: String, numericTransactionIds: Bool = false, dialect: WalletDialect = .standard, recordsRequests: Bool = false
+    ) throws {
+        let wallet = ScriptedWallet(
+            secret: secret, numericTransactionIds: numericTransactionIds, dialect: dialect, recordsRequests: recordsRequests)
         self.wallet = wallet
         server = try HTTPServer { request in wallet.handle(request) }
         port = server.port
@@ -49,10 +53,21 @@ package final class ScriptedOperator: Sendable {
         }
     }
 
+    /// Every request received so far, in arrival order (empty unless `recordsRequests`).
+    package var receivedRequests: [ReceivedRequest] {
+        wallet.state.withLock { $0.received }
+    }
+
     /// What the wallet recorded for `reference`, if it was ever credited.
     package func credit(for reference: String) -> Credit? {
         wallet.state.withLock { $0.credits[reference] }
     }
+}
+
+/// One request body exactly as it came off the socket, with its `Content-Type`.
+package struct ReceivedRequest: Sendable, Hashable {
+    package let contentType: String
+    package let body: [UInt8]
 }
 
 /// One credited win as the operator's wallet stores it.
@@ -108,6 +123,7 @@ private final class ScriptedWallet: Sendable {
         var nextTransactionNumber: UInt64 = 1
         var queuedFaults: [OperatorFault] = []
         var plan: (@Sendable (Int) -> OperatorFault?)?
+        var received: [ReceivedRequest] = []
     }
 
     /// Fields the wallet API marks required (besides `hash`).
@@ -119,17 +135,22 @@ private final class ScriptedWallet: Sendable {
     let secret: String
     let numericTransactionIds: Bool
     let dialect: WalletDialect
+    let recordsRequests: Bool
     let state = Locked(State())
 
-    init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect) {
+    init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect, recordsRequests: Bool) {
         self.secret = secret
         self.numericTransactionIds = numericTransactionIds
         self.dialect = dialect
+        self.recordsRequests = recordsRequests
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerAction {
         let (number, queued, plan) = state.withLock { state in
             state.requests += 1
+            if recordsRequests {
+                state.received.append(ReceivedRequest(contentType: request.header("content-type") ?? "", body: request.body))
+            }
             let queued = state.queuedFaults.isEmpty ? nil : state.queuedFaults.removeFirst()
             return (state.requests, queued, queued == nil ? state.plan : nil)
         }

@@ -36,12 +36,18 @@ import TestSupport
             ("/etc/jackpotd/secrets", 0o750),
             ("/usr/local/share/jackpotd/jackpotd-alerts.yml", 0o644),
             ("/usr/local/share/jackpotd/litestream.yml", 0o644),
+            ("/usr/local/share/jackpotd/jackpotd-dashboard.json", 0o644),
+            ("/usr/local/share/man/man1/jackpotd.1", 0o644),
+            ("/usr/local/share/bash-completion/completions/jackpotd", 0o644),
         ]
         for (path, mode) in expected {
             #expect(try Files.mode(root + path) == mode, "\(path) should have mode \(String(mode, radix: 8))")
         }
         #expect(try Files.text(root + "/usr/local/bin/jackpotd") == Files.text(binary))
         #expect(try Files.text(root + "/etc/jackpotd/config.json") == Files.text(Deploy.path("config.example.json")))
+        #expect(try Files.text(root + "/usr/local/share/man/man1/jackpotd.1") == Files.text(Deploy.path("jackpotd.1")))
+        #expect(try Files.text(root + "/usr/local/share/bash-completion/completions/jackpotd")
+                == Files.text(Deploy.path("bash-completion/jackpotd")))
         let unit = try Files.text(root + "/etc/systemd/system/jackpotd.service")
         #expect(unit.contains("ExecStart=/usr/local/bin/jackpotd run --config /etc/jackpotd/config.json"))
         let backup = try Files.text(root + "/etc/systemd/system/jackpotd-backup.service")

@@ -101,9 +101,10 @@ struct EnqueueCommand: Command {
         let config = try context.loadConfigIfNamed()?.config
         let path = try context.databasePath(config: config)
         let busyTimeout = config?.busyTimeoutMilliseconds ?? Int(JackpotConfig.defaultBusyTimeoutSeconds * 1000)
+        let checkpoints = config?.checkpoints ?? .sqlite
         let outbox = create
-            ? try Outbox(path: path, busyTimeoutMilliseconds: busyTimeout)
-            : try CommandContext.openExistingOutbox(at: path, busyTimeoutMilliseconds: busyTimeout)
+            ? try Outbox(path: path, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
+            : try CommandContext.openExistingOutbox(at: path, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
         if config == nil {
             context.errors.line("jackpotd enqueue: warning: no --config, so operator names are not checked (a misspelt one is never delivered)")
         }

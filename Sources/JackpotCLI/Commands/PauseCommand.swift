@@ -65,7 +65,7 @@ enum OperatorToggle {
     static func open(_ name: String, context: CommandContext) throws -> Outbox {
         let config = try context.loadConfigIfNamed()?.config
         let path = try context.databasePath(config: config)
-        let outbox = try CommandContext.openExistingOutbox(at: path)
+        let outbox = try CommandContext.openExistingOutbox(at: path, checkpoints: config?.checkpoints ?? .sqlite)
         let known: Set<String>
         if let config {
             known = Set(config.operators.keys)

@@ -11,7 +11,10 @@ struct RestoreCommand: Command {
         `systemctl stop jackpotd`). The live database, with its write-ahead log
         folded in, is kept beside it as DATABASE.before-restore-TIME; stale -wal
         and -shm files are removed before the backup is moved into place, so no
-        old log is ever replayed into the restored file. The restored outbox is
+        old log is ever replayed into the restored file. When that log cannot be
+        folded in because another process still reads the outbox (Litestream
+        replicating it), it refuses and changes nothing: stop Litestream too
+        (systemctl stop litestream), and start it after. The restored outbox is
         migrated and checked again. Example:
           systemctl stop jackpotd
           jackpotd restore /var/lib/jackpotd/backups/outbox-20261201T020000Z.sqlite3 --config /etc/jackpotd/config.json

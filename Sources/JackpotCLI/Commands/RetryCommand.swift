@@ -51,7 +51,8 @@ struct RetryCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let config = try context.loadConfigIfNamed()?.config
-        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
+        let outbox = try CommandContext.openExistingOutbox(
+            at: context.databasePath(config: config), checkpoints: config?.checkpoints ?? .sqlite)
         let now = WallClock.nowMilliseconds()
         let window = DuplicateWindow(config: config)
         if let operatorName {

@@ -40,22 +40,28 @@ final class DaemonProcess {
     }
 
     /// Starts `jackpotd ARGUMENTS`, its stderr (the log) going to `logPath`.
-    init(_ arguments: [String], logPath: String, environment: [String: String] = [:], unprivileged: Bool = false) throws {
+    /// `executable` runs another program the same way (Litestream), its stdout
+    /// into the log too when `outputToLog`.
+    init(
+        _ arguments: [String], logPath: String, environment: [String: String] = [:], unprivileged: Bool = false,
+        executable: URL = DaemonProcess.binary, outputToLog: Bool = false
+    ) throws {
         self.logPath = logPath
         if unprivileged, getuid() == 0 {
             process.executableURL = URL(fileURLWithPath: Self.setprivPath)
-            process.arguments = ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", Self.binary.path]
+            process.arguments = ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", executable.path]
                 + arguments
         } else {
-            process.executableURL = Self.binary
+            process.executableURL = executable
             process.arguments = arguments
         }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = FileHandle.nullDevice
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = log
+        process.standardOutput = outputToLog ? log : FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
