@@ -35,6 +35,11 @@ static inline CURLcode jk_easy_setopt_write_function(CURL *handle, CURLoption op
     return curl_easy_setopt(handle, option, value);
 }
 
+/* CURLOPT_PREREQFUNCTION: called each time a request is about to be sent, re-sends included. */
+static inline CURLcode jk_easy_setopt_prereq_function(CURL *handle, curl_prereq_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
+}
+
 static inline CURLMcode jk_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }

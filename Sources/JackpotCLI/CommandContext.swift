@@ -75,6 +75,11 @@ package struct CommandContext: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue --create` creates it)")
         }
-        return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
+        let walDeleted = DeletedWAL.looksDeleted(database: path)
+        do {
+            return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
+        } catch let error as DatabaseError where walDeleted && error.isIOError {
+            throw DeletedWAL.failure(database: path, error: error)
+        }
     }
 }

@@ -33,8 +33,12 @@ struct AttemptReport: Sendable {
         let scrubber = operatorSecrets.adding(win.stored.token.map { [$0] } ?? [])
         var status: Int?
         var head: String?
+        var detail = outcome.summary
         if case .success(let response) = result {
             status = response.status
+            if response.timesSent > 1 {
+                detail += "; the request was sent \(response.timesSent) times (a kept-alive connection was closed before an answer)"
+            }
             // Masked before the cut: a token cut in half at the limit would not be found after it.
             let text = String(decoding: response.body.prefix(AttemptRecord.responseHeadLimit + 1024), as: UTF8.self)
             head = String(scrubber.scrubbed(text).prefix(AttemptRecord.responseHeadLimit))
@@ -42,7 +46,7 @@ struct AttemptReport: Sendable {
         return AttemptReport(
             win: win, operatorName: operatorConfig.name, attempt: win.stored.attempts + 1, startedAt: startedAt,
             durationMs: durationMs, outcome: outcome, httpStatus: status, responseHead: head,
-            detail: scrubber.scrubbed(outcome.summary))
+            detail: scrubber.scrubbed(detail))
     }
 
     /// The operator's error code, when its answer carried one.

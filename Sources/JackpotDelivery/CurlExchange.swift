@@ -30,9 +30,21 @@ final class CurlExchange {
     private var headTooLarge = false
     private var body: [UInt8] = []
     private var bodyTruncated = false
+    /// Times the request started to leave (`CURLOPT_PREREQFUNCTION`).
+    private var timesSent = 0
+    /// A further re-send was refused: the call ends as a connection error.
+    private var resendRefused = false
 
     /// An endless header stream is as misbehaving as an endless body.
     static let headLimit = 64 * 1024
+
+    /// How many times one call may send its request. libcurl sends it again,
+    /// inside the same call, when a kept-alive connection it reused was closed
+    /// before any answer, and tries the next pooled connection, up to five times.
+    /// One re-send covers the classic case (an idle connection the operator
+    /// timed out); more means the operator is dropping connections, which the
+    /// retry back-off and the circuit breaker must see as failed attempts.
+    static let maximumSends = 2
 
     init(job: CurlJob, handle: CurlEasyHandle) {
         self.job = job
@@ -129,12 +141,28 @@ final class CurlExchange {
             return exchange.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
         })
         check(jk_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        check(jk_easy_setopt_prereq_function(easy) { context, _, _, _, _ in
+            guard let context else { return CURL_PREREQFUNC_ABORT }
+            return Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue().startsSending()
+        })
+        check(jk_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
 
         guard failed == CURLE_OK else {
             // E.g. CURLE_UNKNOWN_OPTION / CURLE_NOT_BUILT_IN: this libcurl cannot send it as configured.
             return .other("cannot set up the request: \(String(cString: curl_easy_strerror(failed))) (curl \(failed.rawValue))")
         }
         return nil
+    }
+
+    /// The request is about to leave, on a fresh or a reused connection: counted,
+    /// and refused past `maximumSends`.
+    private func startsSending() -> Int32 {
+        guard timesSent < Self.maximumSends else {
+            resendRefused = true
+            return CURL_PREREQFUNC_ABORT
+        }
+        timesSent += 1
+        return CURL_PREREQFUNC_OK
     }
 
     /// Keeps body bytes up to `HTTPResponseData.bodyLimit`; returning fewer bytes
@@ -193,11 +221,17 @@ final class CurlExchange {
         if code == CURLE_OK || (code == CURLE_WRITE_ERROR && bodyTruncated) {
             var status = 0
             _ = jk_easy_getinfo_long(handle.raw, CURLINFO_RESPONSE_CODE, &status)
-            return .success(HTTPResponseData(status: status, headers: headers, body: body, bodyTruncated: bodyTruncated))
+            return .success(HTTPResponseData(
+                status: status, headers: headers, body: body, bodyTruncated: bodyTruncated, timesSent: max(1, timesSent)))
         }
         if headTooLarge {
             return .failure(.other("the response head exceeded \(Self.headLimit) bytes"))
         }
-        return .failure(CurlFailure.classify(code, detail: handle.errorText))
+        if resendRefused {
+            return .failure(.connection(
+                "kept-alive connections were closed without an answer; the request was sent \(timesSent) times and not again in this attempt"))
+        }
+        let failure = CurlFailure.classify(code, detail: handle.errorText)
+        return .failure(timesSent > 1 ? failure.adding("; the request was sent \(timesSent) times") : failure)
     }
 }

@@ -70,6 +70,8 @@ package final class DeliveryService: Sendable {
             children.cancelAll()
         }
         if let error = housekeeper.databaseMoved { throw error }
+        let dropped = dispatcher.droppedConfirmations.load(ordering: .relaxed)
+        if dropped > 0 { throw Dispatcher.UnrecordedConfirmationsError(count: dropped) }
     }
 
     /// Stop claiming, let calls in flight finish within the grace period, release the rest.

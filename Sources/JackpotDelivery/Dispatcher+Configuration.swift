@@ -49,6 +49,11 @@ extension Dispatcher {
         } catch {
             throw DatabaseMovedError(underlying: error)
         }
+        do {
+            try outbox.database.requireWALInPlace()
+        } catch {
+            throw WALDeletedError(underlying: error)
+        }
         let states = try outbox.operatorStates()
         for lane in allLanes() {
             let paused = states[lane.name]?.paused ?? false

@@ -103,7 +103,7 @@ extension Dispatcher {
                 try outbox.record(expired, owner: owner.description, now: now)
                 // A full claim may have left more due wins behind: look again now, even
                 // when expired rows (parked above) made the ready batch fall short.
-                let nextDue = wins.count < limit ? try outbox.nextDueTime(operator: lane.name) : now
+                let nextDue = wins.count < limit ? try outbox.nextClaimTime(operator: lane.name) : now
                 claimed.append((lane, ready, limit, nextDue))
             }
         }

@@ -23,17 +23,37 @@ extension Dispatcher {
     }
 
     /// Stores every result and hands back every unsent claim, retrying storage a few times.
+    /// When that never succeeds, each confirmation about to be dropped is named
+    /// at error level, and `run` ends with `UnrecordedConfirmationsError`.
     func finish(_ store: DispatcherStore) async {
         for attempt in 1...20 {
             do {
                 try await store.finish(now: clock())
-                break
+                logger.info("stop", ["daemon": .string(owner.description)])
+                return
             } catch {
                 logger.error("storage_error", ["error": .string(String(describing: error)), "attempt": .int(Int64(attempt))])
                 try? await Task.sleep(for: .milliseconds(250))
             }
         }
-        logger.info("stop", ["daemon": .string(owner.description)])
+        let dropped = await store.unrecordedConfirmations()
+        for (report, confirmation) in dropped {
+            logger.error("confirmation_not_recorded", [
+                "operator": .string(report.operatorName), "reference": .string(report.win.stored.reference),
+                "transaction_id": .string(confirmation.transactionId),
+                "note": "the operator credited this win, the outbox does not say so: it is sent again (the operator answers from its idempotency on reference) unless reconciled first",
+            ])
+        }
+        droppedConfirmations.store(dropped.count, ordering: .relaxed)
+        logger.error("stop", ["daemon": .string(owner.description), "unrecorded_confirmations": .int(Int64(dropped.count))])
+    }
+
+    /// The confirmations among the results not stored.
+    func unrecordedConfirmations(_ loop: LoopState) -> [(AttemptReport, Confirmation)] {
+        loop.unrecorded.compactMap { report in
+            guard case .delivered(let confirmation) = report.outcome else { return nil }
+            return (report, confirmation)
+        }
     }
 
     func finish(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {

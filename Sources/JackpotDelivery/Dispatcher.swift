@@ -59,6 +59,8 @@ package final class Dispatcher: Sendable {
     let control: Mutex<Control>
     let calls = CallsInFlight()
     package let passes = PassCounter()
+    /// Operator confirmations dropped at the stop because they could not be stored.
+    let droppedConfirmations = Atomic<Int>(0)
 
     struct Control {
         var config: JackpotConfig
@@ -175,9 +177,30 @@ package final class Dispatcher: Sendable {
         return min(max(due, settings.pollIntervalMilliseconds), settings.idleTickMilliseconds)
     }
 
+    /// The daemon stopped holding operator confirmations it could not store
+    /// (each named in a `confirmation_not_recorded` log line).
+    package struct UnrecordedConfirmationsError: Error, CustomStringConvertible {
+        package let count: Int
+        package var description: String {
+            "\(count) operator confirmation(s) could not be recorded before the daemon stopped; each is named in a confirmation_not_recorded log line: reconcile them with the operator"
+        }
+    }
+
     /// The outbox file was deleted or replaced under the daemon.
     struct DatabaseMovedError: Error {
         let underlying: DatabaseError
+    }
+
+    /// The outbox's `-wal` file was deleted or replaced under the daemon, and
+    /// what became of the commits only it held (`DispatcherStore.saveDeletedWAL`).
+    struct WALDeletedError: Error {
+        let underlying: DatabaseError
+        /// Frames written from the deleted log into the database file.
+        var framesSaved = 0
+        /// Every frame was written, and the daemon goes on with a new connection.
+        var saved = false
+        /// Why saving failed, when it did.
+        var problem: String?
     }
 
     /// What the loop remembers between wake-ups.

@@ -1,4 +1,5 @@
 import JackpotStore
+import JackpotWire
 
 /// The dispatcher's writer connection and the loop state that goes with it,
 /// isolated to a serial queue of their own (GRDB's `SerializedDatabase`).
@@ -13,6 +14,7 @@ actor DispatcherStore {
 
     private let dispatcher: Dispatcher
     private var outbox: Outbox?
+    private var busyTimeoutMilliseconds = 5000
     private var loop = Dispatcher.LoopState()
 
     init(dispatcher: Dispatcher) {
@@ -26,6 +28,7 @@ actor DispatcherStore {
         // lets the service manager restart it once the file is writable again.
         try outbox.database.requireWritable()
         self.outbox = outbox
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
 
     /// Config, housekeeping and claims; returns the calls to start.
@@ -43,9 +46,43 @@ actor DispatcherStore {
         try dispatcher.finish(openOutbox(), &loop, now: now)
     }
 
-    /// Pause flags, lease rescue, max age.
+    /// Operator confirmations `finish` could not store.
+    func unrecordedConfirmations() -> [(AttemptReport, Confirmation)] {
+        dispatcher.unrecordedConfirmations(loop)
+    }
+
+    /// Pause flags, lease rescue, max age. A deleted `-wal` is dealt with here,
+    /// before any other write can run on this connection.
     func housekeep(now: Int64) throws {
-        try dispatcher.housekeeping(openOutbox(), &loop, now: now)
+        do {
+            try dispatcher.housekeeping(openOutbox(), &loop, now: now)
+        } catch let deleted as Dispatcher.WALDeletedError {
+            throw saveDeletedWAL(deleted)
+        }
+    }
+
+    /// The `-wal` file was deleted under this connection: what only it holds
+    /// (accepted wins, recorded deliveries) is lost at the next crash. This
+    /// connection still has it open, so it writes every frame into the database
+    /// file, which is still in place, then gives way to a new connection, which
+    /// uses the log now at the path as every other process does. The daemon
+    /// stops after this; until then its writes go through the new connection.
+    private func saveDeletedWAL(_ deleted: Dispatcher.WALDeletedError) -> Dispatcher.WALDeletedError {
+        var outcome = deleted
+        do {
+            let old = try openOutbox()
+            let (complete, frames) = try old.database.checkpointIntoDatabaseFile()
+            outcome.framesSaved = frames
+            guard complete else {
+                outcome.problem = "a reader kept some frames from being written; this connection keeps the log open"
+                return outcome
+            }
+            outbox = try Outbox(path: old.database.path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            outcome.saved = true
+        } catch {
+            outcome.problem = String(describing: error)
+        }
+        return outcome
     }
 
     /// One slice of new rows checked, bad ones parked; true while more are left.

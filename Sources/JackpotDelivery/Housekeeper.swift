@@ -26,6 +26,7 @@ final class Housekeeper: Sendable {
         var failing = false
         let startedAt = dispatcher.clock()
         var lastHeartbeat: Int64?
+        dispatcher.metrics.gauge(MetricNames.walDeleted, help: Self.walDeletedHelp, labels: [:], set: 0)
         try? await store.forgetDeadNeighbours(now: startedAt)
         while !Task.isCancelled {
             var backlog = false
@@ -52,6 +53,18 @@ final class Housekeeper: Sendable {
                     dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": "housekeeping"])
                     failing = false
                 }
+            } catch let error as Dispatcher.WALDeletedError {
+                dispatcher.metrics.gauge(MetricNames.walDeleted, help: Self.walDeletedHelp, labels: [:], set: 1)
+                dispatcher.logger.error("wal_deleted", [
+                    "wal": .string(dispatcher.databasePath + "-wal"),
+                    "frames_saved": .int(Int64(error.framesSaved)),
+                    "saved": .bool(error.saved),
+                    "problem": .string(error.problem ?? "-"),
+                    "action": "stopped claiming; exits 1 for the service manager to start it again",
+                ])
+                moved.withLock { $0 = error.underlying }
+                dispatcher.requestStop()
+                return
             } catch let error as Dispatcher.DatabaseMovedError {
                 dispatcher.logger.error("database_moved", ["error": .string(error.underlying.message)])
                 moved.withLock { $0 = error.underlying }
@@ -71,6 +84,8 @@ final class Housekeeper: Sendable {
 }
 
 extension Housekeeper {
+    static let walDeletedHelp = "1 once this daemon found the outbox's -wal file deleted under it (it stops and exits 1)."
+
     /// How long one pass goes on checking a backlog of new rows.
     static let validationPerPass = Duration.seconds(1)
 

@@ -48,10 +48,26 @@ package struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The kernel's id of this boot; "-" when unreadable (then nobody is presumed dead).
-    package static func currentBootId() -> String {
-        let text = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? ""
-        let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Where a service manager hands the boot id in, for sandboxes that hide
+    /// `/proc/sys` (systemd's `ProcSubset=pid`): `Environment=JACKPOTD_BOOT_ID=%b`.
+    package static let bootIdVariable = "JACKPOTD_BOOT_ID"
+
+    /// The kernel's id of this boot: `JACKPOTD_BOOT_ID` when set, else
+    /// `/proc/sys/kernel/random/boot_id`; "-" when neither is readable (then
+    /// nobody is presumed dead). systemd's `%b` is the same 128 bits without
+    /// dashes; it is written with them, as the kernel does, so every process on
+    /// the host (a CLI reading `/proc`, a daemon under systemd) names the boot alike.
+    package static func currentBootId(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        readFile: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }
+    ) -> String {
+        let given = environment[bootIdVariable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        let text = given.isEmpty ? (readFile("/proc/sys/kernel/random/boot_id") ?? "") : given
+        let id = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if id.count == 32, id.allSatisfy(\.isHexDigit) {
+            let digits = Array(id)
+            return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(digits[$0]) }.joined(separator: "-")
+        }
         return id.isEmpty || id.contains(":") ? "-" : id
     }
 

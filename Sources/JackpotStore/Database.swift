@@ -23,6 +23,9 @@ package final class Database {
 
     package let path: String
     let handle: OpaquePointer
+    /// The `-wal` file this connection writes, as it was when the connection opened
+    /// it (nil for read-only and in-memory connections): see `requireWALInPlace()`.
+    private var walFile: FileIdentity?
     /// Keyed by SQL text. The outbox runs a fixed set of queries, so the cache stays small;
     /// SQL with interpolated values must not go through it (see `cached:` below).
     private var statementCache: [String: Statement] = [:]
@@ -77,7 +80,13 @@ package final class Database {
         } catch {
             throw error.prefixed("cannot open database at \(path)")
         }
+        // The first read above opened (or created) the log; SQLite keeps it at this
+        // path for as long as any connection is open.
+        if isFile { walFile = FileIdentity(path: walPath) }
     }
+
+    /// The write-ahead log beside the database file.
+    package var walPath: String { path + "-wal" }
 
     deinit {
         // Statements first: close_v2 would otherwise leave a zombie connection until they go.
@@ -152,7 +161,10 @@ package final class Database {
         try execute("BEGIN IMMEDIATE")
         let value: T
         do {
+            // Before anything is written and again before the commit: nothing goes into a deleted log.
+            try requireWALInPlace()
             value = try body()
+            try requireWALInPlace()
             try execute("COMMIT")
         } catch {
             rollbackIfNeeded()
@@ -180,6 +192,30 @@ package final class Database {
         throw DatabaseError(
             extendedCode: SQLITE_IOERR,
             message: "the database file \(path) was deleted or replaced while open; restart to use the file now at that path")
+    }
+
+    /// Throws when the `-wal` file this connection writes was deleted or replaced
+    /// since it opened it. Deleting an open file does not take it from the
+    /// processes holding it: every commit since went into a file nobody else reads
+    /// and no crash recovery finds. `transaction` checks this before it writes and
+    /// before it commits, so no caller is told a write succeeded into such a file.
+    package func requireWALInPlace() throws(DatabaseError) {
+        guard let walFile, FileIdentity(path: walPath) != walFile else { return }
+        throw DatabaseError(
+            extendedCode: DatabaseError.walMissingCode,
+            message: "the write-ahead log \(walPath) was deleted or replaced while this process had it open; nothing more is written through it: open the outbox again (a running daemon saves what the log held into \(path) and exits)")
+    }
+
+    /// Writes every frame of this connection's log into the database file and
+    /// empties the log (`PRAGMA wal_checkpoint(TRUNCATE)`): what a log deleted
+    /// under this connection held is then in the file at `path`. False when a
+    /// reader kept some frames from being written.
+    package func checkpointIntoDatabaseFile() throws(DatabaseError) -> (complete: Bool, frames: Int) {
+        // FULL reports the frames it wrote; TRUNCATE, which also empties the log, reports zeros.
+        let full = try queryRow("PRAGMA wal_checkpoint(FULL)")
+        let truncated = try queryRow("PRAGMA wal_checkpoint(TRUNCATE)")
+        let complete = full?.int("busy") == 0 && truncated?.int("busy") == 0
+        return (complete, full?.int("checkpointed") ?? 0)
     }
 
     /// `transaction`, committed without an fsync (`synchronous=NORMAL` for this one
@@ -308,3 +344,17 @@ package final class Database {
 /// Spelled out so that no future conformance makes a NOMUTEX connection shareable by accident.
 @available(*, unavailable)
 extension Database: Sendable {}
+
+/// A file's device and inode: what stays the same while it is the same file.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// Nil when nothing is at `path`.
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}

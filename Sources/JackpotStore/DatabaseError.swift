@@ -45,6 +45,13 @@ package struct DatabaseError: Error, Sendable, CustomStringConvertible {
     package var isFull: Bool { code == SQLITE_FULL }
     package var isReadOnly: Bool { code == SQLITE_READONLY }
     package var isConstraint: Bool { code == SQLITE_CONSTRAINT }
+    /// SQLite could not read or write a file (SQLITE_IOERR and its extended codes).
+    package var isIOError: Bool { code == SQLITE_IOERR }
+
+    /// `Database.requireWALInPlace`'s code, SQLITE_IOERR_VNODE ("a file was
+    /// changed underneath"): no SQLite call on Linux returns it, so it names
+    /// our own check unambiguously.
+    static let walMissingCode: Int32 = SQLITE_IOERR | (27 << 8)
 
     package var description: String {
         var text = "SQLite error \(code) (\(String(cString: sqlite3_errstr(code)))): \(message)"

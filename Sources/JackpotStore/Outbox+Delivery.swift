@@ -11,6 +11,10 @@ extension Outbox {
     /// be lost, finds it unsendable again once its lease ends), which is what
     /// `parkInvalidNewWins` would do. So a row claimed soon after it was written
     /// is decoded once, not twice.
+    ///
+    /// Nothing is claimed for a paused operator: the statement reads the flag
+    /// itself, so a pause holds for every claim that starts after `pause`
+    /// committed, not only once housekeeping has copied the flag into memory.
     package func claim(operator name: String, limit: Int, owner: String, leaseExpiresAt: Int64, now: Int64) throws -> [StoredWin] {
         guard limit > 0 else { return [] }
         return try database.query(
@@ -20,6 +24,7 @@ extension Outbox {
                 SELECT id FROM wins
                 WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
                 ORDER BY next_attempt_at LIMIT ?5)
+              AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?4 AND paused = 1)
             RETURNING \(StoredWin.columns)
             """,
             [.text(owner), .integer(leaseExpiresAt), .integer(now), .text(name), .integer(Int64(limit))]
@@ -30,6 +35,17 @@ extension Outbox {
     package func nextDueTime(operator name: String) throws -> Int64? {
         try database.queryScalar(
             "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
+        ).integerValue
+    }
+
+    /// When `claim` can next find a win of the operator: `nextDueTime`, or nil
+    /// while the operator is paused (`resume` is a write the loop wakes for).
+    package func nextClaimTime(operator name: String) throws -> Int64? {
+        try database.queryScalar(
+            """
+            SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?1
+              AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?1 AND paused = 1)
+            """, [.text(name)]
         ).integerValue
     }
 

@@ -25,6 +25,9 @@ package enum MetricNames {
     package static let unconfiguredPendingWins = "jackpotd_unconfigured_operator_pending_wins"
     /// Gauge: delivered wins a repeat delivery confirmed under another transactionId.
     package static let transactionIdMismatchWins = "jackpotd_transaction_id_mismatch_wins"
+    /// Gauge: 1 once this daemon found the outbox's `-wal` file deleted under it
+    /// (it saved what the log held, stopped claiming and exits 1), else 0.
+    package static let walDeleted = "jackpotd_wal_deleted"
     /// Gauge: when the metrics file was last written, so a stale file (dead
     /// daemon, stuck writer) can be alerted on.
     package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"

@@ -42,15 +42,19 @@ package struct HTTPResponseData: Sendable, Hashable {
     package var body: [UInt8]
     /// True when the operator sent more than `bodyLimit` bytes; the rest was not read.
     package var bodyTruncated: Bool
+    /// How many times the request left for this answer: 2 when a kept-alive
+    /// connection was closed before answering and the request was sent again.
+    package var timesSent: Int
 
     /// Responses are small JSON objects; anything larger is a misbehaving operator.
     package static let bodyLimit = 64 * 1024
 
-    package init(status: Int, headers: [String: String] = [:], body: [UInt8], bodyTruncated: Bool = false) {
+    package init(status: Int, headers: [String: String] = [:], body: [UInt8], bodyTruncated: Bool = false, timesSent: Int = 1) {
         self.status = status
         self.headers = headers
         self.body = body
         self.bodyTruncated = bodyTruncated
+        self.timesSent = timesSent
     }
 }
 
@@ -64,6 +68,18 @@ package enum TransportFailure: Error, Sendable, Hashable {
     case tls(String)
     /// Anything else the HTTP stack reported.
     case other(String)
+}
+
+extension TransportFailure {
+    /// The same failure with `note` after its message; a timeout has none and stays as it is.
+    package func adding(_ note: String) -> TransportFailure {
+        switch self {
+        case .timeout: .timeout
+        case .connection(let message): .connection(message + note)
+        case .tls(let message): .tls(message + note)
+        case .other(let message): .other(message + note)
+        }
+    }
 }
 
 package typealias HTTPExchangeResult = Result<HTTPResponseData, TransportFailure>

@@ -36,6 +36,7 @@ import OperatorSimulator
             sent.append(call.body)
             let response = try await transport.send(call, timeoutSeconds: 5).get()
             #expect(response.status == 200)
+            #expect(response.timesSent == (index == 0 ? 1 : 2), "call \(index)")
         }
         // Calls 2…5 each met a reset on the reused connection and were sent again.
         #expect(server.resetCount == 4)
@@ -43,6 +44,35 @@ import OperatorSimulator
         #expect(bodies.count == 9)
         #expect(bodies.allSatisfy { !$0.isEmpty }, "an empty POST reached the operator")
         #expect(bodies == [sent[0]] + sent.dropFirst().flatMap { [$0, $0] })
+    }
+
+    /// Every connection in the pool reset by the operator on reuse: libcurl, left to
+    /// itself, re-sends the request on each stale connection in turn (up to five
+    /// times), unseen. One re-send is allowed, the classic stale idle connection;
+    /// a second stale connection ends the call as a connection error.
+    @Test func resendsAfterResetsOnKeptAliveConnectionsAreBounded() async throws {
+        let server = KeepAliveResetServer(warmConnections: 4)
+        defer { server.stop() }
+        let transport = CurlTransport(maximumConnectionsPerHost: 8)
+        defer { transport.shutdown() }
+        let warmed = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<4 {
+                group.addTask {
+                    (try? await transport.send(request(server.url, reference: "warm-\(index)"), timeoutSeconds: 10).get().status) == 200
+                }
+            }
+            return await group.reduce(true) { $0 && $1 }
+        }
+        try #require(warmed)
+
+        let result = await transport.send(request(server.url, reference: "stale"), timeoutSeconds: 10)
+        // The request left twice (a stale connection, one re-send), not five times.
+        #expect(server.bodies.count == 4 + 2, "\(server.bodies.count - 4) requests left for one call")
+        guard case .failure(.connection(let message)) = result else {
+            Issue.record("expected a connection error, got \(result)")
+            return
+        }
+        #expect(message.contains("sent 2 times"), "\(message)")
     }
 
     // MARK: Deadlines

@@ -151,6 +151,16 @@ import TestSupport
         #expect(!run.output.contains(".service:") && !run.output.contains(".timer:"), "verify complained:\n\(run.output)")
     }
 
+    /// Lease rescue after a `kill -9` needs this boot's id. `ProcSubset=pid` hides
+    /// `/proc/sys/kernel/random/boot_id`; under it the unit must hand the id in
+    /// (`%b`) through the variable the daemon reads before that file.
+    @Test func unitDoesNotHideTheBootIdLeaseRescueReads() throws {
+        let lines = try Files.text(Deploy.path("jackpotd.service")).split(separator: "\n").map(String.init)
+        let hidesProcSys = lines.contains("ProcSubset=pid")
+        let passed = lines.contains { $0.hasPrefix("Environment=") && $0.contains("JACKPOTD_BOOT_ID=%b") }
+        #expect(!hidesProcSys || passed, "ProcSubset=pid without Environment=JACKPOTD_BOOT_ID=%b")
+    }
+
     /// A config error is exit 2; restarting cannot fix it, so the unit must not loop.
     @Test func configErrorsDoNotRestartTheUnit() throws {
         let unit = try Files.text(Deploy.path("jackpotd.service"))

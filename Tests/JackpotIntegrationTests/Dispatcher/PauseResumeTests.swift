@@ -66,4 +66,50 @@ import TestSupport
         #expect(wallet.snapshot.credited == wins.count)
         #expect(wallet.snapshot.duplicates == 0)
     }
+
+    /// A win enqueued the moment `pause` returns is never claimed, however long the
+    /// daemon takes to see the flag in memory: the claim itself skips paused
+    /// operators, in the transaction that leases the rows. Housekeeping, which
+    /// copies the flag into memory, is held off for the whole test, so the only
+    /// thing standing between the win and the wallet is the claim.
+    @Test func aWinEnqueuedRightAfterPauseIsNotClaimedBeforeTheDaemonSeesThePause() async throws {
+        let directory = TemporaryDirectory()
+        let wallet = try ScriptedOperator(secret: "pause-secret")
+        defer { wallet.stop() }
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "casino-a", url: wallet.url, secret: "pause-secret", extra: fastDelivery()),
+        ])
+        let database = directory.path("outbox.sqlite3")
+        let probe = OutboxProbe(database)
+        try probe.enqueue(["warm-up"], operator: "casino-a")
+        var settings = Dispatcher.Settings()
+        settings.housekeepingIntervalMilliseconds = 3_600_000
+        let daemon = try RunningDispatcher(configPath: config, settings: settings)
+        let warm = try await eventually { try probe.count(.delivered) == 1 }
+        try #require(warm, "\(daemon.log)")
+        let requestsBefore = wallet.snapshot.requests
+
+        let pause = await runCLI(["pause", "casino-a", "--reason", "incident", "--db", database])
+        try #require(pause.code == .success, "\(pause.errors)")
+        try probe.enqueue(["race-x"], operator: "casino-a")
+        // The loop wakes on the write and claims; many passes later, still nothing sent.
+        let passed = await daemon.dispatcher.waitForPasses(loop: 30)
+        let requestsWhilePaused = wallet.snapshot.requests
+        let stateWhilePaused = try probe.win("race-x")?.state
+        let attemptsWhilePaused = try probe.attempts("race-x").count
+
+        let resume = await runCLI(["resume", "casino-a", "--db", database])
+        try #require(resume.code == .success, "\(resume.errors)")
+        let delivered = try await eventually { try probe.win("race-x")?.state == .delivered }
+        try await daemon.stop()
+
+        #expect(passed)
+        #expect(requestsWhilePaused == requestsBefore)
+        #expect(stateWhilePaused == .pending)
+        #expect(attemptsWhilePaused == 0)
+        #expect(delivered, "\(daemon.log)")
+        #expect(wallet.credit(for: "race-x") != nil)
+        // Housekeeping never ran again: the claim alone held the pause.
+        #expect(!daemon.logged("operator_paused"))
+    }
 }

@@ -43,10 +43,10 @@ final class ChildDaemonRig {
         probe = OutboxProbe(path: databasePath)
     }
 
-    /// Starts `jackpotd run --config …`; each start logs to a file of its own.
-    func startDaemon() throws {
+    /// Starts `jackpotd run --config …` (and `extraArguments`); each start logs to a file of its own.
+    func startDaemon(extraArguments: [String] = []) throws {
         logCount += 1
-        daemon = try DaemonProcess(["run", "--config", configPath], logPath: directory.path("daemon-\(logCount).log"))
+        daemon = try DaemonProcess(["run", "--config", configPath] + extraArguments, logPath: directory.path("daemon-\(logCount).log"))
     }
 
     /// Starts the daemon and has five wins delivered, then holds the operator's

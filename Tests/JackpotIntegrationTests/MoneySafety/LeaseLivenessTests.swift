@@ -42,6 +42,19 @@ import OperatorSimulator
         #expect(owner.description.hasSuffix(":\(owner.bootId):\(owner.pidNamespace)"))
     }
 
+    /// Under systemd's `ProcSubset=pid` the file is hidden and the unit hands `%b`
+    /// in: the same boot, written without dashes, must come out as the kernel writes it.
+    @Test func theBootIdHandedInBySystemdNamesTheSameBootAsTheKernelFile() throws {
+        let kernel = LeaseOwner.currentBootId(environment: [:])
+        try #require(kernel.count == 36, "\(kernel)")
+        let specifier = kernel.replacingOccurrences(of: "-", with: "")
+        let hidden: (String) -> String? = { _ in nil }
+        #expect(LeaseOwner.currentBootId(environment: [LeaseOwner.bootIdVariable: specifier], readFile: hidden) == kernel)
+        #expect(LeaseOwner.currentBootId(environment: [LeaseOwner.bootIdVariable: specifier.uppercased() + "\n"]) == kernel)
+        #expect(LeaseOwner.currentBootId(environment: [:], readFile: hidden) == "-")
+        #expect(LeaseOwner.currentBootId(environment: [LeaseOwner.bootIdVariable: "a:b"]) == "-")
+    }
+
     static let unshare = "/usr/bin/unshare"
     /// Creating a pid namespace needs CAP_SYS_ADMIN (or user namespaces); containers often forbid it.
     static let canUnshare: Bool = {

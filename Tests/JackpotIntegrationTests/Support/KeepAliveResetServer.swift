@@ -17,9 +17,15 @@ final class KeepAliveResetServer: Sendable {
     private let received: Locked<[[UInt8]]>
     private let resets: Locked<Int>
 
-    init() {
+    /// With `warmConnections`, the first answers wait until that many connections
+    /// have a request in: calls made at once then leave that many connections
+    /// alive in the client's pool, each of which resets the next request sent on it.
+    init(warmConnections: Int = 0) {
         let received = Locked<[[UInt8]]>([])
         let resets = Locked(0)
+        let connected = Locked(0)
+        let warm = Gate()
+        if warmConnections == 0 { warm.open() }
         server = ThreadedLoopbackServer { connection in
             var served = 0
             while let request = connection.readRequest() {
@@ -29,6 +35,13 @@ final class KeepAliveResetServer: Sendable {
                     connection.reset()
                     return
                 }
+                if connected.withLock({ count in
+                    count += 1
+                    return count
+                }) == warmConnections {
+                    warm.open()
+                }
+                warm.wait()
                 served += 1
                 let answer = keepAliveAnswer("{\"error\":0,\"transactionId\":\"tx-\(request.body.count)\"}")
                 guard connection.write(answer) else { return }

@@ -80,11 +80,16 @@ import TestSupport
                 SELECT id FROM wins
                 WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
                 ORDER BY next_attempt_at LIMIT ?5)
+              AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?4 AND paused = 1)
             RETURNING id
             """, claimArguments), index: "wins_due")
-        // Outbox.nextDueTime and the status snapshot's per-operator minima.
+        // Outbox.nextDueTime, Outbox.nextClaimTime and the status snapshot's per-operator minima.
         Self.expectCheap(try Self.plan(probe,
             "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_due")
+        Self.expectCheap(try Self.plan(probe, """
+            SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?1
+              AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?1 AND paused = 1)
+            """, ["op-2"]), index: "wins_due")
         Self.expectCheap(try Self.plan(probe,
             "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_pending")
         // Housekeeping every 500 ms: max age and lease recovery.
