@@ -115,6 +115,14 @@ package final class IngestServer: Sendable {
         logger.info("ingest_stopped", ["address": .string(boundAddress)])
     }
 
+    /// libmicrohttpd holds this object unretained: it must not outlive it.
+    deinit {
+        if let handle = daemon.withLock({ $0 }) {
+            MHD_stop_daemon(handle.pointer)
+            writer.stop()
+        }
+    }
+
     private func waitForRequests(graceSeconds: Double) {
         let deadline = ContinuousClock.now + .milliseconds(Int64(graceSeconds * 1000))
         while lifecycle.withLock({ $0.inFlight }) > 0, ContinuousClock.now < deadline {
