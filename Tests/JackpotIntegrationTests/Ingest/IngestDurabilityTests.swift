@@ -53,7 +53,7 @@ import TestSupport
         #expect(try daemon.probe.integrityCheck() == "ok")
     }
 
-    @Test func sigtermLetsARequestInFlightFinishAndRefusesNewOnes() async throws {
+    @Test func sigtermLetsARequestInFlightFinishAndRefusesNewOnesAndReadiness() async throws {
         let daemon = try await IngestDaemon()
         let lines = winReferences("term", 500).map { winLine($0, operator: "casino-a") }
         let body = Array(lines.joined(separator: "\n").utf8)
@@ -68,6 +68,10 @@ import TestSupport
             admitted = await daemon.metric("jackpotd_ingest_requests_in_flight") ?? 0 >= 2
         }
         try #require(admitted)
+        // A kept-alive connection the listener has answered on, so surely accepted before the signal.
+        let readiness = try #require(RawHTTPConnection(port: daemon.port))
+        readiness.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        try #require(await readiness.readKeptAliveResponse()?.status == 200)
         daemon.process.send(SIGTERM)
         let stopping = await eventually { daemon.process.log.contains("event=signal signal=TERM") }
         try #require(stopping, "\(daemon.process.log)")
@@ -78,6 +82,11 @@ import TestSupport
             return false
         }
         #expect(refused)
+        // Load balancers learn it at once: not ready, try later.
+        readiness.write("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let notReady = try #require(await readiness.readResponse())
+        #expect(notReady.status == 503)
+        #expect(notReady.headers["retry-after"] == "1")
         connection.write(Array(body[(body.count / 2)...]))
         let answer = try #require(await connection.readResponse(), "\(daemon.process.log)")
         #expect(await daemon.process.waitForExit(within: 30) == 0, "\(daemon.process.log)")

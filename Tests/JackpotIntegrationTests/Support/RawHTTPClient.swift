@@ -86,6 +86,27 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// One answer on a kept-alive connection, read up to its `Content-Length`; nil when the peer closed first.
+    func readKeptAliveResponse() async -> HTTPReply? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [self] in
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                while true {
+                    if let reply = HTTPReply(received), let length = reply.headers["content-length"].flatMap(Int.init),
+                       reply.body.count >= length {
+                        continuation.resume(returning: reply)
+                        return
+                    }
+                    let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    received.append(contentsOf: buffer[..<count])
+                }
+                continuation.resume(returning: nil)
+            }
+        }
+    }
+
     /// The answer to a request sent with `Connection: close`; nil when the peer closed without one.
     func readResponse() async -> HTTPReply? {
         HTTPReply(await readToEnd())
