@@ -293,8 +293,8 @@ package final class IngestServer: Sendable {
             }
         }
         guard !wins.isEmpty else { return queue(answer([]), for: exchange, on: connection) }
-        return suspend(exchange, connection) { [metrics, logger] finish in
-            writer.store(wins) { result in
+        return suspend(exchange, connection) { [metrics, logger, writer] finish in
+            let queued = writer.store(wins) { result in
                 switch result {
                 case .success(let outcomes):
                     Self.count(outcomes, in: metrics)
@@ -304,6 +304,10 @@ package final class IngestServer: Sendable {
                     finish(answer(nil))
                 }
             }
+            if queued, logger.isEnabled(.debug) {
+                logger.debug("ingest_queued", ["wins": LogValue(wins.count), "queued": LogValue(writer.queuedWins)])
+            }
+            return queued
         }
     }
 

@@ -58,6 +58,9 @@ package final class IngestWriter: @unchecked Sendable {
         thread.start()
     }
 
+    /// Wins queued or in the commit under way.
+    package var queuedWins: Int { state.withLock { $0.queuedWins } }
+
     /// Transactions committed so far (each one fsync): fewer than the requests when they were grouped.
     package var commits: Int { commitCount.load(ordering: .relaxed) }
 

@@ -106,4 +106,39 @@ import TestSupport
         let deliveryStopped = try #require(log.range(of: "event=stop "))
         #expect(listenerStopped.lowerBound < deliveryStopped.lowerBound)
     }
+
+    @Test func aWriterTooFarBehindAnswers503AndStoresNothingOfThatRequest() async throws {
+        let daemon = try await IngestDaemon(topLevel: #""busyTimeoutSeconds": 300"#, arguments: ["--log-level", "debug"])
+        // Another process holds the outbox's write lock, so the writer's commit waits.
+        let blocker = try Outbox(path: daemon.databasePath, busyTimeoutMilliseconds: 60_000)
+        try blocker.database.execute("BEGIN EXCLUSIVE")
+        func batch(_ index: Int) -> RawHTTPConnection? {
+            let lines = (0..<10_000).map { winLine("load-\(index)-\($0)", operator: "casino-a") }
+            let body = Array(lines.joined(separator: "\n").utf8)
+            guard let connection = RawHTTPConnection(port: daemon.port, receiveTimeoutSeconds: 240) else { return nil }
+            connection.write(Array((
+                "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+                    + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body)
+            return connection
+        }
+        // Ten batches fill the writer's queue (100 000 wins); the listener logs each at debug level.
+        var waiting: [RawHTTPConnection] = []
+        for index in 0..<10 { waiting.append(try #require(batch(index))) }
+        let full = await eventually(within: 180) { daemon.process.log.contains("queued=100000") }
+        try #require(full, "\(daemon.process.log.suffix(2000))")
+
+        let refused = try #require(await batch(10)?.readResponse())
+        #expect(refused.status == 503)
+        #expect(refused.headers["retry-after"] == "1")
+        #expect(refused.string("error")?.contains("writer is behind") == true)
+
+        try blocker.database.execute("COMMIT")
+        for connection in waiting {
+            let answer = try #require(await connection.readResponse())
+            #expect(answer.status == 200)
+            #expect(answer.number("accepted") == 10_000)
+        }
+        #expect(try daemon.probe.count() == 100_000)
+        #expect(try daemon.probe.win("load-10-0") == nil)
+    }
 }

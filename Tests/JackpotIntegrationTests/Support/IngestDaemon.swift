@@ -20,14 +20,17 @@ final class IngestDaemon {
     var probe: OutboxProbe { OutboxProbe(databasePath) }
 
     /// `limits` is the JSON of `ingest.limits`; `tls` of `ingest.tls`.
-    init(limits: String = "{}", tls: String? = nil, operatorExtra: String = fastDelivery(), arguments: [String] = []) async throws {
+    init(
+        limits: String = "{}", tls: String? = nil, operatorExtra: String = fastDelivery(), topLevel: String = "",
+        arguments: [String] = []
+    ) async throws {
         directory = TemporaryDirectory()
         wallet = try ScriptedOperator(secret: Self.secret)
         directory.write("tokens/platform", platformToken + "\n")
         directory.write("tokens/only-b", onlyBToken)
         configPath = Self.writeConfig(
             directory, wallet: wallet, tokens: ["platform": "tokens/platform", "onlyB": "tokens/only-b"],
-            limits: limits, tls: tls, operatorExtra: operatorExtra)
+            limits: limits, tls: tls, operatorExtra: operatorExtra, topLevel: topLevel)
         process = try DaemonProcess(["run", "--config", configPath] + arguments, logPath: directory.path("daemon.log"))
         let process = process
         let listening = await eventually { process.log.contains("event=ingest_listening") || !process.process.isRunning }
@@ -42,7 +45,7 @@ final class IngestDaemon {
     @discardableResult
     static func writeConfig(
         _ directory: TemporaryDirectory, wallet: ScriptedOperator, tokens: [String: String], limits: String = "{}",
-        tls: String? = nil, operatorExtra: String = fastDelivery()
+        tls: String? = nil, operatorExtra: String = fastDelivery(), topLevel: String = ""
     ) -> String {
         let tokenList = tokens.keys.sorted().map { name in
             let scope = name == "onlyB" ? ", \"operators\": [\"casino-b\"]" : ""
@@ -53,7 +56,7 @@ final class IngestDaemon {
         return TestSupport.writeConfig(in: directory, operators: [
             TestOperator(name: "casino-a", url: wallet.url, secret: secret, extra: operatorExtra),
             TestOperator(name: "casino-b", url: wallet.url, secret: secret, extra: operatorExtra),
-        ], extraTopLevel: "\"ingest\": {\(ingest)}")
+        ], extraTopLevel: "\"ingest\": {\(ingest)}" + (topLevel.isEmpty ? "" : ", " + topLevel))
     }
 
     static func port(in log: String) -> Int? {
