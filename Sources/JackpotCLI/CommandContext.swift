@@ -67,14 +67,13 @@ package struct CommandContext: Sendable {
     /// Opens an outbox that must already exist. Ops commands never create one: a
     /// mistyped `--db` would otherwise become a new, empty outbox that reports
     /// nothing pending and no such win. (`run`, and `enqueue --create`, create it.)
+    /// A user who may not open it is told so, with the path and the service user.
     /// `checkpoints` is the config's: a command that writes must not checkpoint
     /// an outbox Litestream replicates.
     package static func openExistingOutbox(
         at path: String, busyTimeoutMilliseconds: Int = 5000, checkpoints: CheckpointOwner = .sqlite
     ) throws -> Outbox {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue --create` creates it)")
-        }
+        try FileAccess.requireExistingOutbox(path)
         let walDeleted = DeletedWAL.looksDeleted(database: path)
         do {
             return try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)

@@ -12,7 +12,7 @@ package enum CommandLineTool {
     package static let commands: [any Command.Type] = [
         RunCommand.self, EnqueueCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
         RetryCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
-        ExportCommand.self, ReconcileCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, TakeoverCommand.self, DemoCommand.self,
+        ExportCommand.self, ReconcileCommand.self, ProbeCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, TakeoverCommand.self, DemoCommand.self,
     ]
 
     /// The executable's entry point: never returns.
@@ -82,6 +82,9 @@ package enum CommandLineTool {
             return .usage
         case let config as ConfigError:
             for problem in config.problems { context.errors.line(prefix + HumanText.escaped("\(config.path): \(problem)")) }
+            return .usage
+        case let environment as EnvironmentError:
+            for problem in environment.problems { context.errors.line(prefix + HumanText.escaped(problem)) }
             return .usage
         case let failure as CommandFailure:
             context.errors.line(prefix + HumanText.escaped(failure.message))

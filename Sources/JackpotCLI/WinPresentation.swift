@@ -76,12 +76,13 @@ enum WinPresentation {
                 "errorCode": attempt.errorCode.map { .number(String($0)) } ?? .null,
                 "outcome": .string(attempt.outcome), "detail": .string(attempt.detail),
                 "responseHead": jsonText(attempt.responseHead), "daemon": .string(attempt.daemon),
+                "secret": jsonText(attempt.secret?.rawValue),
             ]))
         })
         if let request {
             object["request"] = .object(JSONObject([
                 "method": .string(request.http.method), "url": .string(request.maskedURL),
-                "headers": .object(JSONObject(request.http.headers.map { ($0.name, JSONValue.string($0.value)) })),
+                "headers": .object(JSONObject(request.displayHeaders().map { ($0.name, JSONValue.string($0.value)) })),
                 "body": .string(request.displayBody()), "hash": .string(request.hash),
                 "hashedText": .string(request.displayHashedInput()),
                 "proxy": request.http.transport.proxy.map { .string(URLMasking.masked($0)) } ?? .null,
@@ -135,7 +136,7 @@ enum WinPresentation {
                 table.add([
                     String(attempt.attempt), TimeFormat.timestamp(attempt.startedAt), String(format: "%.0f", attempt.durationMs),
                     attempt.httpStatus.map(String.init) ?? "-", attempt.errorCode.map(String.init) ?? "-",
-                    attempt.outcome, attempt.detail,
+                    attempt.outcome, attempt.detail + (attempt.secret.map { " [\($0.rawValue) secret]" } ?? ""),
                 ])
             }
             text += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
@@ -148,7 +149,7 @@ enum WinPresentation {
         if let request {
             text += "  \(request.http.method) \(HumanText.escaped(request.maskedURL))\n"
             text += transportLines(request.http.transport)
-            for header in request.http.headers { text += "  \(HumanText.escaped(header.name)): \(HumanText.escaped(header.value))\n" }
+            for header in request.displayHeaders() { text += "  \(HumanText.escaped(header.name)): \(HumanText.escaped(header.value))\n" }
             text += "\n  \(HumanText.escaped(request.displayBody()))\n\n"
             // The one line an operator's developer needs when their hash check disagrees.
             text += "  hashed: \(HumanText.escaped(request.displayHashedInput()))\n"

@@ -33,13 +33,14 @@ package struct LoadedConfig: Sendable {
 /// optional keys (silently ignored, default used) get into production.
 package enum ConfigLoader {
     static let topLevelKeys = [
-        "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "checkpoints", "ingest",
+        "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "checkpoints",
+        "rateLimit", "ingest",
     ]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
         "duplicateWindowHours",
-    ] + dialectKeys
+    ] + dialectKeys + controlKeys
     static let retryKeys = [
         "initialDelaySeconds", "multiplier", "maxDelaySeconds", "jitter", "maxAgeHours", "maxRetryAfterSeconds",
     ]
@@ -133,9 +134,12 @@ package enum ConfigLoader {
             }
         }
 
+        let rateLimit = root["rateLimit"].flatMap { decodeRateLimit($0, at: "rateLimit", reader: &reader) }
+
         var operators: [String: OperatorConfig]?
         if let value = root["operators"] {
-            operators = decodeOperators(value, baseDirectory: baseDirectory, environment: environment, reader: &reader)
+            operators = decodeOperators(
+                value, baseDirectory: baseDirectory, environment: environment, defaultRateLimit: rateLimit, reader: &reader)
         } else {
             reader.problem("operators", "is required: an object of operators by name, at least one")
         }
@@ -158,7 +162,8 @@ package enum ConfigLoader {
     }
 
     private static func decodeOperators(
-        _ value: JSONValue, baseDirectory: String, environment: [String: String], reader: inout ConfigReader
+        _ value: JSONValue, baseDirectory: String, environment: [String: String], defaultRateLimit: RateLimit?,
+        reader: inout ConfigReader
     ) -> [String: OperatorConfig]? {
         guard let object = reader.object(value, at: "operators") else { return nil }
         guard object.count > 0 else {
@@ -173,7 +178,8 @@ package enum ConfigLoader {
             }
             // Decoded even under a bad name, so its other problems are reported in the same run.
             if let config = decodeOperator(
-                name: name, body, at: path, baseDirectory: baseDirectory, environment: environment, reader: &reader)
+                name: name, body, at: path, baseDirectory: baseDirectory, environment: environment,
+                defaultRateLimit: defaultRateLimit, reader: &reader)
             {
                 operators[name] = config
             }
@@ -198,7 +204,7 @@ package enum ConfigLoader {
 
     private static func decodeOperator(
         name: String, _ value: JSONValue, at path: String, baseDirectory: String, environment: [String: String],
-        reader: inout ConfigReader
+        defaultRateLimit: RateLimit?, reader: inout ConfigReader
     ) -> OperatorConfig? {
         guard let object = reader.object(value, at: path) else { return nil }
         reader.rejectUnknownKeys(in: object, at: path, known: operatorKeys)
@@ -247,6 +253,9 @@ package enum ConfigLoader {
         }
         config.proxy = decodeProxy(object, at: path, reader: &reader)
         decodeDialect(object, at: path, into: &config, reader: &reader)
+        decodeControls(
+            object, of: name, at: path, baseDirectory: baseDirectory, environment: environment,
+            defaultRateLimit: defaultRateLimit, into: &config, reader: &reader)
 
         guard url != nil, secret != nil else { return nil }
         return config
@@ -313,46 +322,64 @@ package enum ConfigLoader {
         switch source {
         case "secretFile":
             guard let file = reader.string(in: object, "secretFile", at: path) else { return nil }
-            let resolved = resolve(file, against: baseDirectory)
-            if reader.secretLoading == .skipped { return "" }
-            let contents: FileContents
-            switch readFile(atPath: resolved) {
-            case .success(let file): contents = file
-            case .failure(let failure):
-                return reader.unreadableSecret(
-                    operator: name, keyPath, "cannot read the secret file \(resolved): \(failure.reason)")
-            }
-            if let warning = SecretFileMode.warning(path: resolved, permissions: contents.permissions) {
-                reader.warning(keyPath, warning)
-            }
-            // Editors and `echo` add one final newline; it is not part of the secret.
-            var bytes = contents.bytes[...]
-            if bytes.last == UInt8(ascii: "\n") {
-                bytes.removeLast()
-                if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-            }
-            guard !bytes.isEmpty else {
-                return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is empty")
-            }
-            guard let secret = String(validating: bytes, as: UTF8.self) else {
-                return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is not valid UTF-8 text")
-            }
-            return secret
+            return readSecretFile(file, of: name, at: keyPath, baseDirectory: baseDirectory, reader: &reader)
         case "secretEnv":
             guard let variable = reader.string(in: object, "secretEnv", at: path) else { return nil }
-            if reader.secretLoading == .skipped { return "" }
-            guard let secret = environment[variable] else {
-                return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is not set")
-            }
-            guard !secret.isEmpty else {
-                return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is empty")
-            }
-            return secret
+            return readSecretEnv(variable, of: name, at: keyPath, environment: environment, reader: &reader)
         default:
             guard let secret = reader.string(in: object, "secret", at: path, revealing: false) else { return nil }
             reader.warning(keyPath, "inline secret in the config file; prefer secretFile or secretEnv")
             return secret
         }
+    }
+
+    /// A secret from a file (`secretFile`, `previousSecretFile`, a header's
+    /// `valueFile`): one final newline dropped, not empty, UTF-8. "" when
+    /// secrets are skipped; nil (a problem recorded) when it cannot be read.
+    static func readSecretFile(
+        _ file: String, of name: String, at keyPath: String, baseDirectory: String, reader: inout ConfigReader
+    ) -> String? {
+        let resolved = resolve(file, against: baseDirectory)
+        if reader.secretLoading == .skipped { return "" }
+        let contents: FileContents
+        switch readFile(atPath: resolved) {
+        case .success(let file): contents = file
+        case .failure(let failure):
+            return reader.unreadableSecret(
+                operator: name, keyPath, "cannot read the secret file \(resolved): \(failure.reason)")
+        }
+        if let warning = SecretFileMode.warning(path: resolved, permissions: contents.permissions) {
+            reader.warning(keyPath, warning)
+        }
+        // Editors and `echo` add one final newline; it is not part of the secret.
+        var bytes = contents.bytes[...]
+        if bytes.last == UInt8(ascii: "\n") {
+            bytes.removeLast()
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        }
+        guard !bytes.isEmpty else {
+            return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is empty")
+        }
+        guard let secret = String(validating: bytes, as: UTF8.self) else {
+            return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is not valid UTF-8 text")
+        }
+        if let warning = SecretWhitespace.warning(secret, source: "the secret file \(resolved)") { reader.warning(keyPath, warning) }
+        return secret
+    }
+
+    /// A secret from the environment variable `variable`; as `readSecretFile`.
+    static func readSecretEnv(
+        _ variable: String, of name: String, at keyPath: String, environment: [String: String], reader: inout ConfigReader
+    ) -> String? {
+        if reader.secretLoading == .skipped { return "" }
+        guard let secret = environment[variable] else {
+            return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is not set")
+        }
+        guard !secret.isEmpty else {
+            return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is empty")
+        }
+        if let warning = SecretWhitespace.warning(secret, source: "environment variable \(variable)") { reader.warning(keyPath, warning) }
+        return secret
     }
 
     private static func decodeRetry(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> RetrySettings {
@@ -455,7 +482,7 @@ package extension LoadedConfig {
             let paddedName = name + String(repeating: " ", count: width - name.count)
             return "\(paddedName)  \(operatorConfig.encoding.rawValue)  \(URLMasking.masked(operatorConfig.url))"
                 + "  concurrency \(operatorConfig.concurrency)  timeout \(ConfigReader.format(operatorConfig.timeoutSeconds))s"
-                + ConfigLoader.transportSummary(operatorConfig)
+                + ConfigLoader.transportSummary(operatorConfig) + ConfigLoader.controlsSummary(operatorConfig)
         }
     }
 }

@@ -99,8 +99,17 @@ package struct OperatorConfig: Sendable, Hashable {
     /// whose first call is older may be credited again if sent again: `retry`
     /// refuses it without `--force` and points to `reconcile`.
     package var duplicateWindowHours: Double = OperatorConfig.defaultDuplicateWindowHours
+    /// Calls a second this operator's wallet accepts; nil: only `concurrency` bounds them.
+    package var rateLimit: RateLimit?
+    /// Headers sent on every call, after jackpotd's own.
+    package var headers: [StaticHeader] = []
+    /// The secret being rotated out, tried when the wallet refuses the current one.
+    package var previousSecret: PreviousSecret?
+    /// The error code with which this operator's wallet refuses a wrong hash.
+    package var badHashErrorCode = OperatorConfig.defaultBadHashErrorCode
 
     package static let defaultDuplicateWindowHours = 72.0
+    package static let defaultBadHashErrorCode = 5
 
     package init(name: String, url: String, secret: String) {
         self.name = name

@@ -5,7 +5,7 @@ extension OperatorConfig {
     package var wireSettings: WireSettings {
         WireSettings(
             url: url, secret: secret, encoding: encoding, amountDecimals: amountDecimals, dialect: dialect,
-            transport: transportOptions)
+            transport: transportOptions, headers: headers)
     }
 }
 

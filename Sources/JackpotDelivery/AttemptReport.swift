@@ -8,13 +8,15 @@ struct AttemptReport: Sendable {
     let operatorName: String
     /// 1-based attempt number for this win.
     let attempt: Int
-    let startedAt: Int64
-    let durationMs: Double
+    var startedAt: Int64
+    var durationMs: Double
     let outcome: AttemptOutcome
     let httpStatus: Int?
     let responseHead: String?
     /// `outcome.summary` without the call's token, secret and URL credentials: what is stored and logged.
-    let detail: String
+    var detail: String
+    /// During a secret rotation, which secret signed the call; nil otherwise.
+    var secret: SecretChoice?
 
     /// Makes the call and classifies the answer. Never throws: every failure is an outcome.
     /// `operatorSecrets` hides the operator's secret and URL credentials; the win's token is added here.
@@ -29,7 +31,7 @@ struct AttemptReport: Sendable {
         let durationMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let outcome = AttemptOutcome.classify(
             result, noRetryErrorCodes: operatorConfig.noRetryErrorCodes,
-            alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now)
+            alreadyCreditedErrorCodes: operatorConfig.alreadyCreditedErrorCodes, now: .now, requestURL: request.url)
         let scrubber = operatorSecrets.adding(win.stored.token.map { [$0] } ?? [])
         var status: Int?
         var head: String?
@@ -47,6 +49,29 @@ struct AttemptReport: Sendable {
             win: win, operatorName: operatorConfig.name, attempt: win.stored.attempts + 1, startedAt: startedAt,
             durationMs: durationMs, outcome: outcome, httpStatus: status, responseHead: head,
             detail: scrubber.scrubbed(detail))
+    }
+
+    var isDelivered: Bool {
+        if case .delivered = outcome { return true }
+        return false
+    }
+
+    /// This report, marked as signed with `secret`.
+    func signed(with secret: SecretChoice) -> AttemptReport {
+        var report = self
+        report.secret = secret
+        return report
+    }
+
+    /// This call, made at once after `refused` was refused with the bad-hash
+    /// code: one attempt of two calls, timed from the first, noted in the detail.
+    func following(_ refused: AttemptReport, badHashCode: Int) -> AttemptReport {
+        var report = self
+        report.startedAt = refused.startedAt
+        report.durationMs += refused.durationMs
+        let refusedSecret = refused.secret?.rawValue ?? "current"
+        report.detail += " (sent again signed with the \(secret?.rawValue ?? "previous") secret after error \(badHashCode) to the \(refusedSecret) one)"
+        return report
     }
 
     /// The operator's error code, when its answer carried one.

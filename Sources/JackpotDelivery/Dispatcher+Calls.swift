@@ -54,13 +54,20 @@ extension Dispatcher {
     private func call(_ first: ReadyWin, on lane: OperatorLane) async {
         var next: ReadyWin? = first
         while let win = next {
-            let (config, secrets) = lane.callSettings
+            let (config, secrets, firstSecret) = lane.callSettings
             let providerId = control.withLock { $0.config.providerId }
             let now: Int64
             switch Result(catching: { try WireRequest.build(win: win.stored.win(), providerId: providerId, operator: config) }) {
             case .success(let request):
-                let report = await AttemptReport.perform(
-                    win, request: request.http, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
+                let report: AttemptReport
+                if let rotation = config.previousSecret, let previous = rotation.active(at: clock()) {
+                    report = await callDuringRotation(
+                        win, current: request, previousSecret: previous, first: firstSecret, providerId: providerId,
+                        config: config, secrets: secrets, lane: lane)
+                } else {
+                    report = await AttemptReport.perform(
+                        win, request: request.http, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
+                }
                 now = clock()
                 // The report first: a record running in between then stores (and logs)
                 // this attempt before the circuit change it causes, never after.
@@ -85,5 +92,37 @@ extension Dispatcher {
                 timer.fire(withinMilliseconds: settings.recordIntervalMilliseconds)
             }
         }
+    }
+
+    /// One attempt while the operator's previous secret is still valid: signed
+    /// first with the secret the wallet last accepted; refused with the
+    /// operator's `badHashErrorCode`, sent again at once signed with the other.
+    /// Each secret's request is a pure function of the win, so every retry
+    /// signed with the same secret sends the same bytes.
+    private func callDuringRotation(
+        _ win: ReadyWin, current: WireRequest, previousSecret: String, first: SecretChoice, providerId: String,
+        config: OperatorConfig, secrets: SecretScrubber, lane: OperatorLane
+    ) async -> AttemptReport {
+        var signing = config
+        signing.secret = previousSecret
+        // Built from the same win and dialect as `current`, so it builds too; should it
+        // not, the wallet gets the current secret alone.
+        let previous = try? WireRequest.build(win: win.stored.win(), providerId: providerId, operator: signing)
+        func send(_ choice: SecretChoice) async -> AttemptReport {
+            let request = choice == .previous ? previous?.http ?? current.http : current.http
+            let report = await AttemptReport.perform(
+                win, request: request, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
+            return report.signed(with: previous == nil ? .current : choice)
+        }
+        let firstReport = await send(first)
+        if firstReport.isDelivered { lane.accepted(first, now: clock()) }
+        guard previous != nil, firstReport.errorCode == config.badHashErrorCode else { return firstReport }
+        metrics.counter(
+            MetricNames.secretFallbackCallsTotal,
+            help: "Calls sent again with the operator's other secret after a bad-hash refusal during a rotation.",
+            labels: ["operator": config.name])
+        let secondReport = await send(first.other)
+        if secondReport.isDelivered { lane.accepted(first.other, now: clock()) }
+        return secondReport.following(firstReport, badHashCode: config.badHashErrorCode)
     }
 }

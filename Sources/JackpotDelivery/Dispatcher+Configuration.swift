@@ -15,14 +15,21 @@ extension Dispatcher {
             for (name, operatorConfig) in config.operators {
                 if let lane = lanes[name] {
                     lane.withState { state in
+                        let previous = state.config
                         state.config = operatorConfig
+                        state.applyControls(of: operatorConfig, previous: previous, now: now)
                         state.removed = false
                         state.nextCheckAt = now
                     }
                 } else {
                     let breaker = stored[name]?.breaker(settings: operatorConfig.circuit) ?? CircuitBreaker(settings: operatorConfig.circuit)
                     let lane = OperatorLane(config: operatorConfig, breaker: breaker)
-                    lane.withState { $0.paused = stored[name]?.paused ?? false }
+                    lane.withState { state in
+                        state.paused = stored[name]?.paused ?? false
+                        state.applyControls(of: operatorConfig, previous: nil, now: now)
+                        // Overwrites what an earlier daemon left in `operators` for `status`.
+                        state.controlsDirty = true
+                    }
                     lanes[name] = lane
                 }
             }

@@ -21,16 +21,19 @@ extension Dispatcher {
         }
         if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
         loop.unrecorded += finished
-        for lane in allLanes() { loop.unreleased += lane.takeReleases() }
+        let everyLane = allLanes()
+        for lane in everyLane { loop.unreleased += lane.takeReleases() }
         loop.unsendable += unsendable.withLock { wins in
             defer { wins.removeAll(keepingCapacity: true) }
             return wins
         }
-        let circuits = allLanes().compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
+        let circuits = everyLane.compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
+        let controls = everyLane.compactMap { lane in lane.takeDirtyControls().map { (lane.name, $0) } }
         let resultsDue = !loop.unrecorded.isEmpty
             && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(settings.recordIntervalMilliseconds)
                 || control.withLock { $0.stopRequested })
-        guard resultsDue || !loop.unreleased.isEmpty || !loop.unsendable.isEmpty || !circuits.isEmpty else { return }
+        guard resultsDue || !loop.unreleased.isEmpty || !loop.unsendable.isEmpty || !circuits.isEmpty || !controls.isEmpty
+        else { return }
 
         var outcomes = loop.unrecorded.map { outcome(for: $0, now: now) }
         outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
@@ -38,6 +41,11 @@ extension Dispatcher {
         let write = {
             try outbox.record(outcomes, owner: self.owner.description, now: now)
             for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
+            for (name, shown) in controls {
+                try outbox.saveControls(
+                    operator: name, secretInUse: shown.secretInUse, secretInUseSince: shown.secretInUseSince,
+                    rateLimitedSince: shown.rateLimitedSince, now: now)
+            }
         }
         do {
             // Releases, unsendable wins and circuits alone may be lost in a power cut:
@@ -50,6 +58,7 @@ extension Dispatcher {
         } catch {
             // Nothing was stored: put the circuits back as dirty and keep the results for the next try.
             for (name, _) in circuits { lanes.withLock { $0[name] }?.withState { $0.circuitDirty = true } }
+            for (name, _) in controls { lanes.withLock { $0[name] }?.withState { $0.controlsDirty = true } }
             throw error
         }
         for (report, outcome) in zip(loop.unrecorded, outcomes) { logAttempt(report, outcome) }
@@ -124,7 +133,7 @@ extension Dispatcher {
             winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
             durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,
             outcome: report.outcome.outcomeLabel, detail: report.detail,
-            responseHead: report.responseHead, daemon: owner.description)
+            responseHead: report.responseHead, daemon: owner.description, secret: report.secret)
         switch report.outcome {
         case .delivered(let confirmation):
             return RecordedOutcome(winId: record.winId, attempt: record, change: .delivered(confirmation), operatorName: report.operatorName)

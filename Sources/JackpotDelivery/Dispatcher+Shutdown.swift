@@ -76,15 +76,38 @@ extension Dispatcher {
         metrics.resetGauges(named: MetricNames.wins)
         metrics.resetGauges(named: MetricNames.oldestPendingAgeSeconds)
         metrics.resetGauges(named: MetricNames.consecutiveRefusals)
+        metrics.resetGauges(named: MetricNames.operatorSecretInUse)
         for count in snapshot.counts {
             metrics.gauge(MetricNames.wins, help: "Wins in the outbox by operator and state.",
                           labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
         }
         for lane in allLanes() {
+            // Zero series for every configured operator: an alert on a change
+            // (`delta`, `increase`) sees nothing when a series appears at its first
+            // failure, so the first failed win would never fire JackpotdWinsFailed.
+            for state in WinState.allCases where snapshot.count(state, operator: lane.name) == 0 {
+                metrics.gauge(MetricNames.wins, help: "Wins in the outbox by operator and state.",
+                              labels: ["operator": lane.name, "state": state.rawValue], set: 0)
+            }
+            for outcome in ["delivered", "retry", "failed"] {
+                metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
+                                labels: ["operator": lane.name, "outcome": outcome], add: 0)
+            }
             let age = snapshot.oldestPendingCreatedAt[lane.name].map { Double(max(0, now - $0)) / 1000 } ?? 0
             metrics.gauge(MetricNames.oldestPendingAgeSeconds, help: "Age of the oldest pending win.",
                           labels: ["operator": lane.name], set: age)
-            let (open, paused) = lane.withState { ($0.breaker.state != .closed, $0.paused) }
+            let (open, paused, rateLimited, secretInUse) = lane.withState {
+                ($0.breaker.state != .closed, $0.paused, $0.rateLimitedSince != nil, $0.secretInUse)
+            }
+            metrics.gauge(MetricNames.operatorRateLimited, help: "1 while the operator's rate limit holds due wins back.",
+                          labels: ["operator": lane.name], set: rateLimited ? 1 : 0)
+            if let secretInUse {
+                for choice in SecretChoice.allCases {
+                    metrics.gauge(MetricNames.operatorSecretInUse,
+                                  help: "1 for the secret the operator's wallet last accepted during a secret rotation.",
+                                  labels: ["operator": lane.name, "secret": choice.rawValue], set: choice == secretInUse ? 1 : 0)
+                }
+            }
             metrics.gauge(MetricNames.circuitOpen, help: "1 while the operator's circuit is open or half-open.",
                           labels: ["operator": lane.name], set: open ? 1 : 0)
             metrics.gauge(MetricNames.operatorPaused, help: "1 while the operator is paused by ops.",

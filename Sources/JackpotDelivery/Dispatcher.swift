@@ -173,7 +173,7 @@ package final class Dispatcher: Sendable {
         }
         if resultsWaiting { return settings.recordIntervalMilliseconds }
         let now = clock()
-        let due = allLanes().compactMap { $0.nextClaimAt() }.min().map { $0 - now } ?? settings.idleTickMilliseconds
+        let due = allLanes().compactMap { $0.nextClaimAt(now: now) }.min().map { $0 - now } ?? settings.idleTickMilliseconds
         return min(max(due, settings.pollIntervalMilliseconds), settings.idleTickMilliseconds)
     }
 

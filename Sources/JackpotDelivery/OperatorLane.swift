@@ -51,6 +51,18 @@ final class OperatorLane: Sendable {
         var pace = ClaimPace()
         var holdTarget: Int { pace.holdTarget(concurrency: config.concurrency) }
         var claimThreshold: Int { pace.claimThreshold(concurrency: config.concurrency) }
+        /// The operator's `rateLimit`; nil when it has none.
+        var bucket: TokenBucket?
+        /// Since when a ready win waits for a token; cleared once the backlog is gone.
+        var rateLimitedSince: Int64?
+        /// The last claim found fewer due wins than it asked for: once `ready` is
+        /// empty, the rate limit holds nothing back.
+        var backlogClaimed = false
+        /// During a secret rotation, the secret the wallet last accepted (tried first).
+        var secretInUse: SecretChoice?
+        var secretInUseSince: Int64?
+        /// `rateLimitedSince` or `secretInUse` changed since they were last stored.
+        var controlsDirty = false
 
         init(config: OperatorConfig, breaker: CircuitBreaker) {
             self.config = config
@@ -59,7 +71,29 @@ final class OperatorLane: Sendable {
         }
 
         static func secrets(of config: OperatorConfig) -> SecretScrubber {
-            SecretScrubber(hiding: [config.secret] + SecretScrubbing.urlSecrets(config.url))
+            SecretScrubber(
+                hiding: [config.secret] + [config.previousSecret?.secret].compactMap { $0 }
+                    + config.headers.filter(\.isSecret).map(\.value) + SecretScrubbing.urlSecrets(config.url))
+        }
+
+        mutating func clearRateLimited() {
+            guard rateLimitedSince != nil else { return }
+            rateLimitedSince = nil
+            controlsDirty = true
+        }
+
+        /// Applies `config`'s rate limit (a fresh bucket when it changed) and
+        /// forgets the secret in use when the rotation changed.
+        mutating func applyControls(of config: OperatorConfig, previous: OperatorConfig?, now: Int64) {
+            if previous?.rateLimit != config.rateLimit || (bucket == nil) != (config.rateLimit == nil) {
+                bucket = config.rateLimit.map { TokenBucket(ratePerSecond: $0.requestsPerSecond, burst: $0.burst, now: now) }
+                if config.rateLimit == nil { clearRateLimited() }
+            }
+            if previous?.previousSecret != config.previousSecret && secretInUse != nil {
+                secretInUse = nil
+                secretInUseSince = nil
+                controlsDirty = true
+            }
         }
     }
 
@@ -74,8 +108,14 @@ final class OperatorLane: Sendable {
 
     var config: OperatorConfig { state.withLock { $0.config } }
 
-    /// The config and prepared secrets for the next call, read together.
-    var callSettings: (config: OperatorConfig, secrets: SecretScrubber) { state.withLock { ($0.config, $0.secrets) } }
+    /// The config, prepared secrets and the secret to sign with first, read together.
+    var callSettings: (config: OperatorConfig, secrets: SecretScrubber, firstSecret: SecretChoice) {
+        state.withLock { ($0.config, $0.secrets, $0.secretInUse ?? .current) }
+    }
+
+    /// How far ahead a rate-limited lane claims: the wins its tokens let go in
+    /// the next tenth of a second. The rest of a backlog waits in `pending`.
+    static let rateLimitClaimAheadMs: Int64 = 100
 
     /// How many wins to claim now; 0 when the lane is full, paused, waiting on an
     /// open circuit, or knows nothing is due yet. Holds `ClaimPace.holdTarget` wins
@@ -91,6 +131,10 @@ final class OperatorLane: Sendable {
                 room = state.holdTarget - state.inFlight - state.ready.count
                 let idle = state.inFlight == 0 && state.ready.isEmpty
                 guard room >= state.claimThreshold || idle else { return 0 }
+                if let bucket = state.bucket {
+                    let spendable = bucket.spendable(within: Self.rateLimitClaimAheadMs, from: now)
+                    return max(0, min(room, spendable - state.ready.count))
+                }
             case .open:
                 guard let until = state.breaker.openUntilMs, now >= until else { return 0 }
                 room = 1 - state.inFlight - state.ready.count
@@ -105,15 +149,21 @@ final class OperatorLane: Sendable {
     /// When `claimLimit` can next be non-zero with nothing else happening: a
     /// retry or a circuit probe falling due. Nil when only a call ending, a
     /// reload or another process's write can change that: those wake the loop.
-    func nextClaimAt() -> Int64? {
+    func nextClaimAt(now: Int64) -> Int64? {
         state.withLock { state in
             guard !state.paused, !state.removed, !state.stopping, state.nextCheckAt != .max else { return nil }
             let waiting = state.inFlight + state.ready.count
             switch state.breaker.state {
             case .closed:
                 let room = state.holdTarget - waiting
-                guard room >= state.claimThreshold || waiting == 0 else { return nil }
-                return state.nextCheckAt
+                var due = room >= state.claimThreshold || waiting == 0 ? state.nextCheckAt : nil
+                if let bucket = state.bucket {
+                    // A claim waits for the tokens it would claim for; a ready win, for its own.
+                    let tokenAt = bucket.nextTokenAt(now: now)
+                    due = due.map { max($0, tokenAt - Self.rateLimitClaimAheadMs) }
+                    if !state.ready.isEmpty && state.inFlight < state.config.concurrency { due = min(due ?? .max, tokenAt) }
+                }
+                return due
             case .open:
                 guard let until = state.breaker.openUntilMs, waiting == 0 else { return nil }
                 return max(until, state.nextCheckAt)
@@ -137,6 +187,8 @@ final class OperatorLane: Sendable {
                 state.ready.append(contentsOf: wins)
             }
             state.nextCheckAt = wins.count >= requested ? now : (nextDue ?? Int64.max)
+            state.backlogClaimed = wins.count < requested
+            if state.backlogClaimed && state.ready.isEmpty { state.clearRateLimited() }
         }
     }
 
@@ -154,13 +206,26 @@ final class OperatorLane: Sendable {
             while let first = state.ready.first, first.leaseExpiresAt - now < timeoutMs + 5000 {
                 state.toRelease.append(state.ready.removeFirst())
             }
-            guard !state.ready.isEmpty, global.tryAcquire() else { return nil }
+            guard !state.ready.isEmpty else { return nil }
+            if let bucket = state.bucket, bucket.available(at: now) < 1 {
+                if state.rateLimitedSince == nil {
+                    state.rateLimitedSince = now
+                    state.controlsDirty = true
+                }
+                return nil
+            }
+            guard global.tryAcquire() else { return nil }
             let before = state.breaker
             switch state.breaker.permission(nowMs: now) {
             case .send, .probe:
                 if state.breaker != before { state.circuitDirty = true }
                 state.inFlight += 1
-                return state.ready.removeFirst()
+                let win = state.ready.removeFirst()
+                if state.bucket != nil {
+                    _ = state.bucket?.take(now: now)
+                    if state.backlogClaimed && state.ready.isEmpty { state.clearRateLimited() }
+                }
+                return win
             case .wait:
                 global.release()
                 return nil
@@ -212,6 +277,25 @@ final class OperatorLane: Sendable {
             if !state.toRelease.isEmpty { state.nextCheckAt = 0 }
             defer { state.toRelease.removeAll() }
             return state.toRelease
+        }
+    }
+
+    /// The wallet accepted a call signed with `secret` during a rotation.
+    func accepted(_ secret: SecretChoice, now: Int64) {
+        state.withLock { state in
+            guard state.secretInUse != secret else { return }
+            state.secretInUse = secret
+            state.secretInUseSince = now
+            state.controlsDirty = true
+        }
+    }
+
+    /// What `status` shows of this lane's controls, when it changed since last taken.
+    func takeDirtyControls() -> (secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?)? {
+        state.withLock { state in
+            guard state.controlsDirty else { return nil }
+            state.controlsDirty = false
+            return (state.secretInUse, state.secretInUseSince, state.rateLimitedSince)
         }
     }
 

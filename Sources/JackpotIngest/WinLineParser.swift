@@ -75,7 +75,7 @@ package enum WinLineParser {
             token: try text("token", required: false),
             jackpotDetails: try object["jackpotDetails"].map { (value) throws(WinValidationError) in try WinExtras.jackpotDetailsText(value) },
             extra: try object["extra"].map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [])
-        try win.validate()
+        try win.validate(now: now)
         return NewWin(win: win, timestampProvided: timestamp != nil)
     }
 }

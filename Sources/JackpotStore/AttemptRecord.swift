@@ -13,12 +13,14 @@ package struct AttemptRecord: Sendable, Hashable {
     /// The first bytes of the operator's answer, for disputes.
     package var responseHead: String?
     package var daemon: String
+    /// During a secret rotation, which secret signed the call; nil when the operator has one.
+    package var secret: SecretChoice?
 
     package static let responseHeadLimit = 256
 
     package init(
         winId: Int64, attempt: Int, startedAt: Int64, durationMs: Double, httpStatus: Int?, errorCode: Int?,
-        outcome: String, detail: String, responseHead: String?, daemon: String
+        outcome: String, detail: String, responseHead: String?, daemon: String, secret: SecretChoice? = nil
     ) {
         self.winId = winId
         self.attempt = attempt
@@ -30,6 +32,7 @@ package struct AttemptRecord: Sendable, Hashable {
         self.detail = detail
         self.responseHead = responseHead
         self.daemon = daemon
+        self.secret = secret
     }
 
     init(row: Row) {
@@ -43,5 +46,6 @@ package struct AttemptRecord: Sendable, Hashable {
         detail = row.string("detail") ?? ""
         responseHead = row.string("response_head")
         daemon = row.string("daemon") ?? ""
+        secret = row.string("secret").flatMap(SecretChoice.init(rawValue:))
     }
 }

@@ -12,6 +12,11 @@ package struct OperatorRuntimeState: Sendable, Hashable {
     package var circuitCooldown: Double
     /// The operator's current run of identical refusals, if any.
     package var refusal: OperatorRefusal?
+    /// During a secret rotation, the secret the wallet last accepted, and since when.
+    package var secretInUse: SecretChoice?
+    package var secretInUseSince: Int64?
+    /// Since when the operator's `rateLimit` holds due wins back; nil when it does not.
+    package var rateLimitedSince: Int64?
 
     init(row: Row) {
         name = row.string("name") ?? ""
@@ -22,6 +27,9 @@ package struct OperatorRuntimeState: Sendable, Hashable {
         consecutiveFailures = row.int("consecutive_failures") ?? 0
         circuitOpenUntil = row.int64("circuit_open_until")
         circuitCooldown = row.double("circuit_cooldown") ?? 0
+        secretInUse = row.string("secret_in_use").flatMap(SecretChoice.init(rawValue:))
+        secretInUseSince = row.int64("secret_in_use_since")
+        rateLimitedSince = row.int64("rate_limited_since")
         if let code = row.int("refusal_code") {
             refusal = OperatorRefusal(
                 code: code, description: row.string("refusal_description"), since: row.int64("refusal_since") ?? 0,
@@ -63,6 +71,23 @@ extension Outbox {
             """,
             [.text(name), .text(state.rawValue), .integer(Int64(consecutiveFailures)),
              SQLValue(openUntil), .real(cooldownSeconds), .integer(now)])
+    }
+
+    /// Stores what the daemon's per-operator controls show `status`: the secret
+    /// the wallet last accepted (nil outside a rotation) and whether the rate
+    /// limit holds wins back.
+    package func saveControls(
+        operator name: String, secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?, now: Int64
+    ) throws {
+        try database.execute(
+            """
+            INSERT INTO operators (name, secret_in_use, secret_in_use_since, rate_limited_since, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (name) DO UPDATE SET secret_in_use = ?2, secret_in_use_since = ?3, rate_limited_since = ?4,
+                updated_at = ?5
+            """,
+            [.text(name), SQLValue(secretInUse?.rawValue), SQLValue(secretInUseSince), SQLValue(rateLimitedSince),
+             .integer(now)])
     }
 
     /// Pauses or resumes an operator. Returns false when the state was already so.

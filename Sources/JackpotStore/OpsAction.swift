@@ -5,6 +5,8 @@ package struct OpsAction: Sendable, Hashable {
         case retry, cancel, pause, resume, purge
         /// Leases of a vanished host's daemons released (`jackpotd takeover`).
         case takeover
+        /// One call of `jackpotd probe` to an operator's wallet (never a win to deliver).
+        case probe
     }
 
     package var at: Int64

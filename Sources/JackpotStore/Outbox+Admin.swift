@@ -28,23 +28,56 @@ extension Outbox {
         }
     }
 
-    /// Makes every win of `operator` in `state` (one of `WinState.retryable`) due now. Returns how many.
+    /// Makes every win of `operator` in `state` (one of `WinState.retryable`)
+    /// due now, only those enqueued in [`createdSince`, `createdBefore`) when
+    /// given. Returns how many.
     package func retryAll(
-        operator name: String, state: WinState, now: Int64, by actor: String, reason: String? = nil
+        operator name: String, state: WinState, createdSince: Int64? = nil, createdBefore: Int64? = nil, now: Int64,
+        by actor: String, reason: String? = nil
     ) throws -> Int {
         precondition(WinState.retryable.contains(state), "a \(state.rawValue) win cannot be retried")
+        let window = Self.createdWindow(since: createdSince, before: createdBefore, firstArgument: 6)
         return try database.transaction {
             // One trail row per win, so each win's `show` has its own history.
             try database.execute(
                 """
                 INSERT INTO ops_actions (at, actor, action, reference, operator, reason, detail)
-                SELECT ?1, ?2, 'retry', reference, operator, ?3, 'was ' || state FROM wins WHERE operator = ?4 AND state = ?5
-                """, [.integer(now), .text(actor), SQLValue(reason), .text(name), .text(state.rawValue)])
+                SELECT ?1, ?2, 'retry', reference, operator, ?3, 'was ' || state FROM wins
+                WHERE operator = ?4 AND state = ?5\(window.sql)
+                """, [.integer(now), .text(actor), SQLValue(reason), .text(name), .text(state.rawValue)] + window.arguments)
             try database.execute(
-                "UPDATE wins SET \(Self.dueNow) WHERE operator = ?2 AND state = ?3",
-                [.integer(now), .text(name), .text(state.rawValue)])
+                "UPDATE wins SET \(Self.dueNow) WHERE operator = ?4 AND state = ?5\(window.sql)",
+                [.integer(now), .null, .null, .text(name), .text(state.rawValue)] + window.arguments)
             return database.changes
         }
+    }
+
+    /// The references `retryAll` with the same arguments would make due, oldest first (`retry --dry-run`).
+    package func retryCandidates(
+        operator name: String, state: WinState, createdSince: Int64? = nil, createdBefore: Int64? = nil
+    ) throws -> [String] {
+        let window = Self.createdWindow(since: createdSince, before: createdBefore, firstArgument: 3)
+        return try database.query(
+            "SELECT reference FROM wins WHERE operator = ?1 AND state = ?2\(window.sql) ORDER BY created_at, id",
+            [.text(name), .text(state.rawValue)] + window.arguments
+        ).compactMap { $0.string("reference") }
+    }
+
+    /// ` AND created_at >= ?N AND created_at < ?N+1` for the bounds given, numbered from `firstArgument`.
+    private static func createdWindow(
+        since: Int64?, before: Int64?, firstArgument: Int
+    ) -> (sql: String, arguments: [SQLValue]) {
+        var sql = ""
+        var arguments: [SQLValue] = []
+        if let since {
+            sql += " AND created_at >= ?\(firstArgument + arguments.count)"
+            arguments.append(.integer(since))
+        }
+        if let before {
+            sql += " AND created_at < ?\(firstArgument + arguments.count)"
+            arguments.append(.integer(before))
+        }
+        return (sql, arguments)
     }
 
     /// Stops delivering a win that is not delivered; the record and the reason stay.

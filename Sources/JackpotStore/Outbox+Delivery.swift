@@ -144,19 +144,20 @@ extension Outbox {
     private func insertAttempts(_ attempts: [AttemptRecord]) throws {
         for chunk in SQLBatch.chunks(of: attempts, size: Self.rowsPerStatement) {
             var arguments: [SQLValue] = []
-            arguments.reserveCapacity(10 * chunk.count)
+            arguments.reserveCapacity(11 * chunk.count)
             for attempt in chunk {
                 arguments += [
                     .integer(attempt.winId), .integer(Int64(attempt.attempt)), .integer(attempt.startedAt),
                     .real(attempt.durationMs), SQLValue(attempt.httpStatus), SQLValue(attempt.errorCode),
                     .text(attempt.outcome), .text(attempt.detail), SQLValue(attempt.responseHead), .text(attempt.daemon),
+                    SQLValue(attempt.secret?.rawValue),
                 ]
             }
             try database.execute(
                 """
                 INSERT INTO attempts (win_id, attempt, started_at, duration_ms, http_status, error_code, outcome,
-                                      detail, response_head, daemon)
-                VALUES \(SQLBatch.rows(chunk.count, columns: 10))
+                                      detail, response_head, daemon, secret)
+                VALUES \(SQLBatch.rows(chunk.count, columns: 11))
                 """, arguments)
         }
     }

@@ -14,16 +14,21 @@ extension Outbox {
     /// Wins of `operator` in `states` with a call made before `cutoff`. A win's
     /// calls come after its enqueue, so only wins enqueued before `cutoff` are
     /// probed: `wins_finished` and `wins_pending` keep this cheap for `status`.
-    package func countAttempted(operator name: String, states: [WinState], before cutoff: Int64) throws -> Int {
+    /// `createdSince` / `createdBefore` narrow it to the wins `retry --since … --until …` would touch.
+    package func countAttempted(
+        operator name: String, states: [WinState], before cutoff: Int64, createdSince: Int64? = nil,
+        createdBefore: Int64? = nil
+    ) throws -> Int {
         var total = 0
         for state in states {
             total += Int(try database.queryScalar(
                 """
                 SELECT count(*) FROM wins
-                WHERE state = ? AND operator = ? AND created_at < ?
+                WHERE state = ? AND operator = ? AND created_at < ? AND created_at >= ? AND created_at < ?
                   AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
                 """,
-                [.text(state.rawValue), .text(name), .integer(cutoff), .integer(cutoff), .text(Self.reconciliationDaemon)]
+                [.text(state.rawValue), .text(name), .integer(cutoff), .integer(createdSince ?? .min),
+                 .integer(createdBefore ?? .max), .integer(cutoff), .text(Self.reconciliationDaemon)]
             ).integerValue ?? 0)
         }
         return total

@@ -9,6 +9,21 @@ extension Outbox {
              SQLValue(action.operatorName), SQLValue(action.reason), SQLValue(action.detail)])
     }
 
+    /// Records a probe call before it is sent, so a call that credits is in the
+    /// trail even if the command dies waiting for the answer; returns the row's
+    /// id for `recordProbeAnswer`.
+    package func recordProbeCall(_ action: OpsAction) throws -> Int64 {
+        precondition(action.kind == .probe, "recordProbeCall records probe calls only")
+        try record(action)
+        return database.lastInsertRowID
+    }
+
+    /// Adds what the wallet answered to a probe call's row.
+    package func recordProbeAnswer(id: Int64, detail: String) throws {
+        try database.execute(
+            "UPDATE ops_actions SET detail = ? WHERE id = ? AND action = 'probe'", [.text(detail), .integer(id)])
+    }
+
     /// Every ops action on the win `reference`, oldest first.
     package func opsActions(reference: String) throws -> [OpsAction] {
         try database.query("SELECT * FROM ops_actions WHERE reference = ? ORDER BY id", [.text(reference)])

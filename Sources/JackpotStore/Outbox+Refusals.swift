@@ -6,15 +6,16 @@ import JackpotWire
 /// `status` and the metrics show it, whichever process asks.
 extension Outbox {
     /// Updates the operator's run of identical refusals with one attempt. A
-    /// refusal of the same code extends it (counting each win once in a row);
-    /// any other answer ends it. Attempts without an answer (timeouts,
-    /// connection errors) say nothing about the wallet's checks and leave it as is.
+    /// refusal of the same code extends it, counting each win once however
+    /// often it is retried (wins are retried side by side, so "another win
+    /// than the last" would count retries); any other outcome ends it, a
+    /// timeout or connection error included: the run says "every recent call
+    /// was refused", and those calls were not.
     ///
     /// `cleared` holds the operators whose run this batch has already cleared,
     /// with no refusal since (`operatorName`, when known, is the win's operator):
     /// clearing one again would change nothing.
     func noteRefusal(_ attempt: AttemptRecord, operator operatorName: String?, now: Int64, cleared: inout Set<String>) throws {
-        guard attempt.httpStatus != nil else { return }
         let operatorOfWin = "(SELECT operator FROM wins WHERE id = ?1)"
         guard let code = attempt.errorCode, attempt.outcome != "delivered" else {
             if let operatorName, !cleared.insert(operatorName).inserted { return }
@@ -33,8 +34,11 @@ extension Outbox {
             INSERT INTO operators (name, refusal_code, refusal_description, refusal_since, refusal_wins, refusal_last_win, updated_at)
             SELECT operator, ?2, ?4, ?3, 1, ?1, ?5 FROM wins WHERE id = ?1
             ON CONFLICT (name) DO UPDATE SET
-                refusal_wins = CASE WHEN refusal_code IS ?2 THEN refusal_wins + (refusal_last_win IS NOT ?1) ELSE 1 END,
-                refusal_since = CASE WHEN refusal_code IS ?2 THEN refusal_since ELSE ?3 END,
+                refusal_wins = CASE WHEN refusal_code IS ?2 THEN refusal_wins + (refusal_last_win IS NOT ?1 AND NOT EXISTS (
+                    SELECT 1 FROM attempts
+                    WHERE win_id = ?1 AND error_code = ?2 AND started_at >= operators.refusal_since)) ELSE 1 END,
+                -- The run starts at its earliest refused call: calls side by side end out of order.
+                refusal_since = CASE WHEN refusal_code IS ?2 THEN min(refusal_since, ?3) ELSE ?3 END,
                 refusal_code = ?2, refusal_description = ?4, refusal_last_win = ?1
             """,
             [.integer(attempt.winId), .integer(Int64(code)), .integer(attempt.startedAt),

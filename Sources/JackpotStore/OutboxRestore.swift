@@ -6,11 +6,18 @@ package enum OutboxRestore {
     /// Copies `backup` next to `live`, folds the live file's write-ahead log into
     /// it and moves it aside, removes any stale `-wal`/`-shm`, then renames the
     /// copy into place. Returns where the previous outbox was kept, if there was one.
+    ///
+    /// The restored file gets the live file's owner and mode (with no live file,
+    /// the directory's owner and 0600), not the backup's: a backup is often
+    /// 0644 and restored by root, and the outbox holds player tokens and must
+    /// stay openable by the daemon's user.
     package static func replace(_ live: String, with backup: String) throws -> String? {
         let files = FileManager.default
         let staging = live + ".restoring"
+        let ownership = try FileOwnership.forOutbox(at: live)
         try? files.removeItem(atPath: staging)
         try files.copyItem(atPath: backup, toPath: staging)
+        try ownership.apply(to: staging)
         try fsync(path: staging)
 
         var keptAs: String?

@@ -120,6 +120,8 @@ package enum Schema {
         opsTrail,
         stateIndexes,
         takeoverTrail,
+        operatorControls,
+        probeTrail,
     ]
 
     package static var currentVersion: Int { migrations.count }

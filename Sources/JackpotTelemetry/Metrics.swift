@@ -28,6 +28,14 @@ package enum MetricNames {
     /// Gauge: 1 once this daemon found the outbox's `-wal` file deleted under it
     /// (it saved what the log held, stopped claiming and exits 1), else 0.
     package static let walDeleted = "jackpotd_wal_deleted"
+    /// Gauge, label `operator`: 1 while the operator's `rateLimit` holds due wins back in pending.
+    package static let operatorRateLimited = "jackpotd_operator_rate_limited"
+    /// Gauge, labels `operator`, `secret` (`current`, `previous`): 1 for the
+    /// secret the wallet last accepted during a rotation, 0 for the other.
+    package static let operatorSecretInUse = "jackpotd_operator_secret_in_use"
+    /// Counter, label `operator`: calls sent again signed with the other secret
+    /// after the wallet's bad-hash refusal during a rotation.
+    package static let secretFallbackCallsTotal = "jackpotd_secret_fallback_calls_total"
     /// Gauge: when the metrics file was last written, so a stale file (dead
     /// daemon, stuck writer) can be alerted on.
     package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"

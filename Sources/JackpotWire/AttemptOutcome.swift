@@ -16,8 +16,13 @@ package enum AttemptOutcome: Sendable, Hashable {
     /// `alreadyCreditedErrorCodes` are the operator's answers meaning "this
     /// reference was credited before" (e.g. 61 "Transaction already exists"): the
     /// player was paid, so the win ends delivered, with whatever id the answer has.
+    ///
+    /// `requestURL` is the URL called: a redirect's target is kept masked
+    /// against it (`URLMasking.maskedRedirect`), since only the masked text is
+    /// ever stored or shown.
     package static func classify(
-        _ result: HTTPExchangeResult, noRetryErrorCodes: Set<Int>, alreadyCreditedErrorCodes: Set<Int> = [], now: Date
+        _ result: HTTPExchangeResult, noRetryErrorCodes: Set<Int>, alreadyCreditedErrorCodes: Set<Int> = [], now: Date,
+        requestURL: String? = nil
     ) -> AttemptOutcome {
         let response: HTTPResponseData
         switch result {
@@ -28,7 +33,10 @@ package enum AttemptOutcome: Sendable, Hashable {
         // Redirects are never followed: the win's URL is configured, and a
         // redirect could send the player's token and the hash somewhere else.
         if (300..<400).contains(response.status) {
-            return .retry(.redirect(status: response.status, location: response.headers["location"]), retryAfterSeconds: nil)
+            let location = response.headers["location"].map { location in
+                requestURL.map { URLMasking.maskedRedirect(location, requestURL: $0) } ?? location
+            }
+            return .retry(.redirect(status: response.status, location: location), retryAfterSeconds: nil)
         }
 
         guard (200..<300).contains(response.status) else {

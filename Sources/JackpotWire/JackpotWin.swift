@@ -45,11 +45,23 @@ public struct JackpotWin: Sendable, Hashable {
         package static let operatorName = 64
         package static let identifier = 128
         package static let token = 512
-        package static let timestampDigits = 16
     }
+
+    /// The earliest timestamp accepted: 2000-01-01T00:00:00Z in epoch milliseconds.
+    /// Anything earlier is a unit mistake (seconds for milliseconds, or 0), and the
+    /// wallet would book the win in 1970.
+    public static let earliestTimestamp: Int64 = 946_684_800_000
+    /// How far past the enqueueing (or validating) machine's clock a timestamp may
+    /// be: a day, for clocks that disagree and time zones mistaken for offsets.
+    public static let timestampLeewayMilliseconds: Int64 = 86_400_000
 
     /// Checks every field against the contract; the first problem names the field.
     public func validate() throws(WinValidationError) {
+        try validate(now: WallClock.nowMilliseconds())
+    }
+
+    /// `validate()` at `now` (epoch milliseconds), which bounds the timestamp: at most a day after it.
+    public func validate(now: Int64) throws(WinValidationError) {
         try Self.checkText(operatorName, field: "operator", limit: Limits.operatorName)
         try Self.checkText(userId, field: "userId", limit: Limits.identifier)
         try Self.checkText(gameId, field: "gameId", limit: Limits.identifier)
@@ -58,7 +70,7 @@ public struct JackpotWin: Sendable, Hashable {
         try Self.checkText(jackpotId, field: "jackpotId", limit: Limits.identifier)
         if let platform { try Self.checkText(platform, field: "platform", limit: Limits.identifier) }
         if let token { try Self.checkText(token, field: "token", limit: Limits.token) }
-        try Self.checkTimestamp(timestamp)
+        try Self.checkTimestamp(timestamp, now: now)
         try WinExtras.validate(jackpotDetails: jackpotDetails, extra: extra)
     }
 
@@ -83,12 +95,21 @@ public struct JackpotWin: Sendable, Hashable {
         return false
     }
 
-    static func checkTimestamp(_ value: String) throws(WinValidationError) {
-        guard !value.isEmpty, value.utf8.count <= Limits.timestampDigits,
-              value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), value == "0" || !value.hasPrefix("0")
-        else {
-            throw WinValidationError(field: "timestamp", reason: "must be epoch milliseconds (digits only)")
+    static func checkTimestamp(_ value: String, now: Int64) throws(WinValidationError) {
+        let shown = value.unicodeScalars.count > 40 ? String(value.unicodeScalars.prefix(40)) + "…" : value
+        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw WinValidationError(field: "timestamp", reason: "must be epoch milliseconds, digits only (e.g. \"1482429190374\"), got \"\(shown)\"")
         }
+        guard value == "0" || !value.hasPrefix("0") else {
+            throw WinValidationError(field: "timestamp", reason: "must be epoch milliseconds without a leading zero, got \"\(shown)\"")
+        }
+        let latest = now + timestampLeewayMilliseconds
+        if let milliseconds = Int64(value), milliseconds >= earliestTimestamp, milliseconds <= latest { return }
+        var reason = "must be epoch milliseconds from 2000-01-01 (\(earliestTimestamp)) to a day from now (\(latest)), got \(shown)"
+        if let number = Int64(value), number <= Int64.max / 1000, (earliestTimestamp...latest).contains(number * 1000) {
+            reason += ", which looks like seconds: multiply by 1000"
+        }
+        throw WinValidationError(field: "timestamp", reason: reason)
     }
 }
 

@@ -38,6 +38,8 @@ package struct WireRequest: Sendable, Hashable {
     /// JSON number, the token is masked in displays.
     package let amountKey: String
     package let tokenKey: String
+    /// Names of the configured headers whose values are credentials: `***` in displays.
+    package let secretHeaderNames: [String]
 
     /// What replaces the player token wherever a request is displayed.
     package static let tokenMask = "***"
@@ -100,21 +102,31 @@ package struct WireRequest: Sendable, Hashable {
         case .json: BodyEncoding.json.contentType + "; charset=utf-8"
         case .form: BodyEncoding.form.contentType
         }
+        var headers = [
+            HTTPHeader("Content-Type", contentType),
+            HTTPHeader("Accept", "application/json"),
+            HTTPHeader("User-Agent", userAgent),
+        ]
+        for header in settings.headers { headers.append(HTTPHeader(header.name, header.value)) }
         let http = HTTPRequestData(
             method: "POST",
             url: settings.url,
-            headers: [
-                HTTPHeader("Content-Type", contentType),
-                HTTPHeader("Accept", "application/json"),
-                HTTPHeader("User-Agent", userAgent),
-            ],
+            headers: headers,
             body: body,
             transport: settings.transport
         )
         return WireRequest(
             fields: fields, hash: hash, hashedFields: hashed, maskedHashKeys: [tokenKey] + query.map(\.key),
-            http: http, encoding: settings.encoding, amountKey: amountKey, tokenKey: tokenKey
+            http: http, encoding: settings.encoding, amountKey: amountKey, tokenKey: tokenKey,
+            secretHeaderNames: settings.headers.filter(\.isSecret).map(\.name)
         )
+    }
+
+    /// The headers as sent, secret header values replaced by `***` (for `show`).
+    package func displayHeaders() -> [HTTPHeader] {
+        http.headers.map { header in
+            secretHeaderNames.contains(header.name) ? HTTPHeader(header.name, Self.tokenMask) : header
+        }
     }
 
     /// The body as text (it is always UTF-8).

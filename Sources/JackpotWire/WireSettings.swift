@@ -14,10 +14,13 @@ package struct WireSettings: Sendable, Hashable {
     package var dialect: WireDialect
     /// Schemes, TLS material and proxy the request travels with.
     package var transport: TransportOptions
+    /// Static headers sent after jackpotd's own (`headers` in the config).
+    package var headers: [StaticHeader]
 
     package init(
         url: String, secret: String, encoding: BodyEncoding = .json, amountDecimals: Int? = nil,
-        dialect: WireDialect = WireDialect(), transport: TransportOptions = TransportOptions()
+        dialect: WireDialect = WireDialect(), transport: TransportOptions = TransportOptions(),
+        headers: [StaticHeader] = []
     ) {
         self.url = url
         self.secret = secret
@@ -25,5 +28,6 @@ package struct WireSettings: Sendable, Hashable {
         self.amountDecimals = amountDecimals
         self.dialect = dialect
         self.transport = transport
+        self.headers = headers
     }
 }

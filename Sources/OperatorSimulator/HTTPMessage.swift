@@ -4,22 +4,22 @@ import JackpotWire
 /// operator's wallet in tests and benchmarks, not to be a general web server.
 
 /// One request as the loopback server read it off the socket.
-struct HTTPServerRequest: Sendable {
-    var method: String
+package struct HTTPServerRequest: Sendable {
+    package var method: String
     /// Path plus query string, as sent.
-    var target: String
+    package var target: String
     var version: String
     /// Header names lowercased, in the order received.
     var headers: [(name: String, value: String)]
-    var body: [UInt8]
+    package var body: [UInt8]
 
     /// First value of the header `name` (lowercase).
-    func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value
     }
 
     /// The target without its query string.
-    var path: String {
+    package var path: String {
         target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
     }
 
@@ -32,8 +32,8 @@ struct HTTPServerRequest: Sendable {
 }
 
 /// An answer the server writes; it adds `Content-Length` and `Connection` itself.
-struct HTTPServerResponse: Sendable {
-    enum Body: Sendable {
+package struct HTTPServerResponse: Sendable {
+    package enum Body: Sendable {
         case bytes([UInt8])
         /// `count` copies of one byte, written in chunks so a huge body is never
         /// held in memory at once.
@@ -51,14 +51,14 @@ struct HTTPServerResponse: Sendable {
     var headers: [HTTPHeader]
     var body: Body
 
-    init(status: Int, headers: [HTTPHeader] = [], body: Body = .bytes([])) {
+    package init(status: Int, headers: [HTTPHeader] = [], body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// A JSON answer; `json` is already-serialized text.
-    static func json(_ status: Int, _ json: String, headers: [HTTPHeader] = []) -> HTTPServerResponse {
+    package static func json(_ status: Int, _ json: String, headers: [HTTPHeader] = []) -> HTTPServerResponse {
         HTTPServerResponse(
             status: status,
             headers: [HTTPHeader("Content-Type", "application/json")] + headers,
@@ -95,7 +95,7 @@ struct HTTPServerResponse: Sendable {
 }
 
 /// What the server does with a request once the handler has looked at it.
-enum HTTPServerAction: Sendable {
+package enum HTTPServerAction: Sendable {
     /// Writes the response, after waiting `afterSeconds` (cut short by `stop()`).
     case respond(HTTPServerResponse, afterSeconds: Double)
     /// Writes nothing and keeps the connection open until the client closes it or the server stops.
@@ -103,7 +103,7 @@ enum HTTPServerAction: Sendable {
     /// Closes the connection with a TCP reset, so the client sees ECONNRESET rather than a clean EOF.
     case reset
 
-    static func respond(_ response: HTTPServerResponse) -> HTTPServerAction {
+    package static func respond(_ response: HTTPServerResponse) -> HTTPServerAction {
         .respond(response, afterSeconds: 0)
     }
 }

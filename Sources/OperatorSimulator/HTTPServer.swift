@@ -11,14 +11,14 @@ import JackpotWire
 /// wait also polls a "stop" pipe, so `stop()` can end every thread — including
 /// ones deliberately hanging or sleeping — and join them, and a test never
 /// leaks a thread or a port into the next one.
-final class HTTPServer: Sendable {
-    typealias Handler = @Sendable (HTTPServerRequest) -> HTTPServerAction
+package final class HTTPServer: Sendable {
+    package typealias Handler = @Sendable (HTTPServerRequest) -> HTTPServerAction
 
-    let port: Int
+    package let port: Int
     private let context: ServerContext
 
     /// Binds 127.0.0.1 on an ephemeral port and starts accepting.
-    init(handler: @escaping Handler) throws(ServerStartError) {
+    package init(handler: @escaping Handler) throws(ServerStartError) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw ServerStartError(call: "socket", errno: errno) }
         var reuse: Int32 = 1
@@ -69,7 +69,7 @@ final class HTTPServer: Sendable {
 
     /// Closes the listener and every connection, and waits for all server threads to end.
     /// Idempotent.
-    func stop() {
+    package func stop() {
         context.stop()
     }
 }
@@ -81,11 +81,11 @@ private func setCloseOnExec(_ fd: Int32) {
 }
 
 /// Why the server could not start listening.
-struct ServerStartError: Error, Sendable, CustomStringConvertible {
+package struct ServerStartError: Error, Sendable, CustomStringConvertible {
     let call: String
     let errno: Int32
 
-    var description: String { "\(call) failed: \(String(cString: strerror(errno)))" }
+    package var description: String { "\(call) failed: \(String(cString: strerror(errno)))" }
 }
 
 /// Everything the server's threads share. Kept apart from `HTTPServer` so the

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import JackpotWire
 
@@ -58,6 +59,27 @@ package final class ScriptedOperator: Sendable {
         wallet.state.withLock { $0.received }
     }
 
+    /// From now on hashes are checked with `secret`: the operator's side of a secret rotation.
+    package func switchSecret(to secret: String) {
+        wallet.state.withLock { $0.secret = secret }
+    }
+
+    /// The error code a wrong hash is answered with (110 unless set; many wallets use 5).
+    package func setBadHashErrorCode(_ code: Int) {
+        wallet.state.withLock { $0.badHashErrorCode = code }
+    }
+
+    /// From now on keeps each request's arrival times and headers (`requestLog`),
+    /// for tests that count calls per second or check what arrived.
+    package func recordRequests() {
+        wallet.state.withLock { $0.requestLog = [] }
+    }
+
+    /// The requests answered normally since `recordRequests()`, in arrival order.
+    package var requestLog: [LoggedRequest] {
+        wallet.state.withLock { $0.requestLog ?? [] }
+    }
+
     /// What the wallet recorded for `reference`, if it was ever credited.
     package func credit(for reference: String) -> Credit? {
         wallet.state.withLock { $0.credits[reference] }
@@ -68,6 +90,19 @@ package final class ScriptedOperator: Sendable {
 package struct ReceivedRequest: Sendable, Hashable {
     package let contentType: String
     package let body: [UInt8]
+}
+
+/// One request with when it arrived, for `ScriptedOperator.requestLog`.
+package struct LoggedRequest: Sendable {
+    /// Arrival on the monotonic clock (`DispatchTime` uptime), in nanoseconds.
+    package let arrivedAtNanoseconds: UInt64
+    /// Arrival on the wall clock (epoch milliseconds), comparable with the attempt log's `started_at`.
+    package let arrivedAtMilliseconds: Int64
+    package let body: [UInt8]
+    /// Header names lowercased; a repeated header keeps its last value.
+    package let headers: [String: String]
+    /// Whether the hash checked out against the secret the wallet held.
+    package let hashAccepted: Bool
 }
 
 /// One credited win as the operator's wallet stores it.
@@ -124,6 +159,10 @@ private final class ScriptedWallet: Sendable {
         var queuedFaults: [OperatorFault] = []
         var plan: (@Sendable (Int) -> OperatorFault?)?
         var received: [ReceivedRequest] = []
+        var secret: String
+        var badHashErrorCode = 110
+        /// nil until `recordRequests()`.
+        var requestLog: [LoggedRequest]?
     }
 
     /// Fields the wallet API marks required (besides `hash`).
@@ -132,31 +171,42 @@ private final class ScriptedWallet: Sendable {
     /// so any client that routes ids through a float visibly corrupts them.
     static let firstNumericTransactionId: UInt64 = 9_007_199_254_740_993
 
-    let secret: String
     let numericTransactionIds: Bool
     let dialect: WalletDialect
     let recordsRequests: Bool
-    let state = Locked(State())
+    let state: Locked<State>
 
     init(secret: String, numericTransactionIds: Bool, dialect: WalletDialect, recordsRequests: Bool) {
-        self.secret = secret
+        state = Locked(State(secret: secret))
         self.numericTransactionIds = numericTransactionIds
         self.dialect = dialect
         self.recordsRequests = recordsRequests
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerAction {
-        let (number, queued, plan) = state.withLock { state in
+        let (number, queued, plan, secret, badHashCode, logging) = state.withLock { state in
             state.requests += 1
             if recordsRequests {
                 state.received.append(ReceivedRequest(contentType: request.header("content-type") ?? "", body: request.body))
             }
             let queued = state.queuedFaults.isEmpty ? nil : state.queuedFaults.removeFirst()
-            return (state.requests, queued, queued == nil ? state.plan : nil)
+            return (state.requests, queued, queued == nil ? state.plan : nil, state.secret, state.badHashErrorCode,
+                    state.requestLog != nil)
         }
+        let arrivedAt = logging ? DispatchTime.now().uptimeNanoseconds : 0
+        let arrivedAtMilliseconds = logging ? WallClock.nowMilliseconds() : 0
         // The plan is caller code: run it outside the lock so it may query the operator.
         guard let fault = queued ?? plan?(number) else {
-            return .respond(process(request))
+            let (response, hashAccepted) = process(request, secret: secret, badHashCode: badHashCode)
+            if logging {
+                var headers: [String: String] = [:]
+                for header in request.headers { headers[header.name.lowercased()] = header.value }
+                let logged = LoggedRequest(
+                    arrivedAtNanoseconds: arrivedAt, arrivedAtMilliseconds: arrivedAtMilliseconds, body: request.body,
+                    headers: headers, hashAccepted: hashAccepted)
+                state.withLock { $0.requestLog?.append(logged) }
+            }
+            return .respond(response)
         }
         state.withLock { $0.faultsInjected += 1 }
         return action(for: fault, request: request)
@@ -174,7 +224,7 @@ private final class ScriptedWallet: Sendable {
             return .respond(.json(
                 status, "{\"error\":1,\"description\":\"Try again later\"}", headers: [HTTPHeader("Retry-After", value)]))
         case .delayThenAnswer(let seconds):
-            return .respond(process(request), afterSeconds: seconds)
+            return .respond(process(request).response, afterSeconds: seconds)
         case .hang:
             return .hang
         case .resetBeforeAnswer:
@@ -198,21 +248,42 @@ private final class ScriptedWallet: Sendable {
         }
     }
 
-    /// The healthy operator: validate, verify the hash, credit once.
-    private func process(_ request: HTTPServerRequest) -> HTTPServerResponse {
+    /// `process(_:secret:badHashCode:)` with the wallet's current settings.
+    private func process(_ request: HTTPServerRequest) -> (response: HTTPServerResponse, hashAccepted: Bool) {
+        let (secret, badHashCode) = state.withLock { ($0.secret, $0.badHashErrorCode) }
+        return process(request, secret: secret, badHashCode: badHashCode)
+    }
+
+    /// The healthy operator: validate, verify the hash, credit once. Also says
+    /// whether the hash checked out.
+    private func process(
+        _ request: HTTPServerRequest, secret: String, badHashCode: Int
+    ) -> (response: HTTPServerResponse, hashAccepted: Bool) {
+        var hashAccepted = false
+        let response = processChecked(request, secret: secret, badHashCode: badHashCode, hashAccepted: &hashAccepted)
+        return (response, hashAccepted)
+    }
+
+    private func processChecked(
+        _ request: HTTPServerRequest, secret: String, badHashCode: Int, hashAccepted: inout Bool
+    ) -> HTTPServerResponse {
         guard request.method == "POST" else { return Self.failure(405, "Only POST is accepted") }
         guard request.path == "/V4/JackPotWin" else { return Self.failure(404, "Unknown endpoint \(request.path)") }
-        let fields: [(key: String, value: String)]
+        var fields: [(key: String, value: String)]
         do {
             fields = try Self.fields(of: request)
         } catch {
             return Self.failure(400, "Malformed body: \(error)")
         }
-        let received = fields.first { $0.key == "hash" }?.value ?? ""
-        guard received == MD5.hex(dialect.hashedText(body: fields, target: request.target) + secret) else {
-            state.withLock { $0.hashFailures += 1 }
-            return .json(200, "{\"error\":110,\"description\":\"Invalid hash\"}")
+        if dialect.formOnly, !(request.header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false) {
+            fields = []
         }
+        let received = fields.first { $0.key == "hash" }?.value ?? ""
+        guard !dialect.checksHash || received == MD5.hex(dialect.hashedText(body: fields, target: request.target) + secret) else {
+            state.withLock { $0.hashFailures += 1 }
+            return .json(200, "{\"error\":\(badHashCode),\"description\":\"Invalid hash\"}")
+        }
+        hashAccepted = true
         var values: [String: String] = [:]
         for field in fields { values[field.key] = field.value }
         if let missing = Self.requiredFields.map(dialect.name).first(where: { values[$0, default: ""].isEmpty }) {
@@ -226,8 +297,11 @@ private final class ScriptedWallet: Sendable {
         guard (try? DecimalAmount(validating: amount)) != nil else {
             return Self.failure(400, "Invalid amount \(amount)")
         }
+        if let players = dialect.players, !players.contains(userId) {
+            return .json(200, "{\"error\":2,\"description\":\"Player not found\"}")
+        }
         let credit = state.withLock { state -> Credit? in
-            if let existing = state.credits[reference] {
+            if let existing = state.credits[reference], !dialect.creditsRepeatsAgain {
                 state.duplicates += 1
                 let repeated = Credit(
                     transactionId: existing.transactionId, amount: existing.amount,
@@ -238,7 +312,9 @@ private final class ScriptedWallet: Sendable {
             let number = state.nextTransactionNumber
             state.nextTransactionNumber += 1
             let id = numericTransactionIds ? String(Self.firstNumericTransactionId + number - 1) : "tx-\(number)"
-            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: 1, parameters: values)
+            // A wallet that credits repeats again books each one anew.
+            let times = (state.credits[reference]?.timesReceived ?? 0) + 1
+            let credit = Credit(transactionId: id, amount: amount, userId: userId, timesReceived: times, parameters: values)
             state.credits[reference] = credit
             return credit
         }

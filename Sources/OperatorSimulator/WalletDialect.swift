@@ -20,11 +20,25 @@ package struct WalletDialect: Sendable {
     /// Answers a repeat of a credited reference with this error code (61
     /// "Transaction already exists. No action required.") instead of its transactionId.
     package var alreadyCreditedCode: Int?
+    /// Reads only form bodies, as a PHP wallet reading `$_POST` does: a JSON
+    /// body arrives as no parameters at all (and so fails the hash check).
+    package var formOnly = false
+    /// Flaws found in real wallets, for `jackpotd probe` to find: no hash
+    /// check at all; a repeated reference credited again under a new id; only
+    /// these players known (nil: every player).
+    package var checksHash = true
+    package var creditsRepeatsAgain = false
+    package var players: Set<String>?
 
     package init(
         hashFields: [String]? = nil, includeEmpty: Bool = false, includeQuery: Bool = false, encodeValues: Bool = false,
-        fieldNames: [String: String] = [:], requiredParameters: [String: String] = [:], alreadyCreditedCode: Int? = nil
+        fieldNames: [String: String] = [:], requiredParameters: [String: String] = [:], alreadyCreditedCode: Int? = nil,
+        formOnly: Bool = false, checksHash: Bool = true, creditsRepeatsAgain: Bool = false, players: Set<String>? = nil
     ) {
+        self.formOnly = formOnly
+        self.checksHash = checksHash
+        self.creditsRepeatsAgain = creditsRepeatsAgain
+        self.players = players
         self.hashFields = hashFields
         self.includeEmpty = includeEmpty
         self.includeQuery = includeQuery

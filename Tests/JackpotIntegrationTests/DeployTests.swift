@@ -215,6 +215,75 @@ import TestSupport
         #expect(test.status == 0, "promtool test rules:\n\(test.output)")
     }
 
+    /// The rules against what the daemon really writes: a fresh daemon's file,
+    /// then the same file after its first failed win, fed to `promtool test
+    /// rules` as ten minutes of the one followed by the other. A failed series
+    /// that only appears with the failure shows `delta`/`increase` no change,
+    /// and JackpotdWinsFailed would never fire.
+    @Test func theFirstFailedWinOfAFreshDaemonFiresJackpotdWinsFailed() async throws {
+        let promtool = try Tool.require("promtool", package: "prometheus")
+        let directory = TemporaryDirectory()
+        let wallet = try ScriptedOperator(secret: "alert-secret")
+        defer { wallet.stop() }
+        wallet.setFaultPlan { _ in .errorCode(999, description: "Rejected") }  // a no-retry code: failed at once
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "casino-a", url: wallet.url, secret: "alert-secret", extra: fastDelivery()),
+        ])
+        let file = directory.path("jackpotd.prom")
+        var settings = Dispatcher.Settings()
+        settings.metricsFile = file
+        settings.metricsIntervalMilliseconds = 100
+        let daemon = try RunningDispatcher(configPath: config, settings: settings)
+        func failedSeries() -> [String: String] {
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            var series: [String: String] = [:]
+            for line in text.split(separator: "\n") where !line.hasPrefix("#")
+                && (line.contains("state=\"failed\"") || line.contains("outcome=\"failed\"")) {
+                let parts = line.split(separator: " ")
+                if parts.count == 2 { series[String(parts[0])] = String(parts[1]) }
+            }
+            return series
+        }
+        let failedWins = "jackpotd_wins{operator=\"casino-a\",state=\"failed\"}"
+        let failedAttempts = "jackpotd_attempts_total{operator=\"casino-a\",outcome=\"failed\"}"
+
+        let started = await eventually { (try? String(contentsOfFile: file, encoding: .utf8))?.contains("jackpotd_circuit_open") == true }
+        let before = failedSeries()
+        try OutboxProbe(directory.path("outbox.sqlite3")).enqueue(["alert-1"], operator: "casino-a")
+        let failed = await eventually { failedSeries()[failedWins] == "1" && failedSeries()[failedAttempts] == "1" }
+        let after = failedSeries()
+        try await daemon.stop()
+        try #require(started && failed, "metrics before: \(before), after: \(after)")
+
+        var rules = """
+            rule_files:
+              - \(Deploy.path("prometheus/jackpotd-alerts.yml"))
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                input_series:
+
+            """
+        for name in Set(before.keys).union(after.keys).sorted() {
+            // node_exporter's textfile collector adds `instance`; `_` is "no sample".
+            let series = name.replacingOccurrences(of: "{", with: "{instance=\"h1\",")
+            rules += "      - series: '\(series)'\n        values: '\(before[name] ?? "_")x9 \(after[name] ?? "_")x20'\n"
+        }
+        rules += """
+                alert_rule_test:
+                  - eval_time: 12m
+                    alertname: JackpotdWinsFailed
+                    exp_alerts:
+                      - exp_labels: { severity: warning, instance: h1, operator: casino-a }
+                        exp_annotations:
+                          summary: "jackpotd: new failed wins for casino-a"
+                          description: "Inspect with `jackpotd list --state failed --operator casino-a`, then `retry` or `cancel`."
+
+            """
+        let test = try Tool.run(promtool, ["test", "rules", directory.write("from-daemon.test.yml", rules)], environment: [:])
+        #expect(test.status == 0, "a fresh daemon's first failed win must fire JackpotdWinsFailed:\n\(test.output)\n\(rules)")
+    }
+
     // MARK: example config
 
     @Test func exampleConfigHasTheDocumentedOperators() throws {

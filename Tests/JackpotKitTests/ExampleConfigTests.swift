@@ -20,9 +20,12 @@ import TestSupport
     @Test func exampleConfigPassesCheckWithDummySecretFiles() async throws {
         let directory = TemporaryDirectory()
         let text = try String(contentsOfFile: Self.exampleConfig, encoding: .utf8)
-        // Only the secrets directory moves into the scratch directory; every other key is as shipped.
+        // Only the secrets and the state directory move into the scratch directory
+        // (check looks for the database's directory); every other key is as shipped.
         let relocated = text.replacingOccurrences(of: "/etc/jackpotd/secrets/", with: directory.path("secrets/"))
+            .replacingOccurrences(of: "/var/lib/jackpotd/", with: directory.path(""))
         #expect(relocated != text)
+        #expect(try JSONValue.parse(text).objectValue?["database"]?.stringValue == "/var/lib/jackpotd/outbox.sqlite3")
         let config = directory.write("config.json", relocated)
         directory.write("secrets/casino-a", "dummy-secret-a")
         directory.write("secrets/casino-b", "dummy-secret-b")
@@ -38,7 +41,7 @@ import TestSupport
         let loaded = try ConfigLoader.load(path: config, environment: [:])
         #expect(loaded.config.operators["casino-b"]?.encoding == .form)
         #expect(loaded.config.operators["casino-b"]?.amountDecimals == 2)
-        #expect(loaded.config.database == "/var/lib/jackpotd/outbox.sqlite3")
+        #expect(loaded.config.database == directory.path("outbox.sqlite3"))
     }
 
     @Test func exampleConfigWithoutItsSecretsNamesTheMissingFiles() async {

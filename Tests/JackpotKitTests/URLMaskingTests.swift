@@ -27,4 +27,22 @@ import TestSupport
     func masks(url: String, expected: String) {
         #expect(URLMasking.masked(url) == expected)
     }
+
+    /// A redirect to someone else's server: its path and fragment are masked too;
+    /// on the operator's own server (same scheme, host and port) only the query.
+    @Test(arguments: [
+        ("https://other.example/session/s3cr3t/win?t=abc#frag", "https://other.example/***?t=***#***"),
+        ("https://other.example", "https://other.example"),
+        ("https://other.example/", "https://other.example/"),
+        ("https://u:pw@other.example/p", "https://u:***@other.example/***"),
+        ("//other.example/p/s3cr3t", "https://other.example/***"),
+        ("http://w.example/V4/JackPotWin", "http://w.example/***"),
+        ("https://w.example:8443/V4/JackPotWin", "https://w.example:8443/***"),
+        ("https://W.EXAMPLE:443/V5/JackPotWin?t=abc", "https://W.EXAMPLE:443/V5/JackPotWin?t=***"),
+        ("https://w.example/V5/JackPotWin#x", "https://w.example/V5/JackPotWin#x"),
+        ("/V5/JackPotWin?t=abc", "/V5/JackPotWin?t=***"),
+    ])
+    func masksTheRedirectTargetOfAnotherServer(location: String, expected: String) {
+        #expect(URLMasking.maskedRedirect(location, requestURL: "https://w.example/V4/JackPotWin?authToken=t") == expected)
+    }
 }

@@ -102,7 +102,12 @@ struct EnqueueCommand: Command {
         let path = try context.databasePath(config: config)
         let busyTimeout = config?.busyTimeoutMilliseconds ?? Int(JackpotConfig.defaultBusyTimeoutSeconds * 1000)
         let checkpoints = config?.checkpoints ?? .sqlite
-        let outbox = create
+        let creating = create && access(path, F_OK) != 0
+        if creating {
+            let problems = FileAccess.outboxProblems(path)
+            guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "; ")) }
+        }
+        let outbox = creating
             ? try Outbox(path: path, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
             : try CommandContext.openExistingOutbox(at: path, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
         if config == nil {
@@ -266,7 +271,9 @@ struct EnqueueSession {
         if singleWin {
             if let win = accepted.first { context.output.line("accepted \(HumanText.escaped(win.reference))") }
             if let win = duplicates.first {
-                context.output.line("duplicate \(HumanText.escaped(win.reference)) (already in the outbox, unchanged)")
+                let why = (try? outbox.tombstone(reference: win.reference)).flatMap { $0 }
+                    .map { "\(PurgedWinText.text($0)); never sent again" } ?? "already in the outbox, unchanged"
+                context.output.line("duplicate \(HumanText.escaped(win.reference)) (\(why))")
             }
         } else {
             context.output.line("accepted \(accepted.count), duplicate \(duplicates.count), rejected \(rejected.count)")

@@ -15,7 +15,9 @@ struct PauseCommand: Command {
 
         Exit status: 0 done, 1 unknown operator.
         """
-    static let options: [OptionSpec] = [.value("--reason", "TEXT", help: "why, shown by status")]
+    static let options: [OptionSpec] = [
+        .value("--reason", "TEXT", help: "why; `status --json` shows it (pauseReason), the table shows PAUSED"),
+    ]
 
     let operatorName: String
     let reason: String?

@@ -11,16 +11,20 @@ struct ReconcileCommand: Command {
     static let synopsis = "reconcile OPERATOR --file REPORT [--format csv|jsonl] [--from T --to T] [--columns MAP] [--apply] [--json]"
     static let discussion = """
         The report lists the wins the operator credited, one a row: CSV with a
-        header row (RFC 4180 quoting), or JSON Lines. It needs reference and
-        transactionId; amount, currency and creditedAt are compared when given.
-        Columns named differently are mapped with --columns OURS=THEIRS.
+        header row (RFC 4180 quoting; a leading byte order mark, as Excel writes
+        it, is skipped), or JSON Lines. It needs reference and transactionId;
+        amount, currency and creditedAt are compared when given. Columns named
+        differently are mapped with --columns OURS=THEIRS.
 
         Each reference is one of: matched (delivered here, same transactionId and
         amount); missing at operator (delivered here, not in the report); credited,
         not delivered here (pending, sending, failed or cancelled here); unknown
         here (no such win, or another operator's); mismatch (amount or
         transactionId differ; amounts compare as exact decimals, 55 = 55.00).
-        A row that cannot be read is a bad row, named by its line and never guessed.
+        A purged win is known by its tombstone: matched on its transactionId (the
+        amount is no longer kept), shown as "purged on DATE (delivered DATE,
+        transactionId …)". A row that cannot be read is a bad row, named by its
+        line and never guessed.
 
         --from/--to limit the comparison to wins enqueued (or, when the report
         gives creditedAt, credited) in [FROM, TO): ISO 8601 or epoch milliseconds.
@@ -130,11 +134,12 @@ struct ReconcileCommand: Command {
                     continue
                 }
                 let win = wins[row.reference]
-                if let time = row.creditedAt ?? win?.createdAt, time < from || time >= to {
+                let tombstone = win == nil ? try outbox.tombstone(reference: row.reference) : nil
+                if let time = row.creditedAt ?? win?.createdAt ?? tombstone?.deliveredAt, time < from || time >= to {
                     tally.outsideWindow += 1
                     continue
                 }
-                let finding = ReconcileFinding.compare(row, with: win, operator: operatorName)
+                let finding = ReconcileFinding.compare(row, with: win, tombstone: tombstone, operator: operatorName)
                 tally.add(finding.category)
                 guard finding.category != .matched else { continue }
                 var settlement: String?

@@ -15,7 +15,10 @@ struct RestoreCommand: Command {
         folded in because another process still reads the outbox (Litestream
         replicating it), it refuses and changes nothing: stop Litestream too
         (systemctl stop litestream), and start it after. The restored outbox is
-        migrated and checked again. Example:
+        migrated and checked again. It gets the live file's owner and mode (with
+        no live file: the directory's owner, mode 0600), not the backup's, so a
+        restore run as root leaves a file the daemon's user can open and nobody
+        else can read. Example:
           systemctl stop jackpotd
           jackpotd restore /var/lib/jackpotd/backups/outbox-20261201T020000Z.sqlite3 --config /etc/jackpotd/config.json
           systemctl start jackpotd
@@ -36,7 +39,10 @@ struct RestoreCommand: Command {
             throw CommandFailure("no backup at \(backup)")
         }
         let wins = try Self.checkedWinCount(backup, what: "backup")
+        let ownership = try FileOwnership.forOutbox(at: live)
         let lock = try DaemonPresence(database: live, mode: .exclusive)
+        // A lock file this command created belongs to the daemon's user too, or it could not start.
+        try FileOwnership(owner: ownership.owner, group: ownership.group, mode: 0o600).apply(to: lock.lockPath)
         let keptAs = try OutboxRestore.replace(live, with: backup)
         let restored = try Outbox(path: live)
         let check = try restored.database.integrityCheck()

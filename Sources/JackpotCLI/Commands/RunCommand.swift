@@ -23,6 +23,13 @@ struct RunCommand: Command {
 
         Logs go to stderr, one line per event. --metrics-file writes Prometheus text
         every few seconds (for node_exporter's textfile collector).
+
+        Exit status: 0 stopped by a signal; 1 storage trouble (the outbox was
+        replaced, a restore is in progress: systemd restarts it); 2 a usage or
+        config error, or an environment it cannot run in: no "database", its
+        directory or the --metrics-file directory missing or not writable, an
+        outbox file this user may not open (systemd does not restart it, see
+        RestartPreventExitStatus; `jackpotd check` finds the same problems).
         """
     static let options: [OptionSpec] = [
         .value("--metrics-file", "PATH", help: "write Prometheus metrics to PATH every 5 s"),
@@ -49,12 +56,16 @@ struct RunCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let loaded = try context.loadConfig(secrets: .required)
+        let databasePath = try context.databasePath(config: loaded.config)
+        // Checked before anything is opened: a directory that is missing or not
+        // writable is an exit 2, which systemd does not restart into a loop.
+        let problems = FileAccess.outboxProblems(databasePath) + (metricsFile.map(FileAccess.metricsFileProblems) ?? [])
+        guard problems.isEmpty else { throw EnvironmentError(problems: problems) }
         let logger = Logger(format: logFormat, minimumLevel: logLevel)
         var settings = Dispatcher.Settings()
         settings.metricsFile = metricsFile
         let daemon = Daemon(
-            loaded: loaded, environment: context.environment,
-            databasePath: try context.databasePath(config: loaded.config), logger: logger, settings: settings)
+            loaded: loaded, environment: context.environment, databasePath: databasePath, logger: logger, settings: settings)
         try await daemon.run()
         return .success
     }

@@ -38,7 +38,7 @@ struct ShowCommand: Command {
         let config = loaded?.config
         let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
         guard let win = try outbox.win(reference: reference) else {
-            throw CommandFailure("no win with reference \"\(reference)\"")
+            throw CommandFailure(try PurgedWinText.notFound(reference, in: outbox))
         }
         let attempts = try outbox.attempts(winId: win.id)
         let trail = try outbox.opsActions(reference: win.reference)

@@ -102,6 +102,9 @@ struct StatusCommand: Command {
                 "deliveredLastHour": .number(String(snapshot.deliveredLastHour[name] ?? 0)),
                 "refusing": RefusalPresentation.json(runtime?.refusal),
                 "pastDuplicateWindow": .number(String(pastWindow[name] ?? 0)),
+                "rateLimitedSince": WinPresentation.jsonTime(runtime?.rateLimitedSince),
+                "secretInUse": WinPresentation.jsonText(runtime?.secretInUse?.rawValue),
+                "secretInUseSince": WinPresentation.jsonTime(runtime?.secretInUseSince),
             ]))
         }
         let oldest = snapshot.oldestPendingCreatedAt.values.min()
@@ -176,13 +179,33 @@ struct StatusCommand: Command {
         }
         if !refusing.isEmpty { text += "\n" }
         for (name, refusal) in refusing { text += RefusalPresentation.text(operator: name, refusal, now: now) }
+        let controls = snapshot.operatorNames.flatMap { name in
+            snapshot.operators[name].map { controlLines(operator: name, $0, now: now) } ?? []
+        }
+        if !controls.isEmpty && refusing.isEmpty { text += "\n" }
+        text += controls.map { $0 + "\n" }.joined()
         let old = snapshot.operatorNames.filter { (pastWindow[$0] ?? 0) > 0 }
-        if !old.isEmpty && refusing.isEmpty { text += "\n" }
+        if !old.isEmpty && refusing.isEmpty && controls.isEmpty { text += "\n" }
         for name in old {
             let count = pastWindow[name]!
             text += "\(name): \(count) failed/cancelled win\(count == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
                 + "  — past its duplicate window: reconcile before retrying\n"
         }
         return text
+    }
+
+    /// What an operator's rate limit and secret rotation are doing, as the daemon last stored it.
+    static func controlLines(operator name: String, _ runtime: OperatorRuntimeState, now: Int64) -> [String] {
+        var lines: [String] = []
+        if let since = runtime.rateLimitedSince {
+            lines.append("\(name): rate limit holding wins back since \(RefusalPresentation.since(since, now: now)) (they wait in pending)")
+        }
+        if let secret = runtime.secretInUse {
+            let since = runtime.secretInUseSince.map { " since " + RefusalPresentation.since($0, now: now) } ?? ""
+            lines.append(secret == .previous
+                ? "\(name): wallet accepts the previous secret\(since): the operator has not switched to the new one yet"
+                : "\(name): wallet accepts the current secret\(since): once it has for a while, the previous one can go")
+        }
+        return lines
     }
 }

@@ -41,9 +41,22 @@ struct ReconcileFinding: Sendable {
     /// The pure comparison of a report row with what the outbox holds for its reference.
     /// Amounts compare as exact decimals (`55` equals `55.00`); the currency only
     /// when both sides know it.
-    static func compare(_ row: ReportRow, with win: StoredWin?, operator name: String) -> ReconcileFinding {
+    ///
+    /// A purged win (`tombstone`, when there is no win) was delivered: it matches
+    /// when the operator reports it under the transactionId it confirmed.
+    static func compare(_ row: ReportRow, with win: StoredWin?, tombstone: Tombstone? = nil, operator name: String) -> ReconcileFinding {
         func finding(_ category: ReconcileCategory, _ detail: String) -> ReconcileFinding {
             ReconcileFinding(category: category, reference: row.reference, line: row.line, row: row, win: win, detail: detail)
+        }
+        if win == nil, let tombstone {
+            let purged = PurgedWinText.text(tombstone)
+            guard tombstone.operatorName == name else {
+                return finding(.unknownHere, "here it was a win of operator \(tombstone.operatorName), \(purged)")
+            }
+            guard tombstone.transactionId == row.transactionId else {
+                return finding(.mismatch, "\(purged); in the report transactionId \(row.transactionId)")
+            }
+            return finding(.matched, purged)
         }
         guard let win else { return finding(.unknownHere, "no win with this reference here") }
         guard win.operatorName == name else { return finding(.unknownHere, "here it is a win of operator \(win.operatorName)") }

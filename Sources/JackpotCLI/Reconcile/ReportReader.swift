@@ -35,7 +35,11 @@ struct ReportReader {
             guard case .fields(_, let names)? = reader.next() else {
                 throw UsageError("the report has no CSV header row (it needs at least \(Self.requiredNames(columns)))")
             }
-            let trimmed = names.map { $0.trimmingCharacters(in: .whitespaces) }
+            // Excel's "CSV UTF-8" starts the file with a byte order mark, which is not part of the first name.
+            var trimmed = names.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let first = trimmed.first, first.hasPrefix(Self.byteOrderMark) {
+                trimmed[0] = String(first.dropFirst()).trimmingCharacters(in: .whitespaces)
+            }
             var header: [String: Int] = [:]
             for (index, name) in trimmed.enumerated() where header[name] == nil { header[name] = index }
             for field in ReportColumns.required where header[columns.column(field)] == nil {
@@ -48,6 +52,9 @@ struct ReportReader {
             width = trimmed.count
         }
     }
+
+    static let byteOrderMark = "\u{FEFF}"
+    static let byteOrderMarkBytes: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private static func requiredNames(_ columns: ReportColumns) -> String {
         ReportColumns.required.map { columns.column($0) }.joined(separator: " and ")
@@ -76,7 +83,8 @@ struct ReportReader {
             switch next {
             case .tooLong(let bytes):
                 return .bad(line: jsonLine, reason: "line of \(bytes) bytes is longer than 64 KiB")
-            case .text(let bytes):
+            case .text(var bytes):
+                if jsonLine == 1, bytes.starts(with: Self.byteOrderMarkBytes) { bytes.removeFirst(Self.byteOrderMarkBytes.count) }
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 return Self.jsonRow(bytes, line: jsonLine, columns: columns)
             }

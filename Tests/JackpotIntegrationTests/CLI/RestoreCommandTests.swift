@@ -60,6 +60,45 @@ import JackpotStore
         #expect(firstLine(missing.errors) == "jackpotd restore: error: no backup at \(fixture.directory.path("nope.sqlite3"))")
     }
 
+    /// Root restoring a world-readable backup must leave what the daemon's user
+    /// had: its owner, its mode. A root-owned file stops the daemon ("opened
+    /// read-only"), and a 0644 one lets anyone read the players' tokens.
+    @Test(.enabled(if: getuid() == 0, "only root can restore a file another user owns"))
+    func aRestoreAsRootKeepsTheLiveFilesOwnerAndMode() async throws {
+        let fixture = try OpsFixture()
+        try await fixture.enqueue([winLine("rs-1", operator: "casino-a")])
+        let backup = fixture.directory.path("copy.sqlite3")
+        #expect(await fixture.cli(["backup", backup]).code == .success)
+        chmod(backup, 0o644)
+        let serviceUser: uid_t = 1
+        chown(fixture.databasePath, serviceUser, 1)
+        chmod(fixture.databasePath, 0o600)
+
+        let result = await fixture.cli(["restore", backup])
+        #expect(result.code == .success, "\(result.errors)")
+        let restored = try #require(Self.ownership(fixture.databasePath))
+        #expect(restored.owner == serviceUser && restored.group == 1, "\(restored)")
+        #expect(restored.mode == 0o600, "mode 0\(String(restored.mode, radix: 8))")
+        let lock = try #require(Self.ownership(DaemonPresence.lockPath(forDatabase: fixture.databasePath)))
+        #expect(lock.owner == serviceUser, "the daemon must be able to take its lock")
+        for suffix in ["-wal", "-shm"] {
+            if let leftover = Self.ownership(fixture.databasePath + suffix) { #expect(leftover.owner == serviceUser, "\(suffix)") }
+        }
+
+        // No live file: the directory's owner, and the mode jackpotd creates outboxes with.
+        chown(fixture.directory.path, serviceUser, 1)
+        try FileManager.default.removeItem(atPath: fixture.databasePath)
+        #expect(await fixture.cli(["restore", backup]).code == .success)
+        let fresh = try #require(Self.ownership(fixture.databasePath))
+        #expect(fresh.owner == serviceUser && fresh.mode == 0o600, "\(fresh)")
+    }
+
+    static func ownership(_ path: String) -> (owner: uid_t, group: gid_t, mode: mode_t)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (info.st_uid, info.st_gid, info.st_mode & 0o7777)
+    }
+
     /// The lock both sides take: a daemon cannot start during a restore, nor a restore during a daemon.
     @Test func aRestoreAndADaemonExcludeEachOther() throws {
         let directory = TemporaryDirectory()

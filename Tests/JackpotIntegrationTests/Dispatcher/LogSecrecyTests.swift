@@ -16,6 +16,7 @@ import TestSupport
         let directory = TemporaryDirectory()
         let secret = "hash-secret-5b9e"
         let queryValue = "query-token-7f3a"
+        let pathValue = "path-session-9d1c"
         let playerToken = "player-token-c21d"
         let wallet = try ScriptedOperator(secret: secret)
         let target = try ScriptedOperator(secret: secret)
@@ -23,7 +24,7 @@ import TestSupport
         // Every kind of attempt line: a redirect whose Location carries a query,
         // a server error, an error code, then deliveries.
         wallet.enqueueFaults([
-            .redirect(location: target.url + "?authToken=" + queryValue),
+            .redirect(location: target.url + "/s/" + pathValue + "?authToken=" + queryValue),
             .status(500, body: "oops"),
             .errorCode(100, description: "Insufficient funds"),
         ])
@@ -51,8 +52,19 @@ import TestSupport
         let log = daemon.log.joined(separator: "\n")
         #expect(log.contains("event=attempt"))
         #expect(log.contains("redirect"))
-        for value in [secret, queryValue, playerToken] {
+        for value in [secret, queryValue, pathValue, playerToken] {
             #expect(!log.contains(value), "the log shows \(value)")
+        }
+        // The stored attempt is what show, list --json and export print.
+        let database = directory.path("outbox.sqlite3")
+        var outputs = [await runCLI(["list", "--json", "--db", database]), await runCLI(["export", "--db", database])]
+        for reference in references { outputs.append(await runCLI(["show", reference, "--config", config])) }
+        #expect(outputs.contains { $0.output.contains("redirect to http://127.0.0.1:\(target.port)/***?authToken=***") })
+        for output in outputs {
+            #expect(output.code == .success, "\(output.errors)")
+            for value in [secret, queryValue, pathValue, playerToken] {
+                #expect(!output.output.contains(value), "the output shows \(value): \(output.output)")
+            }
         }
     }
 }

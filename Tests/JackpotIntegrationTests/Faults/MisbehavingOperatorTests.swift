@@ -73,7 +73,8 @@ import TestSupport
         #expect(try await eventually { try rig.probe.attempts("flaky-1").count >= 3 })
         let win = try #require(try rig.probe.win("flaky-1"))
         #expect(Self.stillBeingRetried(win), "\(win.state)")
-        #expect(win.lastError?.contains("HTTP 302 redirect to http://127.0.0.1:\(target.port)/V4/JackPotWin (not followed)") == true,
+        // Another port is another server: its path is not shown.
+        #expect(win.lastError?.contains("HTTP 302 redirect to http://127.0.0.1:\(target.port)/*** (not followed)") == true,
                 "\(win.lastError ?? "none")")
         #expect(try rig.probe.attempts("flaky-1").allSatisfy { $0.outcome == "retry" && $0.httpStatus == 302 })
         #expect(target.snapshot.requests == 0, "the redirect target must never be called")

@@ -96,7 +96,8 @@ struct ReadOnlyDatabaseTests {
         // A new writer is refused at once, clearly, and stores nothing.
         let refused = try await setup.enqueue(ChildDaemonRig.references("refused", 2))
         #expect(refused.status == 1)
-        #expect(refused.errors.contains("attempt to write a readonly database"), "\(refused.errors)")
+        #expect(refused.errors.contains("permission denied: user nobody (uid 65534) cannot read and write \(setup.databasePath)"),
+                "\(refused.errors)")
         #expect(refused.errors.split(separator: "\n").count == 1, "one clear line: \(refused.errors)")
 
         // The running daemon holds its files open: it records the answers in flight.
@@ -104,10 +105,12 @@ struct ReadOnlyDatabaseTests {
         #expect(!daemon.log.contains("event=storage_error"), "\(daemon.log)")
         #expect(await Setup.stop(daemon) == 0)
 
-        // A daemon (re)started now cannot write: it says so and exits instead of idling.
+        // A daemon (re)started now cannot write: it says so and exits 2 (not
+        // restarted by systemd) instead of idling.
         let restarted = try setup.startDaemon("daemon-2")
-        #expect(await restarted.waitForExit(within: 15) == 1)
-        #expect(restarted.log.contains("it was opened read-only"), "\(restarted.log)")
+        #expect(await restarted.waitForExit(within: 15) == 2)
+        #expect(restarted.log.contains("permission denied: user nobody (uid 65534) cannot create files in \(setup.directory.path)"),
+                "\(restarted.log)")
 
         // Modes restored: the refused batch goes in, a new daemon delivers it.
         setup.setModes(file: 0o600, directory: 0o700)
@@ -138,8 +141,10 @@ struct ReadOnlyDatabaseTests {
         let refused = try setup.startDaemon("daemon-1")
         let status = await refused.waitForExit(within: 15)
         if status == nil { refused.send(SIGKILL) }
-        #expect(status == 1, "log: \(refused.log)")
-        #expect(refused.log.contains("it was opened read-only"), "\(refused.log)")
+        #expect(status == 2, "log: \(refused.log)")
+        #expect(refused.log.contains("permission denied: user nobody (uid 65534) cannot read and write \(setup.databasePath)"
+            + " (owner nobody, group nogroup, mode 0444); give the owner its access back: chmod u+rw \(setup.databasePath)"),
+            "\(refused.log)")
         #expect(setup.wallet.snapshot.requests == 0)
 
         setup.setModes(file: 0o600, directory: 0o700)

@@ -65,6 +65,45 @@ import OperatorSimulator
         #expect(fixture.wallet("casino-a").snapshot.requests == requestsBefore + 1)
     }
 
+    /// Every command that looks a reference up names a purged win as purged,
+    /// with when and under which transactionId it was delivered.
+    @Test func aPurgedWinIsNamedAsPurgedByEveryCommand() async throws {
+        let fixture = try OpsFixture()
+        try await fixture.enqueue(["pg-1", "pg-2"].map { winLine($0, operator: "casino-a") })
+        #expect(try await fixture.deliver { try $0.count(.delivered) == 2 })
+        let delivered = try fixture.win("pg-1")
+        let transactionId = try #require(delivered.transactionId)
+        let otherId = try #require(try fixture.win("pg-2").transactionId)
+        #expect(await fixture.cli(["purge", "--delivered-older-than", "0"]).code == .success)
+        let tombstone = try #require(try fixture.outbox().tombstone(reference: "pg-1"))
+        let purged = "purged on \(TimeFormat.timestamp(tombstone.purgedAt)) (delivered \(TimeFormat.timestamp(delivered.deliveredAt)), "
+            + "transactionId \(transactionId))"
+
+        let show = await fixture.cli(["show", "pg-1"])
+        #expect(show.code == .failure)
+        #expect(firstLine(show.errors) == "jackpotd show: error: pg-1 was \(purged); only its tombstone is kept", "\(show.errors)")
+        for command in [["retry", "pg-1"], ["cancel", "pg-1", "--reason", "x"]] {
+            let result = await fixture.cli(command)
+            #expect(result.code == .failure)
+            #expect(firstLine(result.errors) == "jackpotd \(command[0]): error: pg-1 was \(purged); only its tombstone is kept",
+                    "\(result.errors)")
+        }
+        let again = await fixture.cli(["enqueue", "--operator", "casino-a", "--reference", "pg-1", "--user-id", "421",
+                                       "--game-id", "Im_60_tumblefortune", "--round-id", "5103188801", "--amount", "55",
+                                       "--jackpot-id", "568"])
+        #expect(again.code == .success, "\(again.errors)")
+        #expect(again.output == "duplicate pg-1 (\(purged); never sent again)\n", "\(again.output)")
+
+        let report = fixture.directory.write("report.csv", "reference,transactionId\npg-1,\(transactionId)\npg-2,T-other\n")
+        let reconcile = await fixture.cli(["reconcile", "casino-a", "--file", report, "--json"])
+        let output = try parseObject(reconcile.output)
+        let summary = try #require(output["summary"]?.objectValue, "\(reconcile.output)\(reconcile.errors)")
+        #expect(summary["matched"]?.asNumberText == "1")
+        #expect(summary["unknownHere"]?.asNumberText == "0")
+        #expect(summary["mismatch"]?.asNumberText == "1")
+        #expect(reconcile.output.contains("transactionId \(otherId)); in the report transactionId T-other"), "\(reconcile.output)")
+    }
+
     @Test func aConflictingPlainSQLInsertFailsThePlatformsStatementAndAnIdenticalOneIsANoOp() throws {
         let directory = TemporaryDirectory()
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))

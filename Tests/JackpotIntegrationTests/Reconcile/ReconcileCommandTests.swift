@@ -119,6 +119,22 @@ extension ReconcileSuites {
         #expect(summary["badRows"]?.asNumberText == "0")
     }
 
+    /// Excel's "CSV UTF-8" starts with a byte order mark; it is not part of the first column's name.
+    @Test func aCSVStartingWithAByteOrderMarkIsRead() async throws {
+        let fixture = try await Self.books()
+        try fixture.outbox().database.execute("DELETE FROM wins WHERE reference = 'r-5'")
+        var csv = "\u{FEFF}reference,transactionId,amount\r\n"
+        for n in 1...4 { csv += "r-\(n),\(try txid(fixture, "r-\(n)")),55.00\r\n" }
+        let result = await fixture.cli(["reconcile", "casino-a", "--file", fixture.directory.write("excel.csv", csv)])
+        #expect(result.code == .success, "\(result.output)\(result.errors)")
+        #expect(result.output.contains("  matched                       4"), "\(result.output)")
+        let jsonl = "\u{FEFF}{\"reference\":\"r-1\",\"transactionId\":\"\(try txid(fixture, "r-1"))\"}\n"
+        let lines = await fixture.cli(["reconcile", "casino-a", "--file", fixture.directory.write("bom.jsonl", jsonl), "--json"])
+        let summary = try #require(try parseObject(lines.output)["summary"]?.objectValue, "\(lines.output)\(lines.errors)")
+        #expect(summary["matched"]?.asNumberText == "1")
+        #expect(summary["badRows"]?.asNumberText == "0")
+    }
+
     @Test func aNumericTransactionIdAbove2To53KeepsItsDigits() async throws {
         let fixture = try OpsFixture([FixtureOperator("casino-a", numericTransactionIds: true)])
         try await fixture.enqueue([winLine("n-1", operator: "casino-a")])

@@ -41,6 +41,31 @@ import TestSupport
         #expect(!result.output.contains("tok-77"))
     }
 
+    /// One final newline is what editors and `echo` add, and is dropped; a blank
+    /// line or a trailing space would become part of the secret and every hash
+    /// would be wrong, so check warns (without showing the secret).
+    @Test(arguments: [
+        ("check-secret\n", nil), ("check-secret", nil), ("check-secret\r\n", nil),
+        ("check-secret\n\n", "ends in a blank line"), ("check-secret\r\n\r\n", "ends in a blank line"),
+        ("check-secret \n", "ends in whitespace"), ("check-\nsecret\n", "holds more than one line"),
+    ] as [(String, String?)])
+    func aSecretFileEndingInABlankLineIsWarnedAbout(contents: String, warning: String?) async throws {
+        let directory = TemporaryDirectory()
+        let config = writeConfig(in: directory, operators: [
+            TestOperator(name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: contents),
+        ])
+        let result = await runCLI(["check", "--config", config])
+        #expect(result.code == .success, "\(result.errors)")
+        guard let warning else {
+            #expect(result.errors.isEmpty, "\(result.errors)")
+            return
+        }
+        let line = firstLine(result.errors)
+        #expect(line.hasPrefix("warning: operators.casino-a.secretFile: the secret file \(directory.path("secrets/casino-a")) \(warning)"),
+                "\(result.errors)")
+        #expect(!line.contains("check-secret") && !line.contains("check-"), "the warning must not show the secret")
+    }
+
     @Test func configFromTheEnvironment() async {
         let directory = TemporaryDirectory()
         let config = Self.goodConfig(directory)

@@ -25,9 +25,10 @@ import TestSupport
         "resume": [],
         "purge": ["--delivered-older-than"],
         "export": ["--state", "--operator", "--since", "--format"],
-        "check": ["--json"],
+        "check": ["--metrics-file", "--replication", "--json"],
         "backup": [],
         "demo": ["--wins"],
+        "probe": ["--user-id", "--token", "--amount", "--url", "--max-calls", "--yes", "--json"],
     ]
 
     @Test func overviewListsEveryCommand() async {
@@ -56,6 +57,13 @@ import TestSupport
         for option in options {
             #expect(result.output.contains(option), "\(name) --help does not mention \(option)")
         }
+    }
+
+    /// The human status table shows PAUSED, not the reason: the help must not promise it.
+    @Test func pauseHelpSaysWhereTheReasonIsShown() async {
+        let help = await runCLI(["pause", "--help"])
+        let line = help.output.split(separator: "\n").first { $0.hasPrefix("  --reason TEXT") }.map(String.init) ?? ""
+        #expect(line.hasSuffix("why; `status --json` shows it (pauseReason), the table shows PAUSED"), "\(line)")
     }
 
     @Test func unknownCommandIsAUsageErrorNamingIt() async {

@@ -20,6 +20,8 @@ import TestSupport
             .replacingOccurrences(of: "/var/lib/jackpotd/", with: directory.path("var/"))
         #expect(relocated != example)
         directory.write("etc/secrets/casino-a", "example-secret-a")
+        directory.write("etc/secrets/casino-a-previous", "example-previous-secret-a")
+        directory.write("etc/secrets/casino-a-api-key", "example-api-key-a")
         for file in ["casino-b.crt", "casino-b-ca.pem", "ingest.crt", "platform-ca.pem"] {
             directory.write("etc/tls/\(file)", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
         }
@@ -30,7 +32,10 @@ import TestSupport
         let path = directory.write("config.json", relocated)
         let loaded: LoadedConfig
         do {
-            loaded = try ConfigLoader.load(path: path, environment: ["JACKPOTD_SECRET_CASINO_B": "example-secret-b"])
+            loaded = try ConfigLoader.load(path: path, environment: [
+                "JACKPOTD_SECRET_CASINO_B": "example-secret-b", "JACKPOTD_PREVIOUS_SECRET_CASINO_B": "example-previous-secret-b",
+                "JACKPOTD_GATEWAY_KEY_CASINO_B": "example-gateway-key-b",
+            ])
         } catch {
             Issue.record("the example config does not pass: \(error.problems)")
             return

@@ -20,14 +20,14 @@ import OperatorSimulator
         let columns = "reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, state, updated_at"
         for (reference, state) in [("v-pending", "pending"), ("v-failed", "failed"), ("v-cancelled", "cancelled")] {
             try database.execute(
-                "INSERT INTO wins (\(columns)) VALUES (?, 'casino-a', '421', 'g', 'r', '55', 'j', '1', ?, 7000)",
+                "INSERT INTO wins (\(columns)) VALUES (?, 'casino-a', '421', 'g', 'r', '55', 'j', '1482429190374', ?, 7000)",
                 [.text(reference), .text(state)])
         }
         try database.execute("UPDATE wins SET cancel_reason = 'void', cancelled_at = 6000 WHERE reference = 'v-cancelled'")
         try database.execute(
             """
             INSERT INTO wins (\(columns), transaction_id, delivered_at, attempts)
-            VALUES ('v-delivered', 'casino-a', '421', 'g', 'r', '55', 'j', '1', 'delivered', 7000, '88', 5000, 1)
+            VALUES ('v-delivered', 'casino-a', '421', 'g', 'r', '55', 'j', '1482429190374', 'delivered', 7000, '88', 5000, 1)
             """)
         try database.execute(
             """
