@@ -3,7 +3,7 @@
 .PHONY: demo test deps release regenerate
 
 demo: deps
-	swift run jackpotd demo
+	swift run jackpotd demo --ingest
 
 # Unit tests as parallel as Swift Testing likes; integration tests (daemons,
 # loopback servers, child processes) at most one per core at a time, so a busy
@@ -15,7 +15,7 @@ test: deps release
 	swift test --skip-build --filter JackpotIntegrationTests --experimental-maximum-parallelization-width "$$(nproc)"
 
 # The binary Deploy/install.sh installs: the Swift runtime linked in, so a
-# server needs libsqlite3, libcurl and CA certificates, not the toolchain.
+# server needs libsqlite3, libcurl, libmicrohttpd and CA certificates, not the toolchain.
 release: deps
 	swift build -c release --static-swift-stdlib --product jackpotd --scratch-path .build-static
 

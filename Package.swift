@@ -8,7 +8,8 @@ import PackageDescription
 //   JackpotStore          SQLite layer, schema, outbox           → Wire
 //   JackpotConfiguration  config file, validation                → Store, Wire
 //   JackpotTelemetry      logs, metrics                          → Configuration, Store, Wire
-//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Telemetry, Configuration, Store, Wire, CCurl
+//   JackpotIngest         HTTP listener, group-commit writer     → Telemetry, Configuration, Store, Wire, CMicroHTTPD
+//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Ingest, Telemetry, Configuration, Store, Wire, CCurl
 //   OperatorSimulator     loopback operator for demo/tests/bench → Wire
 //   JackpotCLI            commands                               → Delivery, OperatorSimulator, …
 //   jackpotd              the executable                         → CLI
@@ -31,25 +32,34 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // The ingest listener's HTTP server; GnuTLS for its TLS and client certificates.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev", "libgnutls28-dev"])]
+        ),
         .target(name: "JackpotWire"),
         .target(name: "JackpotStore", dependencies: ["JackpotWire", "CSQLite"]),
         .target(name: "JackpotConfiguration", dependencies: ["JackpotStore", "JackpotWire"]),
         .target(name: "JackpotTelemetry", dependencies: ["JackpotConfiguration", "JackpotStore", "JackpotWire"]),
         .target(
+            name: "JackpotIngest",
+            dependencies: ["JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire", "CMicroHTTPD"]),
+        .target(
             name: "JackpotDelivery",
-            dependencies: ["JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire", "CCurl"]),
+            dependencies: ["JackpotIngest", "JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire", "CCurl"]),
         .target(name: "OperatorSimulator", dependencies: ["JackpotWire"]),
         .target(
             name: "JackpotCLI",
             dependencies: [
-                "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration", "JackpotStore",
+                "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration", "JackpotStore",
                 "JackpotWire",
             ]),
         .executableTarget(name: "jackpotd", dependencies: ["JackpotCLI"]),
         .executableTarget(
             name: "jackpotd-bench",
             dependencies: [
-                "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
+                "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
                 "JackpotStore", "JackpotWire", "CCurl",
             ]),
         // Helpers both test targets share (temporary directories, in-process CLI runs,
@@ -57,7 +67,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
+                "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
                 "JackpotStore", "JackpotWire",
             ],
             path: "Tests/TestSupport"),
@@ -65,14 +75,14 @@ let package = Package(
         .testTarget(
             name: "JackpotKitTests",
             dependencies: [
-                "TestSupport", "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry",
+                "TestSupport", "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry",
                 "JackpotConfiguration", "JackpotStore", "JackpotWire",
             ]),
         // Daemons, loopback sockets and child processes; `.ci/run` caps its parallelism.
         .testTarget(
             name: "JackpotIntegrationTests",
             dependencies: [
-                "TestSupport", "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry",
+                "TestSupport", "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry",
                 "JackpotConfiguration", "JackpotStore", "JackpotWire",
             ]),
     ]

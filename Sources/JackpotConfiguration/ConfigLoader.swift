@@ -34,7 +34,7 @@ package struct LoadedConfig: Sendable {
 package enum ConfigLoader {
     static let topLevelKeys = [
         "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "checkpoints",
-        "rateLimit",
+        "rateLimit", "ingest",
     ]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
@@ -144,13 +144,21 @@ package enum ConfigLoader {
             reader.problem("operators", "is required: an object of operators by name, at least one")
         }
 
+        let ingest = root["ingest"].flatMap {
+            decodeIngest(
+                $0, operators: operators.map { Set($0.keys) }, baseDirectory: baseDirectory, environment: environment,
+                reader: &reader)
+        }
+
         guard let providerId, let operators else { return nil }
-        return JackpotConfig(
+        var config = JackpotConfig(
             database: database, providerId: providerId, operators: operators,
             globalConcurrency: concurrency ?? JackpotConfig.defaultGlobalConcurrency,
             shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds,
             busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds,
             checkpoints: checkpoints ?? .sqlite)
+        config.ingest = ingest
+        return config
     }
 
     private static func decodeOperators(
@@ -482,20 +490,20 @@ package extension LoadedConfig {
 // MARK: - Files
 
 /// A small file's bytes and permission bits.
-private struct FileContents {
+struct FileContents {
     var bytes: [UInt8]
     var permissions: UInt32
 }
 
 /// Why a file could not be read, in `strerror` words.
-private struct FileReadFailure: Error {
+struct FileReadFailure: Error {
     var reason: String
 }
 
 /// Reads a whole regular file with plain POSIX calls, so failures come with the
 /// system's reason ("Permission denied") and the permission bits come from the
 /// same open file that was read.
-private func readFile(atPath path: String) -> Result<FileContents, FileReadFailure> {
+func readFile(atPath path: String) -> Result<FileContents, FileReadFailure> {
     func failure() -> Result<FileContents, FileReadFailure> {
         .failure(FileReadFailure(reason: String(cString: strerror(errno))))
     }
@@ -528,7 +536,7 @@ private func absolutePath(_ path: String) -> String {
 }
 
 /// `path` itself when absolute, else `path` under `directory`.
-private func resolve(_ path: String, against directory: String) -> String {
+func resolve(_ path: String, against directory: String) -> String {
     if path.hasPrefix("/") || directory.isEmpty { return path }
     return directory.hasSuffix("/") ? directory + path : directory + "/" + path
 }

@@ -18,6 +18,8 @@ package struct JackpotConfig: Sendable {
     /// Who checkpoints the outbox's write-ahead log: `.litestream` when
     /// Litestream replicates it (then jackpotd never does).
     package var checkpoints: CheckpointOwner
+    /// The HTTP ingest listener; nil (no `ingest` object) means none.
+    package var ingest: IngestConfig?
 
     package static let defaultGlobalConcurrency = 64
     package static let defaultShutdownGraceSeconds = 15.0

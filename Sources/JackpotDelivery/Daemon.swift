@@ -1,17 +1,23 @@
 import Dispatch
 import Foundation
 import JackpotConfiguration
+import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// `jackpotd run`: the delivery service plus what a Linux service needs around
-/// it — signals and config reload — as children of one task group.
+/// it — signals and config reload — as children of one task group, and the
+/// HTTP ingest listener when the config has an `ingest` object.
 package final class Daemon: Sendable {
     package let configPath: String
     package let environment: [String: String]
     package let logger: Logger
     package let service: DeliveryService
+    private let config: JackpotConfig
+    private let databasePath: String
+    private let ingest = Mutex<IngestServer?>(nil)
 
     package init(
         loaded: LoadedConfig, environment: [String: String], databasePath: String, logger: Logger,
@@ -20,6 +26,8 @@ package final class Daemon: Sendable {
         configPath = loaded.sourcePath
         self.environment = environment
         self.logger = logger
+        config = loaded.config
+        self.databasePath = databasePath
         let host = environment["JACKPOTD_HOST"].flatMap { $0.isEmpty ? nil : $0 }
         service = DeliveryService(
             databasePath: databasePath, config: loaded.config, logger: logger, owner: .current(host: host), settings: settings)
@@ -28,11 +36,38 @@ package final class Daemon: Sendable {
     /// Runs until SIGTERM or SIGINT (a graceful stop). SIGHUP reloads the config file.
     package func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        try startIngest()
         try await withThrowingDiscardingTaskGroup { children in
             children.addTask { await self.handleSignals() }
-            try await service.run()
+            do {
+                try await service.run()
+            } catch {
+                stopIngest()
+                throw error
+            }
+            stopIngest()
             children.cancelAll()
         }
+    }
+
+    /// The listener, before delivery starts: it opens (and migrates) the outbox
+    /// first, and a bad address or certificate stops `run` before anything else.
+    private func startIngest() throws {
+        guard let ingestConfig = config.ingest else { return }
+        let dispatcher = service.dispatcher
+        let server = try IngestServer(
+            config: config, ingest: ingestConfig, databasePath: databasePath, logger: logger, metrics: dispatcher.metrics,
+            metricsPage: { outbox in
+                try dispatcher.refreshMetrics(outbox, now: dispatcher.clock())
+                return dispatcher.metrics.render()
+            })
+        ingest.withLock { $0 = server }
+    }
+
+    /// Stops the listener (requests in flight finish first); a no-op when there is none or it has stopped.
+    private func stopIngest() {
+        guard let server = ingest.withLock({ $0.take() }) else { return }
+        server.stop(graceSeconds: service.dispatcher.control.withLock { $0.config.shutdownGraceSeconds })
     }
 
     /// Turns signals into a stop or a reload until cancelled. Dispatch sources,
@@ -45,6 +80,8 @@ package final class Daemon: Sendable {
             source.setEventHandler { [self] in
                 if signalNumber == SIGHUP { reload() } else {
                     logger.info("signal", ["signal": .string(signalNumber == SIGTERM ? "TERM" : "INT")])
+                    // The listener first: what it accepted is committed before delivery stops.
+                    stopIngest()
                     service.requestStop()
                 }
             }
@@ -64,6 +101,10 @@ package final class Daemon: Sendable {
                 logger.warning("config_reload", ["note": "database path changes need a restart", "database": .string(database)])
             }
             service.apply(loaded.config)
+            if loaded.config.ingest?.listen != config.ingest?.listen || loaded.config.ingest?.tls != config.ingest?.tls {
+                logger.warning("config_reload", ["note": "ingest.listen and ingest.tls changes need a restart"])
+            }
+            ingest.withLock { $0 }?.apply(loaded.config)
             logger.info("config_reloaded", ["path": .string(configPath)])
         } catch {
             logger.error("config_reload_failed", [

@@ -62,6 +62,16 @@ extension Dispatcher {
     }
 
     func writeMetrics(_ outbox: Outbox, to path: String, now: Int64) throws {
+        try refreshMetrics(outbox, now: now)
+        do {
+            try AtomicFile.write(metrics.render(), to: path)
+        } catch {
+            logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
+        }
+    }
+
+    /// Sets the gauges from the outbox, for the textfile and the ingest listener's `/metrics`.
+    func refreshMetrics(_ outbox: Outbox, now: Int64) throws {
         let snapshot = try outbox.statusSnapshot(now: now)
         metrics.resetGauges(named: MetricNames.wins)
         metrics.resetGauges(named: MetricNames.oldestPendingAgeSeconds)
@@ -119,11 +129,6 @@ extension Dispatcher {
                       labels: [:], set: Double(snapshot.transactionIdMismatches))
         metrics.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
                       labels: [:], set: Double(now) / 1000)
-        do {
-            try AtomicFile.write(metrics.render(), to: path)
-        } catch {
-            logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
-        }
     }
 
     static func format(_ value: Double) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import JackpotTelemetry
 import Synchronization
 
 /// Tells the dispatcher at once when another process writes the outbox

@@ -68,18 +68,24 @@ extension Outbox {
 
     /// The first field in which a stored win differs from a new one, or nil when they are the same win.
     static func difference(_ stored: StoredWin, _ newWin: NewWin) -> String? {
+        differences(stored, newWin).first
+    }
+
+    /// Every field in which a stored win differs from a new one, in a fixed order; empty for the same win.
+    package static func differences(_ stored: StoredWin, _ newWin: NewWin) -> [String] {
         let win = newWin.win
-        if stored.operatorName != win.operatorName { return "operator" }
-        if stored.userId != win.userId { return "userId" }
-        if stored.gameId != win.gameId { return "gameId" }
-        if stored.roundId != win.roundId { return "roundId" }
-        if (try? DecimalAmount(validating: stored.amount)) != win.amount { return "amount" }
-        if stored.jackpotId != win.jackpotId { return "jackpotId" }
-        if (stored.platform ?? "") != (win.platform ?? "") { return "platform" }
-        if (stored.token ?? "") != (win.token ?? "") { return "token" }
-        if (stored.jackpotDetails ?? "") != (win.jackpotDetails ?? "") { return "jackpotDetails" }
-        if (stored.extra ?? "") != (WinExtras.storedText(win.extra) ?? "") { return "extra" }
-        if newWin.timestampProvided, stored.timestamp != win.timestamp { return "timestamp" }
-        return nil
+        var fields: [String] = []
+        if stored.operatorName != win.operatorName { fields.append("operator") }
+        if stored.userId != win.userId { fields.append("userId") }
+        if stored.gameId != win.gameId { fields.append("gameId") }
+        if stored.roundId != win.roundId { fields.append("roundId") }
+        if (try? DecimalAmount(validating: stored.amount)) != win.amount { fields.append("amount") }
+        if stored.jackpotId != win.jackpotId { fields.append("jackpotId") }
+        if (stored.platform ?? "") != (win.platform ?? "") { fields.append("platform") }
+        if (stored.token ?? "") != (win.token ?? "") { fields.append("token") }
+        if (stored.jackpotDetails ?? "") != (win.jackpotDetails ?? "") { fields.append("jackpotDetails") }
+        if (stored.extra ?? "") != (WinExtras.storedText(win.extra) ?? "") { fields.append("extra") }
+        if newWin.timestampProvided, stored.timestamp != win.timestamp { fields.append("timestamp") }
+        return fields
     }
 }

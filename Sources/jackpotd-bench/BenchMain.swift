@@ -53,6 +53,7 @@ struct BenchMain {
             try await step("reconcile") { try await ReconcileBench(options: options, scratch: scratch).run() }
             try await step("neighbour") { try await HangingNeighbourBench(options: options, scratch: scratch).run() }
             try await step("hanging") { try await HangingCallsCPUBench(options: options, scratch: scratch).run() }
+            try await step("ingest") { try await IngestBench(options: options, scratch: scratch).run() }
             try await step("big-answers") { try await BigAnswerBench(options: options, scratch: scratch).run() }
             let elapsed = ContinuousClock.now - started
             if options.keep { progress("kept \(scratch.path)") }

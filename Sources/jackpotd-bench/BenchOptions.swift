@@ -18,7 +18,7 @@ struct BenchOptions: Sendable {
     /// Run only these measurements (all when empty).
     var only: Set<String> = []
 
-    static let measurements = ["dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile"]
+    static let measurements = ["dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile", "ingest"]
 
     static let usage = """
         Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep]
@@ -31,7 +31,7 @@ struct BenchOptions: Sendable {
           --json    print the results as one JSON object instead of a table
           --only    run only these measurements: dispatch, dispatcher-cost, enqueue,
                     first-attempt, outbox, neighbour, hanging, big-answers,
-                    reconcile (for profiling one of them)
+                    reconcile, ingest (for profiling one of them)
           --keep    keep the scratch directory (outboxes, daemon logs) and print its path
 
         """

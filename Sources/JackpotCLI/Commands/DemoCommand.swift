@@ -1,6 +1,7 @@
 import Foundation
 import JackpotConfiguration
 import JackpotDelivery
+import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
@@ -9,7 +10,7 @@ import OperatorSimulator
 struct DemoCommand: Command {
     static let name = "demo"
     static let summary = "The whole path on this machine: outbox, two simulated operators, the real daemon"
-    static let synopsis = "demo [--wins N] [--keep]"
+    static let synopsis = "demo [--wins N] [--keep] [--ingest]"
     static let discussion = """
         Creates a temporary outbox, starts two scripted operator wallets on loopback
         (one healthy; one flaky that resets connections, loses answers and returns
@@ -23,20 +24,28 @@ struct DemoCommand: Command {
         inspected afterwards with `jackpotd status --config DIR/config.json`, `list`,
         `show` (the simulated operators are gone by then, so `run` would only retry).
 
+        With --ingest the HTTP ingest listener runs too (on a loopback port, with a
+        token made for the run), and one more win arrives through it as a game
+        platform would send it: POST /v1/wins, then GET /v1/wins/{reference} once it
+        is delivered. `make demo` runs this way.
+
         Exit status: 0 when every win was delivered and credited once, 1 otherwise.
         """
     static let options: [OptionSpec] = [
         .value("--wins", "N", help: "how many sample wins (default 300)"),
         .flag("--keep", help: "keep the directory (outbox, config.json, secrets, daemon.log) and print its path"),
+        .flag("--ingest", help: "also run the HTTP listener and post one win to it"),
     ]
 
     let winCount: Int
     let keep: Bool
+    let ingest: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
         winCount = try arguments.int("--wins", range: 2...100_000) ?? 300
         keep = arguments.flag("--keep")
+        ingest = arguments.flag("--ingest")
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
@@ -71,11 +80,20 @@ struct DemoCommand: Command {
         let service = DeliveryService(databasePath: outbox.path, config: config, logger: logger)
         let started = ContinuousClock.now
         let daemon = Task { try await service.run() }
+        let listener = ingest ? try DemoIngest(config: config, databasePath: outbox.path, logger: logger) : nil
+        let transport = listener.map { _ in CurlTransport(maximumConnectionsPerHost: 1) }
+        defer { transport?.shutdown() }
+        if let listener, let transport {
+            context.output.line("jackpotd demo: one more win over HTTP, as a game platform sends it:")
+            for line in await listener.post(transport) { context.output.line(line) }
+            context.output.flush()
+        }
+        let expected = wins.count + (ingest ? 1 : 0)
 
         let terminal = isatty(STDOUT_FILENO) == 1
         var snapshot = try outbox.statusSnapshot(now: WallClock.nowMilliseconds())
         var lastPrinted = ContinuousClock.now - .seconds(10)
-        while snapshot.total(.delivered) < wins.count, ContinuousClock.now - started < .seconds(120) {
+        while snapshot.total(.delivered) < expected, ContinuousClock.now - started < .seconds(120) {
             try await Task.sleep(for: .milliseconds(200))
             snapshot = try outbox.statusSnapshot(now: WallClock.nowMilliseconds())
             if terminal || ContinuousClock.now - lastPrinted >= .seconds(1) {
@@ -86,11 +104,16 @@ struct DemoCommand: Command {
             }
         }
         if terminal { context.output.line() }
+        if let listener, let transport {
+            context.output.line("jackpotd demo: the HTTP win, as the platform sees it now:")
+            for line in await listener.status(transport) { context.output.line(line) }
+            listener.server.stop(graceSeconds: 2)
+        }
         service.requestStop()
         try await daemon.value
         let elapsed = ContinuousClock.now - started
 
-        let summary = try DemoSummary(outbox: outbox, wins: wins.count, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
+        let summary = try DemoSummary(outbox: outbox, wins: expected, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
         context.output.write(summary.text)
         if keep {
             context.output.line("kept \(directory): outbox.sqlite3, config.json, secrets/, daemon.log")

@@ -1,6 +1,7 @@
 import Foundation
 import JackpotConfiguration
 import JackpotDelivery
+import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
@@ -112,8 +113,7 @@ struct EnqueueCommand: Command {
         if config == nil {
             context.errors.line("jackpotd enqueue: warning: no --config, so operator names are not checked (a misspelt one is never delivered)")
         }
-        var session = EnqueueSession(outbox: outbox, operators: config.map { Set($0.operators.keys) })
-        session.dialects = config?.operators.mapValues(\.dialect) ?? [:]
+        var session = EnqueueSession(outbox: outbox, admission: WinAdmission(config: config))
 
         if let singleWin {
             try session.add(lineNumber: 1) { (now) throws(WinValidationError) in try WinLineParser.parse(singleWin, now: now) }
@@ -184,19 +184,17 @@ struct EnqueueCommand: Command {
 /// line numbers so every result can be reported against its line.
 struct EnqueueSession {
     let outbox: Outbox
-    /// Configured operator names, when a config was given: other names are rejected.
-    let operators: Set<String>?
-    /// Each configured operator's dialect: a win its wallet would refuse is rejected now, by line.
-    var dialects: [String: WireDialect] = [:]
+    /// With a config: wins of unknown operators, or that their wallet would refuse, are rejected now, by line.
+    let admission: WinAdmission
     var pending: [(lineNumber: Int, win: NewWin)] = []
     var accepted: [(lineNumber: Int, reference: String)] = []
     var duplicates: [(lineNumber: Int, reference: String)] = []
     var rejected: [(lineNumber: Int, reason: String)] = []
     let now = WallClock.nowMilliseconds()
 
-    init(outbox: Outbox, operators: Set<String>?) {
+    init(outbox: Outbox, admission: WinAdmission) {
         self.outbox = outbox
-        self.operators = operators
+        self.admission = admission
     }
 
     mutating func add(lineNumber: Int, _ parse: (Int64) throws(WinValidationError) -> NewWin) throws {
@@ -207,18 +205,12 @@ struct EnqueueSession {
             reject(lineNumber: lineNumber, reason: error.description)
             return
         }
-        do {
-            if let operators, !operators.contains(newWin.win.operatorName) {
-                reject(lineNumber: lineNumber, reason: "operator \"\(newWin.win.operatorName)\" is not configured (known: \(operators.sorted().joined(separator: ", ")))")
-                return
-            }
-            if let refusal = dialects[newWin.win.operatorName]?.refusal(of: newWin.win) {
-                reject(lineNumber: lineNumber, reason: refusal.description)
-                return
-            }
-            pending.append((lineNumber, newWin))
-            if pending.count >= Outbox.enqueueChunkSize { try flush() }
+        if let refusal = admission.refusal(of: newWin) {
+            reject(lineNumber: lineNumber, reason: refusal)
+            return
         }
+        pending.append((lineNumber, newWin))
+        if pending.count >= Outbox.enqueueChunkSize { try flush() }
     }
 
     /// Parses `lines` on a thread of its own; the results keep the lines' order.
@@ -247,7 +239,7 @@ struct EnqueueSession {
 
     mutating func flush() throws {
         guard !pending.isEmpty else { return }
-        let results = try outbox.enqueue(pending.map(\.win), now: now, operatorsChecked: operators != nil)
+        let results = try outbox.enqueue(pending.map(\.win), now: now, operatorsChecked: admission.operators != nil)
         for (item, result) in zip(pending, results) {
             switch result {
             case .accepted: accepted.append((item.lineNumber, item.win.win.reference))

@@ -13,9 +13,13 @@ struct RunCommand: Command {
         back-off until the operator confirms, and records every attempt. Several
         daemons may share one database: no win is ever in flight twice.
 
-        Signals: SIGTERM/SIGINT stop claiming, let calls in flight finish within
-        shutdownGraceSeconds, hand back the rest and exit 0. SIGHUP reloads operators
-        and secrets (a bad config is logged and the old one kept).
+        With an "ingest" object in the config it also listens for wins over HTTP
+        (POST /v1/wins, GET /v1/wins/{reference}, /healthz, /readyz, /metrics).
+
+        Signals: SIGTERM/SIGINT stop the HTTP listener (requests in flight are
+        answered first), stop claiming, let calls in flight finish within
+        shutdownGraceSeconds, hand back the rest and exit 0. SIGHUP reloads operators,
+        secrets and ingest tokens (a bad config is logged and the old one kept).
 
         Logs go to stderr, one line per event. --metrics-file writes Prometheus text
         every few seconds (for node_exporter's textfile collector).

@@ -3,6 +3,7 @@ import Testing
 import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
+import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire

@@ -22,10 +22,13 @@ import TestSupport
         directory.write("etc/secrets/casino-a", "example-secret-a")
         directory.write("etc/secrets/casino-a-previous", "example-previous-secret-a")
         directory.write("etc/secrets/casino-a-api-key", "example-api-key-a")
-        for file in ["casino-b.crt", "casino-b-ca.pem"] {
+        for file in ["casino-b.crt", "casino-b-ca.pem", "ingest.crt", "platform-ca.pem"] {
             directory.write("etc/tls/\(file)", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
         }
         directory.write("etc/tls/casino-b.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+        directory.write("etc/tls/ingest.key", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+        directory.write("etc/ingest/platform.token", "4f0c1d5e9a7b3c2d8e6f1a0b9c8d7e6f\n")
+        directory.write("etc/ingest/casino-b.token", "a1b2c3d4e5f60718293a4b5c6d7e8f90\n")
         let path = directory.write("config.json", relocated)
         let loaded: LoadedConfig
         do {

@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// docs/operations.md's metrics table names every metric the daemon writes
-/// (`MetricNames` in Sources/JackpotTelemetry/Metrics.swift) and every metric
+/// (`MetricNames` in Sources/JackpotTelemetry/Metrics.swift, and the ingest
+/// listener's `IngestMetricNames`) and every metric
 /// the alert rules in Deploy/prometheus/jackpotd-alerts.yml query, and only
 /// metrics the daemon writes.
 @Suite(.timeLimit(.minutes(2))) struct MetricsDocTests {
@@ -14,6 +15,7 @@ import TestSupport
             row.split(separator: "`").dropFirst().first.map(String.init)
         })
         let written = try Self.metricNames(inFile: "Sources/JackpotTelemetry/Metrics.swift")
+            .union(try Self.metricNames(inFile: "Sources/JackpotIngest/IngestMetricNames.swift"))
         let alerted = try Self.metricNames(inFile: "Deploy/prometheus/jackpotd-alerts.yml")
         try #require(!written.isEmpty && !alerted.isEmpty)
         #expect(written.subtracting(documented).isEmpty, "written but not in the table: \(written.subtracting(documented).sorted())")

@@ -1,9 +1,7 @@
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
+
 /// Turns one JSON Lines record (`operator` plus the wallet API's field names) into a
 /// validated win. Strict on purpose: a typo such as `roundid` must be reported,
 /// not silently dropped, because the operator would then never see the field.

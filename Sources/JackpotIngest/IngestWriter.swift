@@ -1,0 +1,156 @@
+import Dispatch
+import Foundation
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+import Synchronization
+
+/// The listener's one writer: a thread of its own with its own outbox
+/// connection, so no SQLite call — an fsync, a wait for another process's
+/// lock — ever runs on a libmicrohttpd thread or the cooperative pool.
+///
+/// Group commit: each cycle takes every store request queued since the last
+/// one and writes them in one `Outbox.enqueue` call — one transaction, one
+/// fsync — then answers them all. A request therefore waits at most for the
+/// commit in progress plus its own. Reads (status, readiness, metrics) run
+/// after the cycle's commit.
+package final class IngestWriter: @unchecked Sendable {
+    /// What became of one win handed to `store`.
+    package enum Outcome: Sendable, Hashable {
+        case accepted
+        case duplicate
+        /// The reference is stored with other content; `fields` names what differs (empty when it was cancelled or purged).
+        case conflict(reason: String, fields: [String])
+    }
+
+    private enum Job {
+        case store([NewWin], @Sendable (Result<[Outcome], any Error>) -> Void)
+        case read(@Sendable (Outbox) -> Void)
+    }
+
+    private struct State {
+        var jobs: [Job] = []
+        var queuedWins = 0
+        var stopping = false
+    }
+
+    /// Wins queued but not yet committed beyond which new requests get 503: the writer is behind.
+    package let maximumQueuedWins: Int
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let commitCount = Atomic<Int>(0)
+    /// Touched only by the writer thread once started.
+    private let outbox: Outbox
+    private let metrics: MetricsRegistry
+
+    /// Opens the outbox (it must be writable) and starts the thread.
+    package init(
+        databasePath: String, busyTimeoutMilliseconds: Int, checkpoints: CheckpointOwner = .sqlite, metrics: MetricsRegistry,
+        maximumQueuedWins: Int = 100_000
+    ) throws {
+        outbox = try Outbox(path: databasePath, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
+        try outbox.database.requireWritable()
+        self.metrics = metrics
+        self.maximumQueuedWins = maximumQueuedWins
+        let thread = Thread { [self] in run() }
+        thread.name = "jackpotd.ingest"
+        thread.start()
+    }
+
+    /// Wins queued or in the commit under way.
+    package var queuedWins: Int { state.withLock { $0.queuedWins } }
+
+    /// Transactions committed so far (each one fsync): fewer than the requests when they were grouped.
+    package var commits: Int { commitCount.load(ordering: .relaxed) }
+
+    /// Queues `wins` for the next commit; `completion` runs on the writer thread
+    /// once they are on disk (or the commit failed). False — nothing queued, no
+    /// completion — when the writer is stopping or has too much queued already.
+    package func store(_ wins: [NewWin], completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) -> Bool {
+        let queued = state.withLock { state in
+            // An idle writer takes any one request, however large the limit says it is.
+            guard !state.stopping, state.queuedWins == 0 || state.queuedWins + wins.count <= maximumQueuedWins else { return false }
+            state.jobs.append(.store(wins, completion))
+            state.queuedWins += wins.count
+            return true
+        }
+        if queued { wake.signal() }
+        return queued
+    }
+
+    /// Runs `body` with the writer's outbox after the next commit; false when stopping.
+    package func read(_ body: @escaping @Sendable (Outbox) -> Void) -> Bool {
+        let queued = state.withLock { state in
+            guard !state.stopping else { return false }
+            state.jobs.append(.read(body))
+            return true
+        }
+        if queued { wake.signal() }
+        return queued
+    }
+
+    /// Refuses new jobs, finishes the queued ones, and returns when the thread has ended.
+    package func stop() {
+        state.withLock { $0.stopping = true }
+        wake.signal()
+        finished.wait()
+    }
+
+    private func run() {
+        ThreadName.setCurrent("jackpotd.ingest")
+        while true {
+            wake.wait()
+            let (jobs, stopping) = state.withLock { state in
+                let jobs = state.jobs
+                state.jobs.removeAll(keepingCapacity: true)
+                return (jobs, state.stopping)
+            }
+            if !jobs.isEmpty { perform(jobs) }
+            if stopping, state.withLock({ $0.jobs.isEmpty }) { break }
+        }
+        finished.signal()
+    }
+
+    private func perform(_ jobs: [Job]) {
+        var wins: [NewWin] = []
+        var completions: [(count: Int, completion: @Sendable (Result<[Outcome], any Error>) -> Void)] = []
+        var reads: [@Sendable (Outbox) -> Void] = []
+        for job in jobs {
+            switch job {
+            case .store(let batch, let completion):
+                wins.append(contentsOf: batch)
+                completions.append((batch.count, completion))
+            case .read(let body):
+                reads.append(body)
+            }
+        }
+        if !wins.isEmpty {
+            let result = Result { try commit(wins) }
+            state.withLock { $0.queuedWins -= wins.count }
+            var offset = 0
+            for (count, completion) in completions {
+                completion(result.map { Array($0[offset..<offset + count]) })
+                offset += count
+            }
+        }
+        for read in reads { read(outbox) }
+    }
+
+    private func commit(_ wins: [NewWin]) throws -> [Outcome] {
+        let results = try outbox.enqueue(wins, operatorsChecked: true)
+        let transactions = (wins.count + Outbox.enqueueChunkSize - 1) / Outbox.enqueueChunkSize
+        commitCount.add(transactions, ordering: .relaxed)
+        metrics.counter(IngestMetricNames.commits, help: "Write transactions (each one fsync) the ingest writer committed.",
+                        labels: [:], add: Double(transactions))
+        return try zip(wins, results).map { newWin, result in
+            switch result {
+            case .accepted: return .accepted
+            case .duplicate: return .duplicate
+            case .rejected(let reason):
+                let fields = try outbox.win(reference: newWin.win.reference).map { Outbox.differences($0, newWin) } ?? []
+                return .conflict(reason: reason, fields: fields)
+            }
+        }
+    }
+}

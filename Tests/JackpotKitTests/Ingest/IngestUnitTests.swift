@@ -1,0 +1,48 @@
+import Testing
+import JackpotConfiguration
+import JackpotIngest
+import JackpotStore
+import JackpotWire
+
+/// The listener's pure parts: routing, token checks, line splitting and the answers.
+@Suite(.timeLimit(.minutes(2))) struct IngestUnitTests {
+    @Test func routes() {
+        #expect(IngestRoute(method: "POST", path: "/v1/wins") == .postWins)
+        #expect(IngestRoute(method: "GET", path: "/v1/wins") == .methodNotAllowed(allow: "POST"))
+        #expect(IngestRoute(method: "GET", path: "/v1/wins/a/b") == .getWin(reference: "a/b"))
+        #expect(IngestRoute(method: "PUT", path: "/v1/wins/a") == .methodNotAllowed(allow: "GET, HEAD"))
+        #expect(IngestRoute(method: "GET", path: "/v1/wins/") == .notFound)
+        #expect(IngestRoute(method: "HEAD", path: "/healthz") == .healthz)
+        #expect(IngestRoute(method: "DELETE", path: "/metrics") == .methodNotAllowed(allow: "GET, HEAD"))
+        #expect(IngestRoute(method: "GET", path: "/") == .notFound)
+        #expect(!IngestRoute.readyz.needsToken && IngestRoute.postWins.needsToken)
+    }
+
+    @Test func tokensMatchExactlyWhateverTheCaseOfBearer() {
+        let tokens = IngestTokens([
+            IngestToken(name: "a", token: "aaaaaaaaaaaaaaaa"), IngestToken(name: "b", token: "bbbbbbbbbbbbbbbb", operators: ["x"]),
+        ])
+        #expect(tokens.authenticate(authorization: "Bearer aaaaaaaaaaaaaaaa")?.name == "a")
+        #expect(tokens.authenticate(authorization: "bearer bbbbbbbbbbbbbbbb")?.name == "b")
+        #expect(tokens.authenticate(authorization: "Bearer aaaaaaaaaaaaaaa") == nil)
+        #expect(tokens.authenticate(authorization: "Bearer aaaaaaaaaaaaaaaaa") == nil)
+        #expect(tokens.authenticate(authorization: "Basic aaaaaaaaaaaaaaaa") == nil)
+        #expect(tokens.authenticate(authorization: nil) == nil)
+        #expect(tokens.authenticate(authorization: "Bearer bbbbbbbbbbbbbbbb")?.allows("y") == false)
+    }
+
+    @Test func linesSkipBlanksKeepNumbersAndStopAtTheLimit() {
+        let body = Array("a\r\n\n  \nb\nc".utf8)
+        let lines = WinsRequest.splitLines(body, maxLines: 3)
+        #expect(lines?.map(\.number) == [1, 4, 5])
+        #expect(lines?.map { String(decoding: $0.bytes, as: UTF8.self) } == ["a", "b", "c"])
+        #expect(WinsRequest.splitLines(body, maxLines: 2) == nil)
+    }
+
+    @Test func contentTypes() {
+        #expect(WinsRequest.Kind(contentType: "application/json; charset=utf-8") == .single)
+        #expect(WinsRequest.Kind(contentType: "Application/X-NDJSON") == .batch)
+        #expect(WinsRequest.Kind(contentType: "text/plain") == nil)
+        #expect(WinsRequest.Kind(contentType: nil) == nil)
+    }
+}
