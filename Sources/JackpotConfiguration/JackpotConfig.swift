@@ -15,6 +15,8 @@ package struct JackpotConfig: Sendable {
     /// How long a write waits for another process's lock before it fails with
     /// "database is locked" (the daemon then retries with back-off).
     package var busyTimeoutSeconds: Double
+    /// Connection limits of the HTTP transport (`transport`).
+    package var transport = TransportSettings()
 
     package static let defaultGlobalConcurrency = 64
     package static let defaultShutdownGraceSeconds = 15.0

@@ -67,7 +67,6 @@ struct BacklogDrainBench {
 
         try outage.setDown(false)
         let recovered = ContinuousClock.now
-        let cpuBefore = try daemon.cpuTime()
         var marks: [Duration] = []  // at 10 %, 90 % and 100 % of the backlog delivered
         let thresholds = [backlog / 10, backlog * 9 / 10, backlog]
         var cpuAtMarks: [Duration] = []

@@ -1,0 +1,42 @@
+import CCurl
+
+/// What the transport sets on the multi handle and on every request to bound
+/// the memory its connections hold (measured with a thousand https operators,
+/// `jackpotd-bench --only many-operators`):
+///
+/// - at most `maxConnections` open, idle ones included (`transport.maxConnections`);
+/// - an idle connection is not reused after `idleConnectionSeconds` (`transport.idleConnectionSeconds`);
+/// - no CA directory besides the CA file. Curl builds the store of a CA file alone
+///   once and shares it between connections (its CA cache, curl ≥ 7.87); with a
+///   directory as well (Debian's libcurl has /etc/ssl/certs compiled in) it builds
+///   one per connection: ~800 KB and ~20 ms of CPU each for the system bundle,
+///   measured with libcurl 7.88 and OpenSSL 3.0. An operator's `tls.caFile` then
+///   really replaces the system store; without one the file is curl's bundle (on
+///   Debian /etc/ssl/certs/ca-certificates.crt, the same CAs as the directory).
+struct CurlConnectionSettings: Sendable {
+    var maxConnections: Int
+    var idleConnectionSeconds: Int
+
+    /// The defaults for a transport whose busiest host has `connectionsPerHost` calls in flight.
+    init(connectionsPerHost: Int) {
+        maxConnections = max(16, 2 * connectionsPerHost)
+        idleConnectionSeconds = 50
+    }
+
+    init(maxConnections: Int, idleConnectionSeconds: Double) {
+        self.maxConnections = max(1, maxConnections)
+        self.idleConnectionSeconds = max(1, Int(idleConnectionSeconds.rounded()))
+    }
+
+    func apply(toMulti multi: UnsafeMutableRawPointer) {
+        _ = jk_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
+        // The connection cache holds every connection the limit allows.
+        _ = jk_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
+    }
+
+    /// After `CurlExchange.configure`; none of these can make a request fail.
+    func apply(toEasy easy: UnsafeMutableRawPointer) {
+        _ = jk_easy_setopt_long(easy, CURLOPT_MAXAGE_CONN, idleConnectionSeconds)
+        _ = jk_easy_setopt_string(easy, CURLOPT_CAPATH, nil)
+    }
+}
