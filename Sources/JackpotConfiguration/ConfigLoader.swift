@@ -32,7 +32,10 @@ package struct LoadedConfig: Sendable {
 /// the first error and cannot report unknown keys, which is how typos in
 /// optional keys (silently ignored, default used) get into production.
 package enum ConfigLoader {
-    static let topLevelKeys = ["database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds"]
+    static let topLevelKeys = [
+        "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "transport",
+    ]
+    static let transportKeys = ["maxConnections", "idleConnectionSeconds"]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
@@ -121,6 +124,8 @@ package enum ConfigLoader {
             in: root, "busyTimeoutSeconds", at: "", mustBe: "a number of seconds from 0.1 to 600",
             where: { $0 >= 0.1 && $0 <= 600 })
 
+        let transport = root["transport"].map { decodeTransport($0, at: "transport", reader: &reader) } ?? TransportSettings()
+
         var operators: [String: OperatorConfig]?
         if let value = root["operators"] {
             operators = decodeOperators(value, baseDirectory: baseDirectory, environment: environment, reader: &reader)
@@ -129,11 +134,27 @@ package enum ConfigLoader {
         }
 
         guard let providerId, let operators else { return nil }
-        return JackpotConfig(
+        var config = JackpotConfig(
             database: database, providerId: providerId, operators: operators,
             globalConcurrency: concurrency ?? JackpotConfig.defaultGlobalConcurrency,
             shutdownGraceSeconds: grace ?? JackpotConfig.defaultShutdownGraceSeconds,
             busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds)
+        config.transport = transport
+        return config
+    }
+
+    private static func decodeTransport(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> TransportSettings {
+        var transport = TransportSettings()
+        guard let object = reader.object(value, at: path) else { return transport }
+        reader.rejectUnknownKeys(in: object, at: path, known: transportKeys)
+        transport.maxConnections = reader.integer(in: object, "maxConnections", at: path, in: 1...100_000)
+        if let seconds = reader.number(
+            in: object, "idleConnectionSeconds", at: path, mustBe: "a number of seconds from 1 to 3600",
+            where: { $0 >= 1 && $0 <= 3600 })
+        {
+            transport.idleConnectionSeconds = seconds
+        }
+        return transport
     }
 
     private static func decodeOperators(

@@ -25,12 +25,13 @@ package final class CurlTransport: HTTPTransport {
     private let nextID = Atomic<UInt64>(1)
     private let startFailure: String?
 
-    /// `connections`: limits on open connections; by default twice `maximumConnectionsPerHost`.
+    /// At most twice `maximumConnectionsPerHost` connections open.
     convenience package init(maximumConnectionsPerHost: Int) {
         let perHost = max(1, maximumConnectionsPerHost)
         self.init(maximumConnectionsPerHost: perHost, connections: CurlConnectionSettings(connectionsPerHost: perHost))
     }
 
+    /// `connections`: how many connections may be open and how long an idle one is kept (`transport` in the config).
     init(maximumConnectionsPerHost: Int, connections: CurlConnectionSettings) {
         let perHost = max(1, maximumConnectionsPerHost)
         guard CurlGlobal.ensureInitialized(), let multi = curl_multi_init() else {

@@ -35,11 +35,16 @@ enum ConfigFile {
                 ("circuit", .object(JSONObject([("failureThreshold", .number(String(op.circuit.failureThreshold)))]))),
             ] + (tls.isEmpty ? [] : [("tls", .object(JSONObject(tls)))])))))
         }
+        var transport: [(String, JSONValue)] = [
+            ("idleConnectionSeconds", .number(String(config.transport.idleConnectionSeconds))),
+        ]
+        if let limit = config.transport.maxConnections { transport.append(("maxConnections", .number(String(limit)))) }
         let object = JSONObject([
             ("database", .string(config.database ?? directory + "/outbox.sqlite3")),
             ("providerId", .string(config.providerId)),
             ("shutdownGraceSeconds", .number(String(config.shutdownGraceSeconds))),
             ("concurrency", .number(String(config.globalConcurrency))),
+            ("transport", .object(JSONObject(transport))),
             ("operators", .object(JSONObject(operators))),
         ])
         let path = directory + "/config.json"
