@@ -18,6 +18,14 @@ enum ProcessCPU {
         return duration(usage.ru_utime) + duration(usage.ru_stime)
     }
 
+    /// CPU time of this process's children that have exited and been waited for.
+    static func exitedChildren() -> Duration {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
+        return duration(usage.ru_utime) + duration(usage.ru_stime)
+    }
+
     /// Runs `body`; returns its value and the wall and CPU time it took.
     static func measure<T>(_ body: () async throws -> T) async rethrows -> (T, wall: Duration, cpu: Duration) {
         let cpuStart = now()
