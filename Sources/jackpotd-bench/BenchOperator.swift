@@ -27,8 +27,9 @@ enum BenchOperator {
         return config
     }
 
-    /// An https operator at `url` whose certificate `caFile` signed (plain HTTP refused, as in production).
-    static func tlsConfig(name: String, url: String, caFile: String, secret: String, concurrency: Int) -> OperatorConfig {
+    /// An https operator at `url` whose certificate `caFile` signed, or one the system store
+    /// trusts when nil (plain HTTP refused, as in production).
+    static func tlsConfig(name: String, url: String, caFile: String?, secret: String, concurrency: Int) -> OperatorConfig {
         var config = config(name: name, url: url, secret: secret, concurrency: concurrency)
         config.allowInsecureHTTP = false
         config.tls.caFile = caFile

@@ -13,8 +13,9 @@ struct ManyConfiguredBench {
     let options: BenchOptions
     let scratch: ScratchDirectory
     let secret = "bench-secret-configured"
-    /// The fairness bound judged: a small batch behind a large backlog of another operator.
-    static let fairnessBoundMilliseconds = 500.0
+    /// The fairness bound judged: a small batch behind a large backlog of another operator
+    /// is delivered within the bound new wins get during a backlog drain (first attempt ≤ 1 s).
+    static let fairnessBoundMilliseconds = 1_000.0
     static let fairnessSamples = 5
 
     func run() async throws -> [Figure] {
@@ -23,8 +24,10 @@ struct ManyConfiguredBench {
         defer { wallet.stop() }
         let directory = try scratch.subdirectory("many-configured")
         let url = wallet.url("127.0.0.1"), caFile = wallet.certificates.caFile
+        // The idle ones are public wallets (the system store, no tls.caFile of their own), as most
+        // of an aggregator's operators are; they are never called.
         var operators = (0..<(count - 2)).map {
-            BenchOperator.tlsConfig(name: "op\($0)", url: url, caFile: caFile, secret: secret, concurrency: 4)
+            BenchOperator.tlsConfig(name: "op\($0)", url: "https://wallet-\($0).casino.example/credit", caFile: nil, secret: secret, concurrency: 4)
         }
         let draining = BenchOperator.tlsConfig(name: "draining", url: url, caFile: caFile, secret: secret, concurrency: options.concurrency)
         let small = BenchOperator.tlsConfig(name: "small", url: url, caFile: caFile, secret: secret, concurrency: 4)
