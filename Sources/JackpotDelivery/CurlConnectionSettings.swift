@@ -4,7 +4,11 @@ import CCurl
 /// the memory its connections hold (measured with a thousand https operators,
 /// `jackpotd-bench --only many-operators`):
 ///
-/// - at most `maxConnections` open, idle ones included (`transport.maxConnections`);
+/// - at most `maxConnections` kept open (`transport.maxConnections`): curl's connection
+///   cache, which closes the oldest idle connection when a new one would exceed it.
+///   Not CURLMOPT_MAX_TOTAL_CONNECTIONS: with libcurl 7.88, calls queued behind that
+///   limit could stall until their timeout (50 parallel calls, 8 per host, a limit of 16);
+///   so calls in flight beyond the limit get a connection, closed when they are done;
 /// - an idle connection is not reused after `idleConnectionSeconds` (`transport.idleConnectionSeconds`);
 /// - no TLS session cache: each easy handle kept the sessions (with their tickets
 ///   and peer chains) of the last 5 hosts it served, so with many operators the
@@ -19,9 +23,9 @@ import CCurl
 ///   measured with libcurl 7.88 and OpenSSL 3.0. An operator's `tls.caFile` then
 ///   really replaces the system store; without one the file is curl's bundle (on
 ///   Debian /etc/ssl/certs/ca-certificates.crt, the same CAs as the directory).
-struct CurlConnectionSettings: Sendable {
-    var maxConnections: Int
-    var idleConnectionSeconds: Int
+package struct CurlConnectionSettings: Sendable {
+    package var maxConnections: Int
+    package var idleConnectionSeconds: Int
 
     /// The defaults for a transport whose busiest host has `connectionsPerHost` calls in flight.
     init(connectionsPerHost: Int) {
@@ -29,14 +33,12 @@ struct CurlConnectionSettings: Sendable {
         idleConnectionSeconds = 50
     }
 
-    init(maxConnections: Int, idleConnectionSeconds: Double) {
+    package init(maxConnections: Int, idleConnectionSeconds: Double) {
         self.maxConnections = max(1, maxConnections)
         self.idleConnectionSeconds = max(1, Int(idleConnectionSeconds.rounded()))
     }
 
     func apply(toMulti multi: UnsafeMutableRawPointer) {
-        _ = jk_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
-        // The connection cache holds every connection the limit allows.
         _ = jk_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
     }
 

@@ -32,7 +32,7 @@ package final class CurlTransport: HTTPTransport {
     }
 
     /// `connections`: how many connections may be open and how long an idle one is kept (`transport` in the config).
-    init(maximumConnectionsPerHost: Int, connections: CurlConnectionSettings) {
+    package init(maximumConnectionsPerHost: Int, connections: CurlConnectionSettings) {
         let perHost = max(1, maximumConnectionsPerHost)
         guard CurlGlobal.ensureInitialized(), let multi = curl_multi_init() else {
             mailbox = nil
