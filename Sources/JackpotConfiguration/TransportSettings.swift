@@ -3,10 +3,9 @@
 /// idle one is kept. Each TLS connection holds memory (its TLS session, socket
 /// buffers, curl's state), so with hundreds of operators these bound the daemon's RSS.
 package struct TransportSettings: Sendable, Hashable {
-    /// Connections open at once, idle kept-alive ones included; nil: twice the
-    /// calls that can be in flight (`defaultMaxConnections`). At the limit an idle
-    /// connection is closed to open a new one, so keep it at least the global
-    /// `concurrency` or calls wait for a connection.
+    /// Connections kept open between calls; nil: twice the calls that can be in
+    /// flight (`JackpotConfig.maxConnections`). Beyond it the connection idle the
+    /// longest is closed; calls in flight never wait for it.
     package var maxConnections: Int?
     /// An idle connection unused this long is closed rather than reused: below the
     /// 60 s idle timeout common to wallets' load balancers, so a request is not
