@@ -65,8 +65,6 @@ final class NginxWallet {
         var successes = 0
         /// Connections whose first request is in this tally: one TLS handshake each.
         var connections = 0
-        /// Of those, how many resumed an earlier TLS session (an abbreviated handshake).
-        var resumed = 0
 
         /// New TLS connections per 1 000 answers.
         var connectionsPerThousand: Double { answers == 0 ? 0 : Double(connections) * 1000 / Double(answers) }
@@ -85,27 +83,14 @@ final class NginxWallet {
         logOffset += UInt64(end - data.startIndex + 1)
         var tally = Tally()
         for line in data[..<end].split(separator: UInt8(ascii: "\n")) {
-            // "$connection_requests $status $ssl_session_reused"
+            // "$connection_requests $status"
             let fields = line.split(separator: UInt8(ascii: " "))
-            guard fields.count == 3 else { continue }
+            guard fields.count == 2 else { continue }
             tally.answers += 1
             if fields[1].elementsEqual("200".utf8) { tally.successes += 1 }
-            if fields[0].elementsEqual("1".utf8) {
-                tally.connections += 1
-                if fields[2].elementsEqual("r".utf8) { tally.resumed += 1 }
-            }
+            if fields[0].elementsEqual("1".utf8) { tally.connections += 1 }
         }
         return tally
-    }
-
-    /// The CPU nginx's processes (master and worker) have used so far.
-    func cpuTime() -> Duration {
-        var total = Duration.zero
-        let children = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(process.processIdentifier)/children", encoding: .utf8)) ?? ""
-        for pid in [process.processIdentifier] + children.split(separator: " ").compactMap({ Int32($0) }) {
-            total += ProcessCPU.of(pid: pid) ?? .zero
-        }
-        return total
     }
 
     /// Stops nginx at once (SIGTERM: its fast shutdown).
@@ -184,7 +169,7 @@ final class NginxWallet {
             events { worker_connections 32768; multi_accept on; }
             http {
                 access_log off;
-                log_format counts '$connection_requests $status $ssl_session_reused';
+                log_format counts '$connection_requests $status';
                 client_body_temp_path \(directory)/body;
                 keepalive_timeout 300s;
                 keepalive_requests 100000000;
