@@ -34,8 +34,9 @@ package struct LoadedConfig: Sendable {
 package enum ConfigLoader {
     static let topLevelKeys = [
         "database", "providerId", "operators", "concurrency", "shutdownGraceSeconds", "busyTimeoutSeconds", "checkpoints",
-        "rateLimit", "ingest",
+        "rateLimit", "ingest", "transport",
     ]
+    static let transportKeys = ["maxConnections", "idleConnectionSeconds"]
     static let operatorKeys = [
         "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
         "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
@@ -136,6 +137,8 @@ package enum ConfigLoader {
 
         let rateLimit = root["rateLimit"].flatMap { decodeRateLimit($0, at: "rateLimit", reader: &reader) }
 
+        let transport = root["transport"].map { decodeTransport($0, at: "transport", reader: &reader) } ?? TransportSettings()
+
         var operators: [String: OperatorConfig]?
         if let value = root["operators"] {
             operators = decodeOperators(
@@ -158,7 +161,21 @@ package enum ConfigLoader {
             busyTimeoutSeconds: busyTimeout ?? JackpotConfig.defaultBusyTimeoutSeconds,
             checkpoints: checkpoints ?? .sqlite)
         config.ingest = ingest
+        config.transport = transport
         return config
+
+    private static func decodeTransport(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> TransportSettings {
+        var transport = TransportSettings()
+        guard let object = reader.object(value, at: path) else { return transport }
+        reader.rejectUnknownKeys(in: object, at: path, known: transportKeys)
+        transport.maxConnections = reader.integer(in: object, "maxConnections", at: path, in: 1...100_000)
+        if let seconds = reader.number(
+            in: object, "idleConnectionSeconds", at: path, mustBe: "a number of seconds from 1 to 3600",
+            where: { $0 >= 1 && $0 <= 3600 })
+        {
+            transport.idleConnectionSeconds = seconds
+        }
+        return transport
     }
 
     private static func decodeOperators(

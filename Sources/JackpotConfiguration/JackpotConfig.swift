@@ -20,6 +20,8 @@ package struct JackpotConfig: Sendable {
     package var checkpoints: CheckpointOwner
     /// The HTTP ingest listener; nil (no `ingest` object) means none.
     package var ingest: IngestConfig?
+    /// Connection limits of the HTTP transport (`transport`).
+    package var transport = TransportSettings()
 
     package static let defaultGlobalConcurrency = 64
     package static let defaultShutdownGraceSeconds = 15.0

@@ -18,6 +18,7 @@ final class CurlMultiLoop {
     private let executor: CurlLoopExecutor
     private let pool: CurlEasyHandlePool
     private let headerLists = CurlHeaderLists()
+    private let connections: CurlConnectionSettings
     /// Keyed by easy handle: keeps each exchange alive while curl may call back into it.
     private var active: [UnsafeMutableRawPointer: CurlExchange] = [:]
     private var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
@@ -25,21 +26,28 @@ final class CurlMultiLoop {
     /// Longest sleep in `curl_multi_poll` when nothing is due; curl shortens it to its own next timer.
     static let idlePollMilliseconds: Int32 = 60_000
 
-    private init(multi: UnsafeMutableRawPointer, mailbox: CurlMailbox, executor: CurlLoopExecutor, idleHandles: Int) {
+    private init(
+        multi: UnsafeMutableRawPointer, mailbox: CurlMailbox, executor: CurlLoopExecutor, idleHandles: Int,
+        connections: CurlConnectionSettings
+    ) {
         self.multi = multi
         self.mailbox = mailbox
         self.executor = executor
+        self.connections = connections
         pool = CurlEasyHandlePool(capacity: idleHandles)
     }
 
     /// Starts the thread; `finished` is left once the loop has released every handle.
     static func start(
-        multi: CurlMultiHandle, mailbox: CurlMailbox, executor: CurlLoopExecutor, idleHandles: Int, finished: DispatchGroup
+        multi: CurlMultiHandle, mailbox: CurlMailbox, executor: CurlLoopExecutor, idleHandles: Int,
+        connections: CurlConnectionSettings, finished: DispatchGroup
     ) {
         finished.enter()
         Thread {
             ThreadName.setCurrent("jackpotd.curl")
-            CurlMultiLoop(multi: multi.raw, mailbox: mailbox, executor: executor, idleHandles: idleHandles).run()
+            CurlMultiLoop(
+                multi: multi.raw, mailbox: mailbox, executor: executor, idleHandles: idleHandles, connections: connections
+            ).run()
             finished.leave()
         }.start()
     }
@@ -83,6 +91,7 @@ final class CurlMultiLoop {
             job.continuation.resume(returning: .failure(failure))
             return
         }
+        connections.apply(toEasy: handle.raw)
         let added = curl_multi_add_handle(multi, handle.raw)
         guard added == CURLM_OK else {
             pool.giveBack(handle)

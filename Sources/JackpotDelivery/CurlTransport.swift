@@ -25,7 +25,14 @@ package final class CurlTransport: HTTPTransport {
     private let nextID = Atomic<UInt64>(1)
     private let startFailure: String?
 
-    package init(maximumConnectionsPerHost: Int) {
+    /// At most twice `maximumConnectionsPerHost` connections open.
+    convenience package init(maximumConnectionsPerHost: Int) {
+        let perHost = max(1, maximumConnectionsPerHost)
+        self.init(maximumConnectionsPerHost: perHost, connections: CurlConnectionSettings(connectionsPerHost: perHost))
+    }
+
+    /// `connections`: how many connections may be open and how long an idle one is kept (`transport` in the config).
+    package init(maximumConnectionsPerHost: Int, connections: CurlConnectionSettings) {
         let perHost = max(1, maximumConnectionsPerHost)
         guard CurlGlobal.ensureInitialized(), let multi = curl_multi_init() else {
             mailbox = nil
@@ -34,8 +41,7 @@ package final class CurlTransport: HTTPTransport {
             return
         }
         _ = jk_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, perHost)
-        // Room in the connection cache for every host's kept-alive connections.
-        _ = jk_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, 2 * perHost))
+        connections.apply(toMulti: multi)
         let mailbox = CurlMailbox(multi: CurlMultiHandle(raw: multi))
         let executor = CurlLoopExecutor(mailbox: mailbox)
         self.mailbox = mailbox
@@ -43,7 +49,7 @@ package final class CurlTransport: HTTPTransport {
         startFailure = nil
         CurlMultiLoop.start(
             multi: CurlMultiHandle(raw: multi), mailbox: mailbox, executor: executor, idleHandles: max(8, perHost),
-            finished: finished)
+            connections: connections, finished: finished)
     }
 
     /// The multi loop's thread (`CurlLoopExecutor`).

@@ -25,7 +25,12 @@ package final class DeliveryService: Sendable {
         settings: Dispatcher.Settings = Dispatcher.Settings(),
         clock: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) {
-        ownTransport = transport == nil ? CurlTransport(maximumConnectionsPerHost: Self.connectionsPerHost(config)) : nil
+        ownTransport = transport == nil
+            ? CurlTransport(
+                maximumConnectionsPerHost: Self.connectionsPerHost(config),
+                connections: CurlConnectionSettings(
+                    maxConnections: config.maxConnections, idleConnectionSeconds: config.transport.idleConnectionSeconds))
+            : nil
         self.transport = transport ?? ownTransport!
         dispatcher = Dispatcher(
             databasePath: databasePath, config: config, transport: self.transport, logger: logger, metrics: metrics,

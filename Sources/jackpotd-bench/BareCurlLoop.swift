@@ -15,17 +15,22 @@ import OperatorSimulator
 /// daemon's transport gets (no database, no continuation, no body cap).
 enum BareCurlLoop {
     /// Posts every request once; returns the wall time and how many did not answer 200.
-    static func post(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
+    /// `caFile`: the CA to trust for https (curl's defaults otherwise, as any libcurl client gets).
+    static func post(
+        _ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double, caFile: String? = nil
+    ) async -> (Duration, failures: Int) {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: run(requests, concurrency: concurrency, timeoutSeconds: timeoutSeconds))
+                continuation.resume(returning: run(requests, concurrency: concurrency, timeoutSeconds: timeoutSeconds, caFile: caFile))
             }
             thread.name = "bare-curl-loop"
             thread.start()
         }
     }
 
-    private static func run(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) -> (Duration, failures: Int) {
+    private static func run(
+        _ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double, caFile: String?
+    ) -> (Duration, failures: Int) {
         _ = curl_global_init(Int(CURL_GLOBAL_ALL))
         guard let multi = curl_multi_init() else { return (.zero, requests.count) }
         defer { curl_multi_cleanup(multi) }
@@ -47,6 +52,7 @@ enum BareCurlLoop {
             _ = jk_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
             _ = jk_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeoutSeconds * 1000))
             _ = jk_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers)
+            if let caFile { _ = jk_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
             _ = jk_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
             request.body.withUnsafeBufferPointer { bytes in
                 _ = jk_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress!))

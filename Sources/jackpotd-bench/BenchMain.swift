@@ -7,7 +7,7 @@ import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 
-/// `jackpotd-bench [--quick] [--json] [--only NAMES] [--keep]`: runs the
+/// `jackpotd-bench [--quick] [--json] [--only NAMES] [--keep] [--backlog-wins N]`: runs the
 /// measurements in turn and prints the report. Progress goes to stderr so
 /// `--json` output stays clean. `jackpotd-bench jackpotd ARGS…` is the
 /// `jackpotd` command line, for the bench's own child processes.
@@ -55,6 +55,10 @@ struct BenchMain {
             try await step("hanging") { try await HangingCallsCPUBench(options: options, scratch: scratch).run() }
             try await step("ingest") { try await IngestBench(options: options, scratch: scratch).run() }
             try await step("big-answers") { try await BigAnswerBench(options: options, scratch: scratch).run() }
+            try await step("https") { try await HTTPSDispatchBench(options: options, scratch: scratch).run() }
+            try await step("many-operators") { try await ManyOperatorsBench(options: options, scratch: scratch).run() }
+            try await step("many-configured") { try await ManyConfiguredBench(options: options, scratch: scratch).run() }
+            try await step("backlog") { try await BacklogDrainBench(options: options, scratch: scratch).run() }
             let elapsed = ContinuousClock.now - started
             if options.keep { progress("kept \(scratch.path)") }
             print(options.json

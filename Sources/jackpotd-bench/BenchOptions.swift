@@ -17,11 +17,14 @@ struct BenchOptions: Sendable {
     var keep = false
     /// Run only these measurements (all when empty).
     var only: Set<String> = []
+    /// `--backlog-wins N`: the backlog's size instead of the default (a smaller run on a busy machine).
+    var backlogWinsOverride: Int?
 
-    static let measurements = ["dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile", "ingest"]
+    static let measurements = ["dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile", "ingest",
+                               "https", "many-operators", "many-configured", "backlog"]
 
     static let usage = """
-        Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep]
+        Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep] [--backlog-wins N]
 
         Measures jackpotd against its performance targets on this machine, each
         figure next to a baseline measured in the same run. Starts its own
@@ -31,8 +34,16 @@ struct BenchOptions: Sendable {
           --json    print the results as one JSON object instead of a table
           --only    run only these measurements: dispatch, dispatcher-cost, enqueue,
                     first-attempt, outbox, neighbour, hanging, big-answers,
-                    reconcile, ingest (for profiling one of them)
+                    reconcile, ingest, https, many-operators, many-configured,
+                    backlog (for profiling one of them)
           --keep    keep the scratch directory (outboxes, daemon logs) and print its path
+          --backlog-wins N
+                    the size of the backlog drained after an outage (default 1 000 000,
+                    20 000 with --quick)
+
+        The https, many-operators, many-configured and backlog measurements serve
+        TLS from nginx on loopback addresses (apt-get install nginx-light) and need
+        about 10 000 open files (ulimit -n).
 
         """
 
@@ -53,6 +64,11 @@ struct BenchOptions: Sendable {
                     }
                     options.only.insert(name)
                 }
+            case "--backlog-wins":
+                guard let text = remaining.popFirst(), let count = Int(text), count >= 1_000 else {
+                    return .failure(UsageProblem(message: "--backlog-wins needs a number of wins ≥ 1000"))
+                }
+                options.backlogWinsOverride = count
             case "--help", "-h": return .failure(UsageProblem(message: nil))
             default: return .failure(UsageProblem(message: "unknown argument \"\(argument)\""))
             }
@@ -85,6 +101,16 @@ struct BenchOptions: Sendable {
     /// pace); each round pairs every kind with an alone run, the median ratio is judged.
     var bigAnswerWins: Int { quick ? 3_000 : 16_000 }
     var bigAnswerRounds: Int { quick ? 1 : 5 }
+    /// https operators on distinct loopback addresses, all busy at once, and their wins each.
+    var manyOperators: Int { quick ? 200 : 1_000 }
+    var manyOperatorWins: Int { quick ? 20 : 40 }
+    /// Operators in the large config (two of them busy), and the backlog one of them drains meanwhile.
+    var configuredOperators: Int { quick ? 2_000 : 10_000 }
+    var fairnessDrainWins: Int { quick ? 20_000 : 100_000 }
+    /// Operators whose wallets go down, the backlog queued for them, how long the outage lasts.
+    var backlogOperators: Int { quick ? 200 : 1_000 }
+    var backlogWins: Int { backlogWinsOverride ?? (quick ? 20_000 : 1_000_000) }
+    var outageDuration: Duration { quick ? .seconds(3) : .seconds(10) }
 }
 
 struct UsageProblem: Error {

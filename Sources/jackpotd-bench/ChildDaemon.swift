@@ -35,6 +35,20 @@ final class ChildDaemon {
         ).integerValue ?? 0)
     }
 
+    /// Wins delivered to every operator together.
+    func deliveredInAll() throws -> Int {
+        Int(try outbox.database.queryScalar("SELECT coalesce(sum(count), 0) FROM win_counts WHERE state = 'delivered'").integerValue ?? 0)
+    }
+
+    /// The CPU the daemon has used so far.
+    func cpuTime() throws -> Duration {
+        guard let time = child.cpuTime() else { throw BenchFailure("the daemon exited; log: \(directory)/daemon.log") }
+        return time
+    }
+
+    /// The config file the daemon runs with.
+    var configPath: String { directory + "/config.json" }
+
     /// The daemon's CPU over `window` of wall time, in % of one core.
     func cpuShare(over window: Duration) async throws -> Double {
         guard let before = child.cpuTime() else { throw BenchFailure("the daemon exited; log: \(directory)/daemon.log") }

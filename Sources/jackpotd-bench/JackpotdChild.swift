@@ -70,16 +70,8 @@ final class JackpotdChild {
         return Memory(resident: resident, peak: peak, anonymous: anonymous, file: file)
     }
 
-    /// CPU time the child has used (user + system, from /proc/PID/stat, in clock ticks of 10 ms).
-    func cpuTime() -> Duration? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let nameEnd = stat.lastIndex(of: ")") else { return nil }
-        // After "pid (comm)": state is field 3, utime field 14, stime field 15.
-        let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
-        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return nil }
-        let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
-        return .milliseconds((user + system) * 1000 / ticksPerSecond)
-    }
+    /// CPU time the child has used (user + system).
+    func cpuTime() -> Duration? { ProcessCPU.of(pid: pid) }
 
     deinit {
         if process.isRunning {

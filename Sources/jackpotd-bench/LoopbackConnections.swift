@@ -32,3 +32,20 @@ enum LoopbackConnections {
         return states
     }
 }
+
+extension LoopbackConnections {
+    /// Established client-side sockets towards `port` on any loopback address
+    /// (the bench's TLS wallets listen on one port of many addresses).
+    static func established(toPortOnAnyAddress port: Int) -> Int {
+        guard let file = FileHandle(forReadingAtPath: "/proc/net/tcp") else { return 0 }
+        defer { try? file.close() }
+        let table = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+        let suffix = ":" + String(format: "%04X", port)
+        var count = 0
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count > 3, fields[2].hasSuffix(suffix), fields[3] == State.established.rawValue { count += 1 }
+        }
+        return count
+    }
+}

@@ -52,6 +52,9 @@ import TestSupport
     static func keys(inJSON json: String) throws -> Set<String> {
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         var keys = Set(root.keys)
+        for (key, value) in root where key != "operators" {
+            if let object = value as? [String: Any] { keys.formUnion(object.keys.map { "\(key).\($0)" }) }
+        }
         for case let member as [String: Any] in (root["operators"] as? [String: Any] ?? [:]).values {
             for (key, value) in member {
                 keys.insert(key)
@@ -80,7 +83,7 @@ import TestSupport
     static func knownKeys() throws -> [String] {
         let unknown = Self.unknown
         let config = """
-            {"\(unknown)": 1, "providerId": "p", "operators": {"casino-a": {
+            {"\(unknown)": 1, "providerId": "p", "transport": {"\(unknown)": 1}, "operators": {"casino-a": {
               "\(unknown)": 1, "url": "https://wallet.example/", "secret": "s",
               "retry": {"\(unknown)": 1}, "circuit": {"\(unknown)": 1}, "tls": {"\(unknown)": 1},
               "hash": {"\(unknown)": 1}, "limits": {"\(unknown)": 1}}}}
@@ -92,7 +95,7 @@ import TestSupport
             problems = error.problems
         }
         // Key path of the unknown key's parent, as the reference writes it ("" top level, "" for an operator's own keys).
-        let prefixes = ["": "", "operators.casino-a.": "", "operators.casino-a.retry.": "retry.", "operators.casino-a.circuit.": "circuit.",
+        let prefixes = ["": "", "transport.": "transport.", "operators.casino-a.": "", "operators.casino-a.retry.": "retry.", "operators.casino-a.circuit.": "circuit.",
                         "operators.casino-a.tls.": "tls.", "operators.casino-a.hash.": "hash.", "operators.casino-a.limits.": "limits."]
         var known: [String] = []
         for (parent, written) in prefixes {
