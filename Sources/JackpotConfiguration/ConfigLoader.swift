@@ -163,6 +163,7 @@ package enum ConfigLoader {
         config.ingest = ingest
         config.transport = transport
         return config
+    }
 
     private static func decodeTransport(_ value: JSONValue, at path: String, reader: inout ConfigReader) -> TransportSettings {
         var transport = TransportSettings()
