@@ -7,14 +7,15 @@ import OperatorSimulator
 import TestSupport
 
 /// Deploy/grafana/jackpotd-dashboard.json against what the daemon really
-/// writes: the metric names come from a real dispatcher's metrics file, not
-/// from a list kept beside the dashboard, so a renamed metric breaks this test
-/// instead of a panel going blank in production.
+/// writes: the metric names come from a real dispatcher's metrics file and a
+/// real `jackpotd run`'s ingest `/metrics` page, not from a list kept beside
+/// the dashboard, so a renamed metric breaks this test instead of a panel
+/// going blank in production.
 @Suite(.timeLimit(.minutes(3)), .oneTestPerCore) struct DashboardTests {
     static let path = "Deploy/grafana/jackpotd-dashboard.json"
 
     @Test func everyQueryNamesOnlyMetricsTheDaemonWrites() async throws {
-        let written = try await Self.metricNamesTheDaemonWrites()
+        let written = try await Self.metricNamesTheDaemonWrites().union(try await Self.metricNamesTheIngestListenerServes())
         let queries = try Self.queries()
         try #require(!queries.isEmpty, "no queries found in \(Self.path)")
         for query in queries {
@@ -27,7 +28,8 @@ import TestSupport
         // The pictures ops look for first are there.
         let all = queries.joined(separator: "\n")
         for wanted in ["jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_operator_consecutive_refusals",
-                       "jackpotd_attempt_duration_seconds_bucket", #"state="failed""#, #"outcome="delivered""#] {
+                       "jackpotd_attempt_duration_seconds_bucket", #"state="failed""#, #"outcome="delivered""#,
+                       "jackpotd_ingest_requests_total", "jackpotd_ingest_wins_total", "jackpotd_ingest_commits_total"] {
             #expect(all.contains(wanted), "the dashboard has no query on \(wanted)")
         }
     }
@@ -107,7 +109,32 @@ import TestSupport
         try await daemon.stop()
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         try #require(written, "the metrics file never showed the delivery and the unconfigured operator's win:\n\(text)")
+        return names(in: text)
+    }
 
+    /// The metric names on the `/metrics` page of a real `jackpotd run` with an
+    /// ingest listener, once a win was posted and stored and the page read once
+    /// (so the requests counter has a series). Every name in
+    /// Sources/JackpotIngest/IngestMetricNames.swift must be among them: a family
+    /// this scenario fails to produce would otherwise pass as "not written".
+    static func metricNamesTheIngestListenerServes() async throws -> Set<String> {
+        let daemon = try await IngestDaemon()  // killed on deinit if a `#require` below throws
+        let posted = try #require(await postWin(port: daemon.port, token: daemon.platformToken, winLine("dashboard-http-1", operator: "casino-a")))
+        try #require(posted.status == 201, "posting a win: \(posted.status) \(posted.text)")
+        _ = await httpRequest(port: daemon.port, "GET", "/metrics")
+        let page = try #require(await httpRequest(port: daemon.port, "GET", "/metrics"), "GET /metrics got no answer")
+        await daemon.stop()
+        let names = names(in: page.text)
+        let source = try String(contentsOfFile: DocsText.path(of: "Sources/JackpotIngest/IngestMetricNames.swift"), encoding: .utf8)
+        let declared = Set(source.matches(of: /jackpotd_[a-z_]+/).map { String($0.output) })
+        try #require(!declared.isEmpty, "IngestMetricNames.swift declares no metric")
+        #expect(declared.subtracting(names).isEmpty, "declared but not on /metrics: \(declared.subtracting(names).sorted())\n\(page.text)")
+        return names
+    }
+
+    /// The names of the `# TYPE` lines of a Prometheus text exposition; a histogram's
+    /// series are `_bucket`, `_sum` and `_count`.
+    static func names(in text: String) -> Set<String> {
         var names: Set<String> = []
         for line in text.split(separator: "\n") where line.hasPrefix("# TYPE ") {
             let parts = line.split(separator: " ")
