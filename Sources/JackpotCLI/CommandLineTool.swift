@@ -96,7 +96,7 @@ package enum CommandLineTool {
     }
 
     /// Finds the command name among `arguments`; global options may come before it.
-    static func split(_ arguments: [String]) throws(UsageError) -> ((any Command.Type)?, [String]) {
+    package static func split(_ arguments: [String]) throws(UsageError) -> ((any Command.Type)?, [String]) {
         var index = 0
         var leading: [String] = []
         while index < arguments.count {

@@ -76,6 +76,8 @@ enum APITools {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        // Schemathesis keeps a cache (.schemathesis/) in its working directory: the test's own.
+        process.currentDirectoryURL = directory.url
         try process.run()
         while process.isRunning, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
         if process.isRunning { process.terminate() }
