@@ -206,18 +206,7 @@ extension ConfigLoader {
                 if required { reader.problem(ConfigReader.path(path, key), "is required: the PEM file of \(what)") }
                 return nil
             }
-            guard let text = reader.string(in: object, key, at: path) else { return nil }
-            let resolved = resolve(text, against: baseDirectory)
-            switch PEMFileCheck.check(resolved) {
-            case .success(let permissions):
-                if isPrivate, let warning = SecretFileMode.warning(path: resolved, permissions: permissions) {
-                    reader.warning(ConfigReader.path(path, key), warning)
-                }
-                return resolved
-            case .failure(let failure):
-                reader.problem(ConfigReader.path(path, key), "cannot use \(what) \(resolved): \(failure.reason)")
-                return nil
-            }
+            return pemFile(in: object, key, at: path, what: what, isPrivate: isPrivate, baseDirectory: baseDirectory, reader: &reader)
         }
         let certificate = file("certificateFile", what: "the server certificate", required: true)
         let key = file("keyFile", what: "the server key", required: true, isPrivate: true)

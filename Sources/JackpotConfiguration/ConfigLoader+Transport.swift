@@ -11,6 +11,26 @@ import JackpotWire
 extension ConfigLoader {
     static let tlsKeys = ["clientCertificateFile", "clientKeyFile", "caFile"]
 
+    /// The PEM file named by `key` (relative to the config file), checked to be
+    /// readable and to hold a PEM block; a private key readable by others is warned about.
+    static func pemFile(
+        in object: JSONObject, _ key: String, at path: String, what: String, isPrivate: Bool,
+        baseDirectory: String, reader: inout ConfigReader
+    ) -> String? {
+        guard let text = reader.string(in: object, key, at: path) else { return nil }
+        let resolved = resolve(text, against: baseDirectory)
+        switch PEMFileCheck.check(resolved) {
+        case .success(let permissions):
+            if isPrivate, let warning = SecretFileMode.warning(path: resolved, permissions: permissions) {
+                reader.warning(ConfigReader.path(path, key), warning)
+            }
+            return resolved
+        case .failure(let failure):
+            reader.problem(ConfigReader.path(path, key), "cannot use \(what) \(resolved): \(failure.reason)")
+            return nil
+        }
+    }
+
     static func decodeTLS(
         _ value: JSONValue, at path: String, baseDirectory: String, reader: inout ConfigReader
     ) -> TLSSettings {
@@ -18,19 +38,7 @@ extension ConfigLoader {
         guard let object = reader.object(value, at: path) else { return tls }
         reader.rejectUnknownKeys(in: object, at: path, known: tlsKeys)
         func file(_ key: String, what: String, isPrivate: Bool = false) -> String? {
-            guard let text = reader.string(in: object, key, at: path) else { return nil }
-            let resolved = text.hasPrefix("/") || baseDirectory.isEmpty
-                ? text : (baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/") + text
-            switch PEMFileCheck.check(resolved) {
-            case .success(let permissions):
-                if isPrivate, let warning = SecretFileMode.warning(path: resolved, permissions: permissions) {
-                    reader.warning(ConfigReader.path(path, key), warning)
-                }
-                return resolved
-            case .failure(let failure):
-                reader.problem(ConfigReader.path(path, key), "cannot use \(what) \(resolved): \(failure.reason)")
-                return nil
-            }
+            pemFile(in: object, key, at: path, what: what, isPrivate: isPrivate, baseDirectory: baseDirectory, reader: &reader)
         }
         tls.clientCertificateFile = file("clientCertificateFile", what: "the client certificate")
         tls.clientKeyFile = file("clientKeyFile", what: "the client key", isPrivate: true)
