@@ -94,6 +94,9 @@ final class Maintainer: Sendable {
             }
             if !workLeft { try? await Task.sleep(for: service.interval) }
         }
+        // A daemon stopped by a file gone from under it did not stop cleanly:
+        // `status` may say so (its heartbeat row is left to age).
+        guard databaseMoved == nil else { return }
         do {
             try await service.stop(on: store)
         } catch {
