@@ -17,11 +17,9 @@ package final class PassCounter: Sendable {
 
     /// Completed loop steps (claim, start calls, record).
     package var loop: Int { loopPasses.load(ordering: .acquiring) }
-    /// Housekeeping rounds: passes that every service on the housekeeping
-    /// interval has completed (all but the heartbeat, which beats at most every 2 s).
-    package var housekeeping: Int {
-        [fileCheck, pauseFlags, leaseRescue, maxAge, newWins].map(\.count).min() ?? 0
-    }
+    /// The services that run every housekeeping interval: all but the
+    /// heartbeat, which beats at most every 2 s.
+    package var housekeepingChores: [MaintenanceSignal] { [fileCheck, pauseFlags, leaseRescue, maxAge, newWins] }
 
     func countLoop() { loopPasses.add(1, ordering: .releasing) }
 }
