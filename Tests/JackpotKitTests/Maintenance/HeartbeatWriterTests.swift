@@ -18,7 +18,7 @@ import JackpotStore
         let fixture = try await MaintenanceFixture()
         let start = fixture.clock.now
         let writer = HeartbeatWriter(dispatcher: fixture.dispatcher, startedAt: start, settings: .init(interval: .seconds(3)))
-        let me = fixture.dispatcher.owner.description
+        let me = fixture.owner.description
 
         _ = try await writer.runOnce(on: fixture.store, now: start)
         let first = try #require(try Self.beats(fixture)[me])

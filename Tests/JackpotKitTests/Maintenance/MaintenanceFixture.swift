@@ -14,6 +14,8 @@ struct MaintenanceFixture {
     let directory = TemporaryDirectory()
     let clock = ManualClock(startingAt: 1_800_000_000_000)
     let sink = CapturingSink()
+    /// Whom the dispatcher's leases and heartbeat name.
+    let owner: LeaseOwner
     let dispatcher: Dispatcher
     let store: DispatcherStore
 
@@ -24,6 +26,7 @@ struct MaintenanceFixture {
     init(operators: [OperatorConfig] = [MaintenanceFixture.operatorConfig("casino-a")], owner: LeaseOwner = .current()) async throws {
         let config = JackpotConfig(
             providerId: "provider-1", operators: Dictionary(uniqueKeysWithValues: operators.map { ($0.name, $0) }))
+        self.owner = owner
         dispatcher = Dispatcher(
             databasePath: directory.path("outbox.sqlite3"), config: config, transport: NoCalls(), logger: Logger(sink: sink),
             owner: owner, clock: clock.function)
