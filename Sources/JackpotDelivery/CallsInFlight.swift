@@ -26,16 +26,22 @@ final class CallsInFlight: Sendable {
         waiter?.resume(returning: true)
     }
 
-    /// True once no call is in flight; false when `stopWaiting()` came first.
+    /// True once no call is in flight; false when `stopWaiting()` came first,
+    /// or the waiting task was cancelled.
     func waitUntilIdle() async -> Bool {
-        await withCheckedContinuation { continuation in
-            let answer = state.withLock { state -> Bool? in
-                if state.count == 0 { return true }
-                if state.stoppedWaiting { return false }
-                state.waiter = continuation
-                return nil
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let answer = state.withLock { state -> Bool? in
+                    if state.count == 0 { return true }
+                    if state.stoppedWaiting { return false }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let answer { continuation.resume(returning: answer) }
             }
-            if let answer { continuation.resume(returning: answer) }
+        } onCancel: {
+            // Before the waiter is stored, this makes it return false at once.
+            self.stopWaiting()
         }
     }
 

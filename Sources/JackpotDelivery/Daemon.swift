@@ -33,7 +33,9 @@ package final class Daemon: Sendable {
             databasePath: databasePath, config: loaded.config, logger: logger, owner: .current(host: host), settings: settings)
     }
 
-    /// Runs until SIGTERM or SIGINT (a graceful stop). SIGHUP reloads the config file.
+    /// Runs until SIGTERM or SIGINT (a graceful stop), or until its task is
+    /// cancelled (a hard stop, see `DeliveryService`). SIGHUP reloads the config
+    /// file. The signals are a sequence a child task reads; it ends with the others.
     package func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         try startIngest()
@@ -70,26 +72,24 @@ package final class Daemon: Sendable {
         server.stop(graceSeconds: service.dispatcher.control.withLock { $0.config.shutdownGraceSeconds })
     }
 
-    /// Turns signals into a stop or a reload until cancelled. Dispatch sources,
-    /// not `signal()` handlers: libdispatch owns the process's signal handling.
+    /// Turns signals into a graceful stop or a reload until cancelled. Reloading
+    /// reads a file and stopping the listener waits for its requests: both run
+    /// on a dispatch queue, never on one of the few cooperative threads.
     private func handleSignals() async {
-        let queue = DispatchQueue(label: "jackpotd.signals")
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { [self] in
-                if signalNumber == SIGHUP { reload() } else {
-                    logger.info("signal", ["signal": .string(signalNumber == SIGTERM ? "TERM" : "INT")])
-                    // The listener first: what it accepted is committed before delivery stops.
-                    stopIngest()
-                    service.requestStop()
+        let queue = DispatchQueue(label: "jackpotd.signal-actions")
+        for await signalNumber in UnixSignals([SIGTERM, SIGINT, SIGHUP]) {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                queue.async { [self] in
+                    if signalNumber == SIGHUP { reload() } else {
+                        logger.info("signal", ["signal": .string(signalNumber == SIGTERM ? "TERM" : "INT")])
+                        // The listener first: what it accepted is committed before delivery stops.
+                        stopIngest()
+                        service.requestStop()
+                    }
+                    done.resume()
                 }
             }
-            source.resume()
-            sources.append(source)
         }
-        await waitUntilCancelled()
-        for source in sources { source.cancel() }
     }
 
     /// Re-reads the config; a bad new config is logged and the old one kept.
@@ -113,15 +113,5 @@ package final class Daemon: Sendable {
                 "note": "keeping the previous config",
             ])
         }
-    }
-}
-
-/// Suspends until the current task is cancelled.
-func waitUntilCancelled() async {
-    let (stream, continuation) = AsyncStream<Never>.makeStream()
-    await withTaskCancellationHandler {
-        for await _ in stream {}
-    } onCancel: {
-        continuation.finish()
     }
 }

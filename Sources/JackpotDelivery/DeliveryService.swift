@@ -4,14 +4,18 @@ import JackpotTelemetry
 import JackpotWire
 
 /// Everything that delivers wins, as one service: the dispatcher loop, the
-/// housekeeper and the metrics writer, children of one task group over one
-/// serialized writer connection. `jackpotd run`, the demo, the tests and the
-/// bench all start this, so what they exercise is what production runs.
+/// maintenance services and the metrics writer, children of one task group
+/// over one serialized writer connection. `jackpotd run`, the demo, the tests
+/// and the bench all start this, so what they exercise is what production runs.
 ///
-/// Shaped like swift-service-lifecycle's services: `run()` returns after a
-/// graceful stop (`requestStop()`: no new claims, calls finish within the
-/// grace period, results stored, claims handed back); then the periodic
-/// children are cancelled.
+/// Shaped like swift-service-lifecycle's services, with two ways to stop:
+/// - graceful (`requestStop()`, what SIGTERM does): no new claims, calls
+///   finish within the grace period, results stored, claims handed back;
+/// - hard (the task running `run()` is cancelled): no new claims, calls in
+///   flight cancelled at once (each recorded as an attempt to retry), results
+///   stored, claims handed back, in one try; what cannot be stored is left as
+///   a crash would leave it, leases that expire and wins sent again.
+/// Either way `run()` then cancels the periodic children and returns.
 package final class DeliveryService: Sendable {
     package let dispatcher: Dispatcher
     private let transport: any HTTPTransport
@@ -43,8 +47,8 @@ package final class DeliveryService: Sendable {
         min(config.globalConcurrency, config.operators.values.reduce(0) { $0 + $1.concurrency })
     }
 
-    /// Runs until `requestStop()`. Throws when the outbox cannot be opened for
-    /// writing, or when it was deleted or replaced while running.
+    /// Runs until `requestStop()` or until its task is cancelled. Throws when the
+    /// outbox cannot be opened for writing, or when it was deleted or replaced while running.
     package func run() async throws {
         let result: Result<Void, any Error>
         do {
@@ -65,16 +69,16 @@ package final class DeliveryService: Sendable {
         // Both are read once: a reload that changes them takes effect at the next start.
         let (busyTimeout, checkpoints) = dispatcher.control.withLock { ($0.config.busyTimeoutMilliseconds, $0.config.checkpoints) }
         try await store.open(path: dispatcher.databasePath, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
-        let housekeeper = Housekeeper(store: store, dispatcher: dispatcher)
+        let maintainer = Maintainer(store: store, dispatcher: dispatcher)
         await withDiscardingTaskGroup { children in
-            children.addTask { await housekeeper.run() }
+            children.addTask { await maintainer.run() }
             if let path = dispatcher.settings.metricsFile {
                 children.addTask { await MetricsWriter(store: store, dispatcher: self.dispatcher, path: path).run() }
             }
             await dispatcher.run(store)
             children.cancelAll()
         }
-        if let error = housekeeper.databaseMoved { throw error }
+        if let error = maintainer.databaseMoved { throw error }
         let dropped = dispatcher.droppedConfirmations.load(ordering: .relaxed)
         if dropped > 0 { throw Dispatcher.UnrecordedConfirmationsError(count: dropped) }
     }

@@ -126,3 +126,11 @@ extension Dispatcher {
         return secondReport.following(firstReport, badHashCode: config.badHashErrorCode)
     }
 }
+
+extension Dispatcher {
+    /// Every operator's lane, in name order.
+    func allLanes() -> [OperatorLane] {
+        let order = laneOrder.withLock { $0 }
+        return lanes.withLock { lanes in order.compactMap { lanes[$0] } }
+    }
+}

@@ -6,16 +6,25 @@ import JackpotWire
 
 /// Stopping cleanly, and the Prometheus file.
 extension Dispatcher {
-    /// Lets the calls in flight finish within the grace period, then cancels the rest.
+    /// Lets the calls in flight finish within the grace period, then cancels the
+    /// rest. When the task is cancelled (a hard stop), cancels them at once: each
+    /// ends as an attempt to retry, the operator's idempotency on `reference`
+    /// answering for any it had already credited, as after a crash.
     func stopCalls(group: inout DiscardingTaskGroup) async {
+        for lane in allLanes() { lane.withState { $0.stopping = true } }
+        if Task.isCancelled {
+            logger.warning("cancelled", ["in_flight": .int(Int64(calls.count))])
+            group.cancelAll()
+            return
+        }
         let grace = control.withLock { $0.config.shutdownGraceSeconds }
         logger.info("stopping", ["in_flight": .int(Int64(calls.count)), "grace_seconds": .double(grace)])
-        for lane in allLanes() { lane.withState { $0.stopping = true } }
         group.addTask { [calls] in
             // Cancelled as soon as the last call ends; either way the wait below is over.
             try? await Task.sleep(for: .milliseconds(Int64(grace * 1000)))
             calls.stopWaiting()
         }
+        // Returns false at once, too, when the task is cancelled during the grace period.
         if await !calls.waitUntilIdle() {
             logger.warning("grace_period_over", ["cancelled_calls": .int(Int64(calls.count))])
         }
@@ -25,8 +34,10 @@ extension Dispatcher {
     /// Stores every result and hands back every unsent claim, retrying storage a few times.
     /// When that never succeeds, each confirmation about to be dropped is named
     /// at error level, and `run` ends with `UnrecordedConfirmationsError`.
+    /// After a hard stop it tries once: a store that fails now leaves the leases
+    /// to expire, and the wins are sent again, as after a crash.
     func finish(_ store: DispatcherStore) async {
-        for attempt in 1...20 {
+        for attempt in 1...(Task.isCancelled ? 1 : 20) {
             do {
                 try await store.finish(now: clock())
                 logger.info("stop", ["daemon": .string(owner.description)])
@@ -46,28 +57,6 @@ extension Dispatcher {
         }
         droppedConfirmations.store(dropped.count, ordering: .relaxed)
         logger.error("stop", ["daemon": .string(owner.description), "unrecorded_confirmations": .int(Int64(dropped.count))])
-    }
-
-    /// The confirmations among the results not stored.
-    func unrecordedConfirmations(_ loop: LoopState) -> [(AttemptReport, Confirmation)] {
-        loop.unrecorded.compactMap { report in
-            guard case .delivered(let confirmation) = report.outcome else { return nil }
-            return (report, confirmation)
-        }
-    }
-
-    func finish(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
-        try record(outbox, &loop, now: now)
-        try outbox.releaseAll(owner: owner.description, now: now)
-    }
-
-    func writeMetrics(_ outbox: Outbox, to path: String, now: Int64) throws {
-        try refreshMetrics(outbox, now: now)
-        do {
-            try AtomicFile.write(metrics.render(), to: path)
-        } catch {
-            logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
-        }
     }
 
     /// Sets the gauges from the outbox, for the textfile and the ingest listener's `/metrics`.

@@ -27,7 +27,8 @@ package final class Dispatcher: Sendable {
         /// How long it polls at its shortest tick after the watcher saw the
         /// outbox's files written, for the commit to become visible.
         package var pollAfterWriteMilliseconds: Int64 = 50
-        /// Pause flags, lease recovery, max age and new-row validation run this often.
+        /// The maintenance services (`Maintainer`) run this often; the heartbeat
+        /// as often, but at most every 2 s.
         package var housekeepingIntervalMilliseconds: Int64 = 500
         /// How long finished calls may wait in memory so that many share one fsynced
         /// commit: at thousands of calls a second, a commit per call would cost more
@@ -101,8 +102,9 @@ package final class Dispatcher: Sendable {
         wake.signal()
     }
 
-    /// Runs until `requestStop()`: claims and calls over `store`, which the caller
-    /// has opened. Storage errors are logged and retried with back-off; results
+    /// Runs until `requestStop()`, or until its task is cancelled (a hard stop,
+    /// see `stopCalls`): claims and calls over `store`, which the caller has
+    /// opened. Storage errors are logged and retried with back-off; results
     /// not yet stored are kept in memory until they are.
     func run(_ store: DispatcherStore) async {
         logger.info("start", ["daemon": .string(owner.description), "database": .string(databasePath)])
@@ -121,13 +123,16 @@ package final class Dispatcher: Sendable {
         await finish(store)
     }
 
-    /// Wakes, claims, starts calls, records, until a stop is requested.
+    /// Wakes, claims, starts calls, records, until a stop is requested or the task is cancelled.
     private func loop(_ store: DispatcherStore, watching: Bool, group: inout DiscardingTaskGroup) async {
         var storageBackoffMs: Int64 = 0
         var retryStorageAt: Int64 = 0
         timer.fire(withinMilliseconds: 0)
         while true {
             await wake.wait()
+            // A cancelled task is a hard stop, and a stop: nothing more is claimed,
+            // and every result is stored at the end.
+            if Task.isCancelled { requestStop() }
             if control.withLock({ $0.stopRequested }) { return }
             let now = clock()
             if now < retryStorageAt {
@@ -186,23 +191,6 @@ package final class Dispatcher: Sendable {
         }
     }
 
-    /// The outbox file was deleted or replaced under the daemon.
-    struct DatabaseMovedError: Error {
-        let underlying: DatabaseError
-    }
-
-    /// The outbox's `-wal` file was deleted or replaced under the daemon, and
-    /// what became of the commits only it held (`DispatcherStore.saveDeletedWAL`).
-    struct WALDeletedError: Error {
-        let underlying: DatabaseError
-        /// Frames written from the deleted log into the database file.
-        var framesSaved = 0
-        /// Every frame was written, and the daemon goes on with a new connection.
-        var saved = false
-        /// Why saving failed, when it did.
-        var problem: String?
-    }
-
     /// What the loop remembers between wake-ups.
     struct LoopState {
         var dataVersion: Int64 = -1
@@ -217,31 +205,5 @@ package final class Dispatcher: Sendable {
         var rotation = 0
         /// Circuit state last logged per operator: transitions are logged, not every count.
         var loggedCircuits: [String: CircuitBreaker.State] = [:]
-    }
-
-    /// The first half of a wake-up: config, new rows, housekeeping, claims.
-    func claimStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws -> [Launch] {
-        if let config = control.withLock({ state -> JackpotConfig? in
-            defer { state.pendingConfig = nil }
-            return state.pendingConfig
-        }) {
-            try configure(config, outbox: outbox, now: now)
-            loop.newRowsToValidate = true
-        }
-        let version = try outbox.database.dataVersion()
-        if version != loop.dataVersion {
-            loop.dataVersion = version
-            loop.newRowsToValidate = true
-            for lane in allLanes() { lane.checkSoon(at: now) }
-        }
-        try claim(outbox, now: now)
-        return startCalls(&loop, now: now)
-    }
-
-    /// The second half, once the new calls are started: results. True while
-    /// results wait in memory for the commit they will share.
-    func recordStep(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws -> Bool {
-        try record(outbox, &loop, now: now)
-        return !loop.unrecorded.isEmpty
     }
 }

@@ -1,4 +1,6 @@
+import JackpotConfiguration
 import JackpotStore
+import JackpotTelemetry
 import JackpotWire
 
 /// The dispatcher's writer connection and the loop state that goes with it,
@@ -7,22 +9,25 @@ import JackpotWire
 /// Every SQLite call of the daemon — fsynced commits, busy waits on a lock
 /// another process holds — blocks this queue's thread, never one of the
 /// cooperative threads (two on a 2-core machine) that every call, every other
-/// daemon in the process and every test share.
-actor DispatcherStore {
+/// daemon in the process and every test share. The code that uses the
+/// connection is isolated to this actor (its methods, and the maintenance
+/// services' `runOnce(on:)`), so that it runs on this thread is checked by
+/// the compiler.
+package actor DispatcherStore {
     private let executor = QueueExecutor(label: "jackpotd.outbox")
-    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    package nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private let dispatcher: Dispatcher
+    let dispatcher: Dispatcher
     private var outbox: Outbox?
     private var busyTimeoutMilliseconds = 5000
-    private var loop = Dispatcher.LoopState()
+    var loop = Dispatcher.LoopState()
 
-    init(dispatcher: Dispatcher) {
+    package init(dispatcher: Dispatcher) {
         self.dispatcher = dispatcher
     }
 
     /// Opens the outbox, migrating it, and checks that it can be written.
-    func open(path: String, busyTimeoutMilliseconds: Int, checkpoints: CheckpointOwner) throws {
+    package func open(path: String, busyTimeoutMilliseconds: Int, checkpoints: CheckpointOwner) throws {
         let outbox = try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
         // A daemon that cannot write would claim nothing and retry forever; exiting
         // lets the service manager restart it once the file is writable again.
@@ -31,33 +36,48 @@ actor DispatcherStore {
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
 
-    /// Config, housekeeping and claims; returns the calls to start.
+    /// Config, new rows, claims; returns the calls to start.
     func claimStep(now: Int64) throws -> [Dispatcher.Launch] {
-        try dispatcher.claimStep(openOutbox(), &loop, now: now)
+        try applyPendingConfig(now: now)
+        let version = try openOutbox().database.dataVersion()
+        if version != loop.dataVersion {
+            loop.dataVersion = version
+            loop.newRowsToValidate = true
+            for lane in dispatcher.allLanes() { lane.checkSoon(at: now) }
+        }
+        try claim(now: now)
+        return dispatcher.startCalls(&loop, now: now)
     }
 
-    /// Stores finished calls; true while some wait for their shared commit.
+    /// Stores finished calls, once the new calls are started; true while some
+    /// wait in memory for the commit they will share.
     func recordStep(now: Int64) throws -> Bool {
-        try dispatcher.recordStep(openOutbox(), &loop, now: now)
+        try record(now: now)
+        return !loop.unrecorded.isEmpty
+    }
+
+    /// Takes a configuration given to `Dispatcher.apply` (or the first one), if any.
+    package func applyPendingConfig(now: Int64) throws {
+        let pending = dispatcher.control.withLock { state -> JackpotConfig? in
+            defer { state.pendingConfig = nil }
+            return state.pendingConfig
+        }
+        guard let config = pending else { return }
+        try configure(config, now: now)
+        loop.newRowsToValidate = true
     }
 
     /// After the last call: every result stored, every unsent claim handed back.
     func finish(now: Int64) throws {
-        try dispatcher.finish(openOutbox(), &loop, now: now)
+        try record(now: now)
+        try openOutbox().releaseAll(owner: dispatcher.owner.description, now: now)
     }
 
     /// Operator confirmations `finish` could not store.
     func unrecordedConfirmations() -> [(AttemptReport, Confirmation)] {
-        dispatcher.unrecordedConfirmations(loop)
-    }
-
-    /// Pause flags, lease rescue, max age. A deleted `-wal` is dealt with here,
-    /// before any other write can run on this connection.
-    func housekeep(now: Int64) throws {
-        do {
-            try dispatcher.housekeeping(openOutbox(), &loop, now: now)
-        } catch let deleted as Dispatcher.WALDeletedError {
-            throw saveDeletedWAL(deleted)
+        loop.unrecorded.compactMap { report in
+            guard case .delivered(let confirmation) = report.outcome else { return nil }
+            return (report, confirmation)
         }
     }
 
@@ -67,7 +87,7 @@ actor DispatcherStore {
     /// file, which is still in place, then gives way to a new connection, which
     /// uses the log now at the path as every other process does. The daemon
     /// stops after this; until then its writes go through the new connection.
-    private func saveDeletedWAL(_ deleted: Dispatcher.WALDeletedError) -> Dispatcher.WALDeletedError {
+    func saveDeletedWAL(_ deleted: OutboxFileCheck.WALDeletedError) -> OutboxFileCheck.WALDeletedError {
         var outcome = deleted
         do {
             let old = try openOutbox()
@@ -85,38 +105,16 @@ actor DispatcherStore {
         return outcome
     }
 
-    /// One slice of new rows checked, bad ones parked; true while more are left.
-    func validateNewRows(now: Int64) throws -> Bool {
-        try dispatcher.validateNewRows(openOutbox(), &loop, now: now)
-    }
-
-    /// The daemon's row in `daemons` (see `DaemonHeartbeat`).
-    func heartbeat(startedAt: Int64, now: Int64) throws {
-        let owner = dispatcher.owner
-        try openOutbox().recordHeartbeat(DaemonHeartbeat(
-            owner: owner.description, host: owner.host, pid: owner.pid, startedAt: startedAt, lastSeenAt: now,
-            intervalMilliseconds: Housekeeper.heartbeatMilliseconds(dispatcher)))
-    }
-
-    /// Drops the rows of daemons on this host whose process is gone: their
-    /// leases are recovered by this daemon, so `status` need not list them.
-    func forgetDeadNeighbours(now: Int64) throws {
-        let outbox = try openOutbox()
-        try outbox.pruneHeartbeats(silentSince: now - 7 * 86_400_000)
-        for beat in try outbox.heartbeats() where dispatcher.owner.knowsDead(beat.owner) {
-            try outbox.removeHeartbeat(owner: beat.owner)
+    func writeMetrics(to path: String, now: Int64) throws {
+        try dispatcher.refreshMetrics(openOutbox(), now: now)
+        do {
+            try AtomicFile.write(dispatcher.metrics.render(), to: path)
+        } catch {
+            dispatcher.logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
         }
     }
 
-    func removeHeartbeat() throws {
-        try openOutbox().removeHeartbeat(owner: dispatcher.owner.description)
-    }
-
-    func writeMetrics(to path: String, now: Int64) throws {
-        try dispatcher.writeMetrics(openOutbox(), to: path, now: now)
-    }
-
-    private func openOutbox() throws -> Outbox {
+    func openOutbox() throws -> Outbox {
         guard let outbox else { preconditionFailure("DispatcherStore used before open()") }
         return outbox
     }

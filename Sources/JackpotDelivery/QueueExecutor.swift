@@ -16,4 +16,12 @@ final class QueueExecutor: SerialExecutor {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
     }
+
+    /// Whether the caller is on this executor's queue, for `assumeIsolated` and
+    /// `preconditionIsolated` when the runtime cannot tell from the current job
+    /// (code that reached the queue other than as a job of the actor): its
+    /// thread is this executor, whoever put the code there (SE-0424).
+    func checkIsolated() {
+        dispatchPrecondition(condition: .onQueue(queue))
+    }
 }

@@ -26,17 +26,25 @@ final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
+    /// Returns at the next signal, or at once when one came since the last
+    /// return. Cancelling the waiting task is a signal too: the waiter looks
+    /// for itself why it woke, so a cancelled loop never sleeps on.
     func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.pending {
-                    state.pending = false
-                    return true
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pending {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
                 }
-                state.waiter = continuation
-                return false
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            // Before the waiter is stored, this leaves the signal pending, so it returns at once.
+            self.signal()
         }
     }
 }

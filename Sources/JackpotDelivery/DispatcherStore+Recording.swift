@@ -4,8 +4,8 @@ import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 
-/// Claiming due wins and storing what finished calls produced.
-extension Dispatcher {
+/// Claiming due wins and storing what finished calls produced, on the store's queue.
+extension DispatcherStore {
     /// Claims and records are two transactions, and only the record is fsynced:
     /// it is the operator's answer that must survive a power cut. A claim lost to
     /// one leaves its wins `pending`, and they are sent again, as after any crash.
@@ -14,32 +14,34 @@ extension Dispatcher {
     ///
     /// Stores finished attempts (once the oldest has waited `recordIntervalMilliseconds`,
     /// or when stopping), released claims and changed circuits.
-    func record(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
-        let finished = completed.withLock { reports in
+    func record(now: Int64) throws {
+        let outbox = try openOutbox()
+        let dispatcher = self.dispatcher
+        let finished = dispatcher.completed.withLock { reports in
             defer { reports.removeAll(keepingCapacity: true) }
             return reports
         }
         if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
         loop.unrecorded += finished
-        let everyLane = allLanes()
+        let everyLane = dispatcher.allLanes()
         for lane in everyLane { loop.unreleased += lane.takeReleases() }
-        loop.unsendable += unsendable.withLock { wins in
+        loop.unsendable += dispatcher.unsendable.withLock { wins in
             defer { wins.removeAll(keepingCapacity: true) }
             return wins
         }
         let circuits = everyLane.compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
         let controls = everyLane.compactMap { lane in lane.takeDirtyControls().map { (lane.name, $0) } }
         let resultsDue = !loop.unrecorded.isEmpty
-            && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(settings.recordIntervalMilliseconds)
-                || control.withLock { $0.stopRequested })
+            && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(dispatcher.settings.recordIntervalMilliseconds)
+                || dispatcher.control.withLock { $0.stopRequested })
         guard resultsDue || !loop.unreleased.isEmpty || !loop.unsendable.isEmpty || !circuits.isEmpty || !controls.isEmpty
         else { return }
 
-        var outcomes = loop.unrecorded.map { outcome(for: $0, now: now) }
+        var outcomes = loop.unrecorded.map { dispatcher.outcome(for: $0, now: now) }
         outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
         outcomes += loop.unsendable.map { RecordedOutcome(winId: $0.win.stored.id, attempt: nil, change: .failed(reason: $0.reason)) }
         let write = {
-            try outbox.record(outcomes, owner: self.owner.description, now: now)
+            try outbox.record(outcomes, owner: dispatcher.owner.description, now: now)
             for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
             for (name, shown) in controls {
                 try outbox.saveControls(
@@ -57,14 +59,14 @@ extension Dispatcher {
             }
         } catch {
             // Nothing was stored: put the circuits back as dirty and keep the results for the next try.
-            for (name, _) in circuits { lanes.withLock { $0[name] }?.withState { $0.circuitDirty = true } }
-            for (name, _) in controls { lanes.withLock { $0[name] }?.withState { $0.controlsDirty = true } }
+            for (name, _) in circuits { dispatcher.lanes.withLock { $0[name] }?.withState { $0.circuitDirty = true } }
+            for (name, _) in controls { dispatcher.lanes.withLock { $0[name] }?.withState { $0.controlsDirty = true } }
             throw error
         }
-        for (report, outcome) in zip(loop.unrecorded, outcomes) { logAttempt(report, outcome) }
-        countAttempts(loop.unrecorded, outcomes)
+        for (report, outcome) in zip(loop.unrecorded, outcomes) { dispatcher.logAttempt(report, outcome) }
+        dispatcher.countAttempts(loop.unrecorded, outcomes)
         for parked in loop.unsendable {
-            logParked(operator: parked.win.stored.operatorName, reference: parked.win.stored.reference, reason: parked.reason)
+            dispatcher.logParked(operator: parked.win.stored.operatorName, reference: parked.win.stored.reference, reason: parked.reason)
         }
         for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
             loop.loggedCircuits[name] = breaker.state
@@ -73,7 +75,7 @@ extension Dispatcher {
                 "consecutive_failures": .int(Int64(breaker.consecutiveFailures)),
                 "probe_at": .string(breaker.openUntilMs.flatMap { TimeFormat.iso8601($0) } ?? "-"),
             ]
-            if breaker.state == .closed { logger.info("circuit", fields) } else { logger.warning("circuit", fields) }
+            if breaker.state == .closed { dispatcher.logger.info("circuit", fields) } else { dispatcher.logger.warning("circuit", fields) }
         }
         loop.unrecorded.removeAll(keepingCapacity: true)
         loop.unreleased.removeAll(keepingCapacity: true)
@@ -81,9 +83,11 @@ extension Dispatcher {
     }
 
     /// Leases due wins to every lane with room; their calls build the requests.
-    func claim(_ outbox: Outbox, now: Int64) throws {
-        let stopping = control.withLock { $0.stopRequested }
-        let wants = stopping ? [] : allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
+    func claim(now: Int64) throws {
+        let outbox = try openOutbox()
+        let dispatcher = self.dispatcher
+        let stopping = dispatcher.control.withLock { $0.stopRequested }
+        let wants = stopping ? [] : dispatcher.allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
         guard !wants.isEmpty else { return }
         var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
         var parked: [(String, String, String)] = []
@@ -96,20 +100,20 @@ extension Dispatcher {
                 var ready: [ReadyWin] = []
                 var expired: [RecordedOutcome] = []
                 let wins = try outbox.claim(
-                    operator: lane.name, limit: limit, owner: owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
+                    operator: lane.name, limit: limit, owner: dispatcher.owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
                 let policy = RetryPolicy(config.retry)
                 for stored in wins {
-                    // The housekeeper parks expired wins on its own schedule; one claimed
+                    // `WinExpirer` parks expired wins on its own schedule; one claimed
                     // before it came round is parked here rather than sent once more.
                     if policy.isExpired(enqueuedAtMs: stored.ageOrigin, nowMs: now) {
-                        let reason = "not delivered within maxAgeHours (\(Self.format(config.retry.maxAgeHours)) h)"
+                        let reason = "not delivered within maxAgeHours (\(Dispatcher.format(config.retry.maxAgeHours)) h)"
                         expired.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
                         parked.append((lane.name, stored.reference, reason))
                         continue
                     }
                     ready.append(ReadyWin(stored: stored, leaseExpiresAt: leaseExpiresAt))
                 }
-                try outbox.record(expired, owner: owner.description, now: now)
+                try outbox.record(expired, owner: dispatcher.owner.description, now: now)
                 // A full claim may have left more due wins behind: look again now, even
                 // when expired rows (parked above) made the ready batch fall short.
                 let nextDue = wins.count < limit ? try outbox.nextClaimTime(operator: lane.name) : now
@@ -117,11 +121,13 @@ extension Dispatcher {
             }
         }
         for (lane, ready, limit, nextDue) in claimed { lane.claimed(ready, requested: limit, nextDue: nextDue, now: now) }
-        for (name, reference, reason) in parked { logParked(operator: name, reference: reference, reason: reason) }
+        for (name, reference, reason) in parked { dispatcher.logParked(operator: name, reference: reference, reason: reason) }
     }
+}
 
+extension Dispatcher {
     /// A win parked as failed without a call: expired, or its request could not be built.
-    private func logParked(operator name: String, reference: String, reason: String) {
+    func logParked(operator name: String, reference: String, reason: String) {
         logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
     }
 

@@ -1,0 +1,48 @@
+import Foundation
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import JackpotWire
+
+/// Applying a configuration: a lane per operator, the global limit, a row per
+/// operator in the outbox.
+extension DispatcherStore {
+    func configure(_ config: JackpotConfig, now: Int64) throws {
+        let outbox = try openOutbox()
+        dispatcher.control.withLock { $0.config = config }
+        dispatcher.global.setLimit(config.globalConcurrency)
+        let stored = try outbox.operatorStates()
+        dispatcher.lanes.withLock { lanes in
+            for (name, operatorConfig) in config.operators {
+                if let lane = lanes[name] {
+                    lane.withState { state in
+                        let previous = state.config
+                        state.config = operatorConfig
+                        state.applyControls(of: operatorConfig, previous: previous, now: now)
+                        state.removed = false
+                        state.nextCheckAt = now
+                    }
+                } else {
+                    let breaker = stored[name]?.breaker(settings: operatorConfig.circuit) ?? CircuitBreaker(settings: operatorConfig.circuit)
+                    let lane = OperatorLane(config: operatorConfig, breaker: breaker)
+                    lane.withState { state in
+                        state.paused = stored[name]?.paused ?? false
+                        state.applyControls(of: operatorConfig, previous: nil, now: now)
+                        // Overwrites what an earlier daemon left in `operators` for `status`.
+                        state.controlsDirty = true
+                    }
+                    lanes[name] = lane
+                }
+            }
+            for (name, lane) in lanes where config.operators[name] == nil {
+                lane.withState { $0.removed = true }
+            }
+        }
+        dispatcher.laneOrder.withLock { $0 = dispatcher.lanes.withLock { Array($0.keys).sorted() } }
+        try outbox.ensureOperators(Array(config.operators.keys), now: now)
+        dispatcher.logger.info("config", [
+            "operators": .string(config.operators.keys.sorted().joined(separator: ",")),
+            "concurrency": .int(Int64(config.globalConcurrency)),
+        ])
+    }
+}
