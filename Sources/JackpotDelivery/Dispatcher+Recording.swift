@@ -107,7 +107,7 @@ extension Dispatcher {
                         parked.append((lane.name, stored.reference, reason))
                         continue
                     }
-                    ready.append(ReadyWin(stored: stored, leaseExpiresAt: leaseExpiresAt))
+                    ready.append(ReadyWin(stored: stored, leaseExpiresAt: UTCTime(epochMilliseconds: leaseExpiresAt)))
                 }
                 try outbox.record(expired, owner: owner.description, now: now)
                 // A full claim may have left more due wins behind: look again now, even
