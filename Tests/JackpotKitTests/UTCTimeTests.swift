@@ -58,19 +58,21 @@ import JackpotWire
         #expect(UTCTime(year: 2026, month: 1, day: 1, hour: 24) == nil)
     }
 
-    @Test(arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00Z", "1970-01-01 00:00:00Z", "19700101T000000Z"),
-        (Int64(1_709_251_199_999), "2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59Z", "2024-02-29 23:59:59Z", "20240229T235959Z"),
-        (Int64(-1), "1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59Z", "1969-12-31 23:59:59Z", "19691231T235959Z"),
-        (Int64(951_782_400_000), "2000-02-29T00:00:00.000Z", "2000-02-29T00:00:00Z", "2000-02-29 00:00:00Z", "20000229T000000Z"),
-        (Int64(1_795_261_327_042), "2026-11-21T11:42:07.042Z", "2026-11-21T11:42:07Z", "2026-11-21 11:42:07Z", "20261121T114207Z"),
-    ])
-    func eachStyleWritesUTC(ms: Int64, milliseconds: String, seconds: String, readable: String, compact: String) {
-        let time = UTCTime(epochMilliseconds: ms)
-        #expect(time.text(.milliseconds) == milliseconds)
-        #expect(time.text(.seconds) == seconds)
-        #expect(time.text(.readable) == readable)
-        #expect(time.text(.compact) == compact)
+    @Test func eachStyleWritesUTC() {
+        let cases: [(ms: Int64, milliseconds: String, seconds: String, readable: String, compact: String)] = [
+            (0, "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00Z", "1970-01-01 00:00:00Z", "19700101T000000Z"),
+            (1_709_251_199_999, "2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59Z", "2024-02-29 23:59:59Z", "20240229T235959Z"),
+            (-1, "1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59Z", "1969-12-31 23:59:59Z", "19691231T235959Z"),
+            (951_782_400_000, "2000-02-29T00:00:00.000Z", "2000-02-29T00:00:00Z", "2000-02-29 00:00:00Z", "20000229T000000Z"),
+            (1_795_261_327_042, "2026-11-21T11:42:07.042Z", "2026-11-21T11:42:07Z", "2026-11-21 11:42:07Z", "20261121T114207Z"),
+        ]
+        for expected in cases {
+            let time = UTCTime(epochMilliseconds: expected.ms)
+            #expect(time.text(.milliseconds) == expected.milliseconds)
+            #expect(time.text(.seconds) == expected.seconds)
+            #expect(time.text(.readable) == expected.readable)
+            #expect(time.text(.compact) == expected.compact)
+        }
     }
 
     @Test func whatIsWrittenReadsBack() {

@@ -20,7 +20,7 @@ import TestSupport
     private static let serverError = AttemptOutcome.retry(.httpStatus(500), retryAfterSeconds: nil)
 
     private func verdict(
-        _ outcome: AttemptOutcome = serverError, attempt: Int = 1, policy: RetryPolicy = policy(),
+        _ outcome: AttemptOutcome = AttemptVerdictTests.serverError, attempt: Int = 1, policy: RetryPolicy = AttemptVerdictTests.policy(),
         duration: Duration = .milliseconds(250), now: UTCTime? = nil, seed: UInt64 = 1
     ) -> AttemptVerdict {
         var random = SplitMix64(seed: seed)

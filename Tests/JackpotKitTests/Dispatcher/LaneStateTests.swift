@@ -29,8 +29,8 @@ private typealias Lane = LaneState<TestWin>
         return config
     }
 
-    private func makeLane(_ config: OperatorConfig = config(), paused: Bool = false) -> Lane {
-        Lane(config: config, breaker: CircuitBreaker(settings: config.circuit), paused: paused, now: start)
+    private func makeLane(_ config: OperatorConfig = LaneStateTests.config()) -> Lane {
+        Lane(config: config, breaker: CircuitBreaker(settings: config.circuit), now: start)
     }
 
     /// Wins leased for the dispatcher's usual 3 × timeout + 30 s.
