@@ -35,5 +35,5 @@ extension ParsedArguments {
     }
 
     /// `YYYY-MM-DD`, then optionally `THH:MM`, `:SS` and `Z`; always UTC (`UTCTime`).
-    static func utcMilliseconds(_ text: String) -> Int64? { UTCTime.milliseconds(text) }
+    static func utcMilliseconds(_ text: String) -> Int64? { UTCTime(parsing: text, .config)?.epochMilliseconds }
 }

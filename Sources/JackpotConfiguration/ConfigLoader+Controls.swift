@@ -155,7 +155,7 @@ extension ConfigLoader {
             reader.problem(
                 untilPath, "is required with \(source): the UTC time after which the previous secret is no longer tried, e.g. \"2026-12-31T12:00Z\"")
         } else if let text = reader.string(in: object, "previousSecretUntil", at: path) {
-            until = UTCTime.milliseconds(text)
+            until = UTCTime(parsing: text, .config)?.epochMilliseconds
             if until == nil {
                 reader.problem(untilPath, "must be a UTC time such as \"2026-12-31\" or \"2026-12-31T12:00:00Z\", got \(JSONWriter.quoted(text))")
             }
@@ -189,7 +189,7 @@ extension ConfigLoader {
             parts.append("headers " + operatorConfig.headers.map { $0.isSecret ? $0.name + "(secret)" : $0.name }.joined(separator: ","))
         }
         if let previous = operatorConfig.previousSecret {
-            parts.append("previous secret until \(UTCTime.text(previous.untilMs))")
+            parts.append("previous secret until \(UTCTime(epochMilliseconds: previous.untilMs).text(.seconds))")
         }
         return parts.map { "  " + $0 }.joined()
     }

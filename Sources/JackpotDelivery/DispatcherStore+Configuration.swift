@@ -15,23 +15,10 @@ extension DispatcherStore {
         dispatcher.lanes.withLock { lanes in
             for (name, operatorConfig) in config.operators {
                 if let lane = lanes[name] {
-                    lane.withState { state in
-                        let previous = state.config
-                        state.config = operatorConfig
-                        state.applyControls(of: operatorConfig, previous: previous, now: now)
-                        state.removed = false
-                        state.nextCheckAt = now
-                    }
+                    lane.reconfigure(operatorConfig, now: now)
                 } else {
                     let breaker = stored[name]?.breaker(settings: operatorConfig.circuit) ?? CircuitBreaker(settings: operatorConfig.circuit)
-                    let lane = OperatorLane(config: operatorConfig, breaker: breaker)
-                    lane.withState { state in
-                        state.paused = stored[name]?.paused ?? false
-                        state.applyControls(of: operatorConfig, previous: nil, now: now)
-                        // Overwrites what an earlier daemon left in `operators` for `status`.
-                        state.controlsDirty = true
-                    }
-                    lanes[name] = lane
+                    lanes[name] = OperatorLane(config: operatorConfig, breaker: breaker, paused: stored[name]?.paused ?? false, now: now)
                 }
             }
             for (name, lane) in lanes where config.operators[name] == nil {

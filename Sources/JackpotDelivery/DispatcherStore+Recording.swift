@@ -111,7 +111,7 @@ extension DispatcherStore {
                         parked.append((lane.name, stored.reference, reason))
                         continue
                     }
-                    ready.append(ReadyWin(stored: stored, leaseExpiresAt: leaseExpiresAt))
+                    ready.append(ReadyWin(stored: stored, leaseExpiresAt: UTCTime(epochMilliseconds: leaseExpiresAt)))
                 }
                 try outbox.record(expired, owner: dispatcher.owner.description, now: now)
                 // A full claim may have left more due wins behind: look again now, even
@@ -131,43 +131,35 @@ extension Dispatcher {
         logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": .string(reason)])
     }
 
-    /// The win's next state after an attempt: the retry policy and max age decide.
+    /// The win's next state after an attempt: `AttemptVerdict` decides.
     func outcome(for report: AttemptReport, now: Int64) -> RecordedOutcome {
         let lane = lanes.withLock { $0[report.operatorName] }
         let retrySettings = lane?.config.retry ?? RetrySettings()
-        let record = AttemptRecord(
+        var record = AttemptRecord(
             winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
             durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,
             outcome: report.outcome.outcomeLabel, detail: report.detail,
             responseHead: report.responseHead, daemon: owner.description, secret: report.secret)
-        switch report.outcome {
+        var random = SystemRandomNumberGenerator()
+        let verdict = AttemptVerdict(
+            after: report.outcome, attempt: report.attempt, policy: RetryPolicy(retrySettings),
+            ageOrigin: UTCTime(epochMilliseconds: report.win.stored.ageOrigin),
+            startedAt: UTCTime(epochMilliseconds: report.startedAt), duration: .milliseconds(report.durationMs),
+            now: UTCTime(epochMilliseconds: now), using: &random)
+        let change: RecordedOutcome.Change
+        switch verdict {
         case .delivered(let confirmation):
-            return RecordedOutcome(winId: record.winId, attempt: record, change: .delivered(confirmation), operatorName: report.operatorName)
-        case .giveUp:
-            return RecordedOutcome(
-                winId: record.winId, attempt: record,
-                change: .failed(reason: "\(report.detail) (a no-retry error code of this operator)"),
-                operatorName: report.operatorName)
-        case .retry(_, let retryAfter):
-            let policy = RetryPolicy(retrySettings)
-            if policy.isExpired(enqueuedAtMs: report.win.stored.ageOrigin, nowMs: now) {
-                var failed = record
-                failed.outcome = "failed"
-                return RecordedOutcome(
-                    winId: record.winId, attempt: failed,
-                    change: .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)"),
-                    operatorName: report.operatorName)
-            }
-            var random = SystemRandomNumberGenerator()
-            let delay = policy.delaySeconds(afterAttempts: report.attempt, retryAfter: retryAfter, using: &random)
-            // From when the answer came, not from this commit's clock reading, which
-            // may predate a fast call: a `Retry-After: 2` must mean two seconds after it.
-            let answeredAt = max(now, report.startedAt + Int64(report.durationMs.rounded(.up)))
-            let next = answeredAt + Int64(delay * 1000)
-            lane?.checkSoon(at: next)
-            return RecordedOutcome(winId: record.winId, attempt: record, change: .retry(nextAttemptAt: next, reason: report.detail),
-                                  operatorName: report.operatorName)
+            change = .delivered(confirmation)
+        case .refused:
+            change = .failed(reason: "\(report.detail) (a no-retry error code of this operator)")
+        case .expired:
+            record.outcome = "failed"
+            change = .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)")
+        case .retry(let next):
+            lane?.checkSoon(at: next.epochMilliseconds)
+            change = .retry(nextAttemptAt: next.epochMilliseconds, reason: report.detail)
         }
+        return RecordedOutcome(winId: record.winId, attempt: record, change: change, operatorName: report.operatorName)
     }
 
     /// Logs an attempt once it is stored.

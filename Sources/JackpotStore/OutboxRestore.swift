@@ -1,4 +1,5 @@
 import Foundation
+import JackpotWire
 
 /// Swapping a backup in for the live outbox file, in the order that loses
 /// nothing: the caller holds the daemons' lock exclusively (no daemon runs).
@@ -59,12 +60,8 @@ package enum OutboxRestore {
     }
 
     /// UTC time as in backup names, `20261202T061500Z`.
-    package static func stamp(_ date: Date = Date()) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
+    package static func stamp(_ time: UTCTime = WallClock.now()) -> String {
+        time.text(.compact)
     }
 
     private static func fsync(path: String) throws {

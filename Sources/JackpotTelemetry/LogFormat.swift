@@ -125,63 +125,14 @@ package enum LogLineFormatter {
 
     // MARK: time
 
-    /// RFC 3339 UTC with milliseconds, computed by hand: no formatter to share
-    /// across tasks, and the output never depends on the machine's locale.
+    /// RFC 3339 UTC with milliseconds (`UTCTime.Style.milliseconds`): no formatter
+    /// to share across tasks, and the output never depends on the machine's locale.
     package static func timestamp(ms: Int64) -> String {
-        var output: [UInt8] = []
-        appendTimestamp(ms: ms, to: &output)
-        return String(decoding: output, as: UTF8.self)
+        UTCTime(epochMilliseconds: ms).text(.milliseconds)
     }
 
     /// `2026-12-03T11:42:07.123Z`, in UTC.
     static func appendTimestamp(ms: Int64, to output: inout [UInt8]) {
-        let (days, msOfDay) = floorDivide(ms, 86_400_000)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        appendPadded(year, 4, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendPadded(month, 2, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendPadded(day, 2, to: &output)
-        output.append(UInt8(ascii: "T"))
-        appendPadded(msOfDay / 3_600_000, 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendPadded(msOfDay / 60_000 % 60, 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendPadded(msOfDay / 1000 % 60, 2, to: &output)
-        output.append(UInt8(ascii: "."))
-        appendPadded(msOfDay % 1000, 3, to: &output)
-        output.append(UInt8(ascii: "Z"))
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        var quotient = value / divisor
-        var remainder = value % divisor
-        if remainder < 0 {
-            quotient -= 1
-            remainder += divisor
-        }
-        return (quotient, remainder)
-    }
-
-    /// Howard Hinnant's `civil_from_days`: proleptic Gregorian date of a day count.
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
-        let shifted = daysSinceEpoch + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
-
-    /// `value` in decimal, zero-padded to `width` digits (a negative year keeps its sign first).
-    private static func appendPadded(_ value: Int64, _ width: Int, to output: inout [UInt8]) {
-        if value < 0 { output.append(UInt8(ascii: "-")) }
-        let digits = String(value.magnitude).utf8
-        if digits.count < width { output += repeatElement(UInt8(ascii: "0"), count: width - digits.count) }
-        output += digits
+        UTCTime(epochMilliseconds: ms).append(.milliseconds, to: &output)
     }
 }

@@ -50,10 +50,9 @@ package enum RetryAfter {
         guard let day, let month, let year, clock.count == 3,
               let hour = number(clock[0], digits: 2...2), let minute = number(clock[1], digits: 2...2),
               let second = number(clock[2], digits: 2...2),
-              hour < 24, minute < 60, second <= 60, day >= 1, day <= daysIn(month: month, year: year)
+              let time = UTCTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
-        return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second))
+        return Date(timeIntervalSince1970: Double(time.epochMilliseconds) / 1000)
     }
 
     private static let shortDays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -78,33 +77,7 @@ package enum RetryAfter {
         return year
     }
 
-    private static func isLeap(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
     private static func civilYear(of date: Date) -> Int {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
-        var year = 1970 + days / 366
-        while daysSinceEpoch(year: year + 1, month: 1, day: 1) <= days { year += 1 }
-        while daysSinceEpoch(year: year, month: 1, day: 1) > days { year -= 1 }
-        return year
+        Int(UTCTime(epochMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down))).components.year)
     }
 }

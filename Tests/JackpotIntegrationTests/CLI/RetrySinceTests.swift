@@ -26,7 +26,7 @@ import TestSupport
 
     @Test func sinceAndUntilRetryExactlyTheWinsEnqueuedInTheWindow() async throws {
         let (fixture, now) = try await Self.failedAcrossHours()
-        let since = UTCTime.text(now - 4 * 3_600_000)
+        let since = UTCTime(epochMilliseconds: now - 4 * 3_600_000).text(.seconds)
 
         let dryRun = await fixture.cli(["retry", "--operator", "casino-a", "--since", since, "--until", "2h", "--dry-run"])
         #expect(dryRun.code == .success, "\(dryRun.errors)")
