@@ -143,13 +143,16 @@ package final class IngestWriter: @unchecked Sendable {
         commitCount.add(transactions, ordering: .relaxed)
         metrics.counter(IngestMetricNames.commits, help: "Write transactions (each one fsync) the ingest writer committed.",
                         labels: [:], add: Double(transactions))
-        return try zip(wins, results).map { newWin, result in
+        return results.map { result in
             switch result {
             case .accepted: return .accepted
             case .duplicate: return .duplicate
-            case .rejected(let reason):
-                let fields = try outbox.win(reference: newWin.win.reference).map { Outbox.differences($0, newWin) } ?? []
-                return .conflict(reason: reason, fields: fields)
+            case .rejected(let rejection):
+                // Every win was validated before it got here, so this is a conflict; one with
+                // a purged win names no fields (only a digest of that win is kept).
+                var fields: [String] = []
+                if case .conflict(_, let differing) = rejection { fields = differing }
+                return .conflict(reason: rejection.description, fields: fields)
             }
         }
     }
