@@ -52,12 +52,12 @@ extension Dispatcher {
 
     func housekeeping(_ outbox: Outbox, _ loop: inout LoopState, now: Int64) throws {
         do {
-            try outbox.database.requireNotMoved()
+            try outbox.requireNotMoved()
         } catch {
             throw DatabaseMovedError(underlying: error)
         }
         do {
-            try outbox.database.requireWALInPlace()
+            try outbox.requireWALInPlace()
         } catch {
             throw WALDeletedError(underlying: error)
         }
@@ -73,7 +73,7 @@ extension Dispatcher {
                 if !paused { lane.checkSoon(at: now) }
             }
         }
-        try outbox.database.transaction {
+        try outbox.write(durability: .fsynced) {
             let recovered = try outbox.recoverLeases(now: now, isDead: owner.knowsDead)
             if !recovered.isEmpty {
                 logger.warning("leases_recovered", ["count": .int(Int64(recovered.count))])
@@ -105,7 +105,7 @@ extension Dispatcher {
         guard loop.newRowsToValidate else { return false }
         let known = Set(control.withLock { $0.config.operators.keys })
         // A lost commit only means the rows are checked again.
-        let more = try outbox.database.transactionWithoutSync {
+        let more = try outbox.write(durability: .withoutFsync) {
             for parked in try outbox.parkInvalidNewWins(knownOperators: known, now: now, maximumRows: Self.validationSliceRows) {
                 logger.warning("win_failed", ["reference": .string(parked.reference), "reason": .string(parked.reason)])
             }

@@ -228,7 +228,7 @@ package final class Dispatcher: Sendable {
             try configure(config, outbox: outbox, now: now)
             loop.newRowsToValidate = true
         }
-        let version = try outbox.database.dataVersion()
+        let version = try outbox.dataVersion()
         if version != loop.dataVersion {
             loop.dataVersion = version
             loop.newRowsToValidate = true

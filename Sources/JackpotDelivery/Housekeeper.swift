@@ -26,7 +26,7 @@ final class Housekeeper: Sendable {
         var failing = false
         let startedAt = dispatcher.clock()
         var lastHeartbeat: Int64?
-        dispatcher.metrics.gauge(MetricNames.walDeleted, help: Self.walDeletedHelp, labels: [:], set: 0)
+        dispatcher.metrics.gauge(DaemonMetrics.walDeleted, labels: [:], set: 0)
         try? await store.forgetDeadNeighbours(now: startedAt)
         while !Task.isCancelled {
             var backlog = false
@@ -54,7 +54,7 @@ final class Housekeeper: Sendable {
                     failing = false
                 }
             } catch let error as Dispatcher.WALDeletedError {
-                dispatcher.metrics.gauge(MetricNames.walDeleted, help: Self.walDeletedHelp, labels: [:], set: 1)
+                dispatcher.metrics.gauge(DaemonMetrics.walDeleted, labels: [:], set: 1)
                 dispatcher.logger.error("wal_deleted", [
                     "wal": .string(dispatcher.databasePath + "-wal"),
                     "frames_saved": .int(Int64(error.framesSaved)),
@@ -84,8 +84,6 @@ final class Housekeeper: Sendable {
 }
 
 extension Housekeeper {
-    static let walDeletedHelp = "1 once this daemon found the outbox's -wal file deleted under it (it stops and exits 1)."
-
     /// How long one pass goes on checking a backlog of new rows.
     static let validationPerPass = Duration.seconds(1)
 

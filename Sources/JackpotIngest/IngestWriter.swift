@@ -50,7 +50,7 @@ package final class IngestWriter: @unchecked Sendable {
         maximumQueuedWins: Int = 100_000
     ) throws {
         outbox = try Outbox(path: databasePath, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
-        try outbox.database.requireWritable()
+        try outbox.requireWritable()
         self.metrics = metrics
         self.maximumQueuedWins = maximumQueuedWins
         let thread = Thread { [self] in run() }
@@ -141,8 +141,7 @@ package final class IngestWriter: @unchecked Sendable {
         let results = try outbox.enqueue(wins, operatorsChecked: true)
         let transactions = (wins.count + Outbox.enqueueChunkSize - 1) / Outbox.enqueueChunkSize
         commitCount.add(transactions, ordering: .relaxed)
-        metrics.counter(IngestMetricNames.commits, help: "Write transactions (each one fsync) the ingest writer committed.",
-                        labels: [:], add: Double(transactions))
+        metrics.counter(IngestMetrics.commits, labels: [:], add: Double(transactions))
         return results.map { result in
             switch result {
             case .accepted: return .accepted
