@@ -95,7 +95,7 @@ import TestSupport
                 case .newerSchema: return "newerSchema"
                 case .busy: return "busy"
                 case .full: return "full"
-                default: return "other(\(error))"
+                default: return "other(\\(error))"
                 }
             }
 
