@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import JackpotDelivery
+import JackpotIngest
 import JackpotStore
 import JackpotWire
 import OperatorSimulator

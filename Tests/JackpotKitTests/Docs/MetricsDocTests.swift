@@ -22,7 +22,8 @@ import TestSupport
         let defined = Self.definitions.map(\.documentationRow)
         if ProcessInfo.processInfo.environment["JACKPOTD_DOCS_RECORD"] != nil, documented != defined {
             var lines = operations.lines
-            let first = try #require(lines.firstIndex(of: try #require(documented.first)))
+            let firstRow = try #require(documented.first, "\(page)'s metrics table has no rows")
+            let first = try #require(lines.firstIndex(of: firstRow))
             lines.replaceSubrange(first..<first + documented.count, with: defined)
             try lines.joined(separator: "\n").write(toFile: DocsText.path(of: page), atomically: true, encoding: .utf8)
             return

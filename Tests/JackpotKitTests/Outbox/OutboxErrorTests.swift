@@ -13,15 +13,16 @@ import TestSupport
             amount: try! DecimalAmount(validating: amount), reference: reference, timestamp: timestamp, jackpotId: "568")
     }
 
-    /// The error `body` throws; a failed expectation when it throws none.
-    static func error(_ body: () throws(OutboxError) -> Void) -> OutboxError? {
+    struct NothingThrown: Error {}
+
+    /// The error `body` throws; the test fails with `NothingThrown` when it throws none.
+    static func failure(_ body: () throws(OutboxError) -> Void) throws -> OutboxError {
         do throws(OutboxError) {
             try body()
         } catch {
             return error
         }
-        Issue.record("no OutboxError was thrown")
-        return nil
+        throw NothingThrown()
     }
 
     // MARK: Opening
@@ -29,7 +30,7 @@ import TestSupport
     @Test func aMissingFileIsNotFoundAndNotCreated() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbx.sqlite3")
-        let error = try #require(Self.error { _ = try Outbox(path: path, createIfMissing: false) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: false) }
         #expect(error.code == .notFound)
         #expect(error.path == path)
         #expect(error.message.contains("createIfMissing"), "\(error)")
@@ -49,7 +50,7 @@ import TestSupport
     @Test func aMissingDirectoryIsNotFoundEvenWithCreate() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("no-such-directory/outbox.sqlite3")
-        let error = try #require(Self.error { _ = try Outbox(path: path, createIfMissing: true) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: true) }
         #expect(error.code == .notFound, "\(error)")
         #expect(error.sqliteCode == 14)   // SQLITE_CANTOPEN
         #expect(error.description.contains(path), "\(error)")
@@ -59,7 +60,7 @@ import TestSupport
         let directory = TemporaryDirectory()
         let text = "reference,amount\nr-1,55\n" + String(repeating: "x", count: 4096)
         let path = directory.write("wins.csv", text)
-        let error = try #require(Self.error { _ = try Outbox(path: path, createIfMissing: true) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: true) }
         #expect(error.code == .notAnOutbox, "\(error)")
         #expect(error.sqliteCode == 26)   // SQLITE_NOTADB
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
@@ -71,7 +72,7 @@ import TestSupport
         let foreign = try Database(path: path)
         try foreign.execute("PRAGMA journal_mode=DELETE")
         try foreign.execute("CREATE TABLE players (id INTEGER PRIMARY KEY)")
-        let error = try #require(Self.error { _ = try Outbox(path: path, createIfMissing: true) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: true) }
         #expect(error.code == .notAnOutbox, "\(error)")
         #expect(try foreign.queryScalar("PRAGMA journal_mode") == .text("delete"))
         #expect(try foreign.queryScalar("SELECT count(*) FROM sqlite_master WHERE name = 'wins'") == .integer(0))
@@ -80,7 +81,7 @@ import TestSupport
     @Test func anEmptyFileIsAnOutboxOnlyWhenCreationIsAsked() throws {
         let directory = TemporaryDirectory()
         let path = directory.write("outbox.sqlite3", "")
-        let error = try #require(Self.error { _ = try Outbox(path: path, createIfMissing: false) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: false) }
         #expect(error.code == .notAnOutbox, "\(error)")
         let outbox = try Outbox(path: path, createIfMissing: true)
         #expect(try outbox.enqueue([Self.newWin("e-1")]) == [.accepted])
@@ -90,7 +91,7 @@ import TestSupport
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
         try Outbox(path: path).database.setUserVersion(Schema.currentVersion + 1)
-        let error = try #require(Self.error { _ = try Outbox(path: path, createIfMissing: false) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: false) }
         #expect(error.code == .newerSchema, "\(error)")
         #expect(error.message.contains("upgrade jackpotd"), "\(error)")
     }
@@ -103,7 +104,7 @@ import TestSupport
         let blocker = try Outbox(path: path)
         let platform = try Outbox(path: path, createIfMissing: false, busyTimeoutMilliseconds: 0)
         try blocker.database.execute("BEGIN IMMEDIATE")
-        let error = try #require(Self.error { _ = try platform.enqueue([Self.newWin("b-1")]) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try platform.enqueue([Self.newWin("b-1")]) }
         #expect(error.code == .busy, "\(error)")
         #expect(error.sqliteCode & 0xFF == 5)   // SQLITE_BUSY
         try blocker.database.execute("ROLLBACK")
@@ -117,7 +118,7 @@ import TestSupport
         let pages = try outbox.database.queryScalar("PRAGMA page_count").integerValue ?? 0
         try outbox.database.execute("PRAGMA max_page_count = \(pages)")
         let wins = (0..<500).map { Self.newWin("f-\($0)") }
-        let error = try #require(Self.error { _ = try outbox.enqueue(wins) })
+        let error = try Self.failure { () throws(OutboxError) in _ = try outbox.enqueue(wins) }
         #expect(error.code == .full, "\(error)")
         #expect(try outbox.database.queryScalar("SELECT count(*) FROM wins") == .integer(0))
     }
