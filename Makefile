@@ -9,10 +9,12 @@ demo: deps
 # loopback servers, child processes) at most one per core at a time, so a busy
 # machine slows them down without starving one test's daemon behind another's.
 # (Swift Testing's own flag; XCTest's --parallel/--num-workers do not apply.)
+# Last, the library's public API against the latest v* release tag, if any.
 test: deps release
 	swift build --build-tests
 	swift test --skip-build --filter JackpotKitTests
 	swift test --skip-build --filter JackpotIntegrationTests --experimental-maximum-parallelization-width "$$(nproc)"
+	.ci/check-api-breakage
 
 # The binary Deploy/install.sh installs: the Swift runtime linked in, so a
 # server needs libsqlite3, libcurl, libmicrohttpd and CA certificates, not the toolchain.

@@ -117,10 +117,7 @@ extension Dispatcher {
         let firstReport = await send(first)
         if firstReport.isDelivered { lane.accepted(first, now: clock()) }
         guard previous != nil, firstReport.errorCode == config.badHashErrorCode else { return firstReport }
-        metrics.counter(
-            MetricNames.secretFallbackCallsTotal,
-            help: "Calls sent again with the operator's other secret after a bad-hash refusal during a rotation.",
-            labels: ["operator": config.name])
+        metrics.counter(DaemonMetrics.secretFallbackCallsTotal, labels: ["operator": config.name])
         let secondReport = await send(first.other)
         if secondReport.isDelivered { lane.accepted(first.other, now: clock()) }
         return secondReport.following(firstReport, badHashCode: config.badHashErrorCode)

@@ -62,12 +62,12 @@ extension Dispatcher {
     /// Sets the gauges from the outbox, for the textfile and the ingest listener's `/metrics`.
     func refreshMetrics(_ outbox: Outbox, now: Int64) throws {
         let snapshot = try outbox.statusSnapshot(now: now)
-        metrics.resetGauges(named: MetricNames.wins)
-        metrics.resetGauges(named: MetricNames.oldestPendingAgeSeconds)
-        metrics.resetGauges(named: MetricNames.consecutiveRefusals)
-        metrics.resetGauges(named: MetricNames.operatorSecretInUse)
+        metrics.resetGauges(DaemonMetrics.wins)
+        metrics.resetGauges(DaemonMetrics.oldestPendingAgeSeconds)
+        metrics.resetGauges(DaemonMetrics.consecutiveRefusals)
+        metrics.resetGauges(DaemonMetrics.operatorSecretInUse)
         for count in snapshot.counts {
-            metrics.gauge(MetricNames.wins, help: "Wins in the outbox by operator and state.",
+            metrics.gauge(DaemonMetrics.wins,
                           labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
         }
         for lane in allLanes() {
@@ -75,48 +75,45 @@ extension Dispatcher {
             // (`delta`, `increase`) sees nothing when a series appears at its first
             // failure, so the first failed win would never fire JackpotdWinsFailed.
             for state in WinState.allCases where snapshot.count(state, operator: lane.name) == 0 {
-                metrics.gauge(MetricNames.wins, help: "Wins in the outbox by operator and state.",
+                metrics.gauge(DaemonMetrics.wins,
                               labels: ["operator": lane.name, "state": state.rawValue], set: 0)
             }
             for outcome in ["delivered", "retry", "failed"] {
-                metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
+                metrics.counter(DaemonMetrics.attemptsTotal,
                                 labels: ["operator": lane.name, "outcome": outcome], add: 0)
             }
             let age = snapshot.oldestPendingCreatedAt[lane.name].map { Double(max(0, now - $0)) / 1000 } ?? 0
-            metrics.gauge(MetricNames.oldestPendingAgeSeconds, help: "Age of the oldest pending win.",
+            metrics.gauge(DaemonMetrics.oldestPendingAgeSeconds,
                           labels: ["operator": lane.name], set: age)
             let (open, paused, rateLimited, secretInUse) = lane.withState {
                 ($0.breaker.state != .closed, $0.paused, $0.rateLimitedSince != nil, $0.secretInUse)
             }
-            metrics.gauge(MetricNames.operatorRateLimited, help: "1 while the operator's rate limit holds due wins back.",
+            metrics.gauge(DaemonMetrics.operatorRateLimited,
                           labels: ["operator": lane.name], set: rateLimited ? 1 : 0)
             if let secretInUse {
                 for choice in SecretChoice.allCases {
-                    metrics.gauge(MetricNames.operatorSecretInUse,
-                                  help: "1 for the secret the operator's wallet last accepted during a secret rotation.",
+                    metrics.gauge(DaemonMetrics.operatorSecretInUse,
                                   labels: ["operator": lane.name, "secret": choice.rawValue], set: choice == secretInUse ? 1 : 0)
                 }
             }
-            metrics.gauge(MetricNames.circuitOpen, help: "1 while the operator's circuit is open or half-open.",
+            metrics.gauge(DaemonMetrics.circuitOpen,
                           labels: ["operator": lane.name], set: open ? 1 : 0)
-            metrics.gauge(MetricNames.operatorPaused, help: "1 while the operator is paused by ops.",
+            metrics.gauge(DaemonMetrics.operatorPaused,
                           labels: ["operator": lane.name], set: paused ? 1 : 0)
             let refusal = snapshot.operators[lane.name]?.refusal
-            metrics.gauge(MetricNames.consecutiveRefusals,
-                          help: "Consecutive wins the operator refused with the same error code.",
+            metrics.gauge(DaemonMetrics.consecutiveRefusals,
                           labels: ["operator": lane.name, "error_code": refusal.map { String($0.code) } ?? ""],
                           set: Double(refusal?.wins ?? 0))
         }
-        metrics.resetGauges(named: MetricNames.unconfiguredPendingWins)
+        metrics.resetGauges(DaemonMetrics.unconfiguredPendingWins)
         let configured = control.withLock { Array($0.config.operators.keys) }
         for (name, count) in snapshot.unconfiguredPending(configured: configured) {
-            metrics.gauge(MetricNames.unconfiguredPendingWins, help: "Pending wins of operators not in the config: nothing sends them.",
+            metrics.gauge(DaemonMetrics.unconfiguredPendingWins,
                           labels: ["operator": name], set: Double(count))
         }
-        metrics.gauge(MetricNames.transactionIdMismatchWins,
-                      help: "Delivered wins a repeat delivery confirmed under another transactionId (the first is kept).",
+        metrics.gauge(DaemonMetrics.transactionIdMismatchWins,
                       labels: [:], set: Double(snapshot.transactionIdMismatches))
-        metrics.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
+        metrics.gauge(DaemonMetrics.metricsWrittenTimestampSeconds,
                       labels: [:], set: Double(now) / 1000)
     }
 

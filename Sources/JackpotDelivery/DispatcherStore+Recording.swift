@@ -53,9 +53,9 @@ extension DispatcherStore {
             // Releases, unsendable wins and circuits alone may be lost in a power cut:
             // leases expire, the rows are found unsendable again, circuits re-learn.
             if loop.unrecorded.isEmpty {
-                try outbox.database.transactionWithoutSync(write)
+                try outbox.write(durability: .withoutFsync, write)
             } else {
-                try outbox.database.transaction(write)
+                try outbox.write(durability: .fsynced, write)
             }
         } catch {
             // Nothing was stored: put the circuits back as dirty and keep the results for the next try.
@@ -91,7 +91,7 @@ extension DispatcherStore {
         guard !wants.isEmpty else { return }
         var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
         var parked: [(String, String, String)] = []
-        try outbox.database.transactionWithoutSync {
+        try outbox.write(durability: .withoutFsync) {
             claimed = []
             parked = []
             for (lane, limit) in wants {
@@ -195,12 +195,11 @@ extension Dispatcher {
             durations[report.operatorName, default: []].append(report.durationMs / 1000)
         }
         for (series, count) in attempts {
-            metrics.counter(MetricNames.attemptsTotal, help: "Calls made to operators, by outcome.",
+            metrics.counter(DaemonMetrics.attemptsTotal,
                             labels: ["operator": series.operatorName, "outcome": series.outcome], add: count)
         }
         for (operatorName, seconds) in durations {
-            metrics.observe(MetricNames.attemptDurationSeconds, help: "Duration of calls to operators.",
-                            labels: ["operator": operatorName], values: seconds, buckets: MetricNames.attemptDurationBuckets)
+            metrics.observe(DaemonMetrics.attemptDurationSeconds, labels: ["operator": operatorName], values: seconds)
         }
     }
 

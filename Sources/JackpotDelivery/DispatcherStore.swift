@@ -31,7 +31,7 @@ package actor DispatcherStore {
         let outbox = try Outbox(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
         // A daemon that cannot write would claim nothing and retry forever; exiting
         // lets the service manager restart it once the file is writable again.
-        try outbox.database.requireWritable()
+        try outbox.requireWritable()
         self.outbox = outbox
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
@@ -39,7 +39,7 @@ package actor DispatcherStore {
     /// Config, new rows, claims; returns the calls to start.
     func claimStep(now: Int64) throws -> [Dispatcher.Launch] {
         try applyPendingConfig(now: now)
-        let version = try openOutbox().database.dataVersion()
+        let version = try openOutbox().dataVersion()
         if version != loop.dataVersion {
             loop.dataVersion = version
             loop.newRowsToValidate = true
@@ -91,13 +91,13 @@ package actor DispatcherStore {
         var outcome = deleted
         do {
             let old = try openOutbox()
-            let (complete, frames) = try old.database.checkpointIntoDatabaseFile()
+            let (complete, frames) = try old.checkpointIntoDatabaseFile()
             outcome.framesSaved = frames
             guard complete else {
                 outcome.problem = "a reader kept some frames from being written; this connection keeps the log open"
                 return outcome
             }
-            outbox = try Outbox(path: old.database.path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            outbox = try Outbox(path: old.path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             outcome.saved = true
         } catch {
             outcome.problem = String(describing: error)

@@ -321,15 +321,15 @@ package final class IngestServer: Sendable {
             }
         }
         for (result, count) in counts {
-            metrics.counter(IngestMetricNames.wins, help: "Wins posted over HTTP and stored, by result.",
+            metrics.counter(IngestMetrics.wins,
                             labels: ["result": result], add: Double(count))
         }
     }
 
     private static func readiness(_ outbox: Outbox) -> IngestAnswer {
         do {
-            try outbox.database.requireWritable()
-            try outbox.database.requireNotMoved()
+            try outbox.requireWritable()
+            try outbox.requireNotMoved()
             _ = try outbox.database.queryScalar("SELECT count(*) FROM sqlite_master")
             return .json(200, JSONObject(["ready": .bool(true)]))
         } catch {
@@ -378,7 +378,7 @@ package final class IngestServer: Sendable {
         requestContext.pointee = nil
         let exchange = Unmanaged<IngestExchange>.fromOpaque(stored).takeRetainedValue()
         let status = exchange.progress.withLock { $0.status }
-        metrics.counter(IngestMetricNames.requests, help: "HTTP requests the ingest listener answered, by status code.",
+        metrics.counter(IngestMetrics.requests,
                         labels: ["code": status.map(String.init) ?? "none"])
         changeInFlight(by: -1)
     }
@@ -388,8 +388,7 @@ package final class IngestServer: Sendable {
             state.inFlight += change
             return state.inFlight
         }
-        metrics.gauge(IngestMetricNames.inFlight, help: "Requests the ingest listener has begun and not yet answered (a scrape counts itself).",
-                      labels: [:], set: Double(inFlight))
+        metrics.gauge(IngestMetrics.inFlight, labels: [:], set: Double(inFlight))
     }
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {

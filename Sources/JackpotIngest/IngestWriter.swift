@@ -50,7 +50,7 @@ package final class IngestWriter: @unchecked Sendable {
         maximumQueuedWins: Int = 100_000
     ) throws {
         outbox = try Outbox(path: databasePath, busyTimeoutMilliseconds: busyTimeoutMilliseconds, checkpoints: checkpoints)
-        try outbox.database.requireWritable()
+        try outbox.requireWritable()
         self.metrics = metrics
         self.maximumQueuedWins = maximumQueuedWins
         let thread = Thread { [self] in run() }
@@ -141,15 +141,17 @@ package final class IngestWriter: @unchecked Sendable {
         let results = try outbox.enqueue(wins, operatorsChecked: true)
         let transactions = (wins.count + Outbox.enqueueChunkSize - 1) / Outbox.enqueueChunkSize
         commitCount.add(transactions, ordering: .relaxed)
-        metrics.counter(IngestMetricNames.commits, help: "Write transactions (each one fsync) the ingest writer committed.",
-                        labels: [:], add: Double(transactions))
-        return try zip(wins, results).map { newWin, result in
+        metrics.counter(IngestMetrics.commits, labels: [:], add: Double(transactions))
+        return results.map { result in
             switch result {
             case .accepted: return .accepted
             case .duplicate: return .duplicate
-            case .rejected(let reason):
-                let fields = try outbox.win(reference: newWin.win.reference).map { Outbox.differences($0, newWin) } ?? []
-                return .conflict(reason: reason, fields: fields)
+            case .rejected(let rejection):
+                // Every win was validated before it got here, so this is a conflict; one with
+                // a purged win names no fields (only a digest of that win is kept).
+                var fields: [String] = []
+                if case .conflict(_, let differing) = rejection { fields = differing }
+                return .conflict(reason: rejection.description, fields: fields)
             }
         }
     }

@@ -64,18 +64,18 @@ package enum WinLineParser {
         } catch {
             throw WinValidationError(field: "amount", reason: "\(error.reason) (\"\(amountText.prefix(40))\")")
         }
-        let timestamp = try text("timestamp", required: false)
-        let win = JackpotWin(
+        let newWin = NewWin(
             operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
             amount: amount,
             reference: try text("reference", required: true)!,
-            timestamp: timestamp ?? String(now),
+            timestamp: try text("timestamp", required: false),
             jackpotId: try text("jackpotId", required: true)!,
             platform: try text("platform", required: false),
             token: try text("token", required: false),
             jackpotDetails: try object["jackpotDetails"].map { (value) throws(WinValidationError) in try WinExtras.jackpotDetailsText(value) },
-            extra: try object["extra"].map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [])
-        try win.validate(now: now)
-        return NewWin(win: win, timestampProvided: timestamp != nil)
+            extra: try object["extra"].map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [],
+            now: now)
+        try newWin.win.validate(now: now)
+        return newWin
     }
 }

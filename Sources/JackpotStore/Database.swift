@@ -17,6 +17,9 @@ package final class Database {
         package var readOnly = false
         /// With `.litestream`, this connection never checkpoints (see `CheckpointOwner`).
         package var checkpoints = CheckpointOwner.sqlite
+        /// Creates the file when it does not exist; without it a missing file fails
+        /// with SQLITE_CANTOPEN. Ignored when `readOnly` (which never creates).
+        package var createIfMissing = true
 
         package init() {}
     }
@@ -40,13 +43,14 @@ package final class Database {
         _ = Self.processSettings
         self.path = path
         let isFile = path != ":memory:" && !path.isEmpty
-        if isFile && !options.readOnly {
+        if isFile && !options.readOnly && options.createIfMissing {
             // SQLite would create the file with 0644 & ~umask; the outbox holds player ids
             // and tokens, so it is created private first. Its -wal and -shm files inherit the mode.
             _ = try Self.createPrivateFile(atPath: path)
         }
         let flags = SQLITE_OPEN_NOMUTEX
-            | (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
+            | (options.createIfMissing && !options.readOnly ? SQLITE_OPEN_CREATE : 0)
         var opened: OpaquePointer?
         let resultCode = sqlite3_open_v2(path, &opened, flags, nil)
         guard resultCode == SQLITE_OK, let opened else {

@@ -1,3 +1,4 @@
+import CSQLite
 import JackpotWire
 extension Outbox {
     /// Wins committed per transaction in a batch: large enough to amortise the
@@ -30,18 +31,21 @@ extension Outbox {
         let win = newWin.win
         if let tombstone = try tombstone(reference: win.reference) {
             if tombstone.contentDigest == Tombstone.digest(win) { return .duplicate }
-            return .rejected("reference \(win.reference) was \(try tombstone.describe(in: database)), with different content")
+            let times = try tombstone.times(in: database)
+            return .rejected(.conflictWithPurgedWin(
+                reference: win.reference, transactionId: tombstone.transactionId, deliveredAt: times.delivered,
+                purgedAt: times.purged))
         }
         // The trigger `wins_reference_conflict` refuses a different content, comparing
-        // the text as stored; the comparison below knows that "55.0" is "55" and names the field.
+        // the text as stored; the comparison below knows that "55.0" is "55" and names the fields.
         if try insertRow(newWin, now: now, validated: validated) { return .accepted }
         guard let existing = try self.win(reference: win.reference) else {
-            return .rejected("reference \(win.reference) could not be stored")
+            // Not stored, yet not there: only a damaged unique index could do that.
+            throw DatabaseError(
+                extendedCode: SQLITE_CORRUPT, message: "reference \(win.reference) was neither stored nor found in \(path)")
         }
-        if let difference = Self.difference(existing, newWin) {
-            return .rejected("reference \(win.reference) already exists with a different \(difference)")
-        }
-        return .duplicate
+        let fields = Self.differences(existing, newWin)
+        return fields.isEmpty ? .duplicate : .rejected(.conflict(reference: win.reference, fields: fields))
     }
 
     /// True when stored; false when the reference was already there (same or different content).
@@ -66,11 +70,6 @@ extension Outbox {
         return database.changes == 1
     }
 
-    /// The first field in which a stored win differs from a new one, or nil when they are the same win.
-    static func difference(_ stored: StoredWin, _ newWin: NewWin) -> String? {
-        differences(stored, newWin).first
-    }
-
     /// Every field in which a stored win differs from a new one, in a fixed order; empty for the same win.
     package static func differences(_ stored: StoredWin, _ newWin: NewWin) -> [String] {
         let win = newWin.win
@@ -85,7 +84,7 @@ extension Outbox {
         if (stored.token ?? "") != (win.token ?? "") { fields.append("token") }
         if (stored.jackpotDetails ?? "") != (win.jackpotDetails ?? "") { fields.append("jackpotDetails") }
         if (stored.extra ?? "") != (WinExtras.storedText(win.extra) ?? "") { fields.append("extra") }
-        if newWin.timestampProvided, stored.timestamp != win.timestamp { fields.append("timestamp") }
+        if newWin.isTimestampGiven, stored.timestamp != win.timestamp { fields.append("timestamp") }
         return fields
     }
 }

@@ -49,14 +49,13 @@ package struct Tombstone: Sendable, Hashable {
 }
 
 extension Tombstone {
-    /// "delivered on …, purged on …", in the words (and SQLite's time format) of the trigger that parks plain-SQL rows.
-    func describe(in database: Database) throws -> String {
+    /// When the win was delivered and purged, as UTC text in the words (and SQLite's
+    /// time format) of the trigger that parks plain-SQL rows: `2026-11-01T14:30:05.123Z`.
+    func times(in database: Database) throws -> (delivered: String, purged: String) {
         let format = "strftime('%Y-%m-%dT%H:%M:%fZ', ? / 1000.0, 'unixepoch')"
         let row = try database.queryRow(
             "SELECT \(format) AS delivered, \(format) AS purged", [.integer(deliveredAt), .integer(purgedAt)])
-        let delivered = row?.string("delivered") ?? String(deliveredAt)
-        let purged = row?.string("purged") ?? String(purgedAt)
-        return "delivered on \(delivered) (transactionId \(transactionId)), purged on \(purged)"
+        return (row?.string("delivered") ?? String(deliveredAt), row?.string("purged") ?? String(purgedAt))
     }
 }
 

@@ -3,46 +3,60 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotWire
 
-/// The metric names the daemon exports. Alert rules and dashboards depend on
-/// them, so they live in one place and change only deliberately.
-package enum MetricNames {
-    /// Gauge, labels `operator`, `state`: wins in the outbox by state.
-    package static let wins = "jackpotd_wins"
-    /// Gauge, label `operator`: age of the oldest win not yet delivered or parked.
-    package static let oldestPendingAgeSeconds = "jackpotd_oldest_pending_age_seconds"
-    /// Counter, labels `operator`, `outcome`.
-    package static let attemptsTotal = "jackpotd_attempts_total"
-    /// Histogram, label `operator`: wall time of one HTTP attempt.
-    package static let attemptDurationSeconds = "jackpotd_attempt_duration_seconds"
-    /// Gauge, label `operator`: 1 while the circuit is open or half-open.
-    package static let circuitOpen = "jackpotd_circuit_open"
-    /// Gauge, label `operator`: 1 while ops have paused the operator.
-    package static let operatorPaused = "jackpotd_operator_paused"
-    /// Gauge, labels `operator`, `error_code`: consecutive wins the operator
-    /// refused with the same error code (0, `error_code` "", when none).
-    package static let consecutiveRefusals = "jackpotd_operator_consecutive_refusals"
-    /// Gauge, label `operator`: pending wins of an operator not in the config (nothing sends them).
-    package static let unconfiguredPendingWins = "jackpotd_unconfigured_operator_pending_wins"
-    /// Gauge: delivered wins a repeat delivery confirmed under another transactionId.
-    package static let transactionIdMismatchWins = "jackpotd_transaction_id_mismatch_wins"
-    /// Gauge: 1 once this daemon found the outbox's `-wal` file deleted under it
-    /// (it saved what the log held, stopped claiming and exits 1), else 0.
-    package static let walDeleted = "jackpotd_wal_deleted"
-    /// Gauge, label `operator`: 1 while the operator's `rateLimit` holds due wins back in pending.
-    package static let operatorRateLimited = "jackpotd_operator_rate_limited"
-    /// Gauge, labels `operator`, `secret` (`current`, `previous`): 1 for the
-    /// secret the wallet last accepted during a rotation, 0 for the other.
-    package static let operatorSecretInUse = "jackpotd_operator_secret_in_use"
-    /// Counter, label `operator`: calls sent again signed with the other secret
-    /// after the wallet's bad-hash refusal during a rotation.
-    package static let secretFallbackCallsTotal = "jackpotd_secret_fallback_calls_total"
-    /// Gauge: when the metrics file was last written, so a stale file (dead
-    /// daemon, stuck writer) can be alerted on.
-    package static let metricsWrittenTimestampSeconds = "jackpotd_metrics_written_timestamp_seconds"
+/// The metric families the daemon exports. Alert rules and dashboards depend
+/// on them, so they are defined here once and change only deliberately.
+package enum DaemonMetrics {
+    package static let wins = MetricDefinition(
+        "jackpotd_wins", .gauge, labels: ["operator", "state"],
+        help: "Wins in the outbox by operator and state (pending, sending, delivered, failed, cancelled).")
+    package static let oldestPendingAgeSeconds = MetricDefinition(
+        "jackpotd_oldest_pending_age_seconds", .gauge, labels: ["operator"],
+        help: "Age of the oldest win not yet delivered or parked.")
+    package static let attemptsTotal = MetricDefinition(
+        "jackpotd_attempts_total", .counter, labels: ["operator", "outcome"],
+        help: "Calls made to operators, by outcome (delivered, retry, failed).")
+    /// Buckets from a local operator's few milliseconds up to the largest sensible timeout.
+    package static let attemptDurationSeconds = MetricDefinition(
+        "jackpotd_attempt_duration_seconds", .histogram, labels: ["operator"],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        help: "Duration of calls to operators.")
+    package static let circuitOpen = MetricDefinition(
+        "jackpotd_circuit_open", .gauge, labels: ["operator"],
+        help: "1 while the operator's circuit is open or half-open.")
+    package static let operatorPaused = MetricDefinition(
+        "jackpotd_operator_paused", .gauge, labels: ["operator"],
+        help: "1 while the operator is paused by ops.")
+    package static let consecutiveRefusals = MetricDefinition(
+        "jackpotd_operator_consecutive_refusals", .gauge, labels: ["operator", "error_code"],
+        help: "Consecutive wins the operator refused with the same error code (0, with error_code \"\", when none).")
+    package static let unconfiguredPendingWins = MetricDefinition(
+        "jackpotd_unconfigured_operator_pending_wins", .gauge, labels: ["operator"],
+        help: "Pending wins of operators not in the config: nothing sends them.")
+    package static let transactionIdMismatchWins = MetricDefinition(
+        "jackpotd_transaction_id_mismatch_wins", .gauge,
+        help: "Delivered wins a repeat delivery confirmed under another transactionId (the first is kept): the operator may have credited twice.")
+    package static let walDeleted = MetricDefinition(
+        "jackpotd_wal_deleted", .gauge,
+        help: "1 once this daemon found the outbox's -wal file deleted under it (it saved what the log held into the database file, stopped claiming and exits 1), else 0.")
+    package static let operatorRateLimited = MetricDefinition(
+        "jackpotd_operator_rate_limited", .gauge, labels: ["operator"],
+        help: "1 while the operator's rate limit holds due wins back in pending.")
+    package static let operatorSecretInUse = MetricDefinition(
+        "jackpotd_operator_secret_in_use", .gauge, labels: ["operator", "secret"],
+        help: "During a secret rotation, 1 for the secret (current, previous) the operator's wallet last accepted, 0 for the other.")
+    package static let secretFallbackCallsTotal = MetricDefinition(
+        "jackpotd_secret_fallback_calls_total", .counter, labels: ["operator"],
+        help: "Calls sent again with the operator's other secret after a bad-hash refusal during a rotation.")
+    package static let metricsWrittenTimestampSeconds = MetricDefinition(
+        "jackpotd_metrics_written_timestamp_seconds", .gauge,
+        help: "When this file was written, so a dead daemon or a stuck writer can be alerted on.")
 
-    /// Buckets for `attemptDurationSeconds`: from a local operator's few
-    /// milliseconds up to the largest sensible timeout.
-    package static let attemptDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+    /// Every family above, in the order of the documentation's table.
+    package static let all: [MetricDefinition] = [
+        wins, oldestPendingAgeSeconds, attemptsTotal, attemptDurationSeconds, circuitOpen, operatorPaused,
+        consecutiveRefusals, unconfiguredPendingWins, transactionIdMismatchWins, walDeleted, operatorRateLimited,
+        operatorSecretInUse, secretFallbackCallsTotal, metricsWrittenTimestampSeconds,
+    ]
 }
 
 /// The metric kinds the registry knows, named as in the exposition format.

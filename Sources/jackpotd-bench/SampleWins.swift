@@ -12,7 +12,7 @@ enum SampleWins {
     static func make(count: Int, operator name: String, prefix: String, now: Int64) -> [NewWin] {
         let salt = UInt32.random(in: 0...UInt32.max)
         return (0..<count).map { index in
-            NewWin(win: win(index, operator: name, prefix: prefix, salt: salt, now: now), timestampProvided: true)
+            NewWin(win(index, operator: name, prefix: prefix, salt: salt, now: now))
         }
     }
 

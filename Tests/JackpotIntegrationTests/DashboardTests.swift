@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import JackpotDelivery
+import JackpotIngest
 import JackpotStore
 import JackpotWire
 import OperatorSimulator
@@ -115,7 +116,7 @@ import TestSupport
     /// The metric names on the `/metrics` page of a real `jackpotd run` with an
     /// ingest listener, once a win was posted and stored and the page read once
     /// (so the requests counter has a series). Every name in
-    /// Sources/JackpotIngest/IngestMetricNames.swift must be among them: a family
+    /// `IngestMetrics` (Sources/JackpotIngest/IngestMetrics.swift) must be among them: a family
     /// this scenario fails to produce would otherwise pass as "not written".
     static func metricNamesTheIngestListenerServes() async throws -> Set<String> {
         let daemon = try await IngestDaemon()  // killed on deinit if a `#require` below throws
@@ -125,9 +126,8 @@ import TestSupport
         let page = try #require(await httpRequest(port: daemon.port, "GET", "/metrics"), "GET /metrics got no answer")
         await daemon.stop()
         let names = names(in: page.text)
-        let source = try String(contentsOfFile: DocsText.path(of: "Sources/JackpotIngest/IngestMetricNames.swift"), encoding: .utf8)
-        let declared = Set(source.matches(of: /jackpotd_[a-z_]+/).map { String($0.output) })
-        try #require(!declared.isEmpty, "IngestMetricNames.swift declares no metric")
+        let declared = Set(IngestMetrics.all.map(\.name))
+        try #require(!declared.isEmpty, "IngestMetrics declares no metric")
         #expect(declared.subtracting(names).isEmpty, "declared but not on /metrics: \(declared.subtracting(names).sorted())\n\(page.text)")
         return names
     }

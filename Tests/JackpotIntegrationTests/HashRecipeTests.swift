@@ -167,11 +167,11 @@ enum RealCalls {
                 let reference = "\(name)-\(index)"
                 references.append(reference)
                 // Text that JSON escapes and forms percent-encode, so the recipes decode both.
-                wins.append(NewWin(win: JackpotWin(
+                wins.append(NewWin(JackpotWin(
                     operatorName: name, userId: "421", gameId: "Im 60/tümble & \"fortune\"", roundId: "5103188801",
                     amount: try DecimalAmount(validating: amount.enqueued), reference: reference, timestamp: String(now),
                     jackpotId: "568", platform: "mobile web", token: index == 0 ? "tok+1=2" : nil,
-                    jackpotDetails: #"{"progressive":200.25,"seed":1.50}"#), timestampProvided: true))
+                    jackpotDetails: #"{"progressive":200.25,"seed":1.50}"#)))
             }
         }
         let results = try Outbox(path: database).enqueue(wins, now: now)

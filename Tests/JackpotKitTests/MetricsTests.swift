@@ -3,6 +3,7 @@ import Testing
 import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
+import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
@@ -13,18 +14,18 @@ import TestSupport
     /// A registry shaped like the daemon's, with values whose sums are exact in binary.
     private func sampleRegistry() -> MetricsRegistry {
         let registry = MetricsRegistry()
-        registry.counter(MetricNames.attemptsTotal, help: "HTTP attempts by outcome.",
+        registry.counter(DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
             labels: ["outcome": "delivered", "operator": "casino-b"])
-        registry.counter(MetricNames.attemptsTotal, help: "HTTP attempts by outcome.",
+        registry.counter(DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
             labels: ["operator": "casino-b", "outcome": "delivered"], add: 2)
-        registry.counter(MetricNames.attemptsTotal, help: "HTTP attempts by outcome.",
+        registry.counter(DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
             labels: ["operator": "casino-a", "outcome": "retry"])
-        registry.gauge(MetricNames.wins, help: "Wins in the outbox by state.",
+        registry.gauge(DaemonMetrics.wins.name, help: "Wins in the outbox by state.",
             labels: ["operator": "casino-a", "state": "pending"], set: 3)
-        registry.gauge(MetricNames.metricsWrittenTimestampSeconds, help: "When this file was written.",
+        registry.gauge(DaemonMetrics.metricsWrittenTimestampSeconds.name, help: "When this file was written.",
             labels: [:], set: 1_795_261_320.5)
         for value in [0.0625, 0.5, 2] {
-            registry.observe(MetricNames.attemptDurationSeconds, help: "Wall time of one HTTP attempt.",
+            registry.observe(DaemonMetrics.attemptDurationSeconds.name, help: "Wall time of one HTTP attempt.",
                 labels: ["operator": "casino-a"], value: value, buckets: [1, 0.1])
         }
         return registry
@@ -71,14 +72,14 @@ import TestSupport
     @Test func histogramBucketsAreCumulativeAndIncludeInf() throws {
         let registry = MetricsRegistry()
         for value in [0.001, 0.004, 0.2, 0.2, 31, 100] {
-            registry.observe(MetricNames.attemptDurationSeconds, help: "h", labels: ["operator": "x"],
-                value: value, buckets: MetricNames.attemptDurationBuckets)
+            registry.observe(DaemonMetrics.attemptDurationSeconds.name, help: "h", labels: ["operator": "x"],
+                value: value, buckets: DaemonMetrics.attemptDurationSeconds.buckets)
         }
         let buckets = registry.render().split(separator: "\n").filter { $0.contains("_bucket{") }
         let counts = try buckets.map { line in
             try #require(line.split(separator: " ").last.flatMap { Int($0) }, "no count in \(line)")
         }
-        #expect(buckets.count == MetricNames.attemptDurationBuckets.count + 1)
+        #expect(buckets.count == DaemonMetrics.attemptDurationSeconds.buckets.count + 1)
         #expect(counts == [2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 4, 6])
         #expect(try #require(buckets.last).contains(#"le="+Inf""#))
         #expect(registry.render().contains("jackpotd_attempt_duration_seconds_count{operator=\"x\"} 6\n"))
@@ -86,17 +87,17 @@ import TestSupport
 
     @Test func resetGaugesDropsVanishedLabelSets() {
         let registry = MetricsRegistry()
-        registry.gauge(MetricNames.wins, help: "w", labels: ["operator": "a", "state": "pending"], set: 5)
-        registry.gauge(MetricNames.wins, help: "w", labels: ["operator": "b", "state": "pending"], set: 7)
-        registry.counter(MetricNames.attemptsTotal, help: "c", labels: ["operator": "b", "outcome": "retry"])
-        registry.resetGauges(named: MetricNames.wins)
+        registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": "a", "state": "pending"], set: 5)
+        registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": "b", "state": "pending"], set: 7)
+        registry.counter(DaemonMetrics.attemptsTotal.name, help: "c", labels: ["operator": "b", "outcome": "retry"])
+        registry.resetGauges(named: DaemonMetrics.wins.name)
         #expect(!registry.render().contains("jackpotd_wins"))
-        registry.gauge(MetricNames.wins, help: "w", labels: ["operator": "a", "state": "pending"], set: 4)
-        registry.resetGauges(named: MetricNames.attemptsTotal)   // not a gauge: left alone
+        registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": "a", "state": "pending"], set: 4)
+        registry.resetGauges(named: DaemonMetrics.attemptsTotal.name)   // not a gauge: left alone
         let text = registry.render()
         #expect(text.contains("jackpotd_wins{operator=\"a\",state=\"pending\"} 4\n"))
         #expect(!text.contains("operator=\"b\",state"))
-        #expect(registry.value(MetricNames.attemptsTotal, labels: ["operator": "b", "outcome": "retry"]) == 1)
+        #expect(registry.value(DaemonMetrics.attemptsTotal.name, labels: ["operator": "b", "outcome": "retry"]) == 1)
     }
 
     @Test func conflictingTypesAndNegativeCounterIncrementsAreIgnored() {
@@ -112,13 +113,45 @@ import TestSupport
         let directory = TemporaryDirectory()
         let registry = sampleRegistry()
         for name in ["casino-a", "casino \"b\"\n"] {
-            registry.gauge(MetricNames.circuitOpen, help: "1 while the circuit is open.", labels: ["operator": name], set: 0)
-            registry.gauge(MetricNames.operatorPaused, help: "1 while paused.", labels: ["operator": name], set: 1)
-            registry.gauge(MetricNames.oldestPendingAgeSeconds, help: "Oldest pending win.", labels: ["operator": name], set: 12.5)
+            registry.gauge(DaemonMetrics.circuitOpen.name, help: "1 while the circuit is open.", labels: ["operator": name], set: 0)
+            registry.gauge(DaemonMetrics.operatorPaused.name, help: "1 while paused.", labels: ["operator": name], set: 1)
+            registry.gauge(DaemonMetrics.oldestPendingAgeSeconds.name, help: "Oldest pending win.", labels: ["operator": name], set: 12.5)
         }
         let file = directory.path + "/jackpotd.prom"
         try AtomicFile.write(registry.render(), to: file)
 
+        let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
+        #expect(check.status == 0, "promtool: \(check.output)")
+        #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(check.output)")
+    }
+
+    /// Each definition is all the exported text says about its family: HELP,
+    /// TYPE, label names and buckets; and the whole set passes promtool.
+    @Test func everyDefinedMetricIsExportedAsDefined() throws {
+        let registry = MetricsRegistry()
+        let definitions = DaemonMetrics.all + IngestMetrics.all
+        for metric in definitions {
+            let labels = Dictionary(uniqueKeysWithValues: metric.labels.map { ($0, "x") })
+            switch metric.type {
+            case .counter: registry.counter(metric, labels: labels)
+            case .gauge: registry.gauge(metric, labels: labels, set: 1)
+            case .histogram: registry.observe(metric, labels: labels, values: [0.2])
+            }
+        }
+        let text = registry.render()
+        for metric in definitions {
+            #expect(text.contains("# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) \(metric.type.rawValue)\n"), "\(metric.name)")
+            let series = metric.type == .histogram ? metric.name + "_count" : metric.name
+            let labelText = metric.labels.isEmpty ? "" : "{" + metric.labels.sorted().map { "\($0)=\"x\"" }.joined(separator: ",") + "}"
+            #expect(text.contains("\n\(series)\(labelText) 1\n"), "\(metric.name) in:\n\(text)")
+            if metric.type == .histogram {
+                let buckets = text.split(separator: "\n").filter { $0.hasPrefix(metric.name + "_bucket{") }
+                #expect(buckets.count == metric.buckets.count + 1, "\(metric.name): \(buckets)")
+            }
+        }
+        let directory = TemporaryDirectory()
+        let file = directory.path + "/jackpotd.prom"
+        try AtomicFile.write(text, to: file)
         let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
         #expect(check.status == 0, "promtool: \(check.output)")
         #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(check.output)")

@@ -23,10 +23,9 @@ package struct OutboxProbe {
         let amount = try DecimalAmount(validating: amount)
         let wins = references.map { reference in
             NewWin(
-                win: JackpotWin(
+                JackpotWin(
                     operatorName: operatorName, userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
-                    amount: amount, reference: reference, timestamp: String(now), jackpotId: "568"),
-                timestampProvided: true)
+                    amount: amount, reference: reference, timestamp: String(now), jackpotId: "568"))
         }
         let results = try open().enqueue(wins, now: now)
         if let refused = results.first(where: { $0 != .accepted }) { throw SetupError(message: "enqueue: \(refused)") }

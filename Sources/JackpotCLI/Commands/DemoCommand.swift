@@ -185,7 +185,7 @@ struct DemoCommand: Command {
                 amount: amount, reference: String(format: "demo-%06d-%08x", index, UInt32.random(in: 0...UInt32.max)),
                 timestamp: String(now), jackpotId: String(568 + index % 3),
                 platform: index % 2 == 0 ? "desktop" : "mobile", token: "tok-\(index)")
-            return NewWin(win: win, timestampProvided: true)
+            return NewWin(win)
         }
     }
 

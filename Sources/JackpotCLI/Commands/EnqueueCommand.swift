@@ -244,7 +244,7 @@ struct EnqueueSession {
             switch result {
             case .accepted: accepted.append((item.lineNumber, item.win.win.reference))
             case .duplicate: duplicates.append((item.lineNumber, item.win.win.reference))
-            case .rejected(let reason): reject(lineNumber: item.lineNumber, reason: reason)
+            case .rejected(let rejection): reject(lineNumber: item.lineNumber, reason: rejection.description)
             }
         }
         pending.removeAll(keepingCapacity: true)

@@ -15,40 +15,34 @@ package struct LineReader {
         case tooLong(bytes: Int)
     }
 
-    private let descriptor: Int32
+    private var input: BufferedFileReader
     private let maxLineBytes: Int
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var endOfInput = false
-    private var readError: Int32?
 
     package init(descriptor: Int32, maxLineBytes: Int) {
-        self.descriptor = descriptor
+        input = BufferedFileReader(descriptor: descriptor)
         self.maxLineBytes = maxLineBytes
     }
 
     /// The errno of a failed read, if reading stopped because of one.
-    package var error: Int32? { readError }
+    package var error: Int32? { input.readError }
 
     /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input.
     package mutating func next() -> Line? {
         var current: [UInt8] = []
         var overflow = 0
         while true {
-            if position == buffer.count {
-                if endOfInput || !refill() {
-                    if current.isEmpty && overflow == 0 { return nil }
-                    return finish(current, overflow: overflow)
-                }
-            }
-            let slice = buffer[position...]
-            if let newline = slice.firstIndex(of: UInt8(ascii: "\n")) {
-                append(buffer[position..<newline], to: &current, overflow: &overflow)
-                position = newline + 1
+            let unread = input.unread()
+            if unread.isEmpty {
+                if current.isEmpty && overflow == 0 { return nil }
                 return finish(current, overflow: overflow)
             }
-            append(slice, to: &current, overflow: &overflow)
-            position = buffer.count
+            if let newline = unread.firstIndex(of: UInt8(ascii: "\n")) {
+                append(unread[..<newline], to: &current, overflow: &overflow)
+                input.consume(upTo: newline + 1)
+                return finish(current, overflow: overflow)
+            }
+            append(unread, to: &current, overflow: &overflow)
+            input.consume(upTo: unread.endIndex)
         }
     }
 
@@ -66,23 +60,5 @@ package struct LineReader {
         var line = current
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         return .text(line)
-    }
-
-    private mutating func refill() -> Bool {
-        if buffer.count != 256 * 1024 { buffer = [UInt8](repeating: 0, count: 256 * 1024) }
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                buffer.removeSubrange(count...)
-                position = 0
-                return true
-            }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 { readError = errno }
-            endOfInput = true
-            buffer = []
-            position = 0
-            return false
-        }
     }
 }

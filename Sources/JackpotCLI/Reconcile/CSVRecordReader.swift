@@ -17,11 +17,11 @@ struct CSVRecordReader {
     /// A field longer than this is refused rather than buffered.
     static let maxFieldBytes = 64 * 1024
 
-    private var bytes: ChunkedBytes
+    private var bytes: BufferedFileReader
     private var line = 1
 
     init(descriptor: Int32) {
-        bytes = ChunkedBytes(descriptor: descriptor)
+        bytes = BufferedFileReader(descriptor: descriptor)
     }
 
     var readError: Int32? { bytes.readError }
@@ -75,47 +75,6 @@ struct CSVRecordReader {
             if let problem { return .malformed(line: start, reason: problem) }
             if fields == [""] { continue }
             return .fields(line: start, fields)
-        }
-    }
-}
-
-/// Bytes of a file descriptor, read 256 KiB at a time.
-struct ChunkedBytes {
-    private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var finished = false
-    private(set) var readError: Int32?
-
-    init(descriptor: Int32) { self.descriptor = descriptor }
-
-    mutating func peek() -> UInt8? {
-        if position == buffer.count, !refill() { return nil }
-        return buffer[position]
-    }
-
-    mutating func next() -> UInt8? {
-        guard let byte = peek() else { return nil }
-        position += 1
-        return byte
-    }
-
-    private mutating func refill() -> Bool {
-        guard !finished else { return false }
-        if buffer.count != 256 * 1024 { buffer = [UInt8](repeating: 0, count: 256 * 1024) }
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                buffer.removeSubrange(count...)
-                position = 0
-                return true
-            }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 { readError = errno }
-            finished = true
-            buffer = []
-            position = 0
-            return false
         }
     }
 }

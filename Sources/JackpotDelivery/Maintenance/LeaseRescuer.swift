@@ -28,7 +28,7 @@ package struct LeaseRescuer: MaintenanceService {
     package func runOnce(on store: isolated DispatcherStore, now: Int64) throws -> Pass {
         let outbox = try store.openOutbox()
         let owner = dispatcher.owner
-        let rescued = try outbox.database.transaction {
+        let rescued = try outbox.write(durability: .fsynced) {
             try outbox.recoverLeases(now: now, isDead: owner.knowsDead)
         }
         if !rescued.isEmpty {

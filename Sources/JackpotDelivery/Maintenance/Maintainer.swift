@@ -41,7 +41,7 @@ final class Maintainer: Sendable {
     var databaseMoved: DatabaseError? { moved.withLock { $0 } }
 
     func run() async {
-        dispatcher.metrics.gauge(MetricNames.walDeleted, help: Self.walDeletedHelp, labels: [:], set: 0)
+        dispatcher.metrics.gauge(DaemonMetrics.walDeleted, labels: [:], set: 0)
         await withDiscardingTaskGroup { services in
             services.addTask { await self.keepRunning(self.fileCheck) }
             services.addTask { await self.keepRunning(self.pauseFlags) }
@@ -72,7 +72,7 @@ final class Maintainer: Sendable {
                     failing = false
                 }
             } catch let error as OutboxFileCheck.WALDeletedError {
-                dispatcher.metrics.gauge(MetricNames.walDeleted, help: Self.walDeletedHelp, labels: [:], set: 1)
+                dispatcher.metrics.gauge(DaemonMetrics.walDeleted, labels: [:], set: 1)
                 dispatcher.logger.error("wal_deleted", [
                     "wal": .string(dispatcher.databasePath + "-wal"),
                     "frames_saved": .int(Int64(error.framesSaved)),
@@ -107,6 +107,4 @@ final class Maintainer: Sendable {
     private func logStorageError(_ error: any Error, in service: some MaintenanceService) {
         dispatcher.logger.error("storage_error", ["error": .string(String(describing: error)), "in": .string(service.name)])
     }
-
-    static let walDeletedHelp = "1 once this daemon found the outbox's -wal file deleted under it (it stops and exits 1)."
 }

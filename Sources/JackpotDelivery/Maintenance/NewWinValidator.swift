@@ -42,7 +42,7 @@ package struct NewWinValidator: MaintenanceService {
         let outbox = try store.openOutbox()
         var pass = Pass()
         // A lost commit only means the rows are checked again.
-        try outbox.database.transactionWithoutSync {
+        try outbox.write(durability: .withoutFsync) {
             pass.parked = try outbox.parkInvalidNewWins(knownOperators: known, now: now, maximumRows: settings.sliceRows)
             pass.workLeft = try outbox.hasUnvalidatedWins()
         }

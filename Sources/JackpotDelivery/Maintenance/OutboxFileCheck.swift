@@ -42,14 +42,14 @@ package struct OutboxFileCheck: MaintenanceService {
     /// A deleted `-wal` is saved from here, on the store's queue, before any
     /// other write can run on this connection.
     package func runOnce(on store: isolated DispatcherStore, now: Int64) throws -> Pass {
-        let database = try store.openOutbox().database
+        let outbox = try store.openOutbox()
         do {
-            try database.requireNotMoved()
+            try outbox.requireNotMoved()
         } catch {
             throw DatabaseMovedError(underlying: error)
         }
         do {
-            try database.requireWALInPlace()
+            try outbox.requireWALInPlace()
         } catch {
             throw store.saveDeletedWAL(WALDeletedError(underlying: error))
         }

@@ -29,7 +29,7 @@ package struct WinExpirer: MaintenanceService {
         let outbox = try store.openOutbox()
         let lanes = dispatcher.allLanes()
         var pass = Pass()
-        try outbox.database.transaction {
+        try outbox.write(durability: .fsynced) {
             pass = Pass()
             for lane in lanes {
                 let maxAgeHours = lane.config.retry.maxAgeHours

@@ -24,11 +24,10 @@ import OperatorSimulator
     ) throws {
         let now = WallClock.nowMilliseconds()
         let wins = try references.map { reference in
-            NewWin(win: JackpotWin(
+            NewWin(JackpotWin(
                 operatorName: name, userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
                 amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
-                jackpotId: "568", platform: platform, token: token, jackpotDetails: jackpotDetails, extra: extra),
-                timestampProvided: true)
+                jackpotId: "568", platform: platform, token: token, jackpotDetails: jackpotDetails, extra: extra))
         }
         let results = try Outbox(path: path).enqueue(wins, now: now)
         try #require(results.allSatisfy { $0 == .accepted }, "\(results)")

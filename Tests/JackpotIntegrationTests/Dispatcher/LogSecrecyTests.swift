@@ -34,11 +34,10 @@ import TestSupport
         let references = winReferences("secret", 3)
         let wins = references.map { reference in
             NewWin(
-                win: JackpotWin(
+                JackpotWin(
                     operatorName: "casino-a", userId: "421", gameId: "g", roundId: "1",
                     amount: try! DecimalAmount(validating: "55"), reference: reference,
-                    timestamp: "1482429190374", jackpotId: "568", platform: "mobile", token: playerToken),
-                timestampProvided: true)
+                    timestamp: "1482429190374", jackpotId: "568", platform: "mobile", token: playerToken))
         }
         _ = try Outbox(path: directory.path("outbox.sqlite3")).enqueue(wins)
 

@@ -45,8 +45,11 @@ import OperatorSimulator
         let outbox = try fixture.outbox()
         #expect(try outbox.enqueue([Self.newWin("p-3", amount: "55")]) == [.duplicate])
         let conflict = try outbox.enqueue([Self.newWin("p-3", amount: "99")])
-        guard case .rejected(let reason) = try #require(conflict.first) else { Issue.record("\(conflict)"); return }
-        #expect(reason.contains("was delivered on") && reason.contains("with different content"))
+        guard case .rejected(let rejection) = try #require(conflict.first),
+            case .conflictWithPurgedWin(let reference, let transactionId, let deliveredAt, let purgedAt) = rejection
+        else { Issue.record("\(conflict)"); return }
+        #expect(reference == "p-3" && !transactionId.isEmpty && deliveredAt.hasSuffix("Z") && purgedAt.hasSuffix("Z"), "\(rejection)")
+        #expect(rejection.description.contains("was delivered on") && rejection.description.contains("with different content"))
         #expect(try fixture.count("SELECT count(*) FROM wins") == 0)
 
         // Plain SQL: the row is kept but parked, never sent.
@@ -119,15 +122,12 @@ import OperatorSimulator
         #expect(try outbox.win(reference: "c-1")?.amount == "55")
         // The Swift API still tells a duplicate (55.0 is 55) from a conflict, naming the field.
         #expect(try outbox.enqueue([Self.newWin("c-1", amount: "55.0")]) == [.duplicate])
-        #expect(try outbox.enqueue([Self.newWin("c-1", amount: "57")]) == [.rejected("reference c-1 already exists with a different amount")])
+        #expect(try outbox.enqueue([Self.newWin("c-1", amount: "57")]) == [.rejected(.conflict(reference: "c-1", fields: ["amount"]))])
     }
 
     static func newWin(_ reference: String, amount: String) -> NewWin {
         NewWin(
-            win: JackpotWin(
-                operatorName: "casino-a", userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
-                amount: try! DecimalAmount(validating: amount), reference: reference,
-                timestamp: String(WallClock.nowMilliseconds()), jackpotId: "568"),
-            timestampProvided: false)
+            operatorName: "casino-a", userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
+            amount: try! DecimalAmount(validating: amount), reference: reference, jackpotId: "568")
     }
 }

@@ -12,11 +12,8 @@ import TestSupport
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct EnqueueTests {
     static func newWin(_ reference: String, amount: String = "55", user: String = "421", timestamp: String? = "1482429190374") -> NewWin {
         NewWin(
-            win: JackpotWin(
-                operatorName: "casino-a", userId: user, gameId: "Im_60_tumblefortune", roundId: "5103188801",
-                amount: try! DecimalAmount(validating: amount), reference: reference,
-                timestamp: timestamp ?? String(WallClock.nowMilliseconds()), jackpotId: "568"),
-            timestampProvided: timestamp != nil)
+            operatorName: "casino-a", userId: user, gameId: "Im_60_tumblefortune", roundId: "5103188801",
+            amount: try! DecimalAmount(validating: amount), reference: reference, timestamp: timestamp, jackpotId: "568")
     }
 
     @Test func sameWinIsADuplicateAndDifferentContentIsAConflict() throws {
@@ -29,9 +26,12 @@ import TestSupport
         // Re-sent without a timestamp: "now" differs, but it is the same win.
         #expect(try outbox.enqueue([Self.newWin("ref-1", timestamp: nil)]) == [.duplicate])
         let conflict = try outbox.enqueue([Self.newWin("ref-1", amount: "56")])
-        #expect(conflict == [.rejected("reference ref-1 already exists with a different amount")])
-        #expect(try outbox.enqueue([Self.newWin("ref-1", user: "999")]) == [.rejected("reference ref-1 already exists with a different userId")])
-        #expect(try outbox.enqueue([Self.newWin("ref-1", timestamp: "1482429190375")]) == [.rejected("reference ref-1 already exists with a different timestamp")])
+        #expect(conflict == [.rejected(.conflict(reference: "ref-1", fields: ["amount"]))])
+        if case .rejected(let rejection)? = conflict.first {
+            #expect(rejection.description == "reference ref-1 already exists with a different amount")
+        }
+        #expect(try outbox.enqueue([Self.newWin("ref-1", user: "999")]) == [.rejected(.conflict(reference: "ref-1", fields: ["userId"]))])
+        #expect(try outbox.enqueue([Self.newWin("ref-1", timestamp: "1482429190375")]) == [.rejected(.conflict(reference: "ref-1", fields: ["timestamp"]))])
         let stored = try #require(try outbox.win(reference: "ref-1"))
         #expect(stored.amount == "55")
         #expect(stored.timestamp == "1482429190374")

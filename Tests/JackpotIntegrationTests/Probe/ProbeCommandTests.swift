@@ -58,10 +58,10 @@ import OperatorSimulator
         let references = winReferences("live", count)
         let now = WallClock.nowMilliseconds()
         let wins = try references.map { reference in
-            NewWin(win: JackpotWin(
+            NewWin(JackpotWin(
                 operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
                 amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
-                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#), timestampProvided: true)
+                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#))
         }
         try #require(try Outbox(path: path).enqueue(wins, now: now).allSatisfy { $0 == .accepted })
         let before = wallet.snapshot
@@ -132,10 +132,10 @@ import OperatorSimulator
         let references = winReferences("foreign", 3)
         let now = WallClock.nowMilliseconds()
         let wins = try references.map { reference in
-            NewWin(win: JackpotWin(
+            NewWin(JackpotWin(
                 operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
                 amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
-                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#), timestampProvided: true)
+                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#))
         }
         try #require(try Outbox(path: path).enqueue(wins, now: now).allSatisfy { $0 == .accepted })
         let failuresBefore = wallet.signatureFailures

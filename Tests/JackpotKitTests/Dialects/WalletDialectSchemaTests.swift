@@ -64,10 +64,10 @@ import JackpotWire
     }
 
     static func newWin(_ reference: String, details: String?, extra: [WireField]) throws -> NewWin {
-        NewWin(win: JackpotWin(
+        NewWin(JackpotWin(
             operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r",
             amount: try DecimalAmount(validating: "5"), reference: reference, timestamp: "1482429190374",
-            jackpotId: "568", jackpotDetails: details, extra: extra), timestampProvided: true)
+            jackpotId: "568", jackpotDetails: details, extra: extra))
     }
 
     @Test func jackpotDetailsAndExtraArePartOfTheWinsContent() throws {
@@ -84,9 +84,9 @@ import JackpotWire
         ])
         #expect(results == [
             .accepted, .duplicate,
-            .rejected("reference w-1 already exists with a different jackpotDetails"),
-            .rejected("reference w-1 already exists with a different extra"),
-            .rejected("reference w-1 already exists with a different extra"),
+            .rejected(.conflict(reference: "w-1", fields: ["jackpotDetails"])),
+            .rejected(.conflict(reference: "w-1", fields: ["extra"])),
+            .rejected(.conflict(reference: "w-1", fields: ["extra"])),
         ])
         let stored = try #require(try outbox.win(reference: "w-1"))
         #expect(stored.jackpotDetails == details)

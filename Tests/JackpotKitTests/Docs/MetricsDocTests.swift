@@ -1,38 +1,47 @@
 import Foundation
 import Testing
+import JackpotIngest
+import JackpotTelemetry
 import TestSupport
 
-/// docs/operations.md's metrics table names every metric the daemon writes
-/// (`MetricNames` in Sources/JackpotTelemetry/Metrics.swift, and the ingest
-/// listener's `IngestMetricNames`) and every metric
-/// the alert rules in Deploy/prometheus/jackpotd-alerts.yml query, and only
-/// metrics the daemon writes.
+/// docs/operations.md's metrics table is the metric definitions the registry
+/// exports (`DaemonMetrics`, `IngestMetrics`), row for row: name, type, labels
+/// and the HELP text. And every metric the alert rules in
+/// Deploy/prometheus/jackpotd-alerts.yml query is one of them.
+///
+/// With `JACKPOTD_DOCS_RECORD=1` the test writes the rows into the page
+/// instead of failing: how the table follows a changed definition.
 @Suite(.timeLimit(.minutes(2))) struct MetricsDocTests {
-    @Test func theMetricsTableListsEveryMetricWrittenOrAlertedOn() throws {
-        let operations = try DocsText(DocsText.operations)
-        let section = try #require(operations.section("### Metrics"), "\(operations.page) has no Metrics section")
-        let documented = Set(section.split(separator: "\n").filter { $0.hasPrefix("| `jackpotd_") }.compactMap { row in
-            row.split(separator: "`").dropFirst().first.map(String.init)
-        })
-        let written = try Self.metricNames(inFile: "Sources/JackpotTelemetry/Metrics.swift")
-            .union(try Self.metricNames(inFile: "Sources/JackpotIngest/IngestMetricNames.swift"))
-        let alerted = try Self.metricNames(inFile: "Deploy/prometheus/jackpotd-alerts.yml")
-        try #require(!written.isEmpty && !alerted.isEmpty)
-        #expect(written.subtracting(documented).isEmpty, "written but not in the table: \(written.subtracting(documented).sorted())")
-        #expect(alerted.subtracting(documented).isEmpty, "alerted on but not in the table: \(alerted.subtracting(documented).sorted())")
-        #expect(documented.subtracting(written).isEmpty, "in the table but never written: \(documented.subtracting(written).sorted())")
+    static let definitions = DaemonMetrics.all + IngestMetrics.all
+
+    @Test func theMetricsTableIsTheDefinitions() throws {
+        let page = DocsText.operations
+        let operations = try DocsText(page)
+        let section = try #require(operations.section("### Metrics"), "\(page) has no Metrics section")
+        let documented = section.split(separator: "\n").filter { $0.hasPrefix("| `jackpotd_") }.map(String.init)
+        let defined = Self.definitions.map(\.documentationRow)
+        if ProcessInfo.processInfo.environment["JACKPOTD_DOCS_RECORD"] != nil, documented != defined {
+            var lines = operations.lines
+            let firstRow = try #require(documented.first, "\(page)'s metrics table has no rows")
+            let first = try #require(lines.firstIndex(of: firstRow))
+            lines.replaceSubrange(first..<first + documented.count, with: defined)
+            try lines.joined(separator: "\n").write(toFile: DocsText.path(of: page), atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(documented == defined, "\(page)'s metrics table should read:\n\(defined.joined(separator: "\n"))")
+        #expect(Set(Self.definitions.map(\.name)).count == Self.definitions.count, "a metric name is defined twice")
     }
 
-    /// The `jackpotd_…` metric names in a file of the package; a histogram's series suffixes dropped.
-    static func metricNames(inFile path: String) throws -> Set<String> {
-        let text = try String(contentsOfFile: DocsText.path(of: path), encoding: .utf8)
-        let expression = try Regex(#"jackpotd_[a-z_]+"#)
-        return Set(text.matches(of: expression).map { match in
-            var name = String(text[match.range])
-            for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) && name.hasPrefix("jackpotd_attempt_duration_seconds") {
-                name = String(name.dropLast(suffix.count))
+    @Test func everyMetricTheAlertsQueryIsDefined() throws {
+        let rules = try String(contentsOfFile: DocsText.path(of: "Deploy/prometheus/jackpotd-alerts.yml"), encoding: .utf8)
+        var alerted = Set(rules.matches(of: /jackpotd_[a-z_]+/).map { String($0.output) })
+        for histogram in Self.definitions where histogram.type == .histogram {
+            for suffix in ["_bucket", "_sum", "_count"] where alerted.remove(histogram.name + suffix) != nil {
+                alerted.insert(histogram.name)
             }
-            return name
-        })
+        }
+        try #require(!alerted.isEmpty)
+        let defined = Set(Self.definitions.map(\.name))
+        #expect(alerted.subtracting(defined).isEmpty, "alerted on but never written: \(alerted.subtracting(defined).sorted())")
     }
 }

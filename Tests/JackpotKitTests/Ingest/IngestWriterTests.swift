@@ -14,7 +14,7 @@ import TestSupport
         let win = JackpotWin(
             operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r", amount: try! DecimalAmount(validating: "55"),
             reference: reference, timestamp: "1700000000000", jackpotId: "568", platform: nil, token: nil)
-        return NewWin(win: win, timestampProvided: true)
+        return NewWin(win)
     }
 
     @Test func whileACommitWaitsLaterRequestsShareTheNextAndTheQueueIsBounded() async throws {

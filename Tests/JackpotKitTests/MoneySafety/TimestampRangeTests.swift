@@ -48,17 +48,18 @@ import JackpotWire
         let directory = TemporaryDirectory()
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
         func win(_ reference: String, _ timestamp: String) throws -> NewWin {
-            NewWin(win: JackpotWin(
+            NewWin(JackpotWin(
                 operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r", amount: try DecimalAmount(validating: "5"),
-                reference: reference, timestamp: timestamp, jackpotId: "568"), timestampProvided: true)
+                reference: reference, timestamp: timestamp, jackpotId: "568"))
         }
         let results = try outbox.enqueue([try win("lib-seconds", "1482429190"), try win("lib-ok", "1482429190374")])
         let rejected = try #require(results.first)
-        guard case .rejected(let reason) = rejected else {
+        guard case .rejected(.invalid(let field, let reason)) = rejected else {
             Issue.record("a timestamp in seconds was \(rejected)")
             return
         }
-        #expect(reason.hasPrefix("timestamp must be epoch milliseconds from 2000-01-01"), "\(reason)")
+        #expect(field == "timestamp")
+        #expect(reason.hasPrefix("must be epoch milliseconds from 2000-01-01"), "\(reason)")
         #expect(reason.hasSuffix("got 1482429190, which looks like seconds: multiply by 1000"), "\(reason)")
         #expect(results.last == .accepted)
         #expect(try outbox.win(reference: "lib-seconds") == nil)

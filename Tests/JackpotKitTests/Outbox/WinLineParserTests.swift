@@ -16,7 +16,7 @@ import TestSupport
         let parsed = try WinLineParser.parse(Array(Self.good.utf8), now: 1_700_000_000_123)
         #expect(parsed.win.amount.canonical == "55.5")
         #expect(parsed.win.timestamp == "1700000000123")
-        #expect(parsed.timestampProvided == false)
+        #expect(parsed.isTimestampGiven == false)
         #expect(parsed.win.platform == nil)
     }
 
