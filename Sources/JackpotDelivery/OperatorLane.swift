@@ -29,11 +29,13 @@ final class OperatorLane: Sendable {
 
     struct State {
         var config: OperatorConfig {
-            didSet { secrets = Self.secrets(of: config) }
+            didSet { secrets = nil }
         }
         /// The operator's secret and URL credentials, prepared once per config for
-        /// scrubbing every answer of its calls (`AttemptReport.perform`).
-        var secrets: SecretScrubber
+        /// scrubbing every answer of its calls (`AttemptReport.perform`). Prepared
+        /// at the first call (`callSettings`), not with the lane: most of a large
+        /// config's operators are idle, and each prepared copy is memory.
+        var secrets: SecretScrubber?
         var ready: [ReadyWin] = []
         var inFlight = 0
         var breaker: CircuitBreaker
@@ -67,7 +69,6 @@ final class OperatorLane: Sendable {
         init(config: OperatorConfig, breaker: CircuitBreaker) {
             self.config = config
             self.breaker = breaker
-            secrets = Self.secrets(of: config)
         }
 
         static func secrets(of config: OperatorConfig) -> SecretScrubber {
@@ -110,7 +111,11 @@ final class OperatorLane: Sendable {
 
     /// The config, prepared secrets and the secret to sign with first, read together.
     var callSettings: (config: OperatorConfig, secrets: SecretScrubber, firstSecret: SecretChoice) {
-        state.withLock { ($0.config, $0.secrets, $0.secretInUse ?? .current) }
+        state.withLock { state in
+            let secrets = state.secrets ?? State.secrets(of: state.config)
+            state.secrets = secrets
+            return (state.config, secrets, state.secretInUse ?? .current)
+        }
     }
 
     /// How far ahead a rate-limited lane claims: the wins its tokens let go in
