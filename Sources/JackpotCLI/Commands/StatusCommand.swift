@@ -28,12 +28,12 @@ struct StatusCommand: Command {
         the sending wins it still holds. With --config, configured operators without wins are listed with
         zeros, and operators in the outbox but not in the config are named.
 
-        With more than \(everyOperatorListedUpTo) operators, the table lists only those with something to
-        look at (wins pending, sending or failed, a circuit not closed, paused, or a
-        note below the table) and counts the quiet rest in one line below TOTAL
-        (their wins are in TOTAL); --all lists every one. With --config, status
-        reads only the database, the operators' names and duplicateWindowHours
-        from the config: `jackpotd check` validates the rest.
+        With more than \(everyOperatorListedUpTo) operators, the table lists those with something to
+        show (wins pending, sending or failed, a circuit not closed, paused, a note
+        below the table) and counts the quiet rest in one line below TOTAL, which
+        includes their wins; --all lists every one. From the config, status reads
+        only the database and the operators' names and duplicateWindowHours:
+        `jackpotd check` validates the rest.
 
         --json prints {"counts": {"pending": N, …}, "operators": {…}, "daemons": […],
         "operatorsNotConfigured": […]} for scripts.
@@ -92,7 +92,8 @@ struct StatusCommand: Command {
             }
             context.output.flush()
             guard watch else { return .success }
-            previousDelivered = snapshot.countsByOperator().mapValues { $0[.delivered] ?? 0 }
+            let counts = snapshot.countsByOperator()
+            previousDelivered = Dictionary(uniqueKeysWithValues: snapshot.operatorNames.map { ($0, counts[$0]?[.delivered] ?? 0) })
             try await Task.sleep(for: .seconds(1))
         }
     }
@@ -101,10 +102,10 @@ struct StatusCommand: Command {
         var counts = JSONObject()
         for state in WinState.allCases { counts[state.rawValue] = .number(String(snapshot.total(state))) }
         var operators = JSONObject()
-        let counts = snapshot.countsByOperator()
+        let byOperator = snapshot.countsByOperator()
         for name in snapshot.operatorNames {
             var byState = JSONObject()
-            for state in WinState.allCases { byState[state.rawValue] = .number(String(counts[name]?[state] ?? 0)) }
+            for state in WinState.allCases { byState[state.rawValue] = .number(String(byOperator[name]?[state] ?? 0)) }
             let runtime = snapshot.operators[name]
             operators[name] = .object(JSONObject([
                 "counts": .object(byState),
@@ -177,7 +178,7 @@ struct StatusCommand: Command {
 
         var listed = names
         if !all && names.count > everyOperatorListedUpTo {
-            let noted = Set(refusing.map(\.0)).union(controls.map(\.0)).union(old)
+            let noted = Set(refusing.map { $0.0 }).union(controls.map { $0.0 }).union(old)
             listed = names.filter { name in
                 let runtime = snapshot.operators[name]
                 return count(.pending, name) > 0 || count(.sending, name) > 0 || count(.failed, name) > 0
@@ -224,8 +225,8 @@ struct StatusCommand: Command {
         }
         if !old.isEmpty && refusing.isEmpty && controls.isEmpty { text += "\n" }
         for name in old {
-            let count = pastWindow[name]!
-            text += "\(name): \(count) failed/cancelled win\(count == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
+            let wins = pastWindow[name]!
+            text += "\(name): \(wins) failed/cancelled win\(wins == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
                 + "  — past its duplicate window: reconcile before retrying\n"
         }
         return text
