@@ -50,10 +50,22 @@ package struct CommandContext: Sendable {
         resolvedConfigPath == nil ? nil : try loadConfig(secrets: secrets)
     }
 
+    /// The named config's outline (`ConfigOutline`: database, operators, duplicate
+    /// windows), else nil: what `status` reads, without checking the rest of the file.
+    package func loadConfigOutlineIfNamed() throws -> ConfigOutline? {
+        guard let path = resolvedConfigPath else { return nil }
+        return try ConfigLoader.loadOutline(path: path)
+    }
+
     /// `--db`, else the config's database.
     package func databasePath(config: JackpotConfig?) throws(UsageError) -> String {
+        try databasePath(configured: config?.database)
+    }
+
+    /// `--db`, else `database`, the config's.
+    package func databasePath(configured database: String?) throws(UsageError) -> String {
         if let databaseOverride { return databaseOverride }
-        if let database = config?.database { return database }
+        if let database { return database }
         throw UsageError("no database: pass --db PATH, or --config FILE with a \"database\" key")
     }
 

@@ -12,6 +12,10 @@ struct DuplicateWindow {
         hours = config?.operators.mapValues(\.duplicateWindowHours) ?? [:]
     }
 
+    init(outline: ConfigOutline?) {
+        hours = outline?.duplicateWindowHours ?? [:]
+    }
+
     func hours(_ operatorName: String) -> Double { hours[operatorName] ?? OperatorConfig.defaultDuplicateWindowHours }
 
     /// Calls made before this time are outside the window.

@@ -25,7 +25,8 @@ struct StatusDaemons {
     /// The latest takeovers of a lost host's leases (`jackpotd takeover`), newest first.
     var takeovers: [OpsAction]
 
-    init(outbox: Outbox, snapshot: StatusSnapshot, config: JackpotConfig?, now: Int64) throws {
+    /// `configured`: the config's operator names; nil without a config (`--db` alone).
+    init(outbox: Outbox, snapshot: StatusSnapshot, configured: Set<String>?, now: Int64) throws {
         let sending = try outbox.sendingByOwner()
         let observer = LeaseOwner.current()
         daemons = try outbox.heartbeats().map { heartbeat in
@@ -40,18 +41,15 @@ struct StatusDaemons {
         let known = Set(daemons.map(\.heartbeat.owner))
         unknownHolders = sending.filter { !known.contains($0.key) }
         let inOutbox = Set(snapshot.operatorNames)
-        let configured = Set(config?.operators.keys.map { $0 } ?? [])
-        configuredWithoutWins = configured.subtracting(inOutbox).sorted()
-        notConfigured = config == nil ? [] : inOutbox.subtracting(configured).sorted()
+        configuredWithoutWins = configured?.subtracting(inOutbox).sorted() ?? []
+        notConfigured = configured.map { inOutbox.subtracting($0).sorted() } ?? []
         takeovers = try outbox.recentOpsActions(kind: .takeover, limit: 3)
     }
 
     /// The snapshot with every configured operator in it, so one with no wins yet shows as a row of zeros.
     func including(_ snapshot: StatusSnapshot) -> StatusSnapshot {
         var snapshot = snapshot
-        for name in configuredWithoutWins {
-            snapshot.counts.append(StatusSnapshot.Count(operatorName: name, state: .pending, count: 0))
-        }
+        snapshot.counts += configuredWithoutWins.map { StatusSnapshot.Count(operatorName: $0, state: .pending, count: 0) }
         return snapshot
     }
 

@@ -56,18 +56,32 @@ package enum ConfigLoader {
         secrets: SecretLoading = .required
     ) throws(ConfigError) -> LoadedConfig {
         let absolute = absolutePath(path)
-        let contents: FileContents
+        let bytes = try readConfigFile(path: path, absolute: absolute)
+        var loaded = try parse(
+            bytes, path: path, baseDirectory: directory(of: absolute), environment: environment, secrets: secrets)
+        loaded.sourcePath = absolute
+        return loaded
+    }
+
+    /// The config file's bytes; `absolute` is `path` made absolute.
+    static func readConfigFile(path: String, absolute: String) throws(ConfigError) -> [UInt8] {
         switch readFile(atPath: absolute) {
-        case .success(let file): contents = file
+        case .success(let file): return file.bytes
         case .failure(let failure):
             throw ConfigError(path: path, problems: [
                 ConfigProblem(keyPath: "", message: "cannot read the config file \(path): \(failure.reason)"),
             ])
         }
-        var loaded = try parse(
-            contents.bytes, path: path, baseDirectory: directory(of: absolute), environment: environment, secrets: secrets)
-        loaded.sourcePath = absolute
-        return loaded
+    }
+
+    static func parseJSON(_ bytes: [UInt8], path: String) throws(ConfigError) -> JSONValue {
+        do throws(JSONParseError) {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw ConfigError(path: path, problems: [
+                ConfigProblem(keyPath: "", message: "invalid JSON: \(error.message) at byte \(error.offset)"),
+            ])
+        }
     }
 
     /// `baseDirectory` resolves relative `secretFile` and `database` paths (the config file's directory).
@@ -75,14 +89,7 @@ package enum ConfigLoader {
         _ bytes: [UInt8], path: String, baseDirectory: String, environment: [String: String],
         secrets: SecretLoading = .required
     ) throws(ConfigError) -> LoadedConfig {
-        let document: JSONValue
-        do throws(JSONParseError) {
-            document = try JSONValue.parse(bytes)
-        } catch {
-            throw ConfigError(path: path, problems: [
-                ConfigProblem(keyPath: "", message: "invalid JSON: \(error.message) at byte \(error.offset)"),
-            ])
-        }
+        let document = try parseJSON(bytes, path: path)
         var reader = ConfigReader()
         reader.secretLoading = secrets
         let config = decodeDocument(document, baseDirectory: baseDirectory, environment: environment, reader: &reader)
@@ -289,7 +296,8 @@ package enum ConfigLoader {
         }
         guard let text = reader.string(in: object, "url", at: path) else { return nil }
         // Query values may be credentials (`?authToken=…`), so messages show the URL masked.
-        let shown = JSONWriter.quoted(URLMasking.masked(text))
+        // Masked only for a message: thousands of valid URLs need none.
+        var shown: String { JSONWriter.quoted(URLMasking.masked(text)) }
         guard let components = URLComponents(string: text), URL(string: text) != nil,
             let scheme = components.scheme?.lowercased()
         else {
@@ -549,7 +557,7 @@ func readFile(atPath path: String) -> Result<FileContents, FileReadFailure> {
 }
 
 /// `path` made absolute against the working directory, without touching the disk.
-private func absolutePath(_ path: String) -> String {
+func absolutePath(_ path: String) -> String {
     resolve(path, against: FileManager.default.currentDirectoryPath)
 }
 
@@ -560,7 +568,7 @@ func resolve(_ path: String, against directory: String) -> String {
 }
 
 /// The directory part of an absolute path (`/` for a file at the root).
-private func directory(of path: String) -> String {
+func directory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }

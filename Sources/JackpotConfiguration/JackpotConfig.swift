@@ -85,7 +85,9 @@ package struct OperatorConfig: Sendable, Hashable {
     package var concurrency: Int = 4
     package var retry = RetrySettings()
     package var circuit = CircuitSettings()
-    package var noRetryErrorCodes: Set<Int> = [120, 999]
+    /// The default shared by every operator that keeps it: a literal here would
+    /// be a set allocated per operator, and a config may name thousands.
+    package var noRetryErrorCodes: Set<Int> = OperatorConfig.defaultNoRetryErrorCodes
     /// When set, amounts are sent with exactly this many decimals.
     package var amountDecimals: Int?
     package var allowInsecureHTTP = false
@@ -111,6 +113,7 @@ package struct OperatorConfig: Sendable, Hashable {
     package var badHashErrorCode = OperatorConfig.defaultBadHashErrorCode
 
     package static let defaultDuplicateWindowHours = 72.0
+    package static let defaultNoRetryErrorCodes: Set<Int> = [120, 999]
     package static let defaultBadHashErrorCode = 5
 
     package init(name: String, url: String, secret: String) {

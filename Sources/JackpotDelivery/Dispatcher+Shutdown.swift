@@ -70,11 +70,12 @@ extension Dispatcher {
             metrics.gauge(DaemonMetrics.wins,
                           labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
         }
+        let counts = snapshot.countsByOperator()
         for lane in allLanes() {
             // Zero series for every configured operator: an alert on a change
             // (`delta`, `increase`) sees nothing when a series appears at its first
             // failure, so the first failed win would never fire JackpotdWinsFailed.
-            for state in WinState.allCases where snapshot.count(state, operator: lane.name) == 0 {
+            for state in WinState.allCases where counts[lane.name]?[state] == nil {
                 metrics.gauge(DaemonMetrics.wins,
                               labels: ["operator": lane.name, "state": state.rawValue], set: 0)
             }

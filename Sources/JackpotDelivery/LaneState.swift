@@ -34,11 +34,13 @@ package struct LaneState<Win: LeasedWin>: Sendable {
     package static var leaseMargin: Duration { .seconds(5) }
 
     package var config: OperatorConfig {
-        didSet { secrets = Self.secrets(of: config) }
+        didSet { secrets = nil }
     }
     /// The operator's secret and URL credentials, prepared once per config for
-    /// scrubbing every answer of its calls (`AttemptReport.perform`).
-    package private(set) var secrets: SecretScrubber
+    /// scrubbing every answer of its calls (`AttemptReport.perform`), at the
+    /// first call (`preparedSecrets`), not with the lane: most of a large
+    /// config's operators are idle, and each prepared copy is memory.
+    private var secrets: SecretScrubber?
     /// Claimed wins waiting for a slot, oldest lease first.
     package private(set) var ready: [Win] = []
     package private(set) var inFlight = 0
@@ -74,7 +76,6 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         self.config = config
         self.breaker = breaker
         self.paused = paused
-        secrets = Self.secrets(of: config)
         applyControls(of: config, previous: nil, now: now)
         controlsDirty = true
     }
@@ -286,6 +287,14 @@ package struct LaneState<Win: LeasedWin>: Sendable {
             secretInUseSince = nil
             controlsDirty = true
         }
+    }
+
+    /// The secrets to scrub a call's answer with, prepared now if not yet.
+    package mutating func preparedSecrets() -> SecretScrubber {
+        if let secrets { return secrets }
+        let prepared = Self.secrets(of: config)
+        secrets = prepared
+        return prepared
     }
 
     private static func secrets(of config: OperatorConfig) -> SecretScrubber {

@@ -42,7 +42,7 @@ final class OperatorLane: Sendable {
 
     /// The config, prepared secrets and the secret to sign with first, read together.
     var callSettings: (config: OperatorConfig, secrets: SecretScrubber, firstSecret: SecretChoice) {
-        state.withLock { ($0.config, $0.secrets, $0.secretInUse ?? .current) }
+        state.withLock { state in (state.config, state.preparedSecrets(), state.secretInUse ?? .current) }
     }
 
     func reconfigure(_ config: OperatorConfig, now: Int64) {

@@ -33,6 +33,15 @@ package struct StatusSnapshot: Sendable {
         counts.first { $0.state == state && $0.operatorName == name }?.count ?? 0
     }
 
+    /// Each operator's counts by state (states without wins left out): one
+    /// lookup per operator for callers that go through thousands of them, where
+    /// `count(_:operator:)` searches every count each time.
+    package func countsByOperator() -> [String: [WinState: Int]] {
+        var table: [String: [WinState: Int]] = [:]
+        for count in counts { table[count.operatorName, default: [:]][count.state, default: 0] += count.count }
+        return table
+    }
+
     /// Operators not in `configured` that have pending wins: nothing sends those.
     package func unconfiguredPending(configured: some Sequence<String>) -> [(operatorName: String, count: Int)] {
         let known = Set(configured)
@@ -58,8 +67,9 @@ extension Outbox {
         var next: [String: Int64] = [:]
         var lastMinute: [String: Int] = [:]
         var lastHour: [String: Int] = [:]
-        let names = Set(counts.map(\.operatorName)).union(operators.keys)
-        for name in names {
+        // Only operators with pending wins have an oldest one or a due time: an
+        // aggregator's thousands of idle operators cost no query each.
+        for name in Set(counts.filter { $0.state == .pending }.map(\.operatorName)) {
             oldest[name] = try database.queryScalar(
                 "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
             ).integerValue

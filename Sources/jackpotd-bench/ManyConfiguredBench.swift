@@ -39,6 +39,7 @@ struct ManyConfiguredBench {
         let idle = try daemon.memory()
         let checks = try (0..<3).map { _ in try command(["check", "--config", daemon.configPath], in: directory) }
         let statuses = try (0..<3).map { _ in try command(["status", "--config", daemon.configPath], in: directory) }
+        let everyRow = try (0..<3).map { _ in try command(["status", "--all", "--config", daemon.configPath], in: directory) }
 
         _ = try daemon.outbox.enqueue(
             SampleWins.make(count: options.fairnessDrainWins, operator: draining.name, prefix: "drain-", now: WallClock.nowMilliseconds()),
@@ -77,6 +78,8 @@ struct ManyConfiguredBench {
             Figure("  `jackpotd status` on it (a process, wall, median of 3)", value: statusMs, unit: "ms",
                    baselineName: "its CPU", baseline: Measurements.median(statuses.map(\.cpu)),
                    target: "≤ 200 ms", met: statusMs <= 200),
+            Figure("  `jackpotd status --all` on it (a row per operator)", value: Measurements.median(everyRow.map(\.wall)), unit: "ms",
+                   baselineName: "its CPU", baseline: Measurements.median(everyRow.map(\.cpu))),
             Figure("  4 wins of one operator while another drains \(options.fairnessDrainWins) (worst of \(Self.fairnessSamples))",
                    value: worstWait, unit: "ms", baselineName: "median", baseline: Measurements.median(waits),
                    target: "≤ \(Int(Self.fairnessBoundMilliseconds)) ms", met: worstWait <= Self.fairnessBoundMilliseconds),

@@ -9,7 +9,7 @@ import OperatorSimulator
 struct StatusCommand: Command {
     static let name = "status"
     static let summary = "Counts per state and operator, oldest pending age, circuits, delivery rate"
-    static let synopsis = "status [--json] [--watch]"
+    static let synopsis = "status [--json] [--watch] [--all]"
     static let discussion = """
         One line per operator: wins pending, sending, delivered, failed and cancelled;
         the age of the oldest pending win; when the next retry is due; the circuit
@@ -28,6 +28,13 @@ struct StatusCommand: Command {
         the sending wins it still holds. With --config, configured operators without wins are listed with
         zeros, and operators in the outbox but not in the config are named.
 
+        With more than \(everyOperatorListedUpTo) operators, the table lists those with something to
+        show (wins pending, sending or failed, a circuit not closed, paused, a note
+        below the table) and counts the quiet rest in one line below TOTAL, which
+        includes their wins; --all lists every one. From the config, status reads
+        only the database and the operators' names and duplicateWindowHours:
+        `jackpotd check` validates the rest.
+
         --json prints {"counts": {"pending": N, …}, "operators": {…}, "daemons": […],
         "operatorsNotConfigured": […]} for scripts.
         --watch redraws every second until interrupted (plain lines when piped).
@@ -35,31 +42,38 @@ struct StatusCommand: Command {
     static let options: [OptionSpec] = [
         .flag("--json", help: "print JSON with a top-level \"counts\" object keyed by state"),
         .flag("--watch", help: "refresh every second"),
+        .flag("--all", help: "list every operator, quiet ones too (--json always does)"),
     ]
+
+    /// Up to this many operators the table lists every one; beyond, quiet ones are counted in one line.
+    static let everyOperatorListedUpTo = 20
 
     let json: Bool
     let watch: Bool
+    let all: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
         json = arguments.flag("--json")
         watch = arguments.flag("--watch")
+        all = arguments.flag("--all")
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let config = try context.loadConfigIfNamed()?.config
-        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(config: config))
-        let configured = config.map { Array($0.operators.keys) }
-        let window = DuplicateWindow(config: config)
+        let outline = try context.loadConfigOutlineIfNamed()
+        let outbox = try CommandContext.openExistingOutbox(at: context.databasePath(configured: outline?.database))
+        let configured = outline.map { Set($0.duplicateWindowHours.keys) }
+        let window = DuplicateWindow(outline: outline)
         let terminal = isatty(STDOUT_FILENO) == 1 && context.output !== context.errors
         var previousDelivered: [String: Int]?
         while true {
             let now = WallClock.nowMilliseconds()
             let stored = try outbox.statusSnapshot(now: now)
-            let daemons = try StatusDaemons(outbox: outbox, snapshot: stored, config: config, now: now)
+            let daemons = try StatusDaemons(outbox: outbox, snapshot: stored, configured: configured, now: now)
             let snapshot = daemons.including(stored)
             var pastWindow: [String: Int] = [:]
-            for name in snapshot.operatorNames {
+            // Only operators with failed or cancelled wins can have any past their window.
+            for (name, byState) in snapshot.countsByOperator() where byState[.failed] != nil || byState[.cancelled] != nil {
                 pastWindow[name] = try outbox.countAttempted(
                     operator: name, states: [.failed, .cancelled], before: window.cutoff(name, now: now))
             }
@@ -70,14 +84,16 @@ struct StatusCommand: Command {
                 context.output.line(JSONWriter.serialize(.object(object)))
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
-                context.output.write(Self.text(snapshot, now: now, previousDelivered: previousDelivered, pastWindow: pastWindow, window: window))
+                context.output.write(Self.text(
+                    snapshot, now: now, previousDelivered: previousDelivered, pastWindow: pastWindow, window: window, all: all))
                 for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + HumanText.escaped(warning)) }
                 context.output.write(daemons.text(now: now))
                 if watch { context.output.line() }
             }
             context.output.flush()
             guard watch else { return .success }
-            previousDelivered = Dictionary(uniqueKeysWithValues: snapshot.operatorNames.map { ($0, snapshot.count(.delivered, operator: $0)) })
+            let counts = snapshot.countsByOperator()
+            previousDelivered = Dictionary(uniqueKeysWithValues: snapshot.operatorNames.map { ($0, counts[$0]?[.delivered] ?? 0) })
             try await Task.sleep(for: .seconds(1))
         }
     }
@@ -86,9 +102,10 @@ struct StatusCommand: Command {
         var counts = JSONObject()
         for state in WinState.allCases { counts[state.rawValue] = .number(String(snapshot.total(state))) }
         var operators = JSONObject()
+        let byOperator = snapshot.countsByOperator()
         for name in snapshot.operatorNames {
             var byState = JSONObject()
-            for state in WinState.allCases { byState[state.rawValue] = .number(String(snapshot.count(state, operator: name))) }
+            for state in WinState.allCases { byState[state.rawValue] = .number(String(byOperator[name]?[state] ?? 0)) }
             let runtime = snapshot.operators[name]
             operators[name] = .object(JSONObject([
                 "counts": .object(byState),
@@ -119,7 +136,7 @@ struct StatusCommand: Command {
     }
 
     /// What needs ops even when every count looks normal.
-    static func warnings(_ snapshot: StatusSnapshot, configured: [String]?) -> [String] {
+    static func warnings(_ snapshot: StatusSnapshot, configured: Set<String>?) -> [String] {
         var warnings: [String] = []
         let unconfigured = configured.map { snapshot.unconfiguredPending(configured: $0) } ?? []
         for (name, count) in unconfigured {
@@ -132,7 +149,7 @@ struct StatusCommand: Command {
         return warnings
     }
 
-    static func addWarnings(_ snapshot: StatusSnapshot, configured: [String]?, to object: inout JSONObject) {
+    static func addWarnings(_ snapshot: StatusSnapshot, configured: Set<String>?, to object: inout JSONObject) {
         object["transactionIdMismatches"] = .number(String(snapshot.transactionIdMismatches))
         if let configured {
             var unconfigured = JSONObject()
@@ -143,24 +160,46 @@ struct StatusCommand: Command {
 
     /// One row per operator plus a total. Short headers keep it within 80 columns
     /// for names like `casino-a` even with a retry due "in 12m05s" and a "half-open" circuit.
+    /// Unless `all`, more than `everyOperatorListedUpTo` operators fold the quiet ones into one line.
     static func text(
         _ snapshot: StatusSnapshot, now: Int64, previousDelivered: [String: Int]?, pastWindow: [String: Int] = [:],
-        window: DuplicateWindow = DuplicateWindow(config: nil)
+        window: DuplicateWindow = DuplicateWindow(config: nil), all: Bool = true
     ) -> String {
+        let names = snapshot.operatorNames
+        let counts = snapshot.countsByOperator()
+        func count(_ state: WinState, _ name: String) -> Int { counts[name]?[state] ?? 0 }
+        let refusing = names.compactMap { name in
+            snapshot.operators[name]?.refusal.flatMap { $0.isReported ? (name, $0) : nil }
+        }
+        let controls = names.map { name in
+            (name, snapshot.operators[name].map { controlLines(operator: name, $0, now: now) } ?? [])
+        }.filter { !$0.1.isEmpty }
+        let old = names.filter { (pastWindow[$0] ?? 0) > 0 }
+
+        var listed = names
+        if !all && names.count > everyOperatorListedUpTo {
+            let noted = Set(refusing.map { $0.0 }).union(controls.map { $0.0 }).union(old)
+            listed = names.filter { name in
+                let runtime = snapshot.operators[name]
+                return count(.pending, name) > 0 || count(.sending, name) > 0 || count(.failed, name) > 0
+                    || (runtime?.circuitState ?? .closed) != .closed || runtime?.paused == true || noted.contains(name)
+            }
+        }
+
         var table = TextTable(["operator", "pend", "send", "deliv", "fail", "canc", "oldest", "next", "circuit", "1m/1h"])
-        for name in snapshot.operatorNames {
+        table.reserveCapacity(listed.count + 1)
+        for name in listed {
             let runtime = snapshot.operators[name]
             var circuit = runtime?.circuitState.rawValue ?? "closed"
             if runtime?.paused == true { circuit = "PAUSED" }
             var rate = "\(snapshot.deliveredLastMinute[name] ?? 0)/\(snapshot.deliveredLastHour[name] ?? 0)"
             if let previous = previousDelivered?[name] {
-                rate += " +\(snapshot.count(.delivered, operator: name) - previous)/s"
+                rate += " +\(count(.delivered, name) - previous)/s"
             }
             table.add([
                 name,
-                String(snapshot.count(.pending, operator: name)), String(snapshot.count(.sending, operator: name)),
-                String(snapshot.count(.delivered, operator: name)), String(snapshot.count(.failed, operator: name)),
-                String(snapshot.count(.cancelled, operator: name)),
+                String(count(.pending, name)), String(count(.sending, name)), String(count(.delivered, name)),
+                String(count(.failed, name)), String(count(.cancelled, name)),
                 snapshot.oldestPendingCreatedAt[name].map { TimeFormat.age(now - $0) } ?? "-",
                 snapshot.nextAttemptAt[name].map { $0 <= now ? "now" : "in " + TimeFormat.age($0 - now) } ?? "-",
                 circuit, rate,
@@ -174,21 +213,20 @@ struct StatusCommand: Command {
             "\(snapshot.deliveredLastMinute.values.reduce(0, +))/\(snapshot.deliveredLastHour.values.reduce(0, +))",
         ])
         var text = table.render()
-        let refusing = snapshot.operatorNames.compactMap { name in
-            snapshot.operators[name]?.refusal.flatMap { $0.isReported ? (name, $0) : nil }
+        let quiet = names.count - listed.count
+        if quiet > 0 {
+            text += "+ \(quiet) quiet operator\(quiet == 1 ? "" : "s"): nothing pending, sending or failed; --all lists them\n"
         }
         if !refusing.isEmpty { text += "\n" }
         for (name, refusal) in refusing { text += RefusalPresentation.text(operator: name, refusal, now: now) }
-        let controls = snapshot.operatorNames.flatMap { name in
-            snapshot.operators[name].map { controlLines(operator: name, $0, now: now) } ?? []
-        }
         if !controls.isEmpty && refusing.isEmpty { text += "\n" }
-        text += controls.map { $0 + "\n" }.joined()
-        let old = snapshot.operatorNames.filter { (pastWindow[$0] ?? 0) > 0 }
+        for (_, lines) in controls {
+            for line in lines { text += line + "\n" }
+        }
         if !old.isEmpty && refusing.isEmpty && controls.isEmpty { text += "\n" }
         for name in old {
-            let count = pastWindow[name]!
-            text += "\(name): \(count) failed/cancelled win\(count == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
+            let wins = pastWindow[name]!
+            text += "\(name): \(wins) failed/cancelled win\(wins == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
                 + "  — past its duplicate window: reconcile before retrying\n"
         }
         return text
