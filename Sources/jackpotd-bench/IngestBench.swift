@@ -37,6 +37,7 @@ struct IngestBench {
                    baselineName: "p50", baseline: Measurements.percentile(concurrent.latencies, 0.5),
                    target: "≤ 10 ms", met: p99 <= 10),
             Figure("  commits (fsyncs) for \(concurrent.wins) wins", value: Double(concurrent.commits), unit: "commits"),
+            Figure("  CPU per win, clients + listener + writer", value: concurrent.cpuPerWin * 1_000_000, unit: "µs"),
             Figure("delivery while ingest runs (\(options.dispatchWins) wins)", value: beside, unit: "wins/s",
                    baselineName: "delivery alone", baseline: alone, ratio: beside / alone,
                    target: "ratio ≥ 0.80", met: beside / alone >= 0.8),
@@ -107,17 +108,22 @@ struct IngestBench {
         var rate: Double
         var latencies: [Double]
         var commits: Int
+        /// CPU of the whole process (clients, listener and writer) per win, in seconds.
+        var cpuPerWin: Double
     }
 
-    /// 64 client threads, each on its own connection, post one win at a time,
-    /// all starting together, `rounds` wins each.
+    /// 64 client threads, each on its own keep-alive connection (as a
+    /// platform's HTTP client pool keeps them), post one win at a time, all
+    /// starting together, `rounds` wins each.
     private func concurrentRun() throws -> ConcurrentRun {
         let directory = try scratch.subdirectory("ingest-concurrent")
         let (listener, port) = try listener(database: directory + "/outbox.sqlite3", operators: ["casino-a"])
         defer { listener.stop(graceSeconds: 5) }
-        let rounds = options.quick ? 10 : 40
+        let rounds = options.quick ? 10 : 100
         let wins = SampleWins.make(count: Self.clients * rounds, operator: "casino-a", prefix: "ic-", now: WallClock.nowMilliseconds())
-        let bodies = wins.map { Array(SampleWins.jsonLine($0.win).utf8) }
+        let requests = wins.map {
+            KeepAliveHTTPClient.post("/v1/wins", token: Self.token, contentType: "application/json", body: Array(SampleWins.jsonLine($0.win).utf8))
+        }
         let clients = try (0..<Self.clients).map { _ in try KeepAliveHTTPClient(port: port) }
         let latencies = Mutex<[Double]>([])
         let failures = Mutex<[String]>([])
@@ -129,11 +135,9 @@ struct IngestBench {
                 start.wait()
                 var mine: [Double] = []
                 for round in 0..<rounds {
-                    let body = bodies[round * Self.clients + index]
+                    let request = requests[round * Self.clients + index]
                     do {
-                        let (answer, elapsed) = try timed {
-                            try client.post("/v1/wins", token: Self.token, contentType: "application/json", body: body)
-                        }
+                        let (answer, elapsed) = try timed { try client.exchange(request) }
                         if answer.status != 201 { failures.withLock { $0.append("status \(answer.status)") } }
                         mine.append(elapsed.milliseconds)
                     } catch {
@@ -145,14 +149,16 @@ struct IngestBench {
             }
             thread.start()
         }
+        let cpuBefore = ProcessCPU.now()
         let began = ContinuousClock.now
         for _ in clients { start.signal() }
         done.wait()
         let elapsed = ContinuousClock.now - began
+        let cpu = ProcessCPU.now() - cpuBefore
         if let failure = failures.withLock({ $0.first }) { throw BenchFailure("a concurrent post failed: \(failure)") }
         return ConcurrentRun(
             wins: wins.count, rate: Double(wins.count) / elapsed.seconds, latencies: latencies.withLock { $0 },
-            commits: listener.writer.commits)
+            commits: listener.writer.commits, cpuPerWin: cpu.seconds / Double(wins.count))
     }
 
     /// The baseline: the same number of wins, each its own `enqueue` call, so one fsync each.

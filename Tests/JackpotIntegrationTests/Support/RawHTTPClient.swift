@@ -9,22 +9,19 @@ import JackpotWire
 final class RawHTTPConnection: @unchecked Sendable {
     let descriptor: Int32
 
-    /// Connects to 127.0.0.1:`port`; nil when the connection is refused.
-    init?(port: Int, receiveTimeoutSeconds: Int = 30) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    /// Connects to `host` (a numeric IPv4 or IPv6 address) and `port`; nil when the connection is refused.
+    init?(host: String = "127.0.0.1", port: Int, receiveTimeoutSeconds: Int = 30) {
+        var hints = addrinfo()
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let info = found?.pointee else { return nil }
+        defer { freeaddrinfo(found) }
+        let descriptor = socket(info.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
+        guard connect(descriptor, info.ai_addr, info.ai_addrlen) == 0 else {
             close(descriptor)
             return nil
         }
@@ -151,11 +148,12 @@ struct HTTPReply: Sendable {
 
 /// One request on a fresh connection, `Connection: close`, and its answer.
 func httpRequest(
-    port: Int, _ method: String, _ path: String, token: String? = nil, contentType: String? = nil,
+    host: String = "127.0.0.1", port: Int, _ method: String, _ path: String, token: String? = nil, contentType: String? = nil,
     body: [UInt8] = [], headers: [String] = []
 ) async -> HTTPReply? {
-    guard let connection = RawHTTPConnection(port: port) else { return nil }
-    var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    guard let connection = RawHTTPConnection(host: host, port: port) else { return nil }
+    let hostHeader = host.contains(":") ? "[\(host)]" : host
+    var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nConnection: close\r\n"
     if let token { head += "Authorization: Bearer \(token)\r\n" }
     if let contentType { head += "Content-Type: \(contentType)\r\n" }
     if method == "POST" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
