@@ -13,6 +13,7 @@ import TestSupport
         let fromSwift = try #require(platform.section("### From Swift"), "\(platform.page) has no From Swift")
         let example = try #require(Self.swiftBlocks(in: fromSwift).first, "no Swift example in \(platform.page)")
         #expect(example.contains("outbox.enqueue("))
+        #expect(example.hasPrefix("import JackpotOutbox "), "a platform imports the library product's own module")
         var examples: [(page: String, code: String)] = []
         for page in DocsText.pages { examples += try Self.swiftBlocks(in: DocsText(page).text).map { (page, $0) } }
 
@@ -30,7 +31,7 @@ import TestSupport
 
         // And the check has teeth: the store's internals are not visible from outside.
         let insideView = directory.appendingPathComponent("internal.swift")
-        try "import JackpotStore\nlet outbox = try Outbox(path: \"x\")\n_ = outbox.database\n".write(to: insideView, atomically: true, encoding: .utf8)
+        try "import JackpotOutbox\nlet outbox = try Outbox(path: \"x\")\n_ = outbox.database\n".write(to: insideView, atomically: true, encoding: .utf8)
         let refused = try Self.swiftc(["-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, insideView.path])
         #expect(refused.status != 0 && refused.output.contains("database"), "\(refused.output)")
     }
