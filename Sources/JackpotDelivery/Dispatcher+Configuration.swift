@@ -2,7 +2,7 @@ import Foundation
 import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
-import JackpotWire
+import Synchronization
 
 /// Applying a configuration and the periodic chores: pause flags, lease
 /// recovery, max age, and parking invalid rows.

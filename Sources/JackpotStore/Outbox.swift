@@ -1,4 +1,3 @@
-import JackpotWire
 /// The durable outbox: a SQLite file holding wins, their attempt log and the
 /// operators' runtime state. One `Outbox` is one connection; it is not shared
 /// across tasks (the daemon owns one, each CLI command opens its own).

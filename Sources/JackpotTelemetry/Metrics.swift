@@ -1,7 +1,4 @@
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 
 /// The metric names the daemon exports. Alert rules and dashboards depend on
 /// them, so they live in one place and change only deliberately.

@@ -1,7 +1,4 @@
 import Foundation
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 
 /// How times read in human output: UTC timestamps and short ages.
 package enum TimeFormat {

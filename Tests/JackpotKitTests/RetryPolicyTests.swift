@@ -1,12 +1,6 @@
 import Testing
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 /// Deterministic generator so jittered schedules are reproducible.
 private struct SplitMix64: RandomNumberGenerator {

@@ -1,9 +1,6 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotStore
-import JackpotWire
 
 /// The small traps a newcomer meets.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CLIPolishTests {

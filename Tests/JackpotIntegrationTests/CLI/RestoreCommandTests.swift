@@ -1,8 +1,6 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotDelivery
 import JackpotStore
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct RestoreCommandTests {

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
 import JackpotStore
-import JackpotWire
 
 /// Ops keep their console when a secret is broken,
 /// and a mistyped outbox path is refused instead of created.

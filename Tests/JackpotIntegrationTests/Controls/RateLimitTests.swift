@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import Testing
 import JackpotDelivery
-import JackpotStore
 import JackpotWire
 import OperatorSimulator
 import TestSupport

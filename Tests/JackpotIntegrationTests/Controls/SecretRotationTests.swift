@@ -1,7 +1,5 @@
 import Foundation
 import Testing
-import JackpotStore
-import JackpotWire
 import OperatorSimulator
 import TestSupport
 

@@ -1,13 +1,8 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotIngest
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// The outbox's write-ahead log deleted (`rm outbox.sqlite3-wal`) under a running

@@ -1,13 +1,8 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotIngest
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// A full disk. Two ways: the outbox's own connection capped with

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import JackpotStore
 import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// A 200 MB answer to the real `jackpotd run` in a child process: the body is cut

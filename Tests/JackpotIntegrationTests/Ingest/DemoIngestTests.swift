@@ -1,5 +1,4 @@
 import Testing
-import JackpotCLI
 import TestSupport
 
 /// `demo --ingest` (what `make demo` runs): a win posted over HTTP is accepted,

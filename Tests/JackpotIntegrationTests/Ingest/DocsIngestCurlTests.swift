@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import JackpotStore
 import TestSupport
 
 /// docs/platform.md's "Over HTTP" examples replayed as a platform engineer

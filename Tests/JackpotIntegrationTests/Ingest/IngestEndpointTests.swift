@@ -1,9 +1,5 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotStore
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// `jackpotd run` with an `ingest` object, over real HTTP on loopback: each

@@ -1,13 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// A purged win is still known: no enqueue path can make it paid a second time.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PurgedWinTests {

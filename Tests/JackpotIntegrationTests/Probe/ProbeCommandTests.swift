@@ -1,8 +1,6 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
 import JackpotStore
 import JackpotWire
 import OperatorSimulator

@@ -1,13 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
 import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 extension ReconcileSuites {
 /// `duplicateWindowHours`: a win first sent longer ago than the wallet remembers

@@ -1,12 +1,4 @@
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 /// Epoch milliseconds that move only when the test says so. Handed to the
 /// dispatcher as its clock, it makes back-off and circuit cool-downs

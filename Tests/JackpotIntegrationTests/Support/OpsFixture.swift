@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
