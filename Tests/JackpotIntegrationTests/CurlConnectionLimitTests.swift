@@ -1,5 +1,6 @@
 import Testing
 import JackpotDelivery
+import JackpotWire
 import OperatorSimulator
 
 /// The transport's connection limit (`transport.maxConnections`): at the limit an

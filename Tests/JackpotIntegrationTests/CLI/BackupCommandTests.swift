@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
+import OperatorSimulator
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct BackupCommandTests {

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotStore
+import JackpotWire
 import TestSupport
 
 /// The small traps a newcomer meets.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CancelCommandTests {

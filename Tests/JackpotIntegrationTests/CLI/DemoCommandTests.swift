@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JackpotCLI
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DemoCommandTests {

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotWire
 import TestSupport
 
 /// `demo --keep` leaves what it says it leaves, usable by the other commands.

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotStore
+import JackpotWire
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ListCommandTests {

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotStore
+import JackpotWire
 import TestSupport
 
 /// Every ops action is kept with who, when and why.

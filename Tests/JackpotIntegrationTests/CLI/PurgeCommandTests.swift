@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PurgeCommandTests {

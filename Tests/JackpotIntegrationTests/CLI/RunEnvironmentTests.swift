@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JackpotCLI
 import TestSupport
 
 /// What `jackpotd run` needs from the machine besides a valid config, and what

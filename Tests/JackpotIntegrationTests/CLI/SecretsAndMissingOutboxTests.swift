@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotWire
 import TestSupport
 import JackpotStore
 

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotWire
 import TestSupport
 
 /// `show` names the proxy a request travels through, with its password masked.

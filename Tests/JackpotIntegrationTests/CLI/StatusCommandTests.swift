@@ -3,6 +3,7 @@ import Testing
 import JackpotCLI
 import JackpotStore
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct StatusCommandTests {

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 import JackpotDelivery
+import JackpotStore
 import JackpotWire
 import OperatorSimulator
 import TestSupport

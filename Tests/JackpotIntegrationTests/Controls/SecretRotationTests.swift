@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotStore
+import JackpotWire
 import OperatorSimulator
 import TestSupport
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotDelivery
+import JackpotStore
 import OperatorSimulator
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JackpotStore
 import TestSupport
 
 /// A wallet that resets every kept-alive connection it is sent a second request

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import OperatorSimulator
 import TestSupport
 
 /// A broken config file at SIGHUP: the daemon logs why, keeps the config it

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
+import OperatorSimulator
 import TestSupport
 
 /// Another writer holds the outbox's write lock longer than the busy timeout (a

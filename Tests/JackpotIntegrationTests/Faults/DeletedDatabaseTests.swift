@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import OperatorSimulator
 import TestSupport
 
 /// The outbox deleted (`rm outbox.sqlite3*`) under a running daemon.

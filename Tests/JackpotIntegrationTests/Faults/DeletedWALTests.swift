@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotIngest
 import JackpotStore
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 /// The outbox's write-ahead log deleted (`rm outbox.sqlite3-wal`) under a running

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotIngest
 import JackpotStore
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 /// A full disk. Two ways: the outbox's own connection capped with

@@ -1,4 +1,6 @@
 import Foundation
+import JackpotCLI
+import JackpotStore
 import OperatorSimulator
 import TestSupport
 

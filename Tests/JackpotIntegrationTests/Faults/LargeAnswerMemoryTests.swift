@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 /// A 200 MB answer to the real `jackpotd run` in a child process: the body is cut

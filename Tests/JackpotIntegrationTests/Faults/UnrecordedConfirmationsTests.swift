@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import JackpotStore
+import OperatorSimulator
 import TestSupport
 
 /// SIGTERM while the operator's confirmations cannot be stored (another writer

@@ -1,4 +1,5 @@
 import Testing
+import JackpotCLI
 import TestSupport
 
 /// `demo --ingest` (what `make demo` runs): a win posted over HTTP is accepted,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JackpotStore
 import TestSupport
 
 /// docs/platform.md's "Over HTTP" examples replayed as a platform engineer

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import JackpotStore
+import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 /// `jackpotd run` with an `ingest` object, over real HTTP on loopback: each

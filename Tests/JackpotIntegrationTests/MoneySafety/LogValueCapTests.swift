@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JackpotStore
 import TestSupport
 import JackpotTelemetry
 

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import OperatorSimulator
 import TestSupport
 import JackpotStore
 import JackpotTelemetry

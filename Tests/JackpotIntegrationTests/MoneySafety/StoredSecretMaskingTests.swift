@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotStore
+import OperatorSimulator
 import TestSupport
 import JackpotWire
 

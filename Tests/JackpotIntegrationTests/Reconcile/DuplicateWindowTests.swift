@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotStore
+import OperatorSimulator
 import TestSupport
 import JackpotConfiguration
 import JackpotWire

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import JackpotCLI
+import JackpotStore
 import TestSupport
 import JackpotWire
 
