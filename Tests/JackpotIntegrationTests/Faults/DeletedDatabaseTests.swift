@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import JackpotCLI
+import JackpotStore
 import OperatorSimulator
 import TestSupport
 
