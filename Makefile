@@ -1,6 +1,6 @@
 # The front door: each target installs what a fresh Debian machine lacks
 # (.ci/install-deps, through sudo when not root), then runs.
-.PHONY: demo test deps release regenerate
+.PHONY: demo test imports deps release regenerate
 
 demo: deps
 	swift run jackpotd demo --ingest
@@ -10,11 +10,17 @@ demo: deps
 # machine slows them down without starving one test's daemon behind another's.
 # (Swift Testing's own flag; XCTest's --parallel/--num-workers do not apply.)
 # Last, the library's public API against the latest v* release tag, if any.
-test: deps release
+test: deps imports release
 	swift build --build-tests
 	swift test --skip-build --filter JackpotKitTests
 	swift test --skip-build --filter JackpotIntegrationTests --experimental-maximum-parallelization-width "$$(nproc)"
 	.ci/check-api-breakage
+
+# No project import without a use, and each target's dependencies exactly what
+# its files import; seconds, no build (.ci/check-imports says how it decides).
+imports: deps
+	.ci/check-imports
+	.ci/check-imports --self-test
 
 # The binary Deploy/install.sh installs: the Swift runtime linked in, so a
 # server needs libsqlite3, libcurl, libmicrohttpd and CA certificates, not the toolchain.

@@ -1,25 +1,38 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The targets are the architecture: each imports only the ones below it, so a
-// backwards dependency is a compile error.
+// The targets are the architecture. Each lists exactly the targets its files
+// import (.ci/check-imports fails on a dependency or an import nothing uses), so
+// a backwards import does not compile; and with MemberImportVisibility (SE-0444,
+// on for every target: see the end) a missing import is a compile error too.
 //
 //   JackpotWire           win, amount, hash, request, response, outcome, HTTP values
-//   JackpotStore          SQLite layer, schema, outbox           → Wire
-//   JackpotConfiguration  config file, validation                → Store, Wire
-//   JackpotTelemetry      logs, metrics                          → Configuration, Store, Wire
-//   JackpotIngest         HTTP listener, group-commit writer     → Telemetry, Configuration, Store, Wire, CMicroHTTPD
-//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Ingest, Telemetry, Configuration, Store, Wire, CCurl
-//   OperatorSimulator     loopback operator for demo/tests/bench → Wire
-//   JackpotCLI            commands                               → Delivery, OperatorSimulator, …
+//   JackpotStore          SQLite layer, schema, outbox           → Wire, CSQLite
+//   JackpotTelemetry      logs, metrics                          → Wire (JSONWriter)
+//   JackpotConfiguration  config file, validation                → Store (CheckpointOwner), Wire
+//   JackpotIngest         HTTP listener, group-commit writer     → Configuration, Telemetry, Store, Wire, CMicroHTTPD
+//   JackpotDelivery       dispatcher, lanes, breaker, transport  → Configuration, Telemetry, Store, Wire, CCurl
+//   JackpotDaemon         `run`: delivery, listener, signals     → Delivery, Ingest, Configuration, Telemetry
+//   OperatorSimulator     loopback wallets for demo/tests/bench  → Wire
+//   JackpotCLI            commands                               → Daemon, Delivery, Ingest, OperatorSimulator, …
 //   jackpotd              the executable                         → CLI
+//   JackpotOutbox         the library product's module           → Store, Wire (re-exports their public API)
+//
+// As a graph (an edge that a longer path already implies is left out):
+//
+//   JackpotWire ◀─┬─ JackpotStore ◀─┬─ JackpotConfiguration ◀─┬─ JackpotIngest ◀───┬─ JackpotDaemon ◀─ JackpotCLI ◀─ jackpotd
+//                 │                 └─ JackpotOutbox          │                    │                       │
+//                 ├─ JackpotTelemetry ◀───────────────────────┤                    │                       │
+//                 │                                           └─ JackpotDelivery ◀─┘                       │
+//                 └─ OperatorSimulator ◀───────────────────────────────────────────────────────────────────┘
+
 let package = Package(
     name: "jackpotd",
     products: [
         .executable(name: "jackpotd", targets: ["jackpotd"]),
         .executable(name: "jackpotd-bench", targets: ["jackpotd-bench"]),
-        // For game platforms that enqueue from Swift: `Outbox.enqueue` and its types.
-        .library(name: "JackpotOutbox", targets: ["JackpotStore", "JackpotWire"]),
+        // For game platforms that enqueue from Swift (`import JackpotOutbox`): `Outbox.enqueue` and its types.
+        .library(name: "JackpotOutbox", targets: ["JackpotOutbox"]),
     ],
     targets: [
         .systemLibrary(
@@ -40,20 +53,23 @@ let package = Package(
         ),
         .target(name: "JackpotWire"),
         .target(name: "JackpotStore", dependencies: ["JackpotWire", "CSQLite"]),
+        .target(name: "JackpotTelemetry", dependencies: ["JackpotWire"]),
         .target(name: "JackpotConfiguration", dependencies: ["JackpotStore", "JackpotWire"]),
-        .target(name: "JackpotTelemetry", dependencies: ["JackpotConfiguration", "JackpotStore", "JackpotWire"]),
         .target(
             name: "JackpotIngest",
-            dependencies: ["JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire", "CMicroHTTPD"]),
+            dependencies: ["JackpotConfiguration", "JackpotTelemetry", "JackpotStore", "JackpotWire", "CMicroHTTPD"]),
         .target(
             name: "JackpotDelivery",
-            dependencies: ["JackpotIngest", "JackpotTelemetry", "JackpotConfiguration", "JackpotStore", "JackpotWire", "CCurl"]),
+            dependencies: ["JackpotConfiguration", "JackpotTelemetry", "JackpotStore", "JackpotWire", "CCurl"]),
+        .target(
+            name: "JackpotDaemon",
+            dependencies: ["JackpotDelivery", "JackpotIngest", "JackpotConfiguration", "JackpotTelemetry"]),
         .target(name: "OperatorSimulator", dependencies: ["JackpotWire"]),
         .target(
             name: "JackpotCLI",
             dependencies: [
-                "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration", "JackpotStore",
-                "JackpotWire",
+                "JackpotDaemon", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
+                "JackpotStore", "JackpotWire",
             ]),
         .executableTarget(name: "jackpotd", dependencies: ["JackpotCLI"]),
         .executableTarget(
@@ -62,21 +78,20 @@ let package = Package(
                 "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
                 "JackpotStore", "JackpotWire", "CCurl",
             ]),
+        // The library product's module: re-exports the public enqueue API of these two.
+        .target(name: "JackpotOutbox", dependencies: ["JackpotStore", "JackpotWire"]),
         // Helpers both test targets share (temporary directories, in-process CLI runs,
         // an outbox probe). A plain target under Tests/, linked only by the tests.
         .target(
             name: "TestSupport",
-            dependencies: [
-                "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
-                "JackpotStore", "JackpotWire",
-            ],
+            dependencies: ["JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotStore", "JackpotWire"],
             path: "Tests/TestSupport"),
         // Pure logic and single-file SQLite: no daemons, sockets or child processes.
         .testTarget(
             name: "JackpotKitTests",
             dependencies: [
                 "TestSupport", "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry",
-                "JackpotConfiguration", "JackpotStore", "JackpotWire",
+                "JackpotConfiguration", "JackpotStore", "JackpotWire", "CSQLite",
             ]),
         // Daemons, loopback sockets and child processes; `.ci/run` caps its parallelism.
         .testTarget(
@@ -87,3 +102,9 @@ let package = Package(
             ]),
     ]
 )
+
+// A file sees only the members (methods, properties, cases) of the modules it
+// imports itself, not those of modules its imports happen to load.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

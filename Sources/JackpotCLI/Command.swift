@@ -1,9 +1,5 @@
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
+import Foundation
+
 /// One `jackpotd` subcommand. Its options are declared once in `options`;
 /// parsing and `--help` are generated from them.
 package protocol Command: Sendable {

@@ -1,10 +1,6 @@
 import Foundation
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// What a command runs with: its streams, environment and the global options.
 package struct CommandContext: Sendable {

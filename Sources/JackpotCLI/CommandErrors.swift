@@ -1,9 +1,3 @@
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 /// Process exit codes, the same for every command (`jackpotd --help` lists them).
 package enum ExitCode: Int32, Sendable {
     case success = 0

@@ -1,10 +1,7 @@
 import Foundation
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// `jackpotd`: finds the subcommand, parses its options, runs it, and turns
 /// errors into one clear line on stderr and the documented exit code.

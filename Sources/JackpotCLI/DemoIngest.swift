@@ -2,7 +2,6 @@ import Foundation
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotIngest
-import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 

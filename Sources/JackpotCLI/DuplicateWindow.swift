@@ -1,6 +1,4 @@
 import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
 
 /// Each operator's duplicateWindowHours, for `retry` and `status`: past it the
 /// wallet may have forgotten a reference, so sending the win again may pay twice.

@@ -1,9 +1,3 @@
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 /// One command-line option, declared once: the parser and `--help` both read it.
 package struct OptionSpec: Sendable {
     package let name: String

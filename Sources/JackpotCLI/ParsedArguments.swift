@@ -1,9 +1,5 @@
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 /// The command line split into options and positional arguments, checked
 /// against the command's declared options.
 package struct ParsedArguments: Sendable {

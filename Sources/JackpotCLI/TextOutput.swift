@@ -1,11 +1,6 @@
 import Foundation
 import Synchronization
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Where a command writes. Buffered, so that `export` of a million rows is not
 /// a million write(2) calls; tests capture it in memory instead.

@@ -1,9 +1,5 @@
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
+import Foundation
+
 /// A left-aligned text table for terminals: columns as wide as their widest cell.
 struct TextTable {
     var header: [String]

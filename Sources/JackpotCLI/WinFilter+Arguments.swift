@@ -1,10 +1,6 @@
 import Foundation
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 extension WinFilter {
     /// The filter options `list` and `export` share: `--state`, `--operator`,
     /// `--user`, `--since` and `--until`. A command that does not declare an

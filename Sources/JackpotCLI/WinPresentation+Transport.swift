@@ -1,9 +1,4 @@
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 extension WinPresentation {
     /// How the request travels, when it is more than a direct https call: the
     /// proxy (credentials masked) and the TLS files, one `  via …` line each.

@@ -1,9 +1,7 @@
-import JackpotConfiguration
-import JackpotDelivery
+import Foundation
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 /// How a stored win is shown to people and scripts. The player token is always
 /// masked; amounts and transaction ids are printed exactly as stored.
 enum WinPresentation {

@@ -1,5 +1,3 @@
-import JackpotStore
-import JackpotWire
 /// One thing wrong with the config file, located by its key path so that an
 /// operator can find it in a large file without guessing.
 package struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {

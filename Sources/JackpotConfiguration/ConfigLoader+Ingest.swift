@@ -2,7 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import JackpotStore
 import JackpotWire
 
 /// The `ingest` object: the HTTP listener's address, tokens, TLS and limits,

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import JackpotStore
 import JackpotWire
 
 /// The per-operator transport keys: `tls` (client certificate and key for mutual

@@ -1,4 +1,3 @@
-import JackpotStore
 import JackpotWire
 /// Walks the parsed config and records problems with their key paths instead of
 /// stopping at the first one, so `jackpotd check` can list everything at once.

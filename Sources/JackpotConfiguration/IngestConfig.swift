@@ -1,6 +1,3 @@
-import JackpotStore
-import JackpotWire
-
 /// The HTTP ingest listener of `jackpotd run` (the top-level `ingest` object):
 /// where it listens, who may post, its TLS and its limits. Absent means no
 /// listener at all.

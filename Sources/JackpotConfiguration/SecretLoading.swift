@@ -1,6 +1,3 @@
-import JackpotStore
-import JackpotWire
-
 /// Whether loading a config reads the operators' secrets.
 ///
 /// Only the commands that sign calls need them (`run`, `check`). Ops commands

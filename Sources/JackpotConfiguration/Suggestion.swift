@@ -1,5 +1,3 @@
-import JackpotStore
-import JackpotWire
 /// "Did you mean …?" for config keys, CLI options and enqueue fields.
 package enum Suggestion {
     /// The known key a typo most likely meant: at most two edits away ignoring

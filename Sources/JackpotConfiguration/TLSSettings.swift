@@ -1,4 +1,3 @@
-import JackpotStore
 import JackpotWire
 /// One operator's TLS material beyond the system trust store (the `tls` object
 /// in its config). Paths are absolute once loaded; the files were readable

@@ -1,6 +1,6 @@
+import Foundation
 import JackpotConfiguration
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 /// What one call produced, before it is written to the outbox.
 struct AttemptReport: Sendable {

@@ -1,7 +1,5 @@
 import JackpotConfiguration
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 /// Per-operator circuit breaker. An operator that keeps failing at transport
 /// level (connection refused, timeouts, resets) gets no traffic except one
 /// probe per cool-down: its wins wait without burning attempts, and its dead

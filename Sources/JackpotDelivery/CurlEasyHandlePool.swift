@@ -1,8 +1,4 @@
 import CCurl
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 
 /// One libcurl easy handle with its error buffer. Belongs to the multi loop's
 /// thread, like everything curl hands out: easy handles are not thread-safe.

@@ -1,7 +1,4 @@
 import CCurl
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 /// One request waiting for the multi loop, as it crosses from the caller's task

@@ -1,7 +1,4 @@
 import CCurl
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 /// Sorts libcurl's result codes into the kinds the retry logic distinguishes,

@@ -1,8 +1,4 @@
 import CCurl
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 
 /// `curl_global_init` runs once per process, before the first handle is made
 /// (it is not thread-safe, so it is not left to `curl_easy_init`'s lazy call).

@@ -1,10 +1,6 @@
 import CCurl
 import Glibc
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 
 /// The multi handle's address, carried across threads for exactly one call:
 /// `curl_multi_wakeup`, which libcurl documents as safe from any thread. Every

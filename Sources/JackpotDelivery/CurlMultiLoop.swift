@@ -1,7 +1,5 @@
 import CCurl
 import Foundation
-import JackpotConfiguration
-import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 

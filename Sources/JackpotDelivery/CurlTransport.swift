@@ -1,9 +1,6 @@
 import CCurl
 import Dispatch
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 /// The production transport: libcurl's multi interface, used directly.

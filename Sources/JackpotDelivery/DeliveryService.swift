@@ -2,6 +2,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// Everything that delivers wins, as one service: the dispatcher loop, the
 /// maintenance services and the metrics writer, children of one task group

@@ -3,6 +3,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// Starting calls and keeping their slots busy.
 extension Dispatcher {

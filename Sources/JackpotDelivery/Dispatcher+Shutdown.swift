@@ -3,6 +3,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// Stopping cleanly, and the Prometheus file.
 extension Dispatcher {

@@ -3,6 +3,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// Claiming due wins and storing what finished calls produced, on the store's queue.
 extension DispatcherStore {

@@ -1,8 +1,4 @@
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 
 /// The global limit on calls in flight across all operators.
 final class GlobalSlots: Sendable {

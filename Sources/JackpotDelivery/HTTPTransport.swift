@@ -1,6 +1,3 @@
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 /// One HTTP exchange with an operator, behind a protocol so the dispatcher can
 /// be driven by a scripted transport in tests as well as by real HTTP.

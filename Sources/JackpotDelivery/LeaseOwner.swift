@@ -1,8 +1,5 @@
 import Foundation
 import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 
 /// Who holds a lease: `host:pid:nonce:bootId:pidNamespace`. They let a daemon
 /// starting on the same machine see that the previous holder is dead (`kill -9`)

@@ -1,7 +1,6 @@
 import Synchronization
 import JackpotConfiguration
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 /// A claimed win waiting for a free slot. Its request is built by the call

@@ -1,9 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 #elseif canImport(Darwin)
 import Darwin
 #endif

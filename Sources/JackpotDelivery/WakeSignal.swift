@@ -1,8 +1,4 @@
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 
 /// Wakes the dispatcher loop: a finished call, a tick, a signal. Signals that
 /// arrive while the loop is busy collapse into one wake-up, which is what

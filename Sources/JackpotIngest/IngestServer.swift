@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Foundation
 import Glibc
 import JackpotConfiguration
 import JackpotStore

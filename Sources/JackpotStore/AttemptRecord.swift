@@ -1,4 +1,3 @@
-import JackpotWire
 /// One row of the attempt log: the audit trail of every call made for a win.
 package struct AttemptRecord: Sendable, Hashable {
     package var winId: Int64

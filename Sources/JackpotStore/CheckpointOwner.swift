@@ -1,4 +1,3 @@
-import JackpotWire
 /// Who folds the write-ahead log back into the outbox file.
 ///
 /// SQLite checkpoints on its own by default (after a commit, once the log holds

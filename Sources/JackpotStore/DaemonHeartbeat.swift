@@ -1,4 +1,3 @@
-import JackpotWire
 /// One daemon's row in `daemons`: written by its housekeeper every pass, so
 /// `status` can tell whether the holder of a lease is still alive.
 package struct DaemonHeartbeat: Sendable, Hashable {

@@ -2,7 +2,6 @@ import CSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
-import JackpotWire
 
 /// One SQLite connection.
 ///

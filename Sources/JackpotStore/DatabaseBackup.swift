@@ -2,7 +2,6 @@ import CSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
-import JackpotWire
 
 extension Database {
     /// Writes a consistent copy of the database to a new file at `destinationPath`

@@ -1,5 +1,4 @@
 import CSQLite
-import JackpotWire
 
 /// A failed SQLite call, with everything needed to diagnose it from a log line alone:
 /// the result codes, SQLite's own message and the SQL that was running.

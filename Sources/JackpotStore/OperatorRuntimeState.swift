@@ -1,4 +1,3 @@
-import JackpotWire
 /// An operator's row in the `operators` table: ops' pause flag and the
 /// daemon's circuit breaker, stored so `status` and a restarted daemon see them.
 package struct OperatorRuntimeState: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import JackpotWire
 /// One ops action in the trail: who changed what, when, and why.
 package struct OpsAction: Sendable, Hashable {
     package enum Kind: String, Sendable, CaseIterable {

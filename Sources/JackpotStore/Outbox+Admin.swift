@@ -1,4 +1,3 @@
-import JackpotWire
 /// Ops' changes to wins: retry, cancel, purge. Each refuses to touch a
 /// delivered win: the operator has credited it, and nothing may undo that record.
 extension Outbox {

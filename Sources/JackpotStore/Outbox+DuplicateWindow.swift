@@ -1,4 +1,3 @@
-import JackpotWire
 /// How long ago a win was first offered to its wallet. Wallets remember a
 /// reference only for a while (`duplicateWindowHours`): sending a win again after
 /// that may credit it twice, so `retry` and `status` need to know.

@@ -1,4 +1,3 @@
-import JackpotWire
 /// The ops trail: written in the same transaction as the change it records,
 /// so the trail and the wins never disagree.
 extension Outbox {

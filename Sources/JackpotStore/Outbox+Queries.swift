@@ -1,4 +1,3 @@
-import JackpotWire
 /// Which wins `list` and `export` show.
 package struct WinFilter: Sendable {
     package var state: WinState?

@@ -1,4 +1,3 @@
-import JackpotWire
 /// The outbox's side of `jackpotd reconcile`: looking wins up by the references
 /// an operator's report lists, finding delivered wins the report leaves out, and
 /// settling wins the operator confirms it credited.

@@ -1,4 +1,4 @@
-import JackpotWire
+import Foundation
 
 /// An operator answering the same error code to win after win (5 "invalid
 /// hash", 7 "bad parameters") is refusing deterministically: retries will not

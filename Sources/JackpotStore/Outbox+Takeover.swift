@@ -1,4 +1,3 @@
-import JackpotWire
 /// What `takeOver(host:…)` did: the wins it handed back to `pending`, whose
 /// leases they were, and the heartbeats of that host it forgot.
 package struct Takeover: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import JackpotWire
 /// One result row, detached from its statement so it can outlive the query and cross tasks.
 ///
 /// The typed accessors return nil both for NULL and for a value of an unrelated

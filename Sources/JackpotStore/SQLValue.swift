@@ -1,4 +1,3 @@
-import JackpotWire
 /// A value as SQLite stores it: one of its five storage classes.
 ///
 /// Deliberately not `ExpressibleByFloatLiteral`: money travels as decimal text,

@@ -1,4 +1,3 @@
-import JackpotWire
 extension Schema {
     /// Money safety (schema version 3): what keeps a win from being paid twice or waiting unseen.
     ///

@@ -1,4 +1,3 @@
-import JackpotWire
 extension Schema {
     /// Ops trail and daemon heartbeats (schema version 4): every ops action with who,
     /// when and why, kept after the win moves on (a retry no longer erases a

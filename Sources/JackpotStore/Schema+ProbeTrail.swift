@@ -1,4 +1,3 @@
-import JackpotWire
 extension Schema {
     /// The ops trail also records `jackpotd probe`'s calls (action
     /// `probe`): each is a real JackPotWin call to an operator that may credit a

@@ -1,4 +1,3 @@
-import JackpotWire
 extension Schema {
     /// The ops trail learns `takeover`: releasing the leases of a daemon on a
     /// host that is gone (a standby restored from a replica). SQLite cannot

@@ -1,4 +1,3 @@
-import JackpotWire
 /// The outbox schema and its migrations, versioned with `PRAGMA user_version`.
 ///
 /// The `wins` table is a package interface: the game platform may insert into it

@@ -1,5 +1,4 @@
 import CSQLite
-import JackpotWire
 
 /// One prepared SQL statement. Prepared in `init`, finalized in `deinit`, so a
 /// statement can never be used after finalization nor leak.

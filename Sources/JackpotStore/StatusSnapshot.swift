@@ -1,4 +1,3 @@
-import JackpotWire
 /// What `status` and the metrics report, read cheaply: counts come from the
 /// trigger-maintained `win_counts` table, ages and due times from indexes.
 package struct StatusSnapshot: Sendable {

@@ -1,4 +1,3 @@
-import JackpotWire
 /// Where a win is in its life. `sending` means leased by a daemon.
 package enum WinState: String, Sendable, Hashable, CaseIterable {
     case pending, sending, delivered, failed, cancelled

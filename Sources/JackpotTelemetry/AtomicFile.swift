@@ -1,8 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 #elseif canImport(Darwin)
 import Darwin
 #endif

@@ -1,8 +1,5 @@
 import Foundation
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 
 /// Appends log lines to a file (the demo keeps its daemon's log out of the progress display).
 package final class FileLogSink: LogSink {

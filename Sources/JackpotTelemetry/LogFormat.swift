@@ -1,5 +1,3 @@
-import JackpotConfiguration
-import JackpotStore
 import JackpotWire
 /// How a log event is rendered: logfmt for people and `grep`, JSON for log shippers.
 package enum LogFormat: String, Sendable, CaseIterable {

@@ -1,7 +1,4 @@
 import Foundation
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 
 /// Severity of an event; events below the logger's minimum are dropped before
 /// any formatting work.

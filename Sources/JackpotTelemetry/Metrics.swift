@@ -1,7 +1,4 @@
 import Synchronization
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 
 /// The metric families the daemon exports. Alert rules and dashboards depend
 /// on them, so they are defined here once and change only deliberately.

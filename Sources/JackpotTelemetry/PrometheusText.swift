@@ -1,6 +1,3 @@
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 /// The Prometheus text exposition format, version 0.0.4: what node_exporter's
 /// textfile collector and `promtool check metrics` read.
 enum PrometheusText {

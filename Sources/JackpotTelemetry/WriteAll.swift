@@ -1,7 +1,4 @@
 import Glibc
-import JackpotConfiguration
-import JackpotStore
-import JackpotWire
 
 /// Writes every byte of `bytes` to `descriptor`, retrying partial writes and
 /// `EINTR`. Returns 0, or the errno that stopped it (`EIO` for a write of 0).

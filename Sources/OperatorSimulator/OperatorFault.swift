@@ -1,4 +1,3 @@
-import JackpotWire
 /// One misbehaviour the scripted operator can show for one request.
 ///
 /// Each case mirrors something real wallets do in production, so the daemon's

@@ -1,13 +1,8 @@
 import CCurl
 import Foundation
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// The baseline for dispatch throughput: a minimal libcurl-multi loop on one
 /// thread of its own, `concurrency` easy handles each posting the next body as

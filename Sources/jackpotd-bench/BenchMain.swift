@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// `jackpotd-bench [--quick] [--json] [--only NAMES] [--keep] [--backlog-wins N]`: runs the
 /// measurements in turn and prints the report. Progress goes to stderr so

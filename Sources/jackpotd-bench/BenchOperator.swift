@@ -1,9 +1,4 @@
-import JackpotCLI
 import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
 
 /// Operator configs for the loopback operators: plain HTTP allowed, short

@@ -1,10 +1,3 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 /// The command line of `jackpotd-bench` and the sizes it implies.
 ///
 /// `--quick` shrinks every workload so a smoke run takes well under a minute;

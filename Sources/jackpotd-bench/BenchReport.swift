@@ -1,10 +1,5 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
+import Foundation
 import JackpotWire
-import OperatorSimulator
 
 /// Renders the figures as a table for people or as one JSON object for scripts.
 enum BenchReport {

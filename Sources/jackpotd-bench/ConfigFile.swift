@@ -1,11 +1,6 @@
 import Foundation
-import JackpotCLI
 import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// Writes a config file for a child `jackpotd` process, secrets in files beside it:
 /// what `BenchOperator` sets (timeouts, concurrency, back-off, circuit threshold, grace,

@@ -1,10 +1,6 @@
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Runs the dispatcher over an outbox until some operators have had a given
 /// number of wins delivered.

@@ -1,10 +1,4 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Drops every line. The in-process dispatchers log at info level (one
 /// `attempt` line per call, fully formatted) into this sink, so formatting is

@@ -1,8 +1,5 @@
-import JackpotCLI
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 

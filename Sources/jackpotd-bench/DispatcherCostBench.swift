@@ -1,5 +1,5 @@
+import Foundation
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire

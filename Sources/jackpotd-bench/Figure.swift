@@ -1,10 +1,3 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 /// One measured figure with its same-run baseline and the product target it is judged by.
 struct Figure: Sendable {
     var name: String

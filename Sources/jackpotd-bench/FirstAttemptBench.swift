@@ -1,9 +1,7 @@
 import Synchronization
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 

@@ -1,8 +1,6 @@
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 

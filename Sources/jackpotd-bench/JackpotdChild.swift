@@ -1,11 +1,5 @@
 import Foundation
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// A `jackpotd` command as a child process.
 ///

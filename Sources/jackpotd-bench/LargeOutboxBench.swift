@@ -1,9 +1,6 @@
 import Foundation
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 

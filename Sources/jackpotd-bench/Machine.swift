@@ -1,11 +1,5 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// What the figures were measured on; printed with them because they only mean
 /// something next to the machine.

@@ -1,10 +1,3 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 /// Small statistics and clock helpers shared by the measurements.
 enum Measurements {
     /// Nearest-rank percentile of `values` (p in 0...1); 0 for no values.

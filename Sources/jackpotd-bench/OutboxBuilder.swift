@@ -1,10 +1,4 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Fills a fresh outbox with `rows` wins in one SQL statement and one
 /// transaction, shaped like a busy outbox under 30 days of retention:

@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// CPU time (user + system) this process has used: everything in the bench's
 /// process, i.e. the client under test and the loopback operator serving it.

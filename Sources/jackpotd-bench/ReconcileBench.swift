@@ -1,11 +1,6 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// `jackpotd reconcile` of a large outbox against an operator's report of the
 /// same size, as a child process: rows per second and the child's peak RSS

@@ -1,6 +1,5 @@
 import JackpotConfiguration
 import JackpotDelivery
-import JackpotTelemetry
 
 /// The real `DeliveryService`, as `jackpotd run` starts it, running in this
 /// process (the bench's logger formats every line and discards it).

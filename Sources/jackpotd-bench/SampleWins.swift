@@ -1,10 +1,5 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// Realistic wins for the measurements: field sizes like the wallet API's
 /// examples, varied amounts, 24-hex-digit references, optional platform and token.

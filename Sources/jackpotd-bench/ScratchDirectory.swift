@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// A temporary directory for one bench run (outboxes, configs, input files),
 /// removed at the end. Each measurement takes its own subdirectory, so no

@@ -1,11 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 

@@ -1,12 +1,7 @@
 import Testing
-import JackpotCLI
-import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
-import TestSupport
 
 /// The production transport against the scripted operator over real loopback sockets.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CurlTransportTests {

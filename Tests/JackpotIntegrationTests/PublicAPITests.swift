@@ -14,6 +14,7 @@ import TestSupport
         let fromSwift = try #require(platform.section("### From Swift"), "\(platform.page) has no From Swift")
         let example = try #require(Self.swiftBlocks(in: fromSwift).first, "no Swift example in \(platform.page)")
         #expect(example.contains("outbox.enqueue("))
+        #expect(example.hasPrefix("import JackpotOutbox "), "a platform imports the library product's own module")
         var examples: [(page: String, code: String)] = []
         for page in DocsText.pages { examples += try Self.swiftBlocks(in: DocsText(page).text).map { (page, $0) } }
 
@@ -31,7 +32,7 @@ import TestSupport
 
         // And the check has teeth: the store's internals are not visible from outside.
         let insideView = directory.appendingPathComponent("internal.swift")
-        try "import JackpotStore\nlet outbox = try Outbox(path: \"x\", createIfMissing: false)\n_ = outbox.database\n".write(to: insideView, atomically: true, encoding: .utf8)
+        try "import JackpotOutbox\nlet outbox = try Outbox(path: \"x\", createIfMissing: false)\n_ = outbox.database\n".write(to: insideView, atomically: true, encoding: .utf8)
         let refused = try Self.swiftc(["-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, insideView.path])
         #expect(refused.status != 0 && refused.output.contains("database"), "\(refused.output)")
     }
@@ -81,12 +82,11 @@ import TestSupport
         #expect(try run("existing", purged) == "error:newerSchema")
     }
 
-    /// Writes the program and links it with the library's object files only (JackpotStore,
-    /// JackpotWire), without the package name that would open `package` declarations.
+    /// Writes the program and links it with the library's object files only (JackpotOutbox
+    /// and the modules it re-exports), without the package name that would open `package` declarations.
     static func buildPlatformProgram(in directory: TemporaryDirectory) throws -> URL {
         let source = directory.write("main.swift", """
-            import JackpotStore
-            import JackpotWire
+            import JackpotOutbox
 
             func word(_ error: OutboxError) -> String {
                 switch error.code {
@@ -130,7 +130,7 @@ import TestSupport
             """)
         let products = DaemonProcess.binary.deletingLastPathComponent()
         var objects: [String] = []
-        for module in ["JackpotStore", "JackpotWire"] {
+        for module in ["JackpotOutbox", "JackpotStore", "JackpotWire"] {
             let folder = products.appendingPathComponent("\(module).build")
             objects += try FileManager.default.contentsOfDirectory(atPath: folder.path)
                 .filter { $0.hasSuffix(".o") }.map { folder.appendingPathComponent($0).path }

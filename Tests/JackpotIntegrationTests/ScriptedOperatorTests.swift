@@ -1,14 +1,9 @@
 import Foundation
 import Glibc
 import Testing
-import JackpotCLI
-import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
-import TestSupport
 
 /// Signed JackPotWin requests built by hand, the way an operator's docs describe them,
 /// so the scripted operator is checked against the contract rather than our encoder.

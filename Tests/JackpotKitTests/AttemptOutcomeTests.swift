@@ -1,13 +1,6 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct AttemptOutcomeTests {
     /// Wed, 21 Oct 2015 07:28:00 GMT.

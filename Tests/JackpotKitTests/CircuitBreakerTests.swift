@@ -1,12 +1,7 @@
 import Testing
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct CircuitBreakerTests {
     private static func settings(threshold: Int = 3, open: Double = 5, max: Double = 30) -> CircuitSettings {

@@ -1,14 +1,8 @@
 import Foundation
 import Testing
-import JackpotCLI
 import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 import TestSupport
-
 
 /// One config that must be refused, and where the refusal must point.
 struct BadConfig: Sendable, CustomTestStringConvertible {

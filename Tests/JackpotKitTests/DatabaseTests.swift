@@ -2,15 +2,8 @@ import CSQLite
 import Foundation
 import Synchronization
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
-
 
 /// State shared between a test and its writer thread.
 private final class WriterState: Sendable {

@@ -1,12 +1,5 @@
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct JSONValueTests {
     @Test(arguments: [

@@ -1,12 +1,5 @@
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct MD5Tests {
     /// RFC 1321, appendix A.5 ("test suite").

@@ -6,8 +6,6 @@ import JackpotDelivery
 import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct MetricsTests {

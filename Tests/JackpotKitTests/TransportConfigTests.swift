@@ -1,13 +1,9 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
+import TestSupport
 import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// The per-operator transport keys: `tls.*` and `proxy`, as the loader, `check`
 /// and `show` see them.

@@ -1,11 +1,6 @@
 import Foundation
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// What one in-process `jackpotd …` call printed and returned.
 package struct CLIResult {

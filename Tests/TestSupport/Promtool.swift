@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// `promtool check metrics < FILE`, the Prometheus project's own linter, when
 /// it is installed (Debian package `prometheus`); nil when it is not on PATH.

@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// A directory of its own for each test (Swift Testing runs tests in parallel
 /// in one process), removed when the test lets go of it.

@@ -1,10 +1,5 @@
 import Foundation
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 struct BackupCommand: Command {
     static let name = "backup"

@@ -1,10 +1,6 @@
 import Foundation
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 struct CancelCommand: Command {
     static let name = "cancel"

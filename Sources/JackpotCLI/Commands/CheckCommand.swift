@@ -1,9 +1,5 @@
 import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 struct CheckCommand: Command {
     static let name = "check"
     static let summary = "Validate the configuration and say what is wrong"

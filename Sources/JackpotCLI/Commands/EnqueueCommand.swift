@@ -1,11 +1,8 @@
 import Foundation
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotIngest
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 struct EnqueueCommand: Command {
     static let name = "enqueue"

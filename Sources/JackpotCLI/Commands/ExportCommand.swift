@@ -1,10 +1,8 @@
 import Foundation
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 struct ExportCommand: Command {
     static let name = "export"

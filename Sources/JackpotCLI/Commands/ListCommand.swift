@@ -1,9 +1,7 @@
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 struct ListCommand: Command {
     static let name = "list"
     static let summary = "Wins, newest first, filtered by state, operator, player or age"

@@ -1,9 +1,6 @@
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 struct PauseCommand: Command {
     static let name = "pause"
     static let summary = "Stop sending to an operator (a running daemon sees it within a second)"

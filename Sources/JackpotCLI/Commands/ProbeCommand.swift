@@ -1,8 +1,6 @@
 import Foundation
 import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 struct ProbeCommand: Command {

@@ -1,9 +1,5 @@
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 struct PurgeCommand: Command {
     static let name = "purge"
     static let summary = "Delete delivered wins (and their attempts) older than an age"

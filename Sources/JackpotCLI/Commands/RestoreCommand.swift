@@ -1,4 +1,5 @@
 import Foundation
+import JackpotConfiguration
 import JackpotStore
 
 struct RestoreCommand: Command {

@@ -1,9 +1,7 @@
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 struct RetryCommand: Command {
     static let name = "retry"
     static let summary = "Make failed, cancelled or pending wins due now"

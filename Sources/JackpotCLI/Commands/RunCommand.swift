@@ -1,9 +1,7 @@
 import JackpotConfiguration
+import JackpotDaemon
 import JackpotDelivery
-import JackpotStore
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 struct RunCommand: Command {
     static let name = "run"
     static let summary = "The daemon: deliver pending wins until stopped"

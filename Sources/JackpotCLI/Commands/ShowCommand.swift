@@ -1,9 +1,6 @@
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 struct ShowCommand: Command {
     static let name = "show"
     static let summary = "One win: its state, its attempts, and the exact request it sends"

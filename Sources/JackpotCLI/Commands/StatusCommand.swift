@@ -1,10 +1,8 @@
 import Foundation
 import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 struct StatusCommand: Command {
     static let name = "status"

@@ -1,10 +1,4 @@
 import Foundation
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Reads newline-separated records from a file descriptor without loading the
 /// whole input, so a million-line batch streams in constant memory. A line

@@ -1,4 +1,3 @@
-import JackpotConfiguration
 import JackpotWire
 
 /// One way of sending the probe win: the dialect settings a wallet's refusal

@@ -1,3 +1,4 @@
+import Foundation
 import JackpotWire
 
 /// Step 3: what the calls made with the settings that worked say about the

@@ -1,6 +1,5 @@
 import Foundation
 import JackpotConfiguration
-import JackpotTelemetry
 import JackpotWire
 
 /// What `jackpotd probe` prints: the statement before any call, one line per

@@ -1,5 +1,3 @@
-import JackpotWire
-
 /// What the probe win carries, and so which settings can make a difference to
 /// it: a setting that changes no byte of the probe's call is never tried twice
 /// under two names (with an amount of 0.01, `amountDecimals: 2` sends what the

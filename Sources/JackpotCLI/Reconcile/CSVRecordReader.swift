@@ -1,7 +1,3 @@
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import Foundation
 
 /// Reads RFC 4180 CSV records from a file descriptor, streaming: quoted fields

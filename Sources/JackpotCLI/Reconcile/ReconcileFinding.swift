@@ -1,4 +1,3 @@
-import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire

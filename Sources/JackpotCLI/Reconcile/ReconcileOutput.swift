@@ -1,6 +1,5 @@
-import JackpotConfiguration
+import Foundation
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 /// Writes reconcile's findings as they are found, so a million differing rows

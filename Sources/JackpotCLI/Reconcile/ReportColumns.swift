@@ -1,7 +1,4 @@
 import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 /// Which of the report's columns (CSV header names, or JSON Lines keys) hold
 /// the fields reconcile reads. Operators name them their own way; `--columns
 /// reference=ref,transactionId=txid` maps ours to theirs.

@@ -1,6 +1,3 @@
-import JackpotConfiguration
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 
 /// One credited win as the operator's report lists it.

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
 import JackpotStore
 import JackpotWire
+import TestSupport
 
 /// The small traps a newcomer meets.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct CLIPolishTests {

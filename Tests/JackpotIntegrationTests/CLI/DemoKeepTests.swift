@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
 import JackpotWire
+import TestSupport
 
 /// `demo --keep` leaves what it says it leaves, usable by the other commands.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct DemoKeepTests {

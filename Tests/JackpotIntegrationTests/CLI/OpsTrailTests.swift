@@ -1,9 +1,9 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
 import JackpotStore
 import JackpotWire
+import TestSupport
 
 /// Every ops action is kept with who, when and why.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct OpsTrailTests {

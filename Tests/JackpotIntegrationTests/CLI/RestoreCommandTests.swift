@@ -1,8 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotDelivery
+import TestSupport
 import JackpotStore
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct RestoreCommandTests {

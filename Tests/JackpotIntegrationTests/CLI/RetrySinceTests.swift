@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
 import JackpotWire
+import OperatorSimulator
 import TestSupport
 
 /// `retry --operator O --since TIME [--until TIME]`: exactly the wins enqueued

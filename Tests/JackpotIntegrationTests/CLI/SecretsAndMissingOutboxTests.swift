@@ -1,10 +1,9 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotConfiguration
-import JackpotStore
 import JackpotWire
+import TestSupport
+import JackpotStore
 
 /// Ops keep their console when a secret is broken,
 /// and a mistyped outbox path is refused instead of created.

@@ -1,13 +1,8 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
+import TestSupport
 
 /// `show` names the proxy a request travels through, with its password masked.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ShowProxyTests {

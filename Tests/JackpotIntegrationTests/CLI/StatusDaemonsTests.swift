@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
 import JackpotDelivery
 import JackpotStore
 import JackpotWire

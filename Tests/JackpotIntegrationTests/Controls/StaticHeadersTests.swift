@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import JackpotStore
+import JackpotCLI
 import JackpotWire
 import OperatorSimulator
 import TestSupport

@@ -1,13 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// The dispatcher driven by an in-memory transport and a manual clock: the

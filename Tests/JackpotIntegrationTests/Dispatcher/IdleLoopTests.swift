@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import JackpotDelivery
+import JackpotStore
 import OperatorSimulator
 import TestSupport
 

@@ -1,12 +1,6 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// A wallet that resets every kept-alive connection it is sent a second request

@@ -1,10 +1,6 @@
 import Foundation
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
 import TestSupport
 

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import JackpotWire
 import TestSupport
 
 /// Bearer tokens: none, wrong, scoped to some operators, rotated by SIGHUP,

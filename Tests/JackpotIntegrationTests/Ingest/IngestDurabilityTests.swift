@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import JackpotStore
-import JackpotWire
 import TestSupport
 
 /// Group commit and shutdown: concurrent requests share fsyncs, every 2xx is

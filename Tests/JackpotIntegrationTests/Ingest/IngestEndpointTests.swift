@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import JackpotCLI
 import JackpotStore
 import JackpotWire
 import OperatorSimulator

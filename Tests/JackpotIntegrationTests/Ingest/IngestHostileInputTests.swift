@@ -1,7 +1,5 @@
 import Foundation
 import Testing
-import JackpotStore
-import JackpotWire
 import TestSupport
 
 /// Network input is hostile: bodies too large (declared or chunked), chunked

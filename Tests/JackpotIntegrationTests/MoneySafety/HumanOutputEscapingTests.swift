@@ -1,13 +1,9 @@
 import Foundation
 import Testing
+import JackpotStore
+import JackpotWire
 import TestSupport
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 /// Text from outside cannot forge output lines or drive the terminal; JSON stays exact.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct HumanOutputEscapingTests {

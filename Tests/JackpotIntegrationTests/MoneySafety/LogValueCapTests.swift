@@ -1,13 +1,8 @@
 import Foundation
 import Testing
-import TestSupport
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
+import TestSupport
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct LogValueCapTests {
     @Test(arguments: [LogFormat.logfmt, .json])

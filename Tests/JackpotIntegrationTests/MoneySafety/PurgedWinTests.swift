@@ -1,13 +1,11 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
+import OperatorSimulator
+import TestSupport
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// A purged win is still known: no enqueue path can make it paid a second time.
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct PurgedWinTests {

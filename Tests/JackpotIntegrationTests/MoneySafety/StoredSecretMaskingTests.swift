@@ -1,13 +1,9 @@
 import Foundation
 import Testing
-import TestSupport
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
+import TestSupport
+import JackpotWire
 
 /// An operator that echoes the request in its error answer: the attempt log keeps
 /// the answer for disputes, but never the token, the secret or the URL's credentials.

@@ -1,13 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// Two daemons sent one win (the first hung past its lease) and the operator
 /// confirmed each under its own transactionId: a possible double credit.

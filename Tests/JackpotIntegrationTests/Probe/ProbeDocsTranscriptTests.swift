@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
+import TestSupport
 import JackpotStore
 import OperatorSimulator
 

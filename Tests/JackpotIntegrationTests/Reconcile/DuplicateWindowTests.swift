@@ -1,13 +1,11 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
+import TestSupport
+import JackpotConfiguration
+import JackpotWire
 
 extension ReconcileSuites {
 /// `duplicateWindowHours`: a win first sent longer ago than the wallet remembers

@@ -1,13 +1,9 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
+import TestSupport
 import JackpotWire
-import OperatorSimulator
 
 extension ReconcileSuites {
 /// `jackpotd reconcile` against real outbox files: every category, the report's

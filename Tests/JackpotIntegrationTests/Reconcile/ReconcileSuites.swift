@@ -1,5 +1,4 @@
 import Testing
-import TestSupport
 
 /// The reconcile and duplicate-window suites run one test at a time: each test
 /// starts real daemons and wallets over files of its own.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
 import JackpotWire
 import OperatorSimulator

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import JackpotCLI
 import JackpotStore
+import JackpotWire
 import OperatorSimulator
 import TestSupport
 

@@ -1,11 +1,3 @@
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-import TestSupport
 /// Reads RFC 4180 CSV the way a spreadsheet or reconciliation script would, so
 /// tests check `export` against the format rather than against our writer.
 enum CSVReader {

@@ -1,12 +1,5 @@
 import Glibc
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
-import TestSupport
 
 /// A loopback TCP port that refuses connections: a socket bound to an ephemeral
 /// port but never listening. Holding it (instead of closing a probed port) means

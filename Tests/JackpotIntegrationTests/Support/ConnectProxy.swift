@@ -1,12 +1,6 @@
 import Foundation
 import Glibc
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
 
 /// A small HTTP CONNECT proxy on loopback: it tunnels to 127.0.0.1 ports only,

@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// The real `jackpotd` executable as a child process (a command or the daemon),

@@ -1,13 +1,9 @@
 import Foundation
 import Testing
 import Synchronization
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
 import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// The daemon's `DeliveryService` over the real HTTP transport, running inside

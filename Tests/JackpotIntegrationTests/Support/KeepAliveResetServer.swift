@@ -1,10 +1,4 @@
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
 import OperatorSimulator
 
 /// Answers the first request on each connection and keeps the connection

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TestSupport
 
 /// At most one integration test per core runs at a time, however the suite is
 /// started (`swift test` alone runs every test at once). Each of these tests runs

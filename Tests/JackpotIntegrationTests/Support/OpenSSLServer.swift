@@ -1,11 +1,4 @@
 import Foundation
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// `openssl s_server -www` on a kernel-chosen loopback port, with the caller's

@@ -1,12 +1,9 @@
 import Foundation
 import Testing
-import JackpotCLI
 import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// The real `DeliveryService` running in-process on a task: real SQLite, real

@@ -1,12 +1,6 @@
 import Synchronization
-import JackpotCLI
-import JackpotConfiguration
 import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 /// An in-memory `HTTPTransport` that answers from a closure, for driving the
 /// dispatcher without sockets. It counts the calls it was handed, so a test can

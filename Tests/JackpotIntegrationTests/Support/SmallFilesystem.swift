@@ -1,12 +1,5 @@
 import Foundation
 import Glibc
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// A tiny tmpfs mounted in a temporary directory of its own, to make "disk full" real: the

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import TestSupport
 
 /// The normalizer behind the documentation's transcript tests hides what a rerun cannot

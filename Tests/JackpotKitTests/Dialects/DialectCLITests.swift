@@ -1,8 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
 import JackpotCLI
-import JackpotConfiguration
+import TestSupport
 import JackpotStore
 import JackpotWire
 

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 import JackpotConfiguration
-import JackpotStore
 import JackpotWire
 
 /// The dialect keys of an operator: decoded as written, and every mistake

@@ -1,9 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
-import JackpotConfiguration
-import JackpotStore
 import JackpotWire
+import OperatorSimulator
 
 /// Each wallet dialect setting on the hashed string and on the body, JSON and form.
 @Suite(.timeLimit(.minutes(1))) struct WireDialectTests {

@@ -1,12 +1,6 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 import TestSupport
 
 /// The dispatcher's hot queries on a large outbox: `EXPLAIN QUERY PLAN` must

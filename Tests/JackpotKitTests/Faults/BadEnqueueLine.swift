@@ -1,12 +1,5 @@
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
-import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
-import TestSupport
+import Foundation
 
 /// One malformed JSON Lines record for `jackpotd enqueue`, and what its
 /// rejection must say. The table below is the bad-input campaign: every way a

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import JackpotConfiguration
-import JackpotWire
 import TestSupport
 
 /// The `ingest` object: what it decodes to, and every refusal pointing at its key path.

@@ -1,8 +1,6 @@
 import Testing
 import JackpotConfiguration
 import JackpotIngest
-import JackpotStore
-import JackpotWire
 
 /// The listener's pure parts: routing, token checks, line splitting and the answers.
 @Suite(.timeLimit(.minutes(2))) struct IngestUnitTests {

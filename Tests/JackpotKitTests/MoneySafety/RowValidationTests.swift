@@ -1,13 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 /// Every pending row is checked once, whatever its id and whoever wrote it.
 @Suite(.timeLimit(.minutes(2))) struct RowValidationTests {

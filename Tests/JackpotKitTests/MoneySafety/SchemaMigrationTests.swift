@@ -1,13 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotStore
-import JackpotTelemetry
-import JackpotWire
-import OperatorSimulator
 
 @Suite(.timeLimit(.minutes(2))) struct SchemaMigrationTests {
     /// A file as today's (v1) jackpotd leaves it, with a win in every state.

@@ -1,13 +1,8 @@
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
+import Foundation
 import JackpotIngest
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
-import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct WinLineParserTests {
     static let good = #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":55.50,"reference":"ref","jackpotId":"568"}"#

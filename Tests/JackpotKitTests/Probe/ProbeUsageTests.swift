@@ -1,6 +1,6 @@
 import Testing
-import TestSupport
 import JackpotCLI
+import TestSupport
 
 /// Usage errors of `probe`: exit 2, one line naming the bad input, nothing sent.
 @Suite(.timeLimit(.minutes(2))) struct ProbeUsageTests {

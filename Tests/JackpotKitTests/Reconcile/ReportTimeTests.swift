@@ -1,5 +1,4 @@
 import Testing
-import TestSupport
 import JackpotCLI
 
 /// The times a report and `--from`/`--to` accept, checked against known epochs.

@@ -1,10 +1,9 @@
 import Dispatch
 import Foundation
 import JackpotConfiguration
+import JackpotDelivery
 import JackpotIngest
-import JackpotStore
 import JackpotTelemetry
-import JackpotWire
 import Synchronization
 
 /// `jackpotd run`: the delivery service plus what a Linux service needs around
@@ -56,20 +55,16 @@ package final class Daemon: Sendable {
     /// first, and a bad address or certificate stops `run` before anything else.
     private func startIngest() throws {
         guard let ingestConfig = config.ingest else { return }
-        let dispatcher = service.dispatcher
         let server = try IngestServer(
-            config: config, ingest: ingestConfig, databasePath: databasePath, logger: logger, metrics: dispatcher.metrics,
-            metricsPage: { outbox in
-                try dispatcher.refreshMetrics(outbox, now: dispatcher.clock())
-                return dispatcher.metrics.render()
-            })
+            config: config, ingest: ingestConfig, databasePath: databasePath, logger: logger, metrics: service.metrics,
+            metricsPage: { [service] outbox in try service.metricsPage(outbox) })
         ingest.withLock { $0 = server }
     }
 
     /// Stops the listener (requests in flight finish first); a no-op when there is none or it has stopped.
     private func stopIngest() {
         guard let server = ingest.withLock({ $0.take() }) else { return }
-        server.stop(graceSeconds: service.dispatcher.control.withLock { $0.config.shutdownGraceSeconds })
+        server.stop(graceSeconds: service.shutdownGraceSeconds)
     }
 
     /// Turns signals into a graceful stop or a reload until cancelled. Reloading
@@ -97,7 +92,7 @@ package final class Daemon: Sendable {
         do {
             let loaded = try ConfigLoader.load(path: configPath, environment: environment)
             for warning in loaded.warnings { logger.warning("config_warning", ["warning": .string(warning)]) }
-            if let database = loaded.config.database, database != service.dispatcher.databasePath {
+            if let database = loaded.config.database, database != service.databasePath {
                 logger.warning("config_reload", ["note": "database path changes need a restart", "database": .string(database)])
             }
             service.apply(loaded.config)
