@@ -98,7 +98,7 @@ let package = Package(
             name: "JackpotIntegrationTests",
             dependencies: [
                 "TestSupport", "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry",
-                "JackpotConfiguration", "JackpotStore", "JackpotWire",
+                "JackpotConfiguration", "JackpotOutbox", "JackpotStore", "JackpotWire",
             ]),
     ]
 )

@@ -3,6 +3,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// Applying a configuration: a lane per operator, the global limit, a row per
 /// operator in the outbox.

@@ -2,6 +2,7 @@ import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
+import Synchronization
 
 /// The dispatcher's writer connection and the loop state that goes with it,
 /// isolated to a serial queue of their own (GRDB's `SerializedDatabase`).

@@ -1,5 +1,3 @@
-import JackpotWire
-
 /// What a write transaction promises about a power cut.
 package enum WriteDurability: Sendable {
     /// Fsynced before the write returns: a power cut cannot undo it. For what

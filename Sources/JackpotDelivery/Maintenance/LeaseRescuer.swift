@@ -1,3 +1,5 @@
+import JackpotStore
+import JackpotTelemetry
 /// Sends again the wins whose lease ran out (their daemon died or hung) and,
 /// at once, those of daemons on this host that are known dead
 /// (`LeaseOwner.knowsDead`): they go back to `pending`, due now.

@@ -1,3 +1,7 @@
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
+import Synchronization
 /// Checks the rows not yet validated — written by other processes, plain SQL
 /// included — and parks the invalid ones as `failed`, a slice at a time. The
 /// loop's claims and records run between two slices, so a restart over a

@@ -1,3 +1,5 @@
+import JackpotStore
+import JackpotTelemetry
 /// Copies each operator's pause flag from the outbox (`jackpotd pause` and
 /// `resume`, from any process) into its lane. The claim itself skips paused
 /// operators in SQL; this is what lets a lane give back what it holds, and

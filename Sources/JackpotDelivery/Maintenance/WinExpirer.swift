@@ -1,3 +1,6 @@
+import JackpotConfiguration
+import JackpotStore
+import JackpotTelemetry
 /// Parks as `failed` the pending wins each operator has not taken within its
 /// max age (`retry.maxAgeHours`, counted from enqueue or from ops' last
 /// `retry`). A claim parks an expired win it leased too, so none is sent after

@@ -3,6 +3,7 @@ import Testing
 import JackpotWire
 import OperatorSimulator
 import TestSupport
+import JackpotStore
 
 /// `ingest.listen` as an IPv6 address: the listener binds `[::1]`, says the
 /// port it got, takes a win over IPv6 and stores it like any other.
