@@ -68,7 +68,8 @@ let package = Package(
         .target(
             name: "JackpotCLI",
             dependencies: [
-                "JackpotDaemon", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
+                "JackpotDaemon", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry",
+                "JackpotConfiguration",
                 "JackpotStore", "JackpotWire",
             ]),
         .executableTarget(name: "jackpotd", dependencies: ["JackpotCLI"]),
@@ -84,7 +85,9 @@ let package = Package(
         // an outbox probe). A plain target under Tests/, linked only by the tests.
         .target(
             name: "TestSupport",
-            dependencies: ["JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotStore", "JackpotWire"],
+            dependencies: [
+                "JackpotCLI", "JackpotDelivery", "OperatorSimulator", "JackpotTelemetry", "JackpotStore", "JackpotWire",
+            ],
             path: "Tests/TestSupport"),
         // Pure logic and single-file SQLite: no daemons, sockets or child processes.
         .testTarget(

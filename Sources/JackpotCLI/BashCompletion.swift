@@ -74,7 +74,9 @@ package enum BashCompletion {
     private static func valueCompletions(_ options: [OptionSpec], indent: String) -> String {
         let files = options.filter { $0.valueName.map(fileValueNames.contains) ?? false }
         let directories = options.filter { $0.valueName.map(directoryValueNames.contains) ?? false }
-        let others = options.filter { $0.takesValue && !files.map(\.name).contains($0.name) && !directories.map(\.name).contains($0.name) }
+        let others = options.filter {
+            $0.takesValue && !files.map(\.name).contains($0.name) && !directories.map(\.name).contains($0.name)
+        }
         guard !(files.isEmpty && directories.isEmpty && others.isEmpty) else { return "" }
         var text = indent + "case $prev in\n"
         if !files.isEmpty {

@@ -9,7 +9,8 @@ package enum CommandLineTool {
     package static let commands: [any Command.Type] = [
         RunCommand.self, EnqueueCommand.self, StatusCommand.self, ListCommand.self, ShowCommand.self,
         RetryCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, PurgeCommand.self,
-        ExportCommand.self, ReconcileCommand.self, ProbeCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self, TakeoverCommand.self, DemoCommand.self,
+        ExportCommand.self, ReconcileCommand.self, ProbeCommand.self, CheckCommand.self, BackupCommand.self, RestoreCommand.self,
+        TakeoverCommand.self, DemoCommand.self,
     ]
 
     /// The executable's entry point: never returns.
@@ -105,7 +106,9 @@ package enum CommandLineTool {
             if argument == "--help" || argument == "-h" || argument == "help" { return (nil, []) }
             if argument.hasPrefix("--") {
                 leading.append(argument)
-                if let spec = OptionSpec.global.first(where: { $0.name == argument }), spec.takesValue, index + 1 < arguments.count {
+                if let spec = OptionSpec.global.first(where: { $0.name == argument }), spec.takesValue,
+                    index + 1 < arguments.count
+                {
                     leading.append(arguments[index + 1])
                     index += 1
                 }
@@ -114,7 +117,9 @@ package enum CommandLineTool {
             }
             guard let command = commands.first(where: { $0.name == argument }) else {
                 let close = Suggestion.closest(to: argument, among: commands.map { $0.name })
-                throw UsageError("unknown command \"\(argument)\"" + (close.map { " (did you mean \($0)?)" } ?? " (run 'jackpotd --help' for the list)"))
+                throw UsageError(
+                    "unknown command \"\(argument)\""
+                        + (close.map { " (did you mean \($0)?)" } ?? " (run 'jackpotd --help' for the list)"))
             }
             return (command, leading + arguments[(index + 1)...])
         }

@@ -16,6 +16,7 @@ enum DeletedWAL {
 
     static func failure(database path: String, error: DatabaseError) -> CommandFailure {
         CommandFailure(
-            "the outbox's write-ahead log \(path)-wal was deleted while a process had the outbox open: its newest commits are only in that process. A running jackpotd writes them into \(path) within a second, logs wal_deleted and exits 1; run the command again then. (\(error))")
+            "the outbox's write-ahead log \(path)-wal was deleted while a process had the outbox open: its newest commits are only in that process. A running jackpotd writes them into \(path) within a second, logs wal_deleted and exits 1; run the command again then. (\(error))"
+        )
     }
 }

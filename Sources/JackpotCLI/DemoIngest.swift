@@ -37,16 +37,20 @@ struct DemoIngest {
             url: url + "/v1/wins",
             headers: [HTTPHeader("Authorization", "Bearer \(token)"), HTTPHeader("Content-Type", "application/json")],
             body: Array(winLine.utf8), transport: TransportOptions(allowInsecureHTTP: true))
-        return ["  $ curl -H 'Authorization: Bearer …' -H 'Content-Type: application/json' -d '\(winLine)' \(url)/v1/wins",
-                "  " + Self.describe(await transport.send(request, timeoutSeconds: 10))]
+        return [
+            "  $ curl -H 'Authorization: Bearer …' -H 'Content-Type: application/json' -d '\(winLine)' \(url)/v1/wins",
+            "  " + Self.describe(await transport.send(request, timeoutSeconds: 10)),
+        ]
     }
 
     func status(_ transport: CurlTransport) async -> [String] {
         let request = HTTPRequestData(
             method: "GET", url: url + "/v1/wins/" + reference, headers: [HTTPHeader("Authorization", "Bearer \(token)")],
             body: [], transport: TransportOptions(allowInsecureHTTP: true))
-        return ["  $ curl -H 'Authorization: Bearer …' \(url)/v1/wins/\(reference)",
-                "  " + Self.describe(await transport.send(request, timeoutSeconds: 10))]
+        return [
+            "  $ curl -H 'Authorization: Bearer …' \(url)/v1/wins/\(reference)",
+            "  " + Self.describe(await transport.send(request, timeoutSeconds: 10)),
+        ]
     }
 
     private static func describe(_ result: HTTPExchangeResult) -> String {

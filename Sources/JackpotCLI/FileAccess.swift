@@ -67,7 +67,9 @@ enum FileAccess {
             throw CommandFailure(denied(blocked, cannot: "enter"))
         }
         guard access(path, F_OK) == 0 else {
-            throw UsageError("no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue --create` creates it)")
+            throw UsageError(
+                "no outbox database at \(path) (check --db or the config's \"database\"; `jackpotd run` or `enqueue --create` creates it)"
+            )
         }
         for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 {
             if access(file, R_OK | W_OK) != 0, errno == EACCES {
@@ -87,8 +89,10 @@ enum FileAccess {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            return ["directory \(directory) does not exist: create it for the service user "
-                + "(install -d -o jackpotd -g jackpotd -m 0750 \(directory)), or fix \"database\""]
+            return [
+                "directory \(directory) does not exist: create it for the service user "
+                    + "(install -d -o jackpotd -g jackpotd -m 0750 \(directory)), or fix \"database\""
+            ]
         }
         guard isDirectory.boolValue else { return ["\(directory) is not a directory: fix \"database\""] }
         var problems: [String] = []
@@ -108,8 +112,10 @@ enum FileAccess {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return ["directory \(directory) does not exist: create it for the service user "
-                + "(install -d -o jackpotd -g jackpotd -m 0750 \(directory)), or fix --metrics-file"]
+            return [
+                "directory \(directory) does not exist: create it for the service user "
+                    + "(install -d -o jackpotd -g jackpotd -m 0750 \(directory)), or fix --metrics-file"
+            ]
         }
         return writeProblem(directory, cannot: "create files in").map { [$0] } ?? []
     }

@@ -16,13 +16,14 @@ enum RefusalPresentation {
 
     static func json(_ refusal: OperatorRefusal?) -> JSONValue {
         guard let refusal, refusal.isReported else { return .null }
-        return .object(JSONObject([
-            "errorCode": .number(String(refusal.code)),
-            "description": WinPresentation.jsonText(refusal.description),
-            "since": WinPresentation.jsonTime(refusal.since),
-            "wins": .number(String(refusal.wins)),
-            "hint": .string(refusal.hint),
-        ]))
+        return .object(
+            JSONObject([
+                "errorCode": .number(String(refusal.code)),
+                "description": WinPresentation.jsonText(refusal.description),
+                "since": WinPresentation.jsonTime(refusal.since),
+                "wins": .number(String(refusal.wins)),
+                "hint": .string(refusal.hint),
+            ]))
     }
 
     /// The time of day when it is today (UTC), else the full timestamp.

@@ -35,30 +35,47 @@ struct ReplicationCheck {
         }
         var options = Database.Options()
         options.readOnly = true
-        let journalMode = (try? Database(path: databasePath, options: options))
+        let journalMode =
+            (try? Database(path: databasePath, options: options))
             .flatMap { try? $0.queryScalar("PRAGMA journal_mode").textValue } ?? "unreadable"
-        findings.append(journalMode.lowercased() == "wal"
-            ? Finding(ok: true, message: "journal_mode is wal: Litestream can follow the write-ahead log")
-            : Finding(ok: false, message: "journal_mode is \(journalMode), not wal: Litestream follows only a write-ahead log "
-                + "(start jackpotd once: it sets WAL mode)"))
-        findings.append(config.checkpoints == .litestream
-            ? Finding(ok: true, message: "\"checkpoints\": \"litestream\": jackpotd leaves checkpoints to Litestream")
-            : Finding(ok: false, message: "\"checkpoints\" is \"sqlite\": SQLite's automatic checkpoints race Litestream's; "
-                + "set \"checkpoints\": \"litestream\" in the config and restart jackpotd"))
+        findings.append(
+            journalMode.lowercased() == "wal"
+                ? Finding(ok: true, message: "journal_mode is wal: Litestream can follow the write-ahead log")
+                : Finding(
+                    ok: false,
+                    message: "journal_mode is \(journalMode), not wal: Litestream follows only a write-ahead log "
+                        + "(start jackpotd once: it sets WAL mode)"))
+        findings.append(
+            config.checkpoints == .litestream
+                ? Finding(ok: true, message: "\"checkpoints\": \"litestream\": jackpotd leaves checkpoints to Litestream")
+                : Finding(
+                    ok: false,
+                    message: "\"checkpoints\" is \"sqlite\": SQLite's automatic checkpoints race Litestream's; "
+                        + "set \"checkpoints\": \"litestream\" in the config and restart jackpotd"))
 
         let state = Self.litestreamDirectory(forDatabase: databasePath)
         guard let newest = Self.newestModification(under: state + "/ltx") else {
-            findings.append(Finding(ok: false, message: "no Litestream state at \(state): Litestream has not replicated this outbox "
-                + "(is it running, with \(databasePath) in its config?)"))
+            findings.append(
+                Finding(
+                    ok: false,
+                    message: "no Litestream state at \(state): Litestream has not replicated this outbox "
+                        + "(is it running, with \(databasePath) in its config?)"))
             return
         }
         let wal = (try? files.attributesOfItem(atPath: databasePath + "-wal"))?[.modificationDate] as? Date
         if let wal, wal.timeIntervalSince(newest) > Self.lagLimitSeconds {
-            findings.append(Finding(ok: false, message: "Litestream is not following: the write-ahead log changed "
-                + "\(Int(wal.timeIntervalSince(newest))) s after its newest change set in \(state) (is litestream running?)"))
+            findings.append(
+                Finding(
+                    ok: false,
+                    message: "Litestream is not following: the write-ahead log changed "
+                        + "\(Int(wal.timeIntervalSince(newest))) s after its newest change set in \(state) (is litestream running?)"
+                ))
         } else {
-            findings.append(Finding(ok: true, message: "Litestream is following: its newest change set in \(state) "
-                + "is at most \(Int(Self.lagLimitSeconds)) s older than the write-ahead log"))
+            findings.append(
+                Finding(
+                    ok: true,
+                    message: "Litestream is following: its newest change set in \(state) "
+                        + "is at most \(Int(Self.lagLimitSeconds)) s older than the write-ahead log"))
         }
     }
 
@@ -69,7 +86,7 @@ struct ReplicationCheck {
         for case let name as String in enumerator {
             let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
             guard attributes?[.type] as? FileAttributeType == .typeRegular,
-                  let modified = attributes?[.modificationDate] as? Date
+                let modified = attributes?[.modificationDate] as? Date
             else { continue }
             newest = max(newest ?? modified, modified)
         }
@@ -83,9 +100,10 @@ struct ReplicationCheck {
     }
 
     func json() -> JSONValue {
-        .object(JSONObject([
-            "ok": .bool(ok), "database": .string(databasePath),
-            "findings": .array(findings.map { .object(JSONObject(["ok": .bool($0.ok), "message": .string($0.message)])) }),
-        ]))
+        .object(
+            JSONObject([
+                "ok": .bool(ok), "database": .string(databasePath),
+                "findings": .array(findings.map { .object(JSONObject(["ok": .bool($0.ok), "message": .string($0.message)])) }),
+            ]))
     }
 }

@@ -64,7 +64,8 @@ struct StatusDaemons {
                 let beat = daemon.heartbeat
                 table.add([
                     daemon.vanished == nil ? "live" : "VANISHED", beat.host, String(beat.pid),
-                    TimeFormat.timestamp(beat.startedAt), TimeFormat.age(now - beat.lastSeenAt) + " ago"
+                    TimeFormat.timestamp(beat.startedAt),
+                    TimeFormat.age(now - beat.lastSeenAt) + " ago"
                         + (daemon.vanished.map { " (\($0))" } ?? ""),
                     String(daemon.sending),
                 ])
@@ -72,7 +73,8 @@ struct StatusDaemons {
             text += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         }
         for daemon in daemons where daemon.vanished != nil && daemon.sending > 0 {
-            text += "  ! \(daemon.sending) sending win\(daemon.sending == 1 ? " is" : "s are") leased to vanished daemon "
+            text +=
+                "  ! \(daemon.sending) sending win\(daemon.sending == 1 ? " is" : "s are") leased to vanished daemon "
                 + "\(daemon.heartbeat.owner); sent again when the lease expires, at once by a daemon started on its host, "
                 + "or now by `jackpotd takeover --host \(daemon.heartbeat.host)` if that host is gone\n"
         }
@@ -80,12 +82,14 @@ struct StatusDaemons {
             text += "  ! \(count) sending win\(count == 1 ? " is" : "s are") leased to \(owner), which has no heartbeat\n"
         }
         for takeover in takeovers {
-            text += HumanText.escaped(
-                "Taken over: \(takeover.detail ?? "") at \(TimeFormat.timestamp(takeover.at)) by \(takeover.actor)"
-                    + (takeover.reason.map { " (\($0))" } ?? "")) + "\n"
+            text +=
+                HumanText.escaped(
+                    "Taken over: \(takeover.detail ?? "") at \(TimeFormat.timestamp(takeover.at)) by \(takeover.actor)"
+                        + (takeover.reason.map { " (\($0))" } ?? "")) + "\n"
         }
         if !notConfigured.isEmpty {
-            text += "Not in the config (their wins are not sent by a daemon with this config): "
+            text +=
+                "Not in the config (their wins are not sent by a daemon with this config): "
                 + notConfigured.joined(separator: ", ") + "\n"
         }
         return text
@@ -93,18 +97,23 @@ struct StatusDaemons {
 
     func json(now: Int64) -> JSONObject {
         var object = JSONObject([
-            "daemons": .array(daemons.map { daemon in
-                let beat = daemon.heartbeat
-                return .object(JSONObject([
-                    "owner": .string(beat.owner), "host": .string(beat.host), "pid": .number(String(beat.pid)),
-                    "startedAt": WinPresentation.jsonTime(beat.startedAt), "lastSeenAt": WinPresentation.jsonTime(beat.lastSeenAt),
-                    "live": .bool(daemon.vanished == nil), "vanishedBecause": WinPresentation.jsonText(daemon.vanished),
-                    "sending": .number(String(daemon.sending)),
-                ]))
-            }),
-            "leasesWithoutHeartbeat": .object(JSONObject(unknownHolders.sorted { $0.key < $1.key }.map {
-                ($0.key, JSONValue.number(String($0.value)))
-            })),
+            "daemons": .array(
+                daemons.map { daemon in
+                    let beat = daemon.heartbeat
+                    return .object(
+                        JSONObject([
+                            "owner": .string(beat.owner), "host": .string(beat.host), "pid": .number(String(beat.pid)),
+                            "startedAt": WinPresentation.jsonTime(beat.startedAt),
+                            "lastSeenAt": WinPresentation.jsonTime(beat.lastSeenAt),
+                            "live": .bool(daemon.vanished == nil), "vanishedBecause": WinPresentation.jsonText(daemon.vanished),
+                            "sending": .number(String(daemon.sending)),
+                        ]))
+                }),
+            "leasesWithoutHeartbeat": .object(
+                JSONObject(
+                    unknownHolders.sorted { $0.key < $1.key }.map {
+                        ($0.key, JSONValue.number(String($0.value)))
+                    })),
             "operatorsNotConfigured": .array(notConfigured.map { .string($0) }),
         ])
         // Only when there were any, so an outbox that never failed over prints what it always did.

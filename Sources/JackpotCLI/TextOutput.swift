@@ -5,7 +5,10 @@ import JackpotTelemetry
 /// Where a command writes. Buffered, so that `export` of a million rows is not
 /// a million write(2) calls; tests capture it in memory instead.
 package final class TextOutput: Sendable {
-    private enum Target { case fileDescriptor(Int32), memory }
+    private enum Target {
+        case fileDescriptor(Int32)
+        case memory
+    }
     private struct State {
         var buffer: [UInt8] = []
         var captured: [UInt8] = []

@@ -23,7 +23,9 @@ extension ParsedArguments {
         guard let text = value(name) else { return nil }
         if text.count >= 10, text.dropFirst(4).first == "-" {
             guard let milliseconds = Self.utcMilliseconds(text) else {
-                throw UsageError("\(name) must be a duration such as 2h or 3d, or a UTC date/time such as 2026-11-01 or 2026-11-01T14:30Z, got \"\(text)\"")
+                throw UsageError(
+                    "\(name) must be a duration such as 2h or 3d, or a UTC date/time such as 2026-11-01 or 2026-11-01T14:30Z, got \"\(text)\""
+                )
             }
             return milliseconds
         }

@@ -18,11 +18,13 @@ extension WinPresentation {
     }
 
     static func opsTrailJSON(_ actions: [OpsAction]) -> JSONValue {
-        .array(actions.map { action in
-            .object(JSONObject([
-                "at": jsonTime(action.at), "action": .string(action.kind.rawValue), "by": .string(action.actor),
-                "reason": jsonText(action.reason), "detail": jsonText(action.detail),
-            ]))
-        })
+        .array(
+            actions.map { action in
+                .object(
+                    JSONObject([
+                        "at": jsonTime(action.at), "action": .string(action.kind.rawValue), "by": .string(action.actor),
+                        "reason": jsonText(action.reason), "detail": jsonText(action.detail),
+                    ]))
+            })
     }
 }

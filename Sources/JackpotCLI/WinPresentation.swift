@@ -39,7 +39,8 @@ enum WinPresentation {
             "lastError": jsonText(win.lastError),
             "deliveryNote": jsonText(deliveryNote(win)),
             "finalizedAt": jsonTime(win.finalizedAt),
-            "otherTransactionIds": win.otherTransactionIds.map { .array($0.split(separator: " ").map { .string(String($0)) }) } ?? .null,
+            "otherTransactionIds": win.otherTransactionIds.map { .array($0.split(separator: " ").map { .string(String($0)) }) }
+                ?? .null,
         ])
     }
 
@@ -66,27 +67,30 @@ enum WinPresentation {
         object["leaseExpiresAt"] = jsonTime(win.leaseExpiresAt)
         object["cancelReason"] = jsonText(win.cancelReason)
         object["cancelledAt"] = jsonTime(win.cancelledAt)
-        object["attempts"] = .array(attempts.map { attempt in
-            .object(JSONObject([
-                "attempt": .number(String(attempt.attempt)), "startedAt": jsonTime(attempt.startedAt),
-                "durationMs": .number(String(format: "%.1f", attempt.durationMs)),
-                "httpStatus": attempt.httpStatus.map { .number(String($0)) } ?? .null,
-                "errorCode": attempt.errorCode.map { .number(String($0)) } ?? .null,
-                "outcome": .string(attempt.outcome), "detail": .string(attempt.detail),
-                "responseHead": jsonText(attempt.responseHead), "daemon": .string(attempt.daemon),
-                "secret": jsonText(attempt.secret?.rawValue),
-            ]))
-        })
+        object["attempts"] = .array(
+            attempts.map { attempt in
+                .object(
+                    JSONObject([
+                        "attempt": .number(String(attempt.attempt)), "startedAt": jsonTime(attempt.startedAt),
+                        "durationMs": .number(String(format: "%.1f", attempt.durationMs)),
+                        "httpStatus": attempt.httpStatus.map { .number(String($0)) } ?? .null,
+                        "errorCode": attempt.errorCode.map { .number(String($0)) } ?? .null,
+                        "outcome": .string(attempt.outcome), "detail": .string(attempt.detail),
+                        "responseHead": jsonText(attempt.responseHead), "daemon": .string(attempt.daemon),
+                        "secret": jsonText(attempt.secret?.rawValue),
+                    ]))
+            })
         if let request {
-            object["request"] = .object(JSONObject([
-                "method": .string(request.http.method), "url": .string(request.maskedURL),
-                "headers": .object(JSONObject(request.displayHeaders().map { ($0.name, JSONValue.string($0.value)) })),
-                "body": .string(request.displayBody()), "hash": .string(request.hash),
-                "hashedText": .string(request.displayHashedInput()),
-                "proxy": request.http.transport.proxy.map { .string(URLMasking.masked($0)) } ?? .null,
-                "clientCertificateFile": jsonText(request.http.transport.clientCertificateFile),
-                "caFile": jsonText(request.http.transport.caFile),
-            ]))
+            object["request"] = .object(
+                JSONObject([
+                    "method": .string(request.http.method), "url": .string(request.maskedURL),
+                    "headers": .object(JSONObject(request.displayHeaders().map { ($0.name, JSONValue.string($0.value)) })),
+                    "body": .string(request.displayBody()), "hash": .string(request.hash),
+                    "hashedText": .string(request.displayHashedInput()),
+                    "proxy": request.http.transport.proxy.map { .string(URLMasking.masked($0)) } ?? .null,
+                    "clientCertificateFile": jsonText(request.http.transport.clientCertificateFile),
+                    "caFile": jsonText(request.http.transport.caFile),
+                ]))
         } else {
             object["request"] = .null
             object["requestProblem"] = jsonText(requestProblem)
@@ -107,7 +111,9 @@ enum WinPresentation {
         lines.append(("enqueued", TimeFormat.timestamp(win.createdAt)))
         lines.append(("attempts", String(win.attempts)))
         if win.state == .pending { lines.append(("next attempt", TimeFormat.timestamp(win.nextAttemptAt))) }
-        if let owner = win.leaseOwner { lines.append(("leased to", "\(owner) until \(TimeFormat.timestamp(win.leaseExpiresAt))")) }
+        if let owner = win.leaseOwner {
+            lines.append(("leased to", "\(owner) until \(TimeFormat.timestamp(win.leaseExpiresAt))"))
+        }
         if let error = win.lastError { lines.append(("last error", error)) }
         if let id = win.transactionId {
             lines.append(("transactionId", id.isEmpty ? "(none)" : id))
@@ -117,12 +123,17 @@ enum WinPresentation {
             if !balances.isEmpty { lines.append(("balance", balances.joined(separator: ", "))) }
         }
         if let others = win.otherTransactionIds {
-            lines.append(("WARNING", "a repeat delivery reported other transactionId(s): \(others); kept the first (reconcile with the operator)"))
+            lines.append(
+                (
+                    "WARNING",
+                    "a repeat delivery reported other transactionId(s): \(others); kept the first (reconcile with the operator)"
+                ))
         }
         if let reason = win.cancelReason { lines.append(("cancelled", "\(TimeFormat.timestamp(win.cancelledAt)): \(reason)")) }
         if let finalized = win.finalizedAt { lines.append(("finalized", TimeFormat.timestamp(finalized))) }
         let width = lines.map(\.0.count).max()! + 2
-        var text = lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + HumanText.escaped($0.1) }
+        var text =
+            lines.map { ($0.0 + ":").padding(toLength: width, withPad: " ", startingAt: 0) + HumanText.escaped($0.1) }
             .joined(separator: "\n") + "\n"
 
         text += "\nAttempts:\n"
@@ -147,7 +158,9 @@ enum WinPresentation {
         if let request {
             text += "  \(request.http.method) \(HumanText.escaped(request.maskedURL))\n"
             text += transportLines(request.http.transport)
-            for header in request.displayHeaders() { text += "  \(HumanText.escaped(header.name)): \(HumanText.escaped(header.value))\n" }
+            for header in request.displayHeaders() {
+                text += "  \(HumanText.escaped(header.name)): \(HumanText.escaped(header.value))\n"
+            }
             text += "\n  \(HumanText.escaped(request.displayBody()))\n\n"
             // The one line an operator's developer needs when their hash check disagrees.
             text += "  hashed: \(HumanText.escaped(request.displayHashedInput()))\n"

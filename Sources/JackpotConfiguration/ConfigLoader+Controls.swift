@@ -49,7 +49,8 @@ extension ConfigLoader {
             if code == 0 {
                 reader.problem(keyPath, "must not be 0, which means success")
             } else if config.alreadyCreditedErrorCodes.contains(code) {
-                reader.problem(keyPath, "\(code) is also in alreadyCreditedErrorCodes; a code cannot mean both credited and a wrong hash")
+                reader.problem(
+                    keyPath, "\(code) is also in alreadyCreditedErrorCodes; a code cannot mean both credited and a wrong hash")
             }
             config.badHashErrorCode = code
         }
@@ -93,7 +94,9 @@ extension ConfigLoader {
                     reader: &reader)
             default:
                 reader.problem(
-                    keyPath, "must be the header's value (a string), or {\"valueFile\": PATH} or {\"valueEnv\": NAME} for a secret one, got \(ConfigReader.describe(member))")
+                    keyPath,
+                    "must be the header's value (a string), or {\"valueFile\": PATH} or {\"valueEnv\": NAME} for a secret one, got \(ConfigReader.describe(member))"
+                )
                 header = nil
             }
             guard let header else { continue }
@@ -153,11 +156,15 @@ extension ConfigLoader {
         var until: Int64?
         if object["previousSecretUntil"] == nil {
             reader.problem(
-                untilPath, "is required with \(source): the UTC time after which the previous secret is no longer tried, e.g. \"2026-12-31T12:00Z\"")
+                untilPath,
+                "is required with \(source): the UTC time after which the previous secret is no longer tried, e.g. \"2026-12-31T12:00Z\""
+            )
         } else if let text = reader.string(in: object, "previousSecretUntil", at: path) {
             until = UTCTime(parsing: text, .config)?.epochMilliseconds
             if until == nil {
-                reader.problem(untilPath, "must be a UTC time such as \"2026-12-31\" or \"2026-12-31T12:00:00Z\", got \(JSONWriter.quoted(text))")
+                reader.problem(
+                    untilPath,
+                    "must be a UTC time such as \"2026-12-31\" or \"2026-12-31T12:00:00Z\", got \(JSONWriter.quoted(text))")
             }
         }
         let keyPath = ConfigReader.path(path, source)
@@ -174,7 +181,8 @@ extension ConfigLoader {
             reader.warning(keyPath, "is the same as the current secret; a rotation needs the new secret in secretFile/secretEnv")
         }
         if until <= WallClock.nowMilliseconds() {
-            reader.warning(untilPath, "has passed: the previous secret is no longer tried; remove \(source) and previousSecretUntil")
+            reader.warning(
+                untilPath, "has passed: the previous secret is no longer tried; remove \(source) and previousSecretUntil")
         }
         return PreviousSecret(secret: secret, untilMs: until)
     }
@@ -186,7 +194,8 @@ extension ConfigLoader {
             parts.append("rate \(ConfigReader.format(limit.requestsPerSecond))/s burst \(limit.burst)")
         }
         if !operatorConfig.headers.isEmpty {
-            parts.append("headers " + operatorConfig.headers.map { $0.isSecret ? $0.name + "(secret)" : $0.name }.joined(separator: ","))
+            parts.append(
+                "headers " + operatorConfig.headers.map { $0.isSecret ? $0.name + "(secret)" : $0.name }.joined(separator: ","))
         }
         if let previous = operatorConfig.previousSecret {
             parts.append("previous secret until \(UTCTime(epochMilliseconds: previous.untilMs).text(.seconds))")

@@ -10,11 +10,14 @@ extension ConfigLoader {
     static let hashKeys = ["fields", "includeEmpty", "includeQuery", "encodeValues"]
     static let limitKeys = ["referenceMaxLength", "amountMaxDecimals"]
 
-    static func decodeDialect(_ object: JSONObject, at path: String, into config: inout OperatorConfig, reader: inout ConfigReader) {
+    static func decodeDialect(
+        _ object: JSONObject, at path: String, into config: inout OperatorConfig, reader: inout ConfigReader
+    ) {
         var dialect = WireDialect()
         if let text = reader.string(in: object, "providerId", at: path) {
             if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                reader.problem(ConfigReader.path(path, "providerId"), "must not contain control characters, got \(JSONWriter.quoted(text))")
+                reader.problem(
+                    ConfigReader.path(path, "providerId"), "must not contain control characters, got \(JSONWriter.quoted(text))")
             } else {
                 dialect.providerId = text
             }
@@ -43,7 +46,9 @@ extension ConfigLoader {
             let both = codes.intersection(config.noRetryErrorCodes).sorted()
             if !both.isEmpty {
                 let listed = both.map(String.init).joined(separator: ", ")
-                reader.problem(keyPath, "\(listed) also in noRetryErrorCodes (the default is 120, 999); a code cannot mean both credited and refused")
+                reader.problem(
+                    keyPath,
+                    "\(listed) also in noRetryErrorCodes (the default is 120, 999); a code cannot mean both credited and refused")
             }
             config.alreadyCreditedErrorCodes = codes
         }
@@ -60,7 +65,8 @@ extension ConfigLoader {
             guard let wire = reader.string(in: object, standard, at: path) else { continue }
             let keyPath = ConfigReader.path(path, standard)
             if !WinExtras.isValidName(wire) {
-                reader.problem(keyPath, "must be a field name matching [A-Za-z][A-Za-z0-9_]{0,63}, got \(ConfigReader.describe(member))")
+                reader.problem(
+                    keyPath, "must be a field name matching [A-Za-z][A-Za-z0-9_]{0,63}, got \(ConfigReader.describe(member))")
             } else if wire == "hash" {
                 reader.problem(keyPath, "must not be \"hash\", which the hash itself is sent as")
             } else {
@@ -102,7 +108,9 @@ extension ConfigLoader {
         return fields
     }
 
-    private static func decodeHash(_ value: JSONValue, at path: String, dialect: WireDialect, reader: inout ConfigReader) -> HashRules {
+    private static func decodeHash(_ value: JSONValue, at path: String, dialect: WireDialect, reader: inout ConfigReader)
+        -> HashRules
+    {
         var rules = HashRules()
         guard let object = reader.object(value, at: path) else { return rules }
         reader.rejectUnknownKeys(in: object, at: path, known: hashKeys)
@@ -130,17 +138,24 @@ extension ConfigLoader {
             } else if let renamed = dialect.fieldNames[name] {
                 // The issue's own example lists contract names beside fieldNames: hash what is sent.
                 if names.contains(renamed) {
-                    reader.problem(elementPath, "lists \(JSONWriter.quoted(renamed)) twice (as \(JSONWriter.quoted(name)), its name before fieldNames)")
+                    reader.problem(
+                        elementPath,
+                        "lists \(JSONWriter.quoted(renamed)) twice (as \(JSONWriter.quoted(name)), its name before fieldNames)")
                 } else {
                     names.append(renamed)
-                    reader.warning(elementPath, "\(JSONWriter.quoted(name)) is sent as \(JSONWriter.quoted(renamed)) (fieldNames), so \(JSONWriter.quoted(renamed)) is hashed")
+                    reader.warning(
+                        elementPath,
+                        "\(JSONWriter.quoted(name)) is sent as \(JSONWriter.quoted(renamed)) (fieldNames), so \(JSONWriter.quoted(renamed)) is hashed"
+                    )
                 }
             } else if name == "hash" {
                 reader.problem(elementPath, "the hash cannot hash itself")
             } else if let suggestion = Suggestion.closest(to: name, among: sent) {
-                reader.problem(elementPath, "unknown field \(JSONWriter.quoted(name)); did you mean \(JSONWriter.quoted(suggestion))?")
+                reader.problem(
+                    elementPath, "unknown field \(JSONWriter.quoted(name)); did you mean \(JSONWriter.quoted(suggestion))?")
             } else if !WinExtras.isValidName(name) {
-                reader.problem(elementPath, "unknown field \(JSONWriter.quoted(name)); fields sent are \(sent.joined(separator: ", "))")
+                reader.problem(
+                    elementPath, "unknown field \(JSONWriter.quoted(name)); fields sent are \(sent.joined(separator: ", "))")
             } else {
                 // Not sent by every win: a per-win `extra` name (such as sessionId).
                 names.append(name)
@@ -150,7 +165,9 @@ extension ConfigLoader {
         return rules
     }
 
-    private static func decodeLimits(_ value: JSONValue, at path: String, amountDecimals: Int?, reader: inout ConfigReader) -> WinLimits {
+    private static func decodeLimits(_ value: JSONValue, at path: String, amountDecimals: Int?, reader: inout ConfigReader)
+        -> WinLimits
+    {
         var limits = WinLimits()
         guard let object = reader.object(value, at: path) else { return limits }
         reader.rejectUnknownKeys(in: object, at: path, known: limitKeys)

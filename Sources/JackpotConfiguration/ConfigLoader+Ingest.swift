@@ -24,13 +24,15 @@ extension ConfigLoader {
 
         var listen: IngestListenAddress?
         if object["listen"] == nil {
-            reader.problem("ingest.listen", "is required: an address such as \"127.0.0.1:8470\", \"[::1]:8470\" or a unix socket path")
+            reader.problem(
+                "ingest.listen", "is required: an address such as \"127.0.0.1:8470\", \"[::1]:8470\" or a unix socket path")
         } else if let text = reader.string(in: object, "listen", at: path) {
             listen = parseListen(text)
             if listen == nil {
                 reader.problem(
                     "ingest.listen",
-                    "must be IPv4:port (\"127.0.0.1:8470\"), [IPv6]:port (\"[::1]:8470\") or an absolute unix socket path, got \(JSONWriter.quoted(text))")
+                    "must be IPv4:port (\"127.0.0.1:8470\"), [IPv6]:port (\"[::1]:8470\") or an absolute unix socket path, got \(JSONWriter.quoted(text))"
+                )
             }
         }
         let tokens = decodeIngestTokens(
@@ -47,11 +49,15 @@ extension ConfigLoader {
         if let value = object["limits"], let limitsObject = reader.object(value, at: "ingest.limits") {
             let at = "ingest.limits"
             reader.rejectUnknownKeys(in: limitsObject, at: at, known: ingestLimitKeys)
-            limits.maxBodyBytes = reader.integer(in: limitsObject, "maxBodyBytes", at: at, in: 1024...1_073_741_824) ?? limits.maxBodyBytes
-            limits.maxLinesPerRequest = reader.integer(in: limitsObject, "maxLinesPerRequest", at: at, in: 1...1_000_000)
+            limits.maxBodyBytes =
+                reader.integer(in: limitsObject, "maxBodyBytes", at: at, in: 1024...1_073_741_824) ?? limits.maxBodyBytes
+            limits.maxLinesPerRequest =
+                reader.integer(in: limitsObject, "maxLinesPerRequest", at: at, in: 1...1_000_000)
                 ?? limits.maxLinesPerRequest
-            limits.maxConnections = reader.integer(in: limitsObject, "maxConnections", at: at, in: 1...65_536) ?? limits.maxConnections
-            limits.requestTimeoutSeconds = reader.integer(in: limitsObject, "requestTimeoutSeconds", at: at, in: 1...3600)
+            limits.maxConnections =
+                reader.integer(in: limitsObject, "maxConnections", at: at, in: 1...65_536) ?? limits.maxConnections
+            limits.requestTimeoutSeconds =
+                reader.integer(in: limitsObject, "requestTimeoutSeconds", at: at, in: 1...3600)
                 ?? limits.requestTimeoutSeconds
         }
         guard let listen, let tokens else { return nil }
@@ -90,11 +96,15 @@ extension ConfigLoader {
     ) -> [IngestToken]? {
         let path = "ingest.tokens"
         guard let value else {
-            reader.problem(path, "is required: a list of {\"name\", \"tokenFile\" or \"tokenEnv\"} (every request needs a bearer token)")
+            reader.problem(
+                path, "is required: a list of {\"name\", \"tokenFile\" or \"tokenEnv\"} (every request needs a bearer token)")
             return nil
         }
         guard case .array(let elements) = value, !elements.isEmpty else {
-            reader.problem(path, "must be a non-empty array of {\"name\", \"tokenFile\" or \"tokenEnv\", \"operators\"?}, got \(ConfigReader.describe(value))")
+            reader.problem(
+                path,
+                "must be a non-empty array of {\"name\", \"tokenFile\" or \"tokenEnv\", \"operators\"?}, got \(ConfigReader.describe(value))"
+            )
             return nil
         }
         var tokens: [IngestToken] = []
@@ -108,9 +118,12 @@ extension ConfigLoader {
                 reader.problem(ConfigReader.path(at, "name"), "is required: it names the token in logs and metrics")
             } else if let text = reader.string(in: object, "name", at: at) {
                 if !isValidOperatorName(text) {
-                    reader.problem(ConfigReader.path(at, "name"), "use 1 to 64 characters from A-Z a-z 0-9 . _ -, got \(JSONWriter.quoted(text))")
+                    reader.problem(
+                        ConfigReader.path(at, "name"),
+                        "use 1 to 64 characters from A-Z a-z 0-9 . _ -, got \(JSONWriter.quoted(text))")
                 } else if !names.insert(text).inserted {
-                    reader.problem(ConfigReader.path(at, "name"), "\(JSONWriter.quoted(text)) names another token too; names must be unique")
+                    reader.problem(
+                        ConfigReader.path(at, "name"), "\(JSONWriter.quoted(text)) names another token too; names must be unique")
                 } else {
                     name = text
                 }
@@ -123,18 +136,27 @@ extension ConfigLoader {
                     var names: Set<String> = []
                     for (position, item) in items.enumerated() {
                         guard case .string(let operatorName) = item else {
-                            reader.problem("\(keyPath)[\(position)]", "must be an operator name, got \(ConfigReader.describe(item))")
+                            reader.problem(
+                                "\(keyPath)[\(position)]", "must be an operator name, got \(ConfigReader.describe(item))")
                             continue
                         }
                         if let operators, !operators.contains(operatorName) {
-                            let hint = Suggestion.closest(to: operatorName, among: operators.sorted()).map { " (did you mean \(JSONWriter.quoted($0))?)" } ?? ""
-                            reader.problem("\(keyPath)[\(position)]", "\(JSONWriter.quoted(operatorName)) is not a configured operator\(hint)")
+                            let hint =
+                                Suggestion.closest(to: operatorName, among: operators.sorted()).map {
+                                    " (did you mean \(JSONWriter.quoted($0))?)"
+                                } ?? ""
+                            reader.problem(
+                                "\(keyPath)[\(position)]",
+                                "\(JSONWriter.quoted(operatorName)) is not a configured operator\(hint)")
                         }
                         names.insert(operatorName)
                     }
                     scope = names
                 } else {
-                    reader.problem(keyPath, "must be a non-empty array of operator names (leave it out to allow every operator), got \(ConfigReader.describe(list))")
+                    reader.problem(
+                        keyPath,
+                        "must be a non-empty array of operator names (leave it out to allow every operator), got \(ConfigReader.describe(list))"
+                    )
                 }
             }
             if let name, let token { tokens.append(IngestToken(name: name, token: token, operators: scope)) }
@@ -148,7 +170,11 @@ extension ConfigLoader {
     ) -> String? {
         let sources = ["tokenFile", "tokenEnv"].filter { object[$0] != nil }
         guard sources.count == 1, let source = sources.first else {
-            reader.problem(path, sources.isEmpty ? "needs \"tokenFile\" (preferred) or \"tokenEnv\"" : "has both \"tokenFile\" and \"tokenEnv\"; set exactly one")
+            reader.problem(
+                path,
+                sources.isEmpty
+                    ? "needs \"tokenFile\" (preferred) or \"tokenEnv\""
+                    : "has both \"tokenFile\" and \"tokenEnv\"; set exactly one")
             return nil
         }
         let keyPath = ConfigReader.path(path, source)
@@ -161,7 +187,8 @@ extension ConfigLoader {
             switch readFile(atPath: resolved) {
             case .success(let file): contents = file
             case .failure(let failure):
-                return ingestTokenUnreadable(keyPath, "cannot read the token file \(resolved): \(failure.reason)", reader: &reader)
+                return ingestTokenUnreadable(
+                    keyPath, "cannot read the token file \(resolved): \(failure.reason)", reader: &reader)
             }
             if let warning = SecretFileMode.warning(path: resolved, permissions: contents.permissions) {
                 reader.warning(keyPath, warning)
@@ -182,10 +209,12 @@ extension ConfigLoader {
         while token.hasSuffix("\n") || token.hasSuffix("\r") { token.removeLast() }
         guard token.utf8.count >= minimumTokenLength else {
             return ingestTokenUnreadable(
-                keyPath, "the token is shorter than \(minimumTokenLength) characters; make one with `openssl rand -hex 32`", reader: &reader)
+                keyPath, "the token is shorter than \(minimumTokenLength) characters; make one with `openssl rand -hex 32`",
+                reader: &reader)
         }
         guard token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            return ingestTokenUnreadable(keyPath, "the token must be printable ASCII without spaces (it travels in an HTTP header)", reader: &reader)
+            return ingestTokenUnreadable(
+                keyPath, "the token must be printable ASCII without spaces (it travels in an HTTP header)", reader: &reader)
         }
         return token
     }
@@ -196,7 +225,8 @@ extension ConfigLoader {
         return reader.secretLoading == .required ? nil : ""
     }
 
-    private static func decodeIngestTLS(_ value: JSONValue, baseDirectory: String, reader: inout ConfigReader) -> IngestTLSFiles? {
+    private static func decodeIngestTLS(_ value: JSONValue, baseDirectory: String, reader: inout ConfigReader) -> IngestTLSFiles?
+    {
         let path = "ingest.tls"
         guard let object = reader.object(value, at: path) else { return nil }
         reader.rejectUnknownKeys(in: object, at: path, known: ingestTLSKeys)
@@ -205,7 +235,8 @@ extension ConfigLoader {
                 if required { reader.problem(ConfigReader.path(path, key), "is required: the PEM file of \(what)") }
                 return nil
             }
-            return pemFile(in: object, key, at: path, what: what, isPrivate: isPrivate, baseDirectory: baseDirectory, reader: &reader)
+            return pemFile(
+                in: object, key, at: path, what: what, isPrivate: isPrivate, baseDirectory: baseDirectory, reader: &reader)
         }
         let certificate = file("certificateFile", what: "the server certificate", required: true)
         let key = file("keyFile", what: "the server key", required: true, isPrivate: true)

@@ -45,9 +45,11 @@ extension ConfigLoader {
         // One without the other cannot authenticate; say which one is missing.
         switch (object["clientCertificateFile"] != nil, object["clientKeyFile"] != nil) {
         case (true, false):
-            reader.problem(ConfigReader.path(path, "clientKeyFile"), "is required with clientCertificateFile (mutual TLS needs both)")
+            reader.problem(
+                ConfigReader.path(path, "clientKeyFile"), "is required with clientCertificateFile (mutual TLS needs both)")
         case (false, true):
-            reader.problem(ConfigReader.path(path, "clientCertificateFile"), "is required with clientKeyFile (mutual TLS needs both)")
+            reader.problem(
+                ConfigReader.path(path, "clientCertificateFile"), "is required with clientKeyFile (mutual TLS needs both)")
         default:
             break
         }
@@ -64,7 +66,8 @@ extension ConfigLoader {
             return nil
         }
         guard scheme == "http" || scheme == "https" else {
-            reader.problem(keyPath, "must be an http:// or https:// proxy URL, got scheme \(JSONWriter.quoted(scheme)) in \(shown)")
+            reader.problem(
+                keyPath, "must be an http:// or https:// proxy URL, got scheme \(JSONWriter.quoted(scheme)) in \(shown)")
             return nil
         }
         guard let host = components.host, !host.isEmpty else {

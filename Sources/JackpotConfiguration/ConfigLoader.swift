@@ -37,11 +37,12 @@ package enum ConfigLoader {
         "rateLimit", "ingest", "transport",
     ]
     static let transportKeys = ["maxConnections", "idleConnectionSeconds"]
-    static let operatorKeys = [
-        "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
-        "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
-        "duplicateWindowHours",
-    ] + dialectKeys + controlKeys
+    static let operatorKeys =
+        [
+            "url", "secretFile", "secretEnv", "secret", "encoding", "timeoutSeconds", "concurrency",
+            "retry", "circuit", "noRetryErrorCodes", "amountDecimals", "allowInsecureHTTP", "tls", "proxy",
+            "duplicateWindowHours",
+        ] + dialectKeys + controlKeys
     static let retryKeys = [
         "initialDelaySeconds", "multiplier", "maxDelaySeconds", "jitter", "maxAgeHours", "maxRetryAfterSeconds",
     ]
@@ -68,9 +69,11 @@ package enum ConfigLoader {
         switch readFile(atPath: absolute) {
         case .success(let file): return file.bytes
         case .failure(let failure):
-            throw ConfigError(path: path, problems: [
-                ConfigProblem(keyPath: "", message: "cannot read the config file \(path): \(failure.reason)"),
-            ])
+            throw ConfigError(
+                path: path,
+                problems: [
+                    ConfigProblem(keyPath: "", message: "cannot read the config file \(path): \(failure.reason)")
+                ])
         }
     }
 
@@ -78,9 +81,11 @@ package enum ConfigLoader {
         do throws(JSONParseError) {
             return try JSONValue.parse(bytes)
         } catch {
-            throw ConfigError(path: path, problems: [
-                ConfigProblem(keyPath: "", message: "invalid JSON: \(error.message) at byte \(error.offset)"),
-            ])
+            throw ConfigError(
+                path: path,
+                problems: [
+                    ConfigProblem(keyPath: "", message: "invalid JSON: \(error.message) at byte \(error.offset)")
+                ])
         }
     }
 
@@ -217,12 +222,13 @@ package enum ConfigLoader {
     /// read as an option: `jackpotd pause -x`).
     static func isValidOperatorName(_ name: String) -> Bool {
         let scalars = name.unicodeScalars
-        return (1...64).contains(scalars.count) && !name.hasPrefix("-") && scalars.allSatisfy { scalar in
-            switch scalar {
-            case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": true
-            default: false
+        return (1...64).contains(scalars.count) && !name.hasPrefix("-")
+            && scalars.allSatisfy { scalar in
+                switch scalar {
+                case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": true
+                default: false
+                }
             }
-        }
     }
 
     // MARK: Operator
@@ -236,7 +242,8 @@ package enum ConfigLoader {
 
         let allowInsecureHTTP = reader.bool(in: object, "allowInsecureHTTP", at: path) ?? false
         let url = decodeURL(object, at: path, allowInsecureHTTP: allowInsecureHTTP, reader: &reader)
-        let secret = decodeSecret(object, of: name, at: path, baseDirectory: baseDirectory, environment: environment, reader: &reader)
+        let secret = decodeSecret(
+            object, of: name, at: path, baseDirectory: baseDirectory, environment: environment, reader: &reader)
 
         var config = OperatorConfig(name: name, url: url ?? "", secret: secret ?? "")
         config.allowInsecureHTTP = allowInsecureHTTP
@@ -264,8 +271,9 @@ package enum ConfigLoader {
             config.circuit = decodeCircuit(circuit, at: ConfigReader.path(path, "circuit"), reader: &reader)
         }
         if let codes = object["noRetryErrorCodes"] {
-            config.noRetryErrorCodes = decodeErrorCodes(
-                codes, at: ConfigReader.path(path, "noRetryErrorCodes"), reader: &reader) ?? config.noRetryErrorCodes
+            config.noRetryErrorCodes =
+                decodeErrorCodes(
+                    codes, at: ConfigReader.path(path, "noRetryErrorCodes"), reader: &reader) ?? config.noRetryErrorCodes
         }
         config.amountDecimals = reader.integer(in: object, "amountDecimals", at: path, in: 0...8)
         if let hours = reader.number(
@@ -389,7 +397,9 @@ package enum ConfigLoader {
         guard let secret = String(validating: bytes, as: UTF8.self) else {
             return reader.unreadableSecret(operator: name, keyPath, "the secret file \(resolved) is not valid UTF-8 text")
         }
-        if let warning = SecretWhitespace.warning(secret, source: "the secret file \(resolved)") { reader.warning(keyPath, warning) }
+        if let warning = SecretWhitespace.warning(secret, source: "the secret file \(resolved)") {
+            reader.warning(keyPath, warning)
+        }
         return secret
     }
 
@@ -404,7 +414,9 @@ package enum ConfigLoader {
         guard !secret.isEmpty else {
             return reader.unreadableSecret(operator: name, keyPath, "environment variable \(variable) is empty")
         }
-        if let warning = SecretWhitespace.warning(secret, source: "environment variable \(variable)") { reader.warning(keyPath, warning) }
+        if let warning = SecretWhitespace.warning(secret, source: "environment variable \(variable)") {
+            reader.warning(keyPath, warning)
+        }
         return secret
     }
 
@@ -423,7 +435,9 @@ package enum ConfigLoader {
             object, "maxDelaySeconds", default: retry.maxDelaySeconds,
             lowerKey: "initialDelaySeconds", lower: initial, lowerIsValid: object["initialDelaySeconds"] == nil || initial != nil,
             at: path, reader: &reader)
-        if let jitter = reader.number(in: object, "jitter", at: path, mustBe: "a number from 0 to 1", where: { (0...1).contains($0) }) {
+        if let jitter = reader.number(
+            in: object, "jitter", at: path, mustBe: "a number from 0 to 1", where: { (0...1).contains($0) })
+        {
             retry.jitter = jitter
         }
         if let hours = reader.number(in: object, "maxAgeHours", at: path, mustBe: "a number of hours > 0", where: { $0 > 0 }) {
@@ -497,10 +511,10 @@ package enum ConfigLoader {
 
 // MARK: - Summary
 
-package extension LoadedConfig {
+extension LoadedConfig {
     /// One line per operator, sorted by name, for `jackpotd check`: enough to see
     /// that the right endpoints are configured without printing any credential.
-    func summary() -> [String] {
+    package func summary() -> [String] {
         let names = config.operators.keys.sorted()
         let width = names.map(\.count).max() ?? 0
         return names.compactMap { name in

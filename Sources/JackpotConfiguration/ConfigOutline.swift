@@ -29,7 +29,8 @@ extension ConfigLoader {
         return outline
     }
 
-    private static func decodeOutline(_ document: JSONValue, baseDirectory: String, reader: inout ConfigReader) -> ConfigOutline? {
+    private static func decodeOutline(_ document: JSONValue, baseDirectory: String, reader: inout ConfigReader) -> ConfigOutline?
+    {
         guard case .object(let root) = document else {
             reader.problem("", "the config must be a JSON object, got \(ConfigReader.describe(document))")
             return nil
@@ -57,9 +58,10 @@ extension ConfigLoader {
                 continue
             }
             var window = OperatorConfig.defaultDuplicateWindowHours
-            if operatorObject["duplicateWindowHours"] != nil, let given = reader.number(
-                in: operatorObject, "duplicateWindowHours", at: ConfigReader.path("operators", name),
-                mustBe: "a number of hours > 0", where: { $0 > 0 })
+            if operatorObject["duplicateWindowHours"] != nil,
+                let given = reader.number(
+                    in: operatorObject, "duplicateWindowHours", at: ConfigReader.path("operators", name),
+                    mustBe: "a number of hours > 0", where: { $0 > 0 })
             {
                 window = given
             }

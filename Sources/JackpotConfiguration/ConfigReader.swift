@@ -36,9 +36,12 @@ struct ConfigReader {
     /// `parent.key`, bracketing keys that would make the path ambiguous (operator
     /// names may contain dots) or unreadable.
     static func path(_ parent: String, _ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
-        }
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+            }
         if !plain { return "\(parent)[\(JSONWriter.quoted(key))]" }
         return parent.isEmpty ? key : "\(parent).\(key)"
     }

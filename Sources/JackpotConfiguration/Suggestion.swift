@@ -18,7 +18,8 @@ package enum Suggestion {
     /// Edits between `a` and `b`, a swap of two neighbours counting as one
     /// (`lsit` is one slip from `list`, not two).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var beforePrevious = [Int](repeating: 0, count: b.count + 1)

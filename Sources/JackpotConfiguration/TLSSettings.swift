@@ -17,9 +17,9 @@ package struct TLSSettings: Sendable, Hashable {
     }
 }
 
-package extension OperatorConfig {
+extension OperatorConfig {
     /// What the transport needs to reach this operator, carried on every request built for it.
-    var transportOptions: TransportOptions {
+    package var transportOptions: TransportOptions {
         TransportOptions(
             allowInsecureHTTP: allowInsecureHTTP, clientCertificateFile: tls.clientCertificateFile,
             clientKeyFile: tls.clientKeyFile, caFile: tls.caFile, proxy: proxy)

@@ -75,7 +75,9 @@ package final class Daemon: Sendable {
         for await signalNumber in UnixSignals([SIGTERM, SIGINT, SIGHUP]) {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 queue.async { [self] in
-                    if signalNumber == SIGHUP { reload() } else {
+                    if signalNumber == SIGHUP {
+                        reload()
+                    } else {
                         logger.info("signal", ["signal": .string(signalNumber == SIGTERM ? "TERM" : "INT")])
                         // The listener first: what it accepted is committed before delivery stops.
                         stopIngest()
@@ -102,11 +104,13 @@ package final class Daemon: Sendable {
             ingest.withLock { $0 }?.apply(loaded.config)
             logger.info("config_reloaded", ["path": .string(configPath)])
         } catch {
-            logger.error("config_reload_failed", [
-                "path": .string(configPath),
-                "problems": .string(error.problems.map(\.description).joined(separator: "; ")),
-                "note": "keeping the previous config",
-            ])
+            logger.error(
+                "config_reload_failed",
+                [
+                    "path": .string(configPath),
+                    "problems": .string(error.problems.map(\.description).joined(separator: "; ")),
+                    "note": "keeping the previous config",
+                ])
         }
     }
 }

@@ -21,7 +21,8 @@ struct AttemptReport: Sendable {
     /// Makes the call and classifies the answer. Never throws: every failure is an outcome.
     /// `operatorSecrets` hides the operator's secret and URL credentials; the win's token is added here.
     static func perform(
-        _ win: ReadyWin, request: HTTPRequestData, operatorConfig: OperatorConfig, operatorSecrets: SecretScrubber, transport: any HTTPTransport,
+        _ win: ReadyWin, request: HTTPRequestData, operatorConfig: OperatorConfig, operatorSecrets: SecretScrubber,
+        transport: any HTTPTransport,
         clock: @Sendable () -> Int64
     ) async -> AttemptReport {
         let startedAt = clock()
@@ -39,7 +40,8 @@ struct AttemptReport: Sendable {
         if case .success(let response) = result {
             status = response.status
             if response.timesSent > 1 {
-                detail += "; the request was sent \(response.timesSent) times (a kept-alive connection was closed before an answer)"
+                detail +=
+                    "; the request was sent \(response.timesSent) times (a kept-alive connection was closed before an answer)"
             }
             // Masked before the cut: a token cut in half at the limit would not be found after it.
             let text = String(decoding: response.body.prefix(AttemptRecord.responseHeadLimit + 1024), as: UTF8.self)
@@ -70,7 +72,8 @@ struct AttemptReport: Sendable {
         report.startedAt = refused.startedAt
         report.durationMs += refused.durationMs
         let refusedSecret = refused.secret?.rawValue ?? "current"
-        report.detail += " (sent again signed with the \(secret?.rawValue ?? "previous") secret after error \(badHashCode) to the \(refusedSecret) one)"
+        report.detail +=
+            " (sent again signed with the \(secret?.rawValue ?? "previous") secret after error \(badHashCode) to the \(refusedSecret) one)"
         return report
     }
 

@@ -34,7 +34,8 @@ package struct CircuitBreaker: Sendable, Hashable {
     package private(set) var probeInFlight: Bool
 
     package init(settings: CircuitSettings) {
-        self.init(settings: settings, state: .closed, consecutiveFailures: 0, openUntilMs: nil,
+        self.init(
+            settings: settings, state: .closed, consecutiveFailures: 0, openUntilMs: nil,
             cooldownSeconds: settings.openSeconds)
     }
 

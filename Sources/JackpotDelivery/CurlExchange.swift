@@ -126,22 +126,25 @@ final class CurlExchange {
         }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
-        check(jk_easy_setopt_write_function(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
-            return exchange.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
+        check(
+            jk_easy_setopt_write_function(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
+                return exchange.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
         check(jk_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
-        check(jk_easy_setopt_write_function(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
-            return exchange.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
+        check(
+            jk_easy_setopt_write_function(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let exchange = Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue()
+                return exchange.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
         check(jk_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
-        check(jk_easy_setopt_prereq_function(easy) { context, _, _, _, _ in
-            guard let context else { return CURL_PREREQFUNC_ABORT }
-            return Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue().startsSending()
-        })
+        check(
+            jk_easy_setopt_prereq_function(easy) { context, _, _, _, _ in
+                guard let context else { return CURL_PREREQFUNC_ABORT }
+                return Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue().startsSending()
+            })
         check(jk_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
 
         guard failed == CURLE_OK else {
@@ -218,15 +221,18 @@ final class CurlExchange {
         if code == CURLE_OK || (code == CURLE_WRITE_ERROR && bodyTruncated) {
             var status = 0
             _ = jk_easy_getinfo_long(handle.raw, CURLINFO_RESPONSE_CODE, &status)
-            return .success(HTTPResponseData(
-                status: status, headers: headers, body: body, bodyTruncated: bodyTruncated, timesSent: max(1, timesSent)))
+            return .success(
+                HTTPResponseData(
+                    status: status, headers: headers, body: body, bodyTruncated: bodyTruncated, timesSent: max(1, timesSent)))
         }
         if headTooLarge {
             return .failure(.other("the response head exceeded \(Self.headLimit) bytes"))
         }
         if resendRefused {
-            return .failure(.connection(
-                "kept-alive connections were closed without an answer; the request was sent \(timesSent) times and not again in this attempt"))
+            return .failure(
+                .connection(
+                    "kept-alive connections were closed without an answer; the request was sent \(timesSent) times and not again in this attempt"
+                ))
         }
         let failure = CurlFailure.classify(code, detail: handle.errorText)
         return .failure(timesSent > 1 ? failure.adding("; the request was sent \(timesSent) times") : failure)

@@ -30,7 +30,8 @@ package final class DeliveryService: Sendable {
         settings: Dispatcher.Settings = Dispatcher.Settings(),
         clock: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds
     ) {
-        ownTransport = transport == nil
+        ownTransport =
+            transport == nil
             ? CurlTransport(
                 maximumConnectionsPerHost: Self.connectionsPerHost(config),
                 connections: CurlConnectionSettings(
@@ -68,7 +69,9 @@ package final class DeliveryService: Sendable {
         defer { withExtendedLifetime(presence) {} }
         let store = DispatcherStore(dispatcher: dispatcher)
         // Both are read once: a reload that changes them takes effect at the next start.
-        let (busyTimeout, checkpoints) = dispatcher.control.withLock { ($0.config.busyTimeoutMilliseconds, $0.config.checkpoints) }
+        let (busyTimeout, checkpoints) = dispatcher.control.withLock {
+            ($0.config.busyTimeoutMilliseconds, $0.config.checkpoints)
+        }
         try await store.open(path: dispatcher.databasePath, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
         let maintainer = Maintainer(store: store, dispatcher: dispatcher)
         await withDiscardingTaskGroup { children in

@@ -67,7 +67,8 @@ extension Dispatcher {
                         config: config, secrets: secrets, lane: lane)
                 } else {
                     report = await AttemptReport.perform(
-                        win, request: request.http, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
+                        win, request: request.http, operatorConfig: config, operatorSecrets: secrets, transport: transport,
+                        clock: clock)
                 }
                 now = clock()
                 // The report first: a record running in between then stores (and logs)

@@ -50,11 +50,14 @@ extension Dispatcher {
         }
         let dropped = await store.unrecordedConfirmations()
         for (report, confirmation) in dropped {
-            logger.error("confirmation_not_recorded", [
-                "operator": .string(report.operatorName), "reference": .string(report.win.stored.reference),
-                "transaction_id": .string(confirmation.transactionId),
-                "note": "the operator credited this win, the outbox does not say so: it is sent again (the operator answers from its idempotency on reference) unless reconciled first",
-            ])
+            logger.error(
+                "confirmation_not_recorded",
+                [
+                    "operator": .string(report.operatorName), "reference": .string(report.win.stored.reference),
+                    "transaction_id": .string(confirmation.transactionId),
+                    "note":
+                        "the operator credited this win, the outbox does not say so: it is sent again (the operator answers from its idempotency on reference) unless reconciled first",
+                ])
         }
         droppedConfirmations.store(dropped.count, ordering: .relaxed)
         logger.error("stop", ["daemon": .string(owner.description), "unrecorded_confirmations": .int(Int64(dropped.count))])
@@ -68,8 +71,9 @@ extension Dispatcher {
         metrics.resetGauges(DaemonMetrics.consecutiveRefusals)
         metrics.resetGauges(DaemonMetrics.operatorSecretInUse)
         for count in snapshot.counts {
-            metrics.gauge(DaemonMetrics.wins,
-                          labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
+            metrics.gauge(
+                DaemonMetrics.wins,
+                labels: ["operator": count.operatorName, "state": count.state.rawValue], set: Double(count.count))
         }
         let counts = snapshot.countsByOperator()
         for lane in allLanes() {
@@ -77,46 +81,57 @@ extension Dispatcher {
             // (`delta`, `increase`) sees nothing when a series appears at its first
             // failure, so the first failed win would never fire JackpotdWinsFailed.
             for state in WinState.allCases where counts[lane.name]?[state] == nil {
-                metrics.gauge(DaemonMetrics.wins,
-                              labels: ["operator": lane.name, "state": state.rawValue], set: 0)
+                metrics.gauge(
+                    DaemonMetrics.wins,
+                    labels: ["operator": lane.name, "state": state.rawValue], set: 0)
             }
             for outcome in ["delivered", "retry", "failed"] {
-                metrics.counter(DaemonMetrics.attemptsTotal,
-                                labels: ["operator": lane.name, "outcome": outcome], add: 0)
+                metrics.counter(
+                    DaemonMetrics.attemptsTotal,
+                    labels: ["operator": lane.name, "outcome": outcome], add: 0)
             }
             let age = snapshot.oldestPendingCreatedAt[lane.name].map { Double(max(0, now - $0)) / 1000 } ?? 0
-            metrics.gauge(DaemonMetrics.oldestPendingAgeSeconds,
-                          labels: ["operator": lane.name], set: age)
+            metrics.gauge(
+                DaemonMetrics.oldestPendingAgeSeconds,
+                labels: ["operator": lane.name], set: age)
             let (open, paused, rateLimited, secretInUse) = lane.withState {
                 ($0.breaker.state != .closed, $0.paused, $0.rateLimitedSince != nil, $0.secretInUse)
             }
-            metrics.gauge(DaemonMetrics.operatorRateLimited,
-                          labels: ["operator": lane.name], set: rateLimited ? 1 : 0)
+            metrics.gauge(
+                DaemonMetrics.operatorRateLimited,
+                labels: ["operator": lane.name], set: rateLimited ? 1 : 0)
             if let secretInUse {
                 for choice in SecretChoice.allCases {
-                    metrics.gauge(DaemonMetrics.operatorSecretInUse,
-                                  labels: ["operator": lane.name, "secret": choice.rawValue], set: choice == secretInUse ? 1 : 0)
+                    metrics.gauge(
+                        DaemonMetrics.operatorSecretInUse,
+                        labels: ["operator": lane.name, "secret": choice.rawValue], set: choice == secretInUse ? 1 : 0)
                 }
             }
-            metrics.gauge(DaemonMetrics.circuitOpen,
-                          labels: ["operator": lane.name], set: open ? 1 : 0)
-            metrics.gauge(DaemonMetrics.operatorPaused,
-                          labels: ["operator": lane.name], set: paused ? 1 : 0)
+            metrics.gauge(
+                DaemonMetrics.circuitOpen,
+                labels: ["operator": lane.name], set: open ? 1 : 0)
+            metrics.gauge(
+                DaemonMetrics.operatorPaused,
+                labels: ["operator": lane.name], set: paused ? 1 : 0)
             let refusal = snapshot.operators[lane.name]?.refusal
-            metrics.gauge(DaemonMetrics.consecutiveRefusals,
-                          labels: ["operator": lane.name, "error_code": refusal.map { String($0.code) } ?? ""],
-                          set: Double(refusal?.wins ?? 0))
+            metrics.gauge(
+                DaemonMetrics.consecutiveRefusals,
+                labels: ["operator": lane.name, "error_code": refusal.map { String($0.code) } ?? ""],
+                set: Double(refusal?.wins ?? 0))
         }
         metrics.resetGauges(DaemonMetrics.unconfiguredPendingWins)
         let configured = control.withLock { Array($0.config.operators.keys) }
         for (name, count) in snapshot.unconfiguredPending(configured: configured) {
-            metrics.gauge(DaemonMetrics.unconfiguredPendingWins,
-                          labels: ["operator": name], set: Double(count))
+            metrics.gauge(
+                DaemonMetrics.unconfiguredPendingWins,
+                labels: ["operator": name], set: Double(count))
         }
-        metrics.gauge(DaemonMetrics.transactionIdMismatchWins,
-                      labels: [:], set: Double(snapshot.transactionIdMismatches))
-        metrics.gauge(DaemonMetrics.metricsWrittenTimestampSeconds,
-                      labels: [:], set: Double(now) / 1000)
+        metrics.gauge(
+            DaemonMetrics.transactionIdMismatchWins,
+            labels: [:], set: Double(snapshot.transactionIdMismatches))
+        metrics.gauge(
+            DaemonMetrics.metricsWrittenTimestampSeconds,
+            labels: [:], set: Double(now) / 1000)
     }
 
     static func format(_ value: Double) -> String {

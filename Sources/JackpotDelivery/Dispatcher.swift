@@ -110,10 +110,12 @@ package final class Dispatcher: Sendable {
         logger.info("start", ["daemon": .string(owner.description), "database": .string(databasePath)])
         let watcher = OutboxChangeWatcher.start(databasePath: databasePath) { [weak self] in self?.outboxWritten() }
         if watcher == nil {
-            logger.warning("no_change_watch", [
-                "database": .string(databasePath), "poll_ms": .int(settings.pollIntervalMilliseconds),
-                "detail": "inotify unavailable: polling for other processes' writes instead",
-            ])
+            logger.warning(
+                "no_change_watch",
+                [
+                    "database": .string(databasePath), "poll_ms": .int(settings.pollIntervalMilliseconds),
+                    "detail": "inotify unavailable: polling for other processes' writes instead",
+                ])
         }
         defer { watcher?.stop() }
         await withDiscardingTaskGroup { group in
@@ -151,7 +153,8 @@ package final class Dispatcher: Sendable {
             } catch {
                 storageBackoffMs = min(max(storageBackoffMs * 2, 100), 10_000)
                 retryStorageAt = now + storageBackoffMs
-                logger.error("storage_error", ["error": .string(String(describing: error)), "retry_in_ms": .int(storageBackoffMs)])
+                logger.error(
+                    "storage_error", ["error": .string(String(describing: error)), "retry_in_ms": .int(storageBackoffMs)])
                 timer.fire(withinMilliseconds: storageBackoffMs)
             }
         }

@@ -18,8 +18,11 @@ extension DispatcherStore {
                 if let lane = lanes[name] {
                     lane.reconfigure(operatorConfig, now: now)
                 } else {
-                    let breaker = stored[name]?.breaker(settings: operatorConfig.circuit) ?? CircuitBreaker(settings: operatorConfig.circuit)
-                    lanes[name] = OperatorLane(config: operatorConfig, breaker: breaker, paused: stored[name]?.paused ?? false, now: now)
+                    let breaker =
+                        stored[name]?.breaker(settings: operatorConfig.circuit)
+                        ?? CircuitBreaker(settings: operatorConfig.circuit)
+                    lanes[name] = OperatorLane(
+                        config: operatorConfig, breaker: breaker, paused: stored[name]?.paused ?? false, now: now)
                 }
             }
             for (name, lane) in lanes where config.operators[name] == nil {
@@ -28,9 +31,11 @@ extension DispatcherStore {
         }
         dispatcher.laneOrder.withLock { $0 = dispatcher.lanes.withLock { Array($0.keys).sorted() } }
         try outbox.ensureOperators(Array(config.operators.keys), now: now)
-        dispatcher.logger.info("config", [
-            "operators": .string(config.operators.keys.sorted().joined(separator: ",")),
-            "concurrency": .int(Int64(config.globalConcurrency)),
-        ])
+        dispatcher.logger.info(
+            "config",
+            [
+                "operators": .string(config.operators.keys.sorted().joined(separator: ",")),
+                "concurrency": .int(Int64(config.globalConcurrency)),
+            ])
     }
 }

@@ -32,7 +32,8 @@ extension DispatcherStore {
         }
         let circuits = everyLane.compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
         let controls = everyLane.compactMap { lane in lane.takeDirtyControls().map { (lane.name, $0) } }
-        let resultsDue = !loop.unrecorded.isEmpty
+        let resultsDue =
+            !loop.unrecorded.isEmpty
             && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(dispatcher.settings.recordIntervalMilliseconds)
                 || dispatcher.control.withLock { $0.stopRequested })
         guard resultsDue || !loop.unreleased.isEmpty || !loop.unsendable.isEmpty || !circuits.isEmpty || !controls.isEmpty
@@ -40,7 +41,9 @@ extension DispatcherStore {
 
         var outcomes = loop.unrecorded.map { dispatcher.outcome(for: $0, now: now) }
         outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
-        outcomes += loop.unsendable.map { RecordedOutcome(winId: $0.win.stored.id, attempt: nil, change: .failed(reason: $0.reason)) }
+        outcomes += loop.unsendable.map {
+            RecordedOutcome(winId: $0.win.stored.id, attempt: nil, change: .failed(reason: $0.reason))
+        }
         let write = {
             try outbox.record(outcomes, owner: dispatcher.owner.description, now: now)
             for (name, breaker) in circuits { try outbox.saveCircuit(operator: name, breaker, now: now) }
@@ -67,7 +70,8 @@ extension DispatcherStore {
         for (report, outcome) in zip(loop.unrecorded, outcomes) { dispatcher.logAttempt(report, outcome) }
         dispatcher.countAttempts(loop.unrecorded, outcomes)
         for parked in loop.unsendable {
-            dispatcher.logParked(operator: parked.win.stored.operatorName, reference: parked.win.stored.reference, reason: parked.reason)
+            dispatcher.logParked(
+                operator: parked.win.stored.operatorName, reference: parked.win.stored.reference, reason: parked.reason)
         }
         for (name, breaker) in circuits where loop.loggedCircuits[name, default: .closed] != breaker.state {
             loop.loggedCircuits[name] = breaker.state
@@ -76,7 +80,11 @@ extension DispatcherStore {
                 "consecutive_failures": .int(Int64(breaker.consecutiveFailures)),
                 "probe_at": .string(breaker.openUntilMs.flatMap { TimeFormat.iso8601($0) } ?? "-"),
             ]
-            if breaker.state == .closed { dispatcher.logger.info("circuit", fields) } else { dispatcher.logger.warning("circuit", fields) }
+            if breaker.state == .closed {
+                dispatcher.logger.info("circuit", fields)
+            } else {
+                dispatcher.logger.warning("circuit", fields)
+            }
         }
         loop.unrecorded.removeAll(keepingCapacity: true)
         loop.unreleased.removeAll(keepingCapacity: true)
@@ -101,7 +109,8 @@ extension DispatcherStore {
                 var ready: [ReadyWin] = []
                 var expired: [RecordedOutcome] = []
                 let wins = try outbox.claim(
-                    operator: lane.name, limit: limit, owner: dispatcher.owner.description, leaseExpiresAt: leaseExpiresAt, now: now)
+                    operator: lane.name, limit: limit, owner: dispatcher.owner.description, leaseExpiresAt: leaseExpiresAt,
+                    now: now)
                 let policy = RetryPolicy(config.retry)
                 for stored in wins {
                     // `WinExpirer` parks expired wins on its own schedule; one claimed
@@ -155,7 +164,8 @@ extension Dispatcher {
             change = .failed(reason: "\(report.detail) (a no-retry error code of this operator)")
         case .expired:
             record.outcome = "failed"
-            change = .failed(reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)")
+            change = .failed(
+                reason: "not delivered within maxAgeHours (\(Self.format(retrySettings.maxAgeHours)) h); last: \(report.detail)")
         case .retry(let next):
             lane?.checkSoon(at: next.epochMilliseconds)
             change = .retry(nextAttemptAt: next.epochMilliseconds, reason: report.detail)
@@ -196,8 +206,9 @@ extension Dispatcher {
             durations[report.operatorName, default: []].append(report.durationMs / 1000)
         }
         for (series, count) in attempts {
-            metrics.counter(DaemonMetrics.attemptsTotal,
-                            labels: ["operator": series.operatorName, "outcome": series.outcome], add: count)
+            metrics.counter(
+                DaemonMetrics.attemptsTotal,
+                labels: ["operator": series.operatorName, "outcome": series.outcome], add: count)
         }
         for (operatorName, seconds) in durations {
             metrics.observe(DaemonMetrics.attemptDurationSeconds, labels: ["operator": operatorName], values: seconds)

@@ -254,7 +254,9 @@ package struct LaneState<Win: LeasedWin>: Sendable {
     }
 
     /// What `status` shows of this lane's controls, when it changed since last taken.
-    package mutating func takeDirtyControls() -> (secretInUse: SecretChoice?, secretInUseSince: UTCTime?, rateLimitedSince: UTCTime?)? {
+    package mutating func takeDirtyControls() -> (
+        secretInUse: SecretChoice?, secretInUseSince: UTCTime?, rateLimitedSince: UTCTime?
+    )? {
         guard controlsDirty else { return nil }
         controlsDirty = false
         return (secretInUse, secretInUseSince, rateLimitedSince)

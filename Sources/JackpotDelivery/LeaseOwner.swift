@@ -92,8 +92,8 @@ package struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
         let ownerBoot = String(parts[parts.count - 2])
         let ownerNamespace = String(parts[parts.count - 1])
         guard owner != description, ownerHost == host,
-              bootId != "-", ownerBoot == bootId,
-              pidNamespace != "-", ownerNamespace == pidNamespace
+            bootId != "-", ownerBoot == bootId,
+            pidNamespace != "-", ownerNamespace == pidNamespace
         else { return false }
         return processIsGone(pid)
     }

@@ -75,7 +75,8 @@ final class OutboxChangeWatcher: Sendable {
                 let event = buffer.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                 // The watch is gone: stopped, or the directory was removed.
                 if event.mask & UInt32(IN_IGNORED) != 0 { return }
-                let nameBytes = UnsafeRawBufferPointer(rebasing: buffer[(offset + headerSize)..<(offset + headerSize + Int(event.len))])
+                let nameBytes = UnsafeRawBufferPointer(
+                    rebasing: buffer[(offset + headerSize)..<(offset + headerSize + Int(event.len))])
                 if nameBytes.starts(with: prefix) { changed = true }
                 offset += headerSize + Int(event.len)
             }

@@ -68,7 +68,8 @@ package final class IngestServer: Sendable {
             }
             tlsFiles = (
                 try Self.readPEM(tls.keyFile), try Self.readPEM(tls.certificateFile),
-                try tls.clientCAFile.map(Self.readPEM))
+                try tls.clientCAFile.map(Self.readPEM)
+            )
         }
         writer = try IngestWriter(
             databasePath: databasePath, busyTimeoutMilliseconds: config.busyTimeoutMilliseconds, checkpoints: config.checkpoints,
@@ -91,12 +92,15 @@ package final class IngestServer: Sendable {
         guard let started else {
             close(socket.descriptor)
             writer.stop()
-            throw IngestStartError("libmicrohttpd could not start on \(socket.boundAddress) (check ingest.tls: key and certificate must match)")
+            throw IngestStartError(
+                "libmicrohttpd could not start on \(socket.boundAddress) (check ingest.tls: key and certificate must match)")
         }
         daemon.withLock { $0 = ConnectionHandle(pointer: started) }
-        logger.info("ingest_listening", [
-            "address": .string(boundAddress), "tls": .bool(tlsFiles != nil), "mtls": .bool(requireClientCertificate),
-        ])
+        logger.info(
+            "ingest_listening",
+            [
+                "address": .string(boundAddress), "tls": .bool(tlsFiles != nil), "mtls": .bool(requireClientCertificate),
+            ])
     }
 
     /// New tokens and operators from a reloaded config; requests already admitted keep theirs.
@@ -211,14 +215,18 @@ package final class IngestServer: Sendable {
         let authorization = header(connection, "Authorization")
         guard let token = settings.withLock({ $0.tokens.authenticate(authorization: authorization) }) else {
             let why = authorization == nil ? "no Authorization header" : "the token is not valid"
-            return .error(401, "\(why); send Authorization: Bearer TOKEN with a token from ingest.tokens",
-                          headers: [("WWW-Authenticate", "Bearer")])
+            return .error(
+                401, "\(why); send Authorization: Bearer TOKEN with a token from ingest.tokens",
+                headers: [("WWW-Authenticate", "Bearer")])
         }
         exchange.progress.withLock { $0.token = token }
         guard exchange.route == .postWins else { return nil }
         let contentType = header(connection, "Content-Type")
         guard let kind = WinsRequest.Kind(contentType: contentType) else {
-            return .error(415, "Content-Type must be application/json (one win) or application/x-ndjson (JSON Lines), got \(contentType.map { "\"\($0)\"" } ?? "none")")
+            return .error(
+                415,
+                "Content-Type must be application/json (one win) or application/x-ndjson (JSON Lines), got \(contentType.map { "\"\($0)\"" } ?? "none")"
+            )
         }
         exchange.progress.withLock { $0.kind = kind }
         if let length = header(connection, "Content-Length").flatMap(Int.init), length > limits.maxBodyBytes {
@@ -241,9 +249,10 @@ package final class IngestServer: Sendable {
                 writer.read { outbox in
                     do {
                         let text = try metricsPage(outbox)
-                        finish(IngestAnswer(
-                            status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                            body: Array(text.utf8)))
+                        finish(
+                            IngestAnswer(
+                                status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                                body: Array(text.utf8)))
                     } catch {
                         logger.error("storage_error", ["error": .string(String(describing: error)), "in": "ingest_metrics"])
                         finish(.unavailable("the outbox cannot be read: \(error)"))
@@ -269,8 +278,9 @@ package final class IngestServer: Sendable {
         }
         guard let kind, let token else { preconditionFailure("admitted without kind or token") }
         guard !body.isEmpty else {
-            return queue(.error(400, "the body is empty; send one win as a JSON object, or JSON Lines as application/x-ndjson"),
-                         for: exchange, on: connection)
+            return queue(
+                .error(400, "the body is empty; send one win as a JSON object, or JSON Lines as application/x-ndjson"),
+                for: exchange, on: connection)
         }
         let admission = settings.withLock { $0.admission }
         let now = WallClock.nowMilliseconds()
@@ -280,8 +290,10 @@ package final class IngestServer: Sendable {
             lines = [WinsRequest.judge(body, number: 1, now: now, token: token, admission: admission)]
         case .batch:
             guard let split = WinsRequest.splitLines(body, maxLines: limits.maxLinesPerRequest) else {
-                return queue(.error(413, "more than ingest.limits.maxLinesPerRequest (\(limits.maxLinesPerRequest)) lines; split the batch"),
-                             for: exchange, on: connection)
+                return queue(
+                    .error(
+                        413, "more than ingest.limits.maxLinesPerRequest (\(limits.maxLinesPerRequest)) lines; split the batch"),
+                    for: exchange, on: connection)
             }
             guard !split.isEmpty else {
                 return queue(.error(400, "the body has no lines; send one win per line"), for: exchange, on: connection)
@@ -329,8 +341,9 @@ package final class IngestServer: Sendable {
             }
         }
         for (result, count) in counts {
-            metrics.counter(IngestMetrics.wins,
-                            labels: ["result": result], add: Double(count))
+            metrics.counter(
+                IngestMetrics.wins,
+                labels: ["result": result], add: Double(count))
         }
     }
 
@@ -341,8 +354,9 @@ package final class IngestServer: Sendable {
             _ = try outbox.database.queryScalar("SELECT count(*) FROM sqlite_master")
             return .json(200, JSONObject(["ready": .bool(true)]))
         } catch {
-            return .json(503, JSONObject(["ready": .bool(false), "reason": .string(String(describing: error))]),
-                         headers: [("Retry-After", "1")])
+            return .json(
+                503, JSONObject(["ready": .bool(false), "reason": .string(String(describing: error))]),
+                headers: [("Retry-After", "1")])
         }
     }
 
@@ -362,9 +376,12 @@ package final class IngestServer: Sendable {
         }
         if !work(finish) {
             let stopping = lifecycle.withLock { $0.stopping }
-            finish(.unavailable(stopping
-                ? "jackpotd is stopping; nothing was stored, send it again"
-                : "the writer is behind (more than \(writer.maximumQueuedWins) wins queued); nothing was stored, send it again"))
+            finish(
+                .unavailable(
+                    stopping
+                        ? "jackpotd is stopping; nothing was stored, send it again"
+                        : "the writer is behind (more than \(writer.maximumQueuedWins) wins queued); nothing was stored, send it again"
+                ))
         }
         return JK_MHD_YES
     }
@@ -386,8 +403,9 @@ package final class IngestServer: Sendable {
         requestContext.pointee = nil
         let exchange = Unmanaged<IngestExchange>.fromOpaque(stored).takeRetainedValue()
         let status = exchange.progress.withLock { $0.status }
-        metrics.counter(IngestMetrics.requests,
-                        labels: ["code": status.map(String.init) ?? "none"])
+        metrics.counter(
+            IngestMetrics.requests,
+            labels: ["code": status.map(String.init) ?? "none"])
         changeInFlight(by: -1)
     }
 

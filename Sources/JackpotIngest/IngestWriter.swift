@@ -70,7 +70,9 @@ package final class IngestWriter: @unchecked Sendable {
     package func store(_ wins: [NewWin], completion: @escaping @Sendable (Result<[Outcome], any Error>) -> Void) -> Bool {
         let queued = state.withLock { state in
             // An idle writer takes any one request, however large the limit says it is.
-            guard !state.stopping, state.queuedWins == 0 || state.queuedWins + wins.count <= maximumQueuedWins else { return false }
+            guard !state.stopping, state.queuedWins == 0 || state.queuedWins + wins.count <= maximumQueuedWins else {
+                return false
+            }
             state.jobs.append(.store(wins, completion))
             state.queuedWins += wins.count
             return true

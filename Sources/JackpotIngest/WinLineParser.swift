@@ -72,7 +72,9 @@ package enum WinLineParser {
             jackpotId: try text("jackpotId", required: true)!,
             platform: try text("platform", required: false),
             token: try text("token", required: false),
-            jackpotDetails: try object["jackpotDetails"].map { (value) throws(WinValidationError) in try WinExtras.jackpotDetailsText(value) },
+            jackpotDetails: try object["jackpotDetails"].map { (value) throws(WinValidationError) in
+                try WinExtras.jackpotDetailsText(value)
+            },
             extra: try object["extra"].map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [],
             now: now)
         try newWin.win.validate(now: now)

@@ -18,16 +18,18 @@ enum WinStatus {
         }
         func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
         func optional(_ number: Int64?) -> JSONValue { number.map { .number(String($0)) } ?? .null }
-        return .json(200, JSONObject([
-            "reference": .string(win.reference),
-            "operator": .string(win.operatorName),
-            "amount": .string(win.amount),
-            "state": .string(win.state.rawValue),
-            "attempts": .number(String(win.attempts)),
-            "transactionId": optional(win.transactionId),
-            "deliveredAt": optional(win.deliveredAt),
-            "lastError": optional(win.lastError),
-            "createdAt": .number(String(win.createdAt)),
-        ]))
+        return .json(
+            200,
+            JSONObject([
+                "reference": .string(win.reference),
+                "operator": .string(win.operatorName),
+                "amount": .string(win.amount),
+                "state": .string(win.state.rawValue),
+                "attempts": .number(String(win.attempts)),
+                "transactionId": optional(win.transactionId),
+                "deliveredAt": optional(win.deliveredAt),
+                "lastError": optional(win.lastError),
+                "createdAt": .number(String(win.createdAt)),
+            ]))
     }
 }

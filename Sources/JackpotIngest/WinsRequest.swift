@@ -50,8 +50,10 @@ package enum WinsRequest {
         _ bytes: some Collection<UInt8>, number: Int, now: Int64, token: IngestToken, admission: WinAdmission
     ) -> Line {
         guard bytes.count <= WinLineParser.maxLineBytes else {
-            return Line(number: number, reference: nil, verdict: .invalid(
-                "line is \(bytes.count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit"))
+            return Line(
+                number: number, reference: nil,
+                verdict: .invalid(
+                    "line is \(bytes.count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit"))
         }
         let object: JSONObject
         do {
@@ -70,8 +72,10 @@ package enum WinsRequest {
             return Line(number: number, reference: reference, verdict: .invalid(error.description))
         }
         guard token.allows(newWin.win.operatorName) else {
-            return Line(number: number, reference: reference, verdict: .forbidden(
-                "token \(token.name) may not enqueue for operator \"\(newWin.win.operatorName)\""))
+            return Line(
+                number: number, reference: reference,
+                verdict: .forbidden(
+                    "token \(token.name) may not enqueue for operator \"\(newWin.win.operatorName)\""))
         }
         if let refusal = admission.refusal(of: newWin) {
             return Line(number: number, reference: reference, verdict: .invalid(refusal))
@@ -111,10 +115,12 @@ package enum WinsRequest {
             case .accepted?: return .json(201, JSONObject(["result": .string("accepted"), "reference": reference]))
             case .duplicate?: return .json(200, JSONObject(["result": .string("duplicate"), "reference": reference]))
             case .conflict(let reason, let fields)?:
-                return .json(409, JSONObject([
-                    "result": .string("conflict"), "reference": reference, "reason": .string(reason),
-                    "fields": .array(fields.map { .string($0) }),
-                ]))
+                return .json(
+                    409,
+                    JSONObject([
+                        "result": .string("conflict"), "reference": reference, "reason": .string(reason),
+                        "fields": .array(fields.map { .string($0) }),
+                    ]))
             case nil:
                 return .unavailable("the win was not stored; send it again")
             }
@@ -151,13 +157,15 @@ package enum WinsRequest {
             if let fields { entry["fields"] = .array(fields.map { .string($0) }) }
             results.append(.object(entry))
         }
-        return .json(200, JSONObject([
-            "accepted": .number(String(counts["accepted"]!)),
-            "duplicate": .number(String(counts["duplicate"]!)),
-            "conflict": .number(String(counts["conflict"]!)),
-            "invalid": .number(String(counts["invalid"]!)),
-            "forbidden": .number(String(counts["forbidden"]!)),
-            "results": .array(results),
-        ]))
+        return .json(
+            200,
+            JSONObject([
+                "accepted": .number(String(counts["accepted"]!)),
+                "duplicate": .number(String(counts["duplicate"]!)),
+                "conflict": .number(String(counts["conflict"]!)),
+                "invalid": .number(String(counts["invalid"]!)),
+                "forbidden": .number(String(counts["forbidden"]!)),
+                "results": .array(results),
+            ]))
     }
 }

@@ -43,8 +43,10 @@ extension Outbox {
                 INSERT INTO daemons (owner, host, pid, started_at, last_seen_at, interval_ms) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (owner) DO UPDATE SET last_seen_at = excluded.last_seen_at, interval_ms = excluded.interval_ms
                 """,
-                [.text(heartbeat.owner), .text(heartbeat.host), .integer(Int64(heartbeat.pid)), .integer(heartbeat.startedAt),
-                 .integer(heartbeat.lastSeenAt), .integer(heartbeat.intervalMilliseconds)])
+                [
+                    .text(heartbeat.owner), .text(heartbeat.host), .integer(Int64(heartbeat.pid)), .integer(heartbeat.startedAt),
+                    .integer(heartbeat.lastSeenAt), .integer(heartbeat.intervalMilliseconds),
+                ])
         }
     }
 

@@ -47,7 +47,8 @@ package final class Database {
             // and tokens, so it is created private first. Its -wal and -shm files inherit the mode.
             _ = try Self.createPrivateFile(atPath: path)
         }
-        let flags = SQLITE_OPEN_NOMUTEX
+        let flags =
+            SQLITE_OPEN_NOMUTEX
             | (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
             | (options.createIfMissing && !options.readOnly ? SQLITE_OPEN_CREATE : 0)
         var opened: OpaquePointer?
@@ -71,7 +72,8 @@ package final class Database {
             guard case .text(let mode) = journalMode, mode.lowercased() == expected else {
                 throw DatabaseError(
                     extendedCode: SQLITE_ERROR,
-                    message: "journal_mode=WAL was not applied (got \(journalMode)); WAL is required for concurrent readers and the writer",
+                    message:
+                        "journal_mode=WAL was not applied (got \(journalMode)); WAL is required for concurrent readers and the writer",
                     sql: "PRAGMA journal_mode=WAL")
             }
             // FULL: a delivered win recorded as pending after a power cut would be paid twice.
@@ -183,7 +185,9 @@ package final class Database {
         guard sqlite3_db_readonly(handle, "main") == 1 else { return }
         throw DatabaseError(
             extendedCode: SQLITE_READONLY,
-            message: "cannot write the database at \(path): it was opened read-only (check the owner and mode of the file and its directory)")
+            message:
+                "cannot write the database at \(path): it was opened read-only (check the owner and mode of the file and its directory)"
+        )
     }
 
     /// Throws when the file this connection has open was deleted, renamed or
@@ -206,7 +210,9 @@ package final class Database {
         guard let walFile, FileIdentity(path: walPath) != walFile else { return }
         throw DatabaseError(
             extendedCode: DatabaseError.walMissingCode,
-            message: "the write-ahead log \(walPath) was deleted or replaced while this process had it open; nothing more is written through it: open the outbox again (a running daemon saves what the log held into \(path) and exits)")
+            message:
+                "the write-ahead log \(walPath) was deleted or replaced while this process had it open; nothing more is written through it: open the outbox again (a running daemon saves what the log held into \(path) and exits)"
+        )
     }
 
     /// Writes every frame of this connection's log into the database file and

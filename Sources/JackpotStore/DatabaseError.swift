@@ -27,7 +27,8 @@ package struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// The result code returned by the call is preferred over `sqlite3_extended_errcode`,
     /// which a later call on the same connection could already have overwritten.
     init(connection: OpaquePointer?, resultCode: Int32, sql: String?, context: String? = nil) {
-        var text = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        var text =
+            connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(resultCode))
         if let context { text = "\(context): \(text)" }
         self.init(extendedCode: resultCode, message: text, sql: sql)

@@ -23,7 +23,8 @@ public enum EnqueueRejection: Sendable, Hashable, CustomStringConvertible {
         case .conflict(let reference, let fields):
             return "reference \(reference) already exists with a different \(fields.first ?? "content")"
         case .conflictWithPurgedWin(let reference, let transactionId, let deliveredAt, let purgedAt):
-            return "reference \(reference) was delivered on \(deliveredAt) (transactionId \(transactionId)), purged on \(purgedAt), with different content"
+            return
+                "reference \(reference) was delivered on \(deliveredAt) (transactionId \(transactionId)), purged on \(purgedAt), with different content"
         }
     }
 }

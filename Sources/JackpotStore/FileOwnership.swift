@@ -32,13 +32,17 @@ package struct FileOwnership: Sendable, Hashable {
     /// Gives `path` this owner (when it differs: only root may) and mode.
     package func apply(to path: String) throws {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &info) == 0 else {
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
         if info.st_uid != owner || info.st_gid != group, chown(path, owner, group) != 0 {
-            throw Failure(description: "cannot give \(path) to uid \(owner), gid \(group) like the outbox it replaces: "
-                + "\(String(cString: strerror(errno))); run it as root or as the outbox's owner")
+            throw Failure(
+                description: "cannot give \(path) to uid \(owner), gid \(group) like the outbox it replaces: "
+                    + "\(String(cString: strerror(errno))); run it as root or as the outbox's owner")
         }
         guard chmod(path, mode) == 0 else {
-            throw Failure(description: "cannot set mode 0\(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
+            throw Failure(
+                description: "cannot set mode 0\(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -68,8 +68,10 @@ extension Outbox {
             ON CONFLICT (name) DO UPDATE SET circuit_state = ?2, consecutive_failures = ?3,
                 circuit_open_until = ?4, circuit_cooldown = ?5, updated_at = ?6
             """,
-            [.text(name), .text(state.rawValue), .integer(Int64(consecutiveFailures)),
-             SQLValue(openUntil), .real(cooldownSeconds), .integer(now)])
+            [
+                .text(name), .text(state.rawValue), .integer(Int64(consecutiveFailures)),
+                SQLValue(openUntil), .real(cooldownSeconds), .integer(now),
+            ])
     }
 
     /// Stores what the daemon's per-operator controls show `status`: the secret
@@ -85,8 +87,10 @@ extension Outbox {
             ON CONFLICT (name) DO UPDATE SET secret_in_use = ?2, secret_in_use_since = ?3, rate_limited_since = ?4,
                 updated_at = ?5
             """,
-            [.text(name), SQLValue(secretInUse?.rawValue), SQLValue(secretInUseSince), SQLValue(rateLimitedSince),
-             .integer(now)])
+            [
+                .text(name), SQLValue(secretInUse?.rawValue), SQLValue(secretInUseSince), SQLValue(rateLimitedSince),
+                .integer(now),
+            ])
     }
 
     /// Pauses or resumes an operator. Returns false when the state was already so.
@@ -99,8 +103,10 @@ extension Outbox {
                 UPDATE operators SET paused = ?, pause_reason = ?, paused_at = ?, updated_at = ?
                 WHERE name = ? AND paused <> ?
                 """,
-                [SQLValue(paused), paused ? SQLValue(reason) : .null, paused ? .integer(now) : .null, .integer(now),
-                 .text(name), SQLValue(paused)])
+                [
+                    SQLValue(paused), paused ? SQLValue(reason) : .null, paused ? .integer(now) : .null, .integer(now),
+                    .text(name), SQLValue(paused),
+                ])
             guard database.changes == 1 else { return false }
             try record(OpsAction(at: now, actor: actor, kind: paused ? .pause : .resume, operatorName: name, reason: reason))
             return true

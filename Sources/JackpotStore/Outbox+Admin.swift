@@ -20,9 +20,10 @@ extension Outbox {
             guard let win = try win(reference: reference) else { return .notFound }
             guard WinState.retryable.contains(win.state) else { return .refused(win.state) }
             try database.execute("UPDATE wins SET \(Self.dueNow) WHERE id = ?2", [.integer(now), .integer(win.id)])
-            try record(OpsAction(
-                at: now, actor: actor, kind: .retry, reference: reference, operatorName: win.operatorName, reason: reason,
-                detail: "was \(win.state.rawValue)"))
+            try record(
+                OpsAction(
+                    at: now, actor: actor, kind: .retry, reference: reference, operatorName: win.operatorName, reason: reason,
+                    detail: "was \(win.state.rawValue)"))
             return .changed
         }
     }
@@ -92,9 +93,10 @@ extension Outbox {
                     lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ?3
                 """, [.text(reason), .integer(now), .integer(win.id)])
-            try record(OpsAction(
-                at: now, actor: actor, kind: .cancel, reference: reference, operatorName: win.operatorName, reason: reason,
-                detail: "was \(win.state.rawValue)"))
+            try record(
+                OpsAction(
+                    at: now, actor: actor, kind: .cancel, reference: reference, operatorName: win.operatorName, reason: reason,
+                    detail: "was \(win.state.rawValue)"))
             return .changed
         }
     }
@@ -106,19 +108,21 @@ extension Outbox {
     ) throws -> Int {
         let total = try purgeDeliveredChunks(before: deliveredBefore, now: now)
         try database.transaction {
-            try record(OpsAction(
-                at: now, actor: actor, kind: .purge, reason: reason,
-                detail: "\(total) delivered win\(total == 1 ? "" : "s") delivered before \(deliveredBefore) ms"))
+            try record(
+                OpsAction(
+                    at: now, actor: actor, kind: .purge, reason: reason,
+                    detail: "\(total) delivered win\(total == 1 ? "" : "s") delivered before \(deliveredBefore) ms"))
         }
         return total
     }
 
     /// How many wins `purgeDelivered` would delete (`purge --dry-run`).
     package func countDelivered(before deliveredBefore: Int64) throws -> Int {
-        Int(try database.queryScalar(
-            "SELECT count(*) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ?",
-            [.integer(deliveredBefore)]
-        ).integerValue ?? 0)
+        Int(
+            try database.queryScalar(
+                "SELECT count(*) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ?",
+                [.integer(deliveredBefore)]
+            ).integerValue ?? 0)
     }
 
     private func purgeDeliveredChunks(before deliveredBefore: Int64, now: Int64) throws -> Int {
@@ -139,8 +143,10 @@ extension Outbox {
                         INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
                         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING
                         """,
-                        [.text(win.reference), .text(win.operatorName), .blob(Tombstone.digest(win)),
-                         .text(win.transactionId ?? ""), .integer(win.deliveredAt ?? 0), .integer(now)])
+                        [
+                            .text(win.reference), .text(win.operatorName), .blob(Tombstone.digest(win)),
+                            .text(win.transactionId ?? ""), .integer(win.deliveredAt ?? 0), .integer(now),
+                        ])
                     try database.execute("DELETE FROM wins WHERE id = ?", [.integer(win.id)])
                 }
                 return wins.count

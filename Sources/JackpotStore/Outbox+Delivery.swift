@@ -15,7 +15,8 @@ extension Outbox {
     /// Nothing is claimed for a paused operator: the statement reads the flag
     /// itself, so a pause holds for every claim that starts after `pause`
     /// committed, not only once housekeeping has copied the flag into memory.
-    package func claim(operator name: String, limit: Int, owner: String, leaseExpiresAt: Int64, now: Int64) throws -> [StoredWin] {
+    package func claim(operator name: String, limit: Int, owner: String, leaseExpiresAt: Int64, now: Int64) throws -> [StoredWin]
+    {
         guard limit > 0 else { return [] }
         return try database.query(
             """
@@ -65,7 +66,8 @@ extension Outbox {
         for outcome in outcomes {
             if var attempt = outcome.attempt {
                 if case .delivered(let confirmation) = outcome.change, deliveredBefore.contains(outcome.winId),
-                   let kept = try flagOtherTransactionId(confirmation.transactionId, winId: outcome.winId) {
+                    let kept = try flagOtherTransactionId(confirmation.transactionId, winId: outcome.winId)
+                {
                     attempt.detail += "; a repeat delivery with another transactionId: kept the first, \(kept)"
                 }
                 attempts.append(attempt)
@@ -81,8 +83,10 @@ extension Outbox {
                         attempts = attempts + ?, lease_owner = NULL, lease_expires_at = NULL
                     WHERE id = ? AND state = 'sending' AND lease_owner = ?
                     """,
-                    [.integer(nextAttemptAt), .text(reason), .integer(now), .integer(outcome.attempt == nil ? 0 : 1),
-                     .integer(outcome.winId), .text(owner)])
+                    [
+                        .integer(nextAttemptAt), .text(reason), .integer(now), .integer(outcome.attempt == nil ? 0 : 1),
+                        .integer(outcome.winId), .text(owner),
+                    ])
             case .failed(let reason):
                 try database.execute(
                     """
@@ -90,8 +94,10 @@ extension Outbox {
                         lease_owner = NULL, lease_expires_at = NULL
                     WHERE id = ? AND state = 'sending' AND lease_owner = ?
                     """,
-                    [.text(reason), .integer(now), .integer(outcome.attempt == nil ? 0 : 1),
-                     .integer(outcome.winId), .text(owner)])
+                    [
+                        .text(reason), .integer(now), .integer(outcome.attempt == nil ? 0 : 1),
+                        .integer(outcome.winId), .text(owner),
+                    ])
             case .released:
                 try database.execute(
                     """
@@ -122,20 +128,22 @@ extension Outbox {
             arguments.reserveCapacity(1 + 7 * chunk.count)
             for (winId, counted, confirmation) in chunk {
                 arguments += [
-                    .integer(winId), .integer(counted ? 1 : 0), .text(confirmation.transactionId), SQLValue(confirmation.currency),
+                    .integer(winId), .integer(counted ? 1 : 0), .text(confirmation.transactionId),
+                    SQLValue(confirmation.currency),
                     SQLValue(confirmation.cash), SQLValue(confirmation.bonus), SQLValue(confirmation.alreadyCreditedCode),
                 ]
             }
-            let changed = Set(try database.query(
-                """
-                UPDATE wins SET state = 'delivered', transaction_id = v.column3, currency = v.column4, cash = v.column5,
-                    bonus = v.column6, delivered_at = ?1, updated_at = ?1, attempts = attempts + v.column2, last_error = NULL,
-                    lease_owner = NULL, lease_expires_at = NULL, already_credited_code = v.column7
-                FROM (VALUES \(SQLBatch.rows(chunk.count, columns: 7))) AS v
-                WHERE wins.id = v.column1 AND wins.state <> 'delivered'
-                RETURNING wins.id
-                """, arguments
-            ).compactMap { $0.int64("id") })
+            let changed = Set(
+                try database.query(
+                    """
+                    UPDATE wins SET state = 'delivered', transaction_id = v.column3, currency = v.column4, cash = v.column5,
+                        bonus = v.column6, delivered_at = ?1, updated_at = ?1, attempts = attempts + v.column2, last_error = NULL,
+                        lease_owner = NULL, lease_expires_at = NULL, already_credited_code = v.column7
+                    FROM (VALUES \(SQLBatch.rows(chunk.count, columns: 7))) AS v
+                    WHERE wins.id = v.column1 AND wins.state <> 'delivered'
+                    RETURNING wins.id
+                    """, arguments
+                ).compactMap { $0.int64("id") })
             unchanged.formUnion(chunk.map(\.winId).filter { !changed.contains($0) })
         }
         return unchanged
@@ -269,7 +277,8 @@ extension Outbox {
 
     /// True while some row has not been checked by `parkInvalidNewWins`.
     package func hasUnvalidatedWins() throws -> Bool {
-        try database.queryScalar("SELECT EXISTS (SELECT 1 FROM wins INDEXED BY wins_unvalidated WHERE validated = 0)").integerValue == 1
+        try database.queryScalar("SELECT EXISTS (SELECT 1 FROM wins INDEXED BY wins_unvalidated WHERE validated = 0)")
+            .integerValue == 1
     }
 }
 

@@ -20,15 +20,18 @@ extension Outbox {
     ) throws -> Int {
         var total = 0
         for state in states {
-            total += Int(try database.queryScalar(
-                """
-                SELECT count(*) FROM wins
-                WHERE state = ? AND operator = ? AND created_at < ? AND created_at >= ? AND created_at < ?
-                  AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
-                """,
-                [.text(state.rawValue), .text(name), .integer(cutoff), .integer(createdSince ?? .min),
-                 .integer(createdBefore ?? .max), .integer(cutoff), .text(Self.reconciliationDaemon)]
-            ).integerValue ?? 0)
+            total += Int(
+                try database.queryScalar(
+                    """
+                    SELECT count(*) FROM wins
+                    WHERE state = ? AND operator = ? AND created_at < ? AND created_at >= ? AND created_at < ?
+                      AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
+                    """,
+                    [
+                        .text(state.rawValue), .text(name), .integer(cutoff), .integer(createdSince ?? .min),
+                        .integer(createdBefore ?? .max), .integer(cutoff), .text(Self.reconciliationDaemon),
+                    ]
+                ).integerValue ?? 0)
         }
         return total
     }

@@ -32,9 +32,10 @@ extension Outbox {
         if let tombstone = try tombstone(reference: win.reference) {
             if tombstone.contentDigest == Tombstone.digest(win) { return .duplicate }
             let times = try tombstone.times(in: database)
-            return .rejected(.conflictWithPurgedWin(
-                reference: win.reference, transactionId: tombstone.transactionId, deliveredAt: times.delivered,
-                purgedAt: times.purged))
+            return .rejected(
+                .conflictWithPurgedWin(
+                    reference: win.reference, transactionId: tombstone.transactionId, deliveredAt: times.delivered,
+                    purgedAt: times.purged))
         }
         // The trigger `wins_reference_conflict` refuses a different content, comparing
         // the text as stored; the comparison below knows that "55.0" is "55" and names the fields.
@@ -59,10 +60,12 @@ extension Outbox {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (reference) DO NOTHING
                 """,
-                [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
-                 .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
-                 SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
-                 SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra)), .integer(validated ? 1 : 0)])
+                [
+                    .text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
+                    .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
+                    SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
+                    SQLValue(win.jackpotDetails), SQLValue(WinExtras.storedText(win.extra)), .integer(validated ? 1 : 0),
+                ])
         } catch {
             if error.code == 19 && error.message.contains("jackpotd: conflict") { return false }
             throw error

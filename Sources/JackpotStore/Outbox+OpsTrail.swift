@@ -4,8 +4,10 @@ extension Outbox {
     func record(_ action: OpsAction) throws {
         try database.execute(
             "INSERT INTO ops_actions (at, actor, action, reference, operator, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [.integer(action.at), .text(action.actor), .text(action.kind.rawValue), SQLValue(action.reference),
-             SQLValue(action.operatorName), SQLValue(action.reason), SQLValue(action.detail)])
+            [
+                .integer(action.at), .text(action.actor), .text(action.kind.rawValue), SQLValue(action.reference),
+                SQLValue(action.operatorName), SQLValue(action.reason), SQLValue(action.detail),
+            ])
     }
 
     /// Records a probe call before it is sent, so a call that credits is in the

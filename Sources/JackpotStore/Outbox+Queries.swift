@@ -9,7 +9,9 @@ package struct WinFilter: Sendable {
     package var createdBefore: Int64?
     package var limit: Int?
 
-    package init(state: WinState? = nil, operatorName: String? = nil, userId: String? = nil, createdSince: Int64? = nil, limit: Int? = nil) {
+    package init(
+        state: WinState? = nil, operatorName: String? = nil, userId: String? = nil, createdSince: Int64? = nil, limit: Int? = nil
+    ) {
         self.state = state
         self.operatorName = operatorName
         self.userId = userId

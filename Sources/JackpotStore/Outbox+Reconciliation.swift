@@ -38,9 +38,10 @@ extension Outbox {
                 if database.changes == 1 {
                     repeats.append(nil)
                 } else {
-                    repeats.append(try database.queryScalar(
-                        "SELECT line FROM temp.reconcile_seen WHERE reference = ?", [.text(reference)]
-                    ).integerValue.map(Int.init))
+                    repeats.append(
+                        try database.queryScalar(
+                            "SELECT line FROM temp.reconcile_seen WHERE reference = ?", [.text(reference)]
+                        ).integerValue.map(Int.init))
                 }
             }
             try database.execute("COMMIT")
@@ -116,8 +117,10 @@ extension Outbox {
                     last_error = NULL, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ?3 AND state = ?4 AND lease_owner IS ?5
                 """,
-                [.text(transactionId), .integer(now), .integer(current.id), .text(current.state.rawValue),
-                 SQLValue(current.leaseOwner)])
+                [
+                    .text(transactionId), .integer(now), .integer(current.id), .text(current.state.rawValue),
+                    SQLValue(current.leaseOwner),
+                ])
             guard database.changes == 1 else { return .changed(now: current.state) }
             try database.execute(
                 """
@@ -125,8 +128,10 @@ extension Outbox {
                                       detail, response_head, daemon)
                 VALUES (?, ?, ?, 0, NULL, NULL, 'delivered', ?, NULL, ?)
                 """,
-                [.integer(current.id), .integer(Int64(current.attempts + 1)), .integer(now), .text(detail),
-                 .text(Self.reconciliationDaemon)])
+                [
+                    .integer(current.id), .integer(Int64(current.attempts + 1)), .integer(now), .text(detail),
+                    .text(Self.reconciliationDaemon),
+                ])
             return nil
         }
     }

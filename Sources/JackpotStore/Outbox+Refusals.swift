@@ -41,8 +41,10 @@ extension Outbox {
                 refusal_since = CASE WHEN refusal_code IS ?2 THEN min(refusal_since, ?3) ELSE ?3 END,
                 refusal_code = ?2, refusal_description = ?4, refusal_last_win = ?1
             """,
-            [.integer(attempt.winId), .integer(Int64(code)), .integer(attempt.startedAt),
-             SQLValue(Self.refusalDescription(attempt.detail)), .integer(now)])
+            [
+                .integer(attempt.winId), .integer(Int64(code)), .integer(attempt.startedAt),
+                SQLValue(Self.refusalDescription(attempt.detail)), .integer(now),
+            ])
     }
 
     /// The operator's description from an attempt's detail (`error 5: Invalid hash`).

@@ -68,7 +68,9 @@ public final class Outbox {
         if version > Schema.currentVersion {
             throw OutboxError(
                 code: .newerSchema, path: database.path, sqliteCode: 1,
-                message: "outbox \(database.path) has schema version \(version), newer than this library's (\(Schema.currentVersion)); upgrade jackpotd")
+                message:
+                    "outbox \(database.path) has schema version \(version), newer than this library's (\(Schema.currentVersion)); upgrade jackpotd"
+            )
         }
         guard version == 0 else { return }
         let objects = try database.queryScalar("SELECT count(*) FROM sqlite_master").integerValue ?? 0

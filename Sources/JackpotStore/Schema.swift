@@ -134,7 +134,8 @@ package enum Schema {
             guard version <= currentVersion else {
                 throw DatabaseError(
                     code: 1, extendedCode: 1,
-                    message: "database \(database.path) has schema version \(version), newer than this jackpotd (\(currentVersion)); upgrade jackpotd",
+                    message:
+                        "database \(database.path) has schema version \(version), newer than this jackpotd (\(currentVersion)); upgrade jackpotd",
                     sql: nil)
             }
             for migration in migrations[version...] {

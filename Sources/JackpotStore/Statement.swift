@@ -118,9 +118,10 @@ final class Statement {
     /// Read once per run rather than once per prepare: an automatic re-prepare after
     /// a schema change can change the columns of `SELECT *`.
     func columns() -> RowColumns {
-        RowColumns((0..<sqlite3_column_count(handle)).map { column in
-            sqlite3_column_name(handle, column).map { String(cString: $0) } ?? ""
-        })
+        RowColumns(
+            (0..<sqlite3_column_count(handle)).map { column in
+                sqlite3_column_name(handle, column).map { String(cString: $0) } ?? ""
+            })
     }
 
     /// The current row; valid only after `step()` returned true.

@@ -59,7 +59,8 @@ extension Outbox {
         let counts = try database.query("SELECT operator, state, count FROM win_counts WHERE count > 0 ORDER BY operator, state")
             .compactMap { row -> StatusSnapshot.Count? in
                 guard let state = WinState(rawValue: row.string("state") ?? "") else { return nil }
-                return StatusSnapshot.Count(operatorName: row.string("operator") ?? "", state: state, count: row.int("count") ?? 0)
+                return StatusSnapshot.Count(
+                    operatorName: row.string("operator") ?? "", state: state, count: row.int("count") ?? 0)
             }
         let operators = try operatorStates()
         var oldest: [String: Int64] = [:]
@@ -87,9 +88,10 @@ extension Outbox {
             lastHour[name] = row.int("hour") ?? 0
             lastMinute[name] = row.int("minute") ?? 0
         }
-        let mismatches = try database.queryScalar(
-            "SELECT count(*) FROM wins INDEXED BY wins_other_transaction_ids WHERE other_transaction_ids IS NOT NULL"
-        ).integerValue ?? 0
+        let mismatches =
+            try database.queryScalar(
+                "SELECT count(*) FROM wins INDEXED BY wins_other_transaction_ids WHERE other_transaction_ids IS NOT NULL"
+            ).integerValue ?? 0
         return StatusSnapshot(
             counts: counts, oldestPendingCreatedAt: oldest, nextAttemptAt: next, operators: operators,
             deliveredLastMinute: lastMinute, deliveredLastHour: lastHour, transactionIdMismatches: Int(mismatches))

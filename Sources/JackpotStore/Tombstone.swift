@@ -27,8 +27,10 @@ package struct Tombstone: Sendable, Hashable {
     ) -> [UInt8] {
         let canonicalAmount = (try? DecimalAmount(validating: amount))?.canonical ?? amount
         var text = ""
-        let fields = [operatorName, userId, gameId, roundId, canonicalAmount, jackpotId, platform ?? "", token ?? "",
-                      jackpotDetails ?? "", extra ?? ""]
+        let fields = [
+            operatorName, userId, gameId, roundId, canonicalAmount, jackpotId, platform ?? "", token ?? "",
+            jackpotDetails ?? "", extra ?? "",
+        ]
         for field in fields {
             text += "\(field.utf8.count):\(field)"
         }
@@ -36,15 +38,17 @@ package struct Tombstone: Sendable, Hashable {
     }
 
     static func digest(_ win: JackpotWin) -> [UInt8] {
-        digest(operatorName: win.operatorName, userId: win.userId, gameId: win.gameId, roundId: win.roundId,
-               amount: win.amount.canonical, jackpotId: win.jackpotId, platform: win.platform, token: win.token,
-               jackpotDetails: win.jackpotDetails, extra: WinExtras.storedText(win.extra))
+        digest(
+            operatorName: win.operatorName, userId: win.userId, gameId: win.gameId, roundId: win.roundId,
+            amount: win.amount.canonical, jackpotId: win.jackpotId, platform: win.platform, token: win.token,
+            jackpotDetails: win.jackpotDetails, extra: WinExtras.storedText(win.extra))
     }
 
     static func digest(_ win: StoredWin) -> [UInt8] {
-        digest(operatorName: win.operatorName, userId: win.userId, gameId: win.gameId, roundId: win.roundId,
-               amount: win.amount, jackpotId: win.jackpotId, platform: win.platform, token: win.token,
-               jackpotDetails: win.jackpotDetails, extra: win.extra)
+        digest(
+            operatorName: win.operatorName, userId: win.userId, gameId: win.gameId, roundId: win.roundId,
+            amount: win.amount, jackpotId: win.jackpotId, platform: win.platform, token: win.token,
+            jackpotDetails: win.jackpotDetails, extra: win.extra)
     }
 }
 

@@ -79,7 +79,8 @@ package enum LogLineFormatter {
     private static func isKeyByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"): true
+            UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"):
+            true
         default: false
         }
     }
@@ -91,7 +92,8 @@ package enum LogLineFormatter {
             needsQuotes = true
         } else if text.utf8.allSatisfy({ $0 < 0x80 }) {
             needsQuotes = text.utf8.contains { byte in
-                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                byte <= 0x20 || byte == 0x7F || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "\\")
             }
         } else {
             needsQuotes = text.unicodeScalars.contains { scalar in

@@ -69,8 +69,9 @@ package struct Logger: Sendable {
 
     package func log(_ level: LogLevel, _ event: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
         guard isEnabled(level) else { return }
-        sink.write(line: LogLineFormatter.line(
-            format: format, timestampMs: clock(), level: level, event: event, fields: fields))
+        sink.write(
+            line: LogLineFormatter.line(
+                format: format, timestampMs: clock(), level: level, event: event, fields: fields))
     }
 
     package func debug(_ event: String, _ fields: KeyValuePairs<String, LogValue> = [:]) {

@@ -31,16 +31,22 @@ package enum DaemonMetrics {
         help: "Pending wins of operators not in the config: nothing sends them.")
     package static let transactionIdMismatchWins = MetricDefinition(
         "jackpotd_transaction_id_mismatch_wins", .gauge,
-        help: "Delivered wins a repeat delivery confirmed under another transactionId (the first is kept): the operator may have credited twice.")
+        help:
+            "Delivered wins a repeat delivery confirmed under another transactionId (the first is kept): the operator may have credited twice."
+    )
     package static let walDeleted = MetricDefinition(
         "jackpotd_wal_deleted", .gauge,
-        help: "1 once this daemon found the outbox's -wal file deleted under it (it saved what the log held into the database file, stopped claiming and exits 1), else 0.")
+        help:
+            "1 once this daemon found the outbox's -wal file deleted under it (it saved what the log held into the database file, stopped claiming and exits 1), else 0."
+    )
     package static let operatorRateLimited = MetricDefinition(
         "jackpotd_operator_rate_limited", .gauge, labels: ["operator"],
         help: "1 while the operator's rate limit holds due wins back in pending.")
     package static let operatorSecretInUse = MetricDefinition(
         "jackpotd_operator_secret_in_use", .gauge, labels: ["operator", "secret"],
-        help: "During a secret rotation, 1 for the secret (current, previous) the operator's wallet last accepted, 0 for the other.")
+        help:
+            "During a secret rotation, 1 for the secret (current, previous) the operator's wallet last accepted, 0 for the other."
+    )
     package static let secretFallbackCallsTotal = MetricDefinition(
         "jackpotd_secret_fallback_calls_total", .counter, labels: ["operator"],
         help: "Calls sent again with the operator's other secret after a bad-hash refusal during a rotation.")

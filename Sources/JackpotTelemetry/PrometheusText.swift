@@ -83,7 +83,8 @@ enum PrometheusText {
     private static func sanitized(_ name: String, allowColon: Bool) -> String {
         // Names come from our own code and are almost always valid already; this runs on every sample.
         if let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
-           name.utf8.allSatisfy({ isNameByte($0, allowColon: allowColon) }) {
+            name.utf8.allSatisfy({ isNameByte($0, allowColon: allowColon) })
+        {
             return name
         }
         var output = ""
@@ -101,7 +102,8 @@ enum PrometheusText {
     private static func isNameByte(_ byte: UInt8, allowColon: Bool) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
         case UInt8(ascii: ":"): allowColon
         default: false
         }

@@ -71,9 +71,10 @@ package enum AttemptOutcome: Sendable, Hashable {
         guard let transactionId = answer.transactionId, !transactionId.allSatisfy(\.isWhitespace) else {
             return .retry(.missingTransactionId, retryAfterSeconds: nil)
         }
-        return .delivered(Confirmation(
-            transactionId: transactionId, currency: answer.currency, cash: answer.cash, bonus: answer.bonus
-        ))
+        return .delivered(
+            Confirmation(
+                transactionId: transactionId, currency: answer.currency, cash: answer.cash, bonus: answer.bonus
+            ))
     }
 
     /// The metrics/log label: `delivered`, `retry` or `failed`.
@@ -90,7 +91,8 @@ package enum AttemptOutcome: Sendable, Hashable {
         switch self {
         case .delivered(let confirmation):
             if let code = confirmation.alreadyCreditedCode {
-                let id = confirmation.transactionId.isEmpty ? "" : ", transactionId \(OutcomeText.oneLine(confirmation.transactionId))"
+                let id =
+                    confirmation.transactionId.isEmpty ? "" : ", transactionId \(OutcomeText.oneLine(confirmation.transactionId))"
                 return "delivered: reported as already credited (error \(code))\(id)"
             }
             return "delivered, transactionId \(OutcomeText.oneLine(confirmation.transactionId))"
@@ -169,7 +171,8 @@ package enum RetryReason: Sendable, Hashable {
         case .transport(.tls(let detail)): "TLS failure: \(OutcomeText.oneLine(detail))"
         case .transport(.other(let detail)): "transport error: \(OutcomeText.oneLine(detail))"
         case .httpStatus(let status): "HTTP \(status)"
-        case .redirect(let status, let location?): "HTTP \(status) redirect to \(OutcomeText.oneLine(URLMasking.masked(location))) (not followed)"
+        case .redirect(let status, let location?):
+            "HTTP \(status) redirect to \(OutcomeText.oneLine(URLMasking.masked(location))) (not followed)"
         case .redirect(let status, nil): "HTTP \(status) redirect without Location (not followed)"
         case .unparseableBody(let reason): "unparseable body: \(OutcomeText.oneLine(reason))"
         case .bodyTooLarge: "response body larger than \(HTTPResponseData.bodyLimit) bytes"

@@ -34,7 +34,8 @@ public struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
         }
         var fractionEnd = fractionPart.utf8.endIndex
         while fractionEnd > fractionPart.utf8.startIndex,
-              fractionPart.utf8[fractionPart.utf8.index(before: fractionEnd)] == UInt8(ascii: "0") {
+            fractionPart.utf8[fractionPart.utf8.index(before: fractionEnd)] == UInt8(ascii: "0")
+        {
             fractionEnd = fractionPart.utf8.index(before: fractionEnd)
         }
         let fraction = fractionPart[..<fractionEnd]

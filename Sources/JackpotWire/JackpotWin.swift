@@ -98,14 +98,17 @@ public struct JackpotWin: Sendable, Hashable {
     static func checkTimestamp(_ value: String, now: Int64) throws(WinValidationError) {
         let shown = value.unicodeScalars.count > 40 ? String(value.unicodeScalars.prefix(40)) + "…" : value
         guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw WinValidationError(field: "timestamp", reason: "must be epoch milliseconds, digits only (e.g. \"1482429190374\"), got \"\(shown)\"")
+            throw WinValidationError(
+                field: "timestamp", reason: "must be epoch milliseconds, digits only (e.g. \"1482429190374\"), got \"\(shown)\"")
         }
         guard value == "0" || !value.hasPrefix("0") else {
-            throw WinValidationError(field: "timestamp", reason: "must be epoch milliseconds without a leading zero, got \"\(shown)\"")
+            throw WinValidationError(
+                field: "timestamp", reason: "must be epoch milliseconds without a leading zero, got \"\(shown)\"")
         }
         let latest = now + timestampLeewayMilliseconds
         if let milliseconds = Int64(value), milliseconds >= earliestTimestamp, milliseconds <= latest { return }
-        var reason = "must be epoch milliseconds from 2000-01-01 (\(earliestTimestamp)) to a day from now (\(latest)), got \(shown)"
+        var reason =
+            "must be epoch milliseconds from 2000-01-01 (\(earliestTimestamp)) to a day from now (\(latest)), got \(shown)"
         if let number = Int64(value), number <= Int64.max / 1000, (earliestTimestamp...latest).contains(number * 1000) {
             reason += ", which looks like seconds: multiply by 1000"
         }

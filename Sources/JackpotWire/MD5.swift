@@ -17,7 +17,8 @@ package enum MD5 {
         for chunkStart in stride(from: 0, to: padded.count, by: 64) {
             padded.withUnsafeBytes { bytes in
                 for wordIndex in 0..<16 {
-                    words[wordIndex] = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
+                    words[wordIndex] = UInt32(
+                        littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
                 }
             }
             var (a, b, c, d) = state

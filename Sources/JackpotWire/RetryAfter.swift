@@ -21,7 +21,10 @@ package enum RetryAfter {
     /// (`Sunday, 06-Nov-94 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`).
     static func httpDate(_ text: String, now: Date) -> Date? {
         let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let day: Int?, month: Int?, year: Int?, time: String
+        let day: Int?
+        let month: Int?
+        let year: Int?
+        let time: String
         switch words.count {
         case 6 where words[0].hasSuffix(","):  // IMF-fixdate
             guard shortDays.contains(String(words[0].dropLast())), words[5] == "GMT" else { return nil }
@@ -48,9 +51,9 @@ package enum RetryAfter {
         }
         let clock = time.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard let day, let month, let year, clock.count == 3,
-              let hour = number(clock[0], digits: 2...2), let minute = number(clock[1], digits: 2...2),
-              let second = number(clock[2], digits: 2...2),
-              let time = UTCTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            let hour = number(clock[0], digits: 2...2), let minute = number(clock[1], digits: 2...2),
+            let second = number(clock[2], digits: 2...2),
+            let time = UTCTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
         return Date(timeIntervalSince1970: Double(time.epochMilliseconds) / 1000)
     }

@@ -25,14 +25,15 @@ package struct StaticHeader: Sendable, Hashable {
 
     /// An RFC 7230 token: what a header name may be made of.
     package static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 128 && name.unicodeScalars.allSatisfy { scalar in
-            switch scalar {
-            case "A"..."Z", "a"..."z", "0"..."9", "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~":
-                true
-            default:
-                false
+        !name.isEmpty && name.utf8.count <= 128
+            && name.unicodeScalars.allSatisfy { scalar in
+                switch scalar {
+                case "A"..."Z", "a"..."z", "0"..."9", "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~":
+                    true
+                default:
+                    false
+                }
             }
-        }
     }
 
     /// Printable ASCII (tabs and inner spaces allowed), no surrounding

@@ -122,7 +122,8 @@ extension UTCTime {
         guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day), (0..<24).contains(hour),
             (0..<60).contains(minute), (0...60).contains(second)
         else { return nil }
-        let seconds = Self.daysSinceEpoch(year: year, month: month, day: day) * 86_400
+        let seconds =
+            Self.daysSinceEpoch(year: year, month: month, day: day) * 86_400
             + Int64(hour * 3_600 + minute * 60 + second)
         self.init(epochMilliseconds: seconds * 1000)
     }
@@ -193,7 +194,8 @@ extension UTCTime {
     }
 
     /// The civil date and time of this instant, in UTC.
-    package var components: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, millisecond: Int64) {
+    package var components: (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, millisecond: Int64)
+    {
         let (days, millisecondOfDay) = Self.floorDivide(epochMilliseconds, 86_400_000)
         // Howard Hinnant's `civil_from_days`.
         let shifted = days + 719_468
@@ -205,8 +207,10 @@ extension UTCTime {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day, millisecondOfDay / 3_600_000, millisecondOfDay / 60_000 % 60, millisecondOfDay / 1000 % 60,
-            millisecondOfDay % 1000)
+        return (
+            year, month, day, millisecondOfDay / 3_600_000, millisecondOfDay / 60_000 % 60, millisecondOfDay / 1000 % 60,
+            millisecondOfDay % 1000
+        )
     }
 
     package func text(_ style: Style) -> String {

@@ -66,7 +66,8 @@ package enum WinExtras {
         var seen: Set<String> = []
         for field in extra {
             guard isValidName(field.key) else {
-                throw WinValidationError(field: "extra", reason: "has an invalid name \(JSONWriter.quoted(field.key)): use [A-Za-z][A-Za-z0-9_]{0,63}")
+                throw WinValidationError(
+                    field: "extra", reason: "has an invalid name \(JSONWriter.quoted(field.key)): use [A-Za-z][A-Za-z0-9_]{0,63}")
             }
             guard !WireRequest.reservedFields.contains(field.key) else {
                 throw WinValidationError(field: "extra.\(field.key)", reason: "is a standard field; give it as a top-level field")

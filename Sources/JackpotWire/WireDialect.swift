@@ -66,7 +66,9 @@ extension WireDialect {
         if let maximum = limits.amountMaxDecimals, win.amount.fractionDigits.count > maximum {
             return WinValidationError(
                 field: "amount",
-                reason: "has more than \(maximum) decimal places (limits.amountMaxDecimals of this operator): \(win.amount.canonical)")
+                reason:
+                    "has more than \(maximum) decimal places (limits.amountMaxDecimals of this operator): \(win.amount.canonical)"
+            )
         }
         // Checked per enqueued line: wins without `extra` (most) skip building the set.
         guard !win.extra.isEmpty else { return nil }

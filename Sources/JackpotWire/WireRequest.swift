@@ -96,12 +96,14 @@ package struct WireRequest: Sendable, Hashable {
         var hashInput = RequestHash.joinedBytes(hashed, reserving: settings.secret.utf8.count)
         hashInput += settings.secret.utf8
         let hash = MD5.hex(bytes: hashInput)
-        let amountKey = name("amount"), tokenKey = name("token")
+        let amountKey = name("amount")
+        let tokenKey = name("token")
         let body = renderBody(fields: fields, hash: hash, encoding: settings.encoding, amountKey: amountKey, maskKey: nil)
-        let contentType = switch settings.encoding {
-        case .json: BodyEncoding.json.contentType + "; charset=utf-8"
-        case .form: BodyEncoding.form.contentType
-        }
+        let contentType =
+            switch settings.encoding {
+            case .json: BodyEncoding.json.contentType + "; charset=utf-8"
+            case .form: BodyEncoding.form.contentType
+            }
         var headers = [
             HTTPHeader("Content-Type", contentType),
             HTTPHeader("Accept", "application/json"),
@@ -138,16 +140,18 @@ package struct WireRequest: Sendable, Hashable {
     /// The body with the player token value replaced by `***` (for `show` and
     /// logs); the hash and every other byte are as sent.
     package func displayBody() -> String {
-        String(decoding: Self.renderBody(fields: fields, hash: hash, encoding: encoding, amountKey: amountKey, maskKey: tokenKey),
-               as: UTF8.self)
+        String(
+            decoding: Self.renderBody(fields: fields, hash: hash, encoding: encoding, amountKey: amountKey, maskKey: tokenKey),
+            as: UTF8.self)
     }
 
     /// `canonicalString` with the player token and query parameter values
     /// replaced by `***` (an empty one stays empty, as hashed).
     package func displayCanonicalString() -> String {
-        RequestHash.join(hashedFields.map { field in
-            maskedHashKeys.contains(field.key) && !field.value.isEmpty ? WireField(field.key, Self.tokenMask) : field
-        })
+        RequestHash.join(
+            hashedFields.map { field in
+                maskedHashKeys.contains(field.key) && !field.value.isEmpty ? WireField(field.key, Self.tokenMask) : field
+            })
     }
 
     /// The exact hashed input as `show` prints it: secret and credentials replaced.

@@ -34,7 +34,8 @@ package final class BigAnswerServer: Sendable {
         let gate = Gate()
         let gzipBody = Array([[UInt8]](repeating: gzipMember, count: 512).joined())
         let spaces = [UInt8](repeating: UInt8(ascii: " "), count: BodyStream.piece)
-        let chunk = Array("\(String(BodyStream.piece, radix: 16))\r\n".utf8)
+        let chunk =
+            Array("\(String(BodyStream.piece, radix: 16))\r\n".utf8)
             + [UInt8](repeating: UInt8(ascii: "x"), count: BodyStream.piece) + [13, 10]
         server = ThreadedLoopbackServer { connection in
             // A send buffer the size of a WAN path's, not loopback's megabytes: the
@@ -54,8 +55,9 @@ package final class BigAnswerServer: Sendable {
                 connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
                 stream = BodyStream(total: nil, piece: chunk)
             default:
-                connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
-                    + "Content-Length: \(gzipBody.count)\r\n\r\n")
+                connection.write(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                        + "Content-Length: \(gzipBody.count)\r\n\r\n")
                 stream = BodyStream(total: gzipBody.count, fixed: gzipBody)
             }
             guard stream.send(upTo: Self.firstPart, on: connection) else {
@@ -131,13 +133,14 @@ private final class BodyStream {
             let end = [total, limit].compactMap { $0 }.min()
             if let end, sent >= end { return true }
             let count = min(Self.piece, (end ?? Int.max) - sent)
-            let written = if let fixed {
-                connection.write(fixed[sent..<(sent + count)])
-            } else if count == Self.piece {
-                connection.write(piece)  // whole, with the chunk framing `/endless` puts around it
-            } else {
-                connection.write(piece.prefix(count))  // the last, shorter piece of `/huge`
-            }
+            let written =
+                if let fixed {
+                    connection.write(fixed[sent..<(sent + count)])
+                } else if count == Self.piece {
+                    connection.write(piece)  // whole, with the chunk framing `/endless` puts around it
+                } else {
+                    connection.write(piece.prefix(count))  // the last, shorter piece of `/huge`
+                }
             guard written else { return false }
             sent += count
         }

@@ -10,7 +10,7 @@ extension FormEncoding {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = decodeComponent(parts[0]),
-                  let value = parts.count == 2 ? decodeComponent(parts[1]) : ""
+                let value = parts.count == 2 ? decodeComponent(parts[1]) : ""
             else { return nil }
             fields.append(WireField(key, value))
         }

@@ -316,7 +316,8 @@ private final class ServerContext: Sendable {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let sent = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+                let sent = Glibc.send(
+                    fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
                 if sent > 0 {
                     offset += sent
                 } else if sent < 0, errno == EINTR {

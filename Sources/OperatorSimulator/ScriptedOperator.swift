@@ -190,8 +190,10 @@ private final class ScriptedWallet: Sendable {
                 state.received.append(ReceivedRequest(contentType: request.header("content-type") ?? "", body: request.body))
             }
             let queued = state.queuedFaults.isEmpty ? nil : state.queuedFaults.removeFirst()
-            return (state.requests, queued, queued == nil ? state.plan : nil, state.secret, state.badHashErrorCode,
-                    state.requestLog != nil)
+            return (
+                state.requests, queued, queued == nil ? state.plan : nil, state.secret, state.badHashErrorCode,
+                state.requestLog != nil
+            )
         }
         let arrivedAt = logging ? DispatchTime.now().uptimeNanoseconds : 0
         let arrivedAtMilliseconds = logging ? WallClock.nowMilliseconds() : 0
@@ -216,13 +218,15 @@ private final class ScriptedWallet: Sendable {
         switch fault {
         case .status(let status, let body):
             let type = body.hasPrefix("{") ? "application/json" : "text/plain"
-            return .respond(HTTPServerResponse(
-                status: status, headers: [HTTPHeader("Content-Type", type)], body: .bytes(Array(body.utf8))))
+            return .respond(
+                HTTPServerResponse(
+                    status: status, headers: [HTTPHeader("Content-Type", type)], body: .bytes(Array(body.utf8))))
         case .errorCode(let code, let description):
             return .respond(.json(200, "{\"error\":\(code),\"description\":\(JSONWriter.quoted(description))}"))
         case .retryAfter(let status, let value):
-            return .respond(.json(
-                status, "{\"error\":1,\"description\":\"Try again later\"}", headers: [HTTPHeader("Retry-After", value)]))
+            return .respond(
+                .json(
+                    status, "{\"error\":1,\"description\":\"Try again later\"}", headers: [HTTPHeader("Retry-After", value)]))
         case .delayThenAnswer(let seconds):
             return .respond(process(request).response, afterSeconds: seconds)
         case .hang:
@@ -233,16 +237,18 @@ private final class ScriptedWallet: Sendable {
             _ = process(request)
             return .reset
         case .garbage(let body):
-            return .respond(HTTPServerResponse(
-                status: 200, headers: [HTTPHeader("Content-Type", "text/html")], body: .bytes(Array(body.utf8))))
+            return .respond(
+                HTTPServerResponse(
+                    status: 200, headers: [HTTPHeader("Content-Type", "text/html")], body: .bytes(Array(body.utf8))))
         case .truncatedJSON:
             return .respond(.json(200, "{\"transactionId\": \"12"))
         case .noTransactionId:
             return .respond(.json(200, "{\"error\":0,\"description\":\"Success\"}"))
         case .hugeBody(let bytes):
-            return .respond(HTTPServerResponse(
-                status: 200, headers: [HTTPHeader("Content-Type", "application/json")],
-                body: .repeated(UInt8(ascii: " "), count: max(0, bytes))))
+            return .respond(
+                HTTPServerResponse(
+                    status: 200, headers: [HTTPHeader("Content-Type", "application/json")],
+                    body: .repeated(UInt8(ascii: " "), count: max(0, bytes))))
         case .redirect(let location):
             return .respond(HTTPServerResponse(status: 302, headers: [HTTPHeader("Location", location)]))
         }
@@ -275,7 +281,9 @@ private final class ScriptedWallet: Sendable {
         } catch {
             return Self.failure(400, "Malformed body: \(error)")
         }
-        if dialect.formOnly, !(request.header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false) {
+        if dialect.formOnly,
+            !(request.header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false)
+        {
             fields = []
         }
         let received = fields.first { $0.key == "hash" }?.value ?? ""
@@ -292,7 +300,8 @@ private final class ScriptedWallet: Sendable {
         for (name, expected) in dialect.requiredParameters where values[name] != expected {
             return .json(200, "{\"error\":7,\"description\":\"Bad parameters: \(name)\"}")
         }
-        let reference = values[dialect.name("reference")]!, amount = values[dialect.name("amount")]!
+        let reference = values[dialect.name("reference")]!
+        let amount = values[dialect.name("amount")]!
         let userId = values[dialect.name("userId")]!
         guard (try? DecimalAmount(validating: amount)) != nil else {
             return Self.failure(400, "Invalid amount \(amount)")
@@ -319,11 +328,17 @@ private final class ScriptedWallet: Sendable {
             return credit
         }
         guard let credit else {
-            return .json(200, "{\"error\":\(dialect.alreadyCreditedCode ?? 0),\"description\":\"Transaction already exists. No action required.\"}")
+            return .json(
+                200,
+                "{\"error\":\(dialect.alreadyCreditedCode ?? 0),\"description\":\"Transaction already exists. No action required.\"}"
+            )
         }
         let transactionId = numericTransactionIds ? credit.transactionId : JSONWriter.quoted(credit.transactionId)
         // `cash` reports the credited amount: the simulated wallet keeps no running balance.
-        return .json(200, "{\"transactionId\":\(transactionId),\"currency\":\"EUR\",\"cash\":\(JSONWriter.quoted(credit.amount)),\"bonus\":\"0\",\"error\":0,\"description\":\"Success\"}")
+        return .json(
+            200,
+            "{\"transactionId\":\(transactionId),\"currency\":\"EUR\",\"cash\":\(JSONWriter.quoted(credit.amount)),\"bonus\":\"0\",\"error\":0,\"description\":\"Success\"}"
+        )
     }
 
     struct MalformedBody: Error, CustomStringConvertible {

@@ -81,7 +81,8 @@ package final class LoopbackConnection {
         while true {
             if let headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
                 let head = String(decoding: buffer[..<headEnd], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n")
+                let length =
+                    head.split(separator: "\r\n")
                     .first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if buffer.count - headEnd >= length {

@@ -30,30 +30,35 @@ struct BacklogDrainBench {
             in: try scratch.subdirectory("backlog-wallets"))
         defer { outage.stop() }
         let healthy = try NginxWallet(
-            addresses: ["127.0.0.1"], latencyMilliseconds: Self.latencyMilliseconds, in: try scratch.subdirectory("healthy-wallets"))
+            addresses: ["127.0.0.1"], latencyMilliseconds: Self.latencyMilliseconds,
+            in: try scratch.subdirectory("healthy-wallets"))
         defer { healthy.stop() }
         try outage.setDown(true)
 
         let directory = try scratch.subdirectory("backlog")
         let database = directory + "/outbox.sqlite3"
         let backlogged = outage.addresses.enumerated().map { index, address in
-            BenchOperator.tlsConfig(name: "down\(index)", url: outage.url(address), caFile: outage.certificates.caFile,
-                                    secret: secret, concurrency: Self.perOperatorConcurrency)
+            BenchOperator.tlsConfig(
+                name: "down\(index)", url: outage.url(address), caFile: outage.certificates.caFile,
+                secret: secret, concurrency: Self.perOperatorConcurrency)
         }
         let fine = (0..<Self.healthyOperators).map {
-            BenchOperator.tlsConfig(name: "healthy\($0)", url: healthy.url("127.0.0.1"), caFile: healthy.certificates.caFile,
-                                    secret: secret, concurrency: Self.perOperatorConcurrency)
+            BenchOperator.tlsConfig(
+                name: "healthy\($0)", url: healthy.url("127.0.0.1"), caFile: healthy.certificates.caFile,
+                secret: secret, concurrency: Self.perOperatorConcurrency)
         }
         let inFlight = (count + Self.healthyOperators) * Self.perOperatorConcurrency
         let globalConcurrency = min(BenchOperator.maximumGlobalConcurrency, inFlight)
-        let config = BenchOperator.daemonConfig(database: database, operators: backlogged + fine, globalConcurrency: globalConcurrency)
+        let config = BenchOperator.daemonConfig(
+            database: database, operators: backlogged + fine, globalConcurrency: globalConcurrency)
 
         let writer = try Outbox(path: database)
         let (_, enqueueTime) = try timed {
             for chunk in stride(from: 0, to: backlogged.count, by: 50) {
                 var wins: [NewWin] = []
                 for op in backlogged[chunk..<min(chunk + 50, backlogged.count)] {
-                    wins += SampleWins.make(count: perOperator, operator: op.name, prefix: "backlog-", now: WallClock.nowMilliseconds())
+                    wins += SampleWins.make(
+                        count: perOperator, operator: op.name, prefix: "backlog-", now: WallClock.nowMilliseconds())
                 }
                 _ = try writer.enqueue(wins, operatorsChecked: true)
             }
@@ -108,27 +113,38 @@ struct BacklogDrainBench {
         let cpuPerWin = (cpuAtMarks[1] - cpuAtMarks[0]).seconds * 1e6 / Double(thresholds[1] - thresholds[0])
         let scale = "\(backlog) wins, \(count) operators, \(Self.latencyMilliseconds) ms wallets"
         return [
-            Figure("backlog drain after an outage (\(scale); 10 % → 90 %)", value: drainRate, unit: "wins/s",
-                   baselineName: "allowed: \(globalConcurrency) in flight / \(Self.latencyMilliseconds) ms", baseline: allowed,
-                   ratio: ratio, target: "ratio ≥ 0.90", met: ratio >= 0.9),
+            Figure(
+                "backlog drain after an outage (\(scale); 10 % → 90 %)", value: drainRate, unit: "wins/s",
+                baselineName: "allowed: \(globalConcurrency) in flight / \(Self.latencyMilliseconds) ms", baseline: allowed,
+                ratio: ratio, target: "ratio ≥ 0.90", met: ratio >= 0.9),
             Figure("  daemon CPU per win while draining", value: cpuPerWin, unit: "µs"),
-            Figure("  the rate one whole core allows at that CPU per win", value: 1e6 / cpuPerWin, unit: "wins/s",
-                   baselineName: "allowed by concurrency", baseline: allowed, ratio: 1e6 / cpuPerWin / allowed),
+            Figure(
+                "  the rate one whole core allows at that CPU per win", value: 1e6 / cpuPerWin, unit: "wins/s",
+                baselineName: "allowed by concurrency", baseline: allowed, ratio: 1e6 / cpuPerWin / allowed),
             Figure("  recovery → backlog drained", value: marks[2].seconds, unit: "s"),
-            Figure("  healthy operators: enqueue → first attempt, p99 (\(waits.count) wins, \(neverAttempted) never attempted)", value: p99, unit: "ms",
-                   baselineName: "median", baseline: Measurements.median(waits), target: "≤ 1 000 ms", met: p99 <= 1_000),
-            Figure("    during the outage, p99 (\(duringOutage.count) wins)", value: Measurements.percentile(duringOutage, 0.99), unit: "ms"),
-            Figure("    during the drain, p99 (\(duringDrain.count) wins)", value: Measurements.percentile(duringDrain, 0.99), unit: "ms"),
+            Figure(
+                "  healthy operators: enqueue → first attempt, p99 (\(waits.count) wins, \(neverAttempted) never attempted)",
+                value: p99, unit: "ms",
+                baselineName: "median", baseline: Measurements.median(waits), target: "≤ 1 000 ms", met: p99 <= 1_000),
+            Figure(
+                "    during the outage, p99 (\(duringOutage.count) wins)", value: Measurements.percentile(duringOutage, 0.99),
+                unit: "ms"),
+            Figure(
+                "    during the drain, p99 (\(duringDrain.count) wins)", value: Measurements.percentile(duringDrain, 0.99),
+                unit: "ms"),
             Figure("  peak RSS through outage and drain", value: Double(memory.peak) / 1024, unit: "MB"),
         ]
     }
 
     /// Healthy operators' wins without any attempt yet.
     private func unattempted(database: String) throws -> Int {
-        Int(try Outbox(path: database).database.queryScalar("""
-            SELECT count(*) FROM wins w WHERE w.operator LIKE 'healthy%' AND w.attempts = 0
-            AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = w.id)
-            """).integerValue ?? 0)
+        Int(
+            try Outbox(path: database).database.queryScalar(
+                """
+                SELECT count(*) FROM wins w WHERE w.operator LIKE 'healthy%' AND w.attempts = 0
+                AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = w.id)
+                """
+            ).integerValue ?? 0)
     }
 
     private func healthyDelivered(_ daemon: ChildDaemon, _ operators: [OperatorConfig]) throws -> Int {
@@ -153,7 +169,8 @@ struct BacklogDrainBench {
     /// When each healthy operator's win was enqueued (wall ms) and how long until its first
     /// attempt (ms); a win not attempted yet counts as waiting until `end`.
     private func firstAttemptWaits(database: String, until end: Int64) throws -> [(enqueuedAt: Int64, wait: Double)] {
-        let rows = try Outbox(path: database).database.query("""
+        let rows = try Outbox(path: database).database.query(
+            """
             SELECT w.created_at AS enqueued, coalesce(min(a.started_at), ?) - w.created_at AS wait FROM wins w
             LEFT JOIN attempts a ON a.win_id = w.id WHERE w.operator LIKE 'healthy%' GROUP BY w.id
             """, [.integer(end)])

@@ -16,7 +16,8 @@ enum BareCurlLoop {
     ) async -> (Duration, failures: Int) {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: run(requests, concurrency: concurrency, timeoutSeconds: timeoutSeconds, caFile: caFile))
+                continuation.resume(
+                    returning: run(requests, concurrency: concurrency, timeoutSeconds: timeoutSeconds, caFile: caFile))
             }
             thread.name = "bare-curl-loop"
             thread.start()
@@ -77,7 +78,9 @@ enum BareCurlLoop {
 
     /// The transport baseline: the same loop through `CurlTransport.send`
     /// (deadline task, delegate, body cap), still without a database.
-    static func postThroughTransport(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (Duration, failures: Int) {
+    static func postThroughTransport(_ requests: [HTTPRequestData], concurrency: Int, timeoutSeconds: Double) async -> (
+        Duration, failures: Int
+    ) {
         let transport = CurlTransport(maximumConnectionsPerHost: concurrency)
         defer { transport.shutdown() }
         return await postInLoops(requests.count, concurrency: concurrency, on: transport.callExecutor) { index in

@@ -54,9 +54,11 @@ struct BenchMain {
             try await step("backlog") { try await BacklogDrainBench(options: options, scratch: scratch).run() }
             let elapsed = ContinuousClock.now - started
             if options.keep { progress("kept \(scratch.path)") }
-            print(options.json
-                ? BenchReport.json(figures, machine: machine, options: options, elapsed: elapsed)
-                : BenchReport.table(figures, machine: machine, options: options, elapsed: elapsed), terminator: options.json ? "\n" : "")
+            print(
+                options.json
+                    ? BenchReport.json(figures, machine: machine, options: options, elapsed: elapsed)
+                    : BenchReport.table(figures, machine: machine, options: options, elapsed: elapsed),
+                terminator: options.json ? "\n" : "")
         } catch {
             FileHandle.standardError.write(Data("jackpotd-bench: error: \(error)\n".utf8))
             exit(1)

@@ -8,11 +8,14 @@ enum BenchOperator {
     /// The most calls in flight the config allows across all operators (top-level `concurrency`).
     static let maximumGlobalConcurrency = 1024
 
-    static func config(name: String, server: ScriptedOperator, secret: String, concurrency: Int, timeoutSeconds: Double = 5) -> OperatorConfig {
+    static func config(name: String, server: ScriptedOperator, secret: String, concurrency: Int, timeoutSeconds: Double = 5)
+        -> OperatorConfig
+    {
         config(name: name, url: server.url, secret: secret, concurrency: concurrency, timeoutSeconds: timeoutSeconds)
     }
 
-    static func config(name: String, url: String, secret: String, concurrency: Int, timeoutSeconds: Double = 5) -> OperatorConfig {
+    static func config(name: String, url: String, secret: String, concurrency: Int, timeoutSeconds: Double = 5) -> OperatorConfig
+    {
         var config = OperatorConfig(name: name, url: url, secret: secret)
         config.allowInsecureHTTP = true
         config.timeoutSeconds = timeoutSeconds

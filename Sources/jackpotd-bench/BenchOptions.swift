@@ -13,8 +13,11 @@ struct BenchOptions: Sendable {
     /// `--backlog-wins N`: the backlog's size instead of the default (a smaller run on a busy machine).
     var backlogWinsOverride: Int?
 
-    static let measurements = ["dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile", "ingest",
-                               "https", "many-operators", "many-configured", "backlog"]
+    static let measurements = [
+        "dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile",
+        "ingest",
+        "https", "many-operators", "many-configured", "backlog",
+    ]
 
     static let usage = """
         Usage: jackpotd-bench [--quick] [--json] [--only NAME[,NAME…]] [--keep] [--backlog-wins N]
@@ -53,7 +56,9 @@ struct BenchOptions: Sendable {
                 guard let names = remaining.popFirst() else { return .failure(UsageProblem(message: "--only needs a value")) }
                 for name in names.split(separator: ",").map(String.init) {
                     guard measurements.contains(name) else {
-                        return .failure(UsageProblem(message: "unknown measurement \"\(name)\" (known: \(measurements.joined(separator: ", ")))"))
+                        return .failure(
+                            UsageProblem(
+                                message: "unknown measurement \"\(name)\" (known: \(measurements.joined(separator: ", ")))"))
                     }
                     options.only.insert(name)
                 }

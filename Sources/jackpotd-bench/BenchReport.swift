@@ -33,12 +33,19 @@ enum BenchReport {
     static func json(_ figures: [Figure], machine: Machine, options: BenchOptions, elapsed: Duration) -> String {
         func number(_ value: Double) -> JSONValue { .number(fixed(value, digits: 4)) }
         let items: [JSONValue] = figures.map { figure in
-            var members: [(String, JSONValue)] = [("name", .string(figure.name.trimmingLeadingSpaces())),
-                                                  ("value", number(figure.value)), ("unit", .string(figure.unit))]
+            var members: [(String, JSONValue)] = [
+                ("name", .string(figure.name.trimmingLeadingSpaces())),
+                ("value", number(figure.value)), ("unit", .string(figure.unit)),
+            ]
             if let baseline = figure.baseline {
-                members.append(("baseline", .object(JSONObject([
-                    ("name", .string(figure.baselineName ?? "")), ("value", number(baseline)),
-                ]))))
+                members.append(
+                    (
+                        "baseline",
+                        .object(
+                            JSONObject([
+                                ("name", .string(figure.baselineName ?? "")), ("value", number(baseline)),
+                            ]))
+                    ))
             }
             if let ratio = figure.ratio { members.append(("ratio", number(ratio))) }
             if let target = figure.target { members.append(("target", .string(target))) }
@@ -47,10 +54,14 @@ enum BenchReport {
         }
         let object = JSONObject([
             ("quick", .bool(options.quick)),
-            ("machine", .object(JSONObject([
-                ("processors", .number(String(machine.processors))), ("cpuModel", .string(machine.cpuModel)),
-                ("loadAverageAtStart", .string(machine.loadAverage)), ("sqliteVersion", .string(machine.sqliteVersion)),
-            ]))),
+            (
+                "machine",
+                .object(
+                    JSONObject([
+                        ("processors", .number(String(machine.processors))), ("cpuModel", .string(machine.cpuModel)),
+                        ("loadAverageAtStart", .string(machine.loadAverage)), ("sqliteVersion", .string(machine.sqliteVersion)),
+                    ]))
+            ),
             ("elapsedSeconds", number(elapsed.seconds)),
             ("figures", .array(items)),
             ("allTargetsMet", .bool(!figures.contains { $0.met == false })),

@@ -44,7 +44,8 @@ struct BigAnswerBench {
         var fullPace: Bool
 
         /// Alone, each kind as deployed, and the stress case (endless at full pace) with its control.
-        static let all: [Scenario] = [Scenario(neighbour: .none, fullPace: false)]
+        static let all: [Scenario] =
+            [Scenario(neighbour: .none, fullPace: false)]
             + [Neighbour.endless, .huge, .gzip].map { Scenario(neighbour: $0, fullPace: false) }
             + [Scenario(neighbour: .endless, fullPace: true), Scenario(neighbour: .failing, fullPace: true)]
 
@@ -80,7 +81,8 @@ struct BigAnswerBench {
             let order = round % 2 == 1 ? Array(Scenario.all.dropFirst()) : Scenario.all.dropFirst().reversed()
             for scenario in order {
                 for each in round % 2 == 1 ? [aloneScenario, scenario] : [scenario, aloneScenario] {
-                    runs[each, default: []].append(try await measure(each, round: round, pairedWith: scenario, gzipMember: member))
+                    runs[each, default: []].append(
+                        try await measure(each, round: round, pairedWith: scenario, gzipMember: member))
                 }
                 ratios[scenario, default: []].append(runs[scenario]!.last!.rate / runs[aloneScenario]!.last!.rate)
             }
@@ -101,16 +103,21 @@ struct BigAnswerBench {
             let pace = scenario.fullPace ? ", full pace" : ", as deployed"
             let ended = scenario.neighbour == .failing ? "answered" : scenario.fullPace ? "cut off" : "cut off in all"
             figures += [
-                Figure("healthy operator \(scenario.neighbour.title)\(pace) (\(answers) \(ended))", value: rate,
-                       unit: "wins/s", baselineName: "the same operator alone", baseline: aloneRate, ratio: ratio,
-                       target: judged ? "median ratio ≥ 0.90" : nil, met: judged ? ratio >= 0.9 : nil),
-                Figure("  daemon peak RSS (VmHWM) meanwhile", value: peak, unit: "MB",
-                       baselineName: "same daemon, healthy operator alone", baseline: alonePeak,
-                       target: scenario.neighbour == .failing ? nil : "≤ 100 MB", met: scenario.neighbour == .failing ? nil : peak <= 100),
-                Figure("  daemon CPU per call, healthy and neighbour's", value: Measurements.median(beside.map(\.cpuPerCall)),
-                       unit: "µs", baselineName: "per call alone", baseline: aloneCPUPerCall),
-                Figure("  bench CPU meanwhile (its loopback operators)", value: Measurements.median(beside.map(\.benchCPU)),
-                       unit: "% of a core", baselineName: "alone", baseline: aloneBenchCPU),
+                Figure(
+                    "healthy operator \(scenario.neighbour.title)\(pace) (\(answers) \(ended))", value: rate,
+                    unit: "wins/s", baselineName: "the same operator alone", baseline: aloneRate, ratio: ratio,
+                    target: judged ? "median ratio ≥ 0.90" : nil, met: judged ? ratio >= 0.9 : nil),
+                Figure(
+                    "  daemon peak RSS (VmHWM) meanwhile", value: peak, unit: "MB",
+                    baselineName: "same daemon, healthy operator alone", baseline: alonePeak,
+                    target: scenario.neighbour == .failing ? nil : "≤ 100 MB",
+                    met: scenario.neighbour == .failing ? nil : peak <= 100),
+                Figure(
+                    "  daemon CPU per call, healthy and neighbour's", value: Measurements.median(beside.map(\.cpuPerCall)),
+                    unit: "µs", baselineName: "per call alone", baseline: aloneCPUPerCall),
+                Figure(
+                    "  bench CPU meanwhile (its loopback operators)", value: Measurements.median(beside.map(\.benchCPU)),
+                    unit: "% of a core", baselineName: "alone", baseline: aloneBenchCPU),
             ]
         }
         return figures
@@ -135,12 +142,15 @@ struct BigAnswerBench {
             healthy.stop()
         }
         let total = options.bigAnswerWins
-        var operators = [BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: options.concurrency)]
+        var operators = [
+            BenchOperator.config(name: "healthy", server: healthy, secret: "bench-secret-a", concurrency: options.concurrency)
+        ]
         let now = WallClock.nowMilliseconds()
         var wins = SampleWins.make(count: total, operator: "healthy", prefix: "healthy-", now: now)
         if neighbour != .none {
             let url = neighbour == .failing ? failing.url : big.baseURL + neighbour.path
-            var config = BenchOperator.config(name: "neighbour", url: url, secret: "bench-secret-b", concurrency: options.concurrency)
+            var config = BenchOperator.config(
+                name: "neighbour", url: url, secret: "bench-secret-b", concurrency: options.concurrency)
             if scenario.fullPace {
                 config.circuit.failureThreshold = 1_000_000
             } else {
@@ -152,7 +162,8 @@ struct BigAnswerBench {
         }
         let database = directory + "/outbox.sqlite3"
         _ = try Outbox(path: database).enqueue(wins.shuffled())
-        let daemon = try await ChildDaemon(config: BenchOperator.daemonConfig(database: database, operators: operators), in: directory)
+        let daemon = try await ChildDaemon(
+            config: BenchOperator.daemonConfig(database: database, operators: operators), in: directory)
         let answered = {
             neighbour == .failing ? failing.snapshot.requests : big.snapshot.completed.count + big.snapshot.abandoned.count
         }

@@ -30,14 +30,17 @@ final class ChildDaemon {
 
     /// Wins delivered to `operatorName` so far, as `status` counts them.
     func delivered(_ operatorName: String) throws -> Int {
-        Int(try outbox.database.queryScalar(
-            "SELECT count FROM win_counts WHERE operator = ? AND state = 'delivered'", [.text(operatorName)]
-        ).integerValue ?? 0)
+        Int(
+            try outbox.database.queryScalar(
+                "SELECT count FROM win_counts WHERE operator = ? AND state = 'delivered'", [.text(operatorName)]
+            ).integerValue ?? 0)
     }
 
     /// Wins delivered to every operator together.
     func deliveredInAll() throws -> Int {
-        Int(try outbox.database.queryScalar("SELECT coalesce(sum(count), 0) FROM win_counts WHERE state = 'delivered'").integerValue ?? 0)
+        Int(
+            try outbox.database.queryScalar("SELECT coalesce(sum(count), 0) FROM win_counts WHERE state = 'delivered'")
+                .integerValue ?? 0)
     }
 
     /// The CPU the daemon has used so far.

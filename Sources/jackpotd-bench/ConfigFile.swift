@@ -11,27 +11,44 @@ enum ConfigFile {
         var operators: [(String, JSONValue)] = []
         var secretFiles: [String: String] = [:]
         for (name, op) in config.operators.sorted(by: { $0.key < $1.key }) {
-            let secretFile = try secretFiles[op.secret] ?? {
-                let path = directory + "/secret-\(name)"
-                try Data(op.secret.utf8).write(to: URL(fileURLWithPath: path))
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-                secretFiles[op.secret] = path
-                return path
-            }()
+            let secretFile =
+                try secretFiles[op.secret]
+                ?? {
+                    let path = directory + "/secret-\(name)"
+                    try Data(op.secret.utf8).write(to: URL(fileURLWithPath: path))
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+                    secretFiles[op.secret] = path
+                    return path
+                }()
             var tls: [(String, JSONValue)] = []
             if let caFile = op.tls.caFile { tls.append(("caFile", .string(caFile))) }
-            operators.append((name, .object(JSONObject([
-                ("url", .string(op.url)), ("secretFile", .string(secretFile)), ("allowInsecureHTTP", .bool(op.allowInsecureHTTP)),
-                ("timeoutSeconds", .number(String(op.timeoutSeconds))), ("concurrency", .number(String(op.concurrency))),
-                ("retry", .object(JSONObject([
-                    ("initialDelaySeconds", .number(String(op.retry.initialDelaySeconds))),
-                    ("maxDelaySeconds", .number(String(op.retry.maxDelaySeconds))),
-                ]))),
-                ("circuit", .object(JSONObject([("failureThreshold", .number(String(op.circuit.failureThreshold)))]))),
-            ] + (tls.isEmpty ? [] : [("tls", .object(JSONObject(tls)))])))))
+            operators.append(
+                (
+                    name,
+                    .object(
+                        JSONObject(
+                            [
+                                ("url", .string(op.url)), ("secretFile", .string(secretFile)),
+                                ("allowInsecureHTTP", .bool(op.allowInsecureHTTP)),
+                                ("timeoutSeconds", .number(String(op.timeoutSeconds))),
+                                ("concurrency", .number(String(op.concurrency))),
+                                (
+                                    "retry",
+                                    .object(
+                                        JSONObject([
+                                            ("initialDelaySeconds", .number(String(op.retry.initialDelaySeconds))),
+                                            ("maxDelaySeconds", .number(String(op.retry.maxDelaySeconds))),
+                                        ]))
+                                ),
+                                (
+                                    "circuit",
+                                    .object(JSONObject([("failureThreshold", .number(String(op.circuit.failureThreshold)))]))
+                                ),
+                            ] + (tls.isEmpty ? [] : [("tls", .object(JSONObject(tls)))])))
+                ))
         }
         var transport: [(String, JSONValue)] = [
-            ("idleConnectionSeconds", .number(String(config.transport.idleConnectionSeconds))),
+            ("idleConnectionSeconds", .number(String(config.transport.idleConnectionSeconds)))
         ]
         if let limit = config.transport.maxConnections { transport.append(("maxConnections", .number(String(limit)))) }
         let object = JSONObject([

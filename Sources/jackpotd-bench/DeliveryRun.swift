@@ -24,7 +24,9 @@ enum DeliveryRun {
         databasePath: String, config: JackpotConfig, operator operatorName: String, count: Int
     ) async throws -> (steady: Double, fromStart: Double) {
         let first = count / 10
-        let times = try await deliver(databasePath: databasePath, config: config, marks: [operatorName: [first, count]], timeout: .seconds(120))[operatorName]!
+        let times = try await deliver(
+            databasePath: databasePath, config: config, marks: [operatorName: [first, count]], timeout: .seconds(120))[
+                operatorName]!
         return (Double(count - first) / (times[1] - times[0]).seconds, Double(count) / times[1].seconds)
     }
 
@@ -40,9 +42,10 @@ enum DeliveryRun {
         func done() -> Bool { marks.allSatisfy { reached[$0.key]?.count == $0.value.count } }
         while !done(), ContinuousClock.now - start < timeout {
             for (name, counts) in marks where reached[name, default: []].count < counts.count {
-                let delivered = Int(try reader.database.queryScalar(
-                    "SELECT count FROM win_counts WHERE operator = ? AND state = 'delivered'", [.text(name)]
-                ).integerValue ?? 0)
+                let delivered = Int(
+                    try reader.database.queryScalar(
+                        "SELECT count FROM win_counts WHERE operator = ? AND state = 'delivered'", [.text(name)]
+                    ).integerValue ?? 0)
                 let now = ContinuousClock.now - start
                 while let next = counts.dropFirst(reached[name, default: []].count).first, delivered >= next {
                     reached[name, default: []].append(now)

@@ -41,19 +41,24 @@ struct DispatchThroughputBench {
         let baselineName = "bare libcurl-multi loop, \(options.concurrency) in flight"
         let bareCPU = median(bare, \.cpuMicrosecondsPerWin)
         return [
-            Figure("dispatch throughput (\(options.dispatchWins) wins, \(options.concurrency) in flight)",
-                   value: dispatcherRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
-                   ratio: ratio, target: "ratio ≥ 0.50", met: ratio >= 0.5),
-            Figure("  dispatcher from its start (start-up and first pass over the rows)",
-                   value: fromStartRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
-                   ratio: fromStartRate / bareRate),
-            Figure("  CurlTransport loop, no database", value: transportRate, unit: "wins/s",
-                   baselineName: baselineName, baseline: bareRate, ratio: transportRate / bareRate),
+            Figure(
+                "dispatch throughput (\(options.dispatchWins) wins, \(options.concurrency) in flight)",
+                value: dispatcherRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
+                ratio: ratio, target: "ratio ≥ 0.50", met: ratio >= 0.5),
+            Figure(
+                "  dispatcher from its start (start-up and first pass over the rows)",
+                value: fromStartRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
+                ratio: fromStartRate / bareRate),
+            Figure(
+                "  CurlTransport loop, no database", value: transportRate, unit: "wins/s",
+                baselineName: baselineName, baseline: bareRate, ratio: transportRate / bareRate),
             Figure("  CPU per win, bare loop (client + operator)", value: bareCPU, unit: "µs"),
-            Figure("  CPU per win, dispatcher (client + operator)", value: median(dispatcher, \.cpuMicrosecondsPerWin), unit: "µs",
-                   baselineName: "bare loop", baseline: bareCPU, ratio: median(dispatcher, \.cpuMicrosecondsPerWin) / bareCPU),
-            Figure("  CPU per win, CurlTransport loop", value: median(transport, \.cpuMicrosecondsPerWin), unit: "µs",
-                   baselineName: "bare loop", baseline: bareCPU, ratio: median(transport, \.cpuMicrosecondsPerWin) / bareCPU),
+            Figure(
+                "  CPU per win, dispatcher (client + operator)", value: median(dispatcher, \.cpuMicrosecondsPerWin), unit: "µs",
+                baselineName: "bare loop", baseline: bareCPU, ratio: median(dispatcher, \.cpuMicrosecondsPerWin) / bareCPU),
+            Figure(
+                "  CPU per win, CurlTransport loop", value: median(transport, \.cpuMicrosecondsPerWin), unit: "µs",
+                baselineName: "bare loop", baseline: bareCPU, ratio: median(transport, \.cpuMicrosecondsPerWin) / bareCPU),
         ]
     }
 
@@ -69,10 +74,13 @@ struct DispatchThroughputBench {
         let wins = SampleWins.make(
             count: options.dispatchWins, operator: config.name, prefix: throughTransport ? "transport\(round)-" : "bare\(round)-",
             now: WallClock.nowMilliseconds())
-        let requests = try wins.map { try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http }
+        let requests = try wins.map {
+            try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http
+        }
         let ((_, failures), elapsed, cpu) = await ProcessCPU.measure {
             throughTransport
-                ? await BareCurlLoop.postThroughTransport(requests, concurrency: options.concurrency, timeoutSeconds: config.timeoutSeconds)
+                ? await BareCurlLoop.postThroughTransport(
+                    requests, concurrency: options.concurrency, timeoutSeconds: config.timeoutSeconds)
                 : await BareCurlLoop.post(requests, concurrency: options.concurrency, timeoutSeconds: config.timeoutSeconds)
         }
         let credited = server.snapshot.credited
@@ -91,15 +99,19 @@ struct DispatchThroughputBench {
         let operatorConfig = operatorConfig(server)
         let database = directory + "/outbox.sqlite3"
         let config = BenchOperator.daemonConfig(database: database, operators: [operatorConfig])
-        let wins = SampleWins.make(count: options.dispatchWins, operator: operatorConfig.name, prefix: "dispatch\(round)-", now: WallClock.nowMilliseconds())
+        let wins = SampleWins.make(
+            count: options.dispatchWins, operator: operatorConfig.name, prefix: "dispatch\(round)-",
+            now: WallClock.nowMilliseconds())
         _ = try Outbox(path: database).enqueue(wins, operatorsChecked: true)
         let (rates, _, cpu) = try await ProcessCPU.measure {
             try await DeliveryRun.rates(databasePath: database, config: config, operator: operatorConfig.name, count: wins.count)
         }
         let snapshot = server.snapshot
         guard snapshot.credited == wins.count, snapshot.hashFailures == 0 else {
-            throw BenchFailure("dispatcher: operator credited \(snapshot.credited) of \(wins.count), \(snapshot.hashFailures) bad hashes")
+            throw BenchFailure(
+                "dispatcher: operator credited \(snapshot.credited) of \(wins.count), \(snapshot.hashFailures) bad hashes")
         }
-        return Run(rate: rates.steady, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count), rateFromStart: rates.fromStart)
+        return Run(
+            rate: rates.steady, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count), rateFromStart: rates.fromStart)
     }
 }

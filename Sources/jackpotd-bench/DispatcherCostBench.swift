@@ -50,7 +50,8 @@ struct DispatcherCostBench {
         let directory = try scratch.subdirectory("dispatcher-stages")
         let outbox = try Outbox(path: directory + "/outbox.sqlite3")
         _ = try outbox.enqueue(
-            SampleWins.make(count: count, operator: config.name, prefix: "stage-", now: WallClock.nowMilliseconds()), operatorsChecked: true)
+            SampleWins.make(count: count, operator: config.name, prefix: "stage-", now: WallClock.nowMilliseconds()),
+            operatorsChecked: true)
         let now = WallClock.nowMilliseconds()  // every win due
         let owner = "bench:stages"
 
@@ -58,7 +59,8 @@ struct DispatcherCostBench {
         let claim = try cpuPerWin(count) {
             while true {
                 let batch = try outbox.database.transactionWithoutSync {
-                    try outbox.claim(operator: config.name, limit: config.concurrency, owner: owner, leaseExpiresAt: now + 60_000, now: now)
+                    try outbox.claim(
+                        operator: config.name, limit: config.concurrency, owner: owner, leaseExpiresAt: now + 60_000, now: now)
                 }
                 if batch.isEmpty { break }
                 claimed += batch
@@ -69,7 +71,8 @@ struct DispatcherCostBench {
         var requests: [WireRequest] = []
         let build = try cpuPerWin(count) {
             for stored in claimed {
-                requests.append(try WireRequest.build(win: try stored.win(), providerId: BenchOperator.providerId, operator: config))
+                requests.append(
+                    try WireRequest.build(win: try stored.win(), providerId: BenchOperator.providerId, operator: config))
             }
         }
 
@@ -78,7 +81,8 @@ struct DispatcherCostBench {
         var outcomes: [AttemptOutcome] = []
         let classify = try cpuPerWin(count) {
             for stored in claimed {
-                let outcome = AttemptOutcome.classify(answer, noRetryErrorCodes: config.noRetryErrorCodes, alreadyCreditedErrorCodes: [], now: .now)
+                let outcome = AttemptOutcome.classify(
+                    answer, noRetryErrorCodes: config.noRetryErrorCodes, alreadyCreditedErrorCodes: [], now: .now)
                 _ = scrubber.adding(stored.token.map { [$0] } ?? []).scrubbed(outcome.summary)
                 outcomes.append(outcome)
             }
@@ -104,11 +108,13 @@ struct DispatcherCostBench {
         let logger = Logger.bench
         let log = try cpuPerWin(count) {
             for stored in claimed {
-                logger.info("attempt", [
-                    "operator": .string(config.name), "reference": .string(stored.reference), "attempt": .int(1),
-                    "status": "200", "duration_ms": .double(0.4), "outcome": "delivered",
-                    "detail": "delivered, transactionId 12345",
-                ])
+                logger.info(
+                    "attempt",
+                    [
+                        "operator": .string(config.name), "reference": .string(stored.reference), "attempt": .int(1),
+                        "status": "200", "duration_ms": .double(0.4), "outcome": "delivered",
+                        "detail": "delivered, transactionId 12345",
+                    ])
             }
         }
         return [

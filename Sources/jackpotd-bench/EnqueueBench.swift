@@ -16,18 +16,22 @@ struct EnqueueBench {
         let (single, floor) = try singleWinLatency()
         let rawName = "plain SQL INSERTs, same rows and commits"
         return [
-            Figure("enqueue, library batch (\(options.batchWins) wins)", value: libraryRate, unit: "wins/s",
-                   baselineName: rawName, baseline: rawRate, ratio: libraryRate / rawRate,
-                   target: "≥ 100000 wins/s", met: libraryRate >= 100_000),
-            Figure("enqueue, CLI JSON Lines (\(options.cliLines) lines)", value: cliRate, unit: "wins/s",
-                   baselineName: "library batch", baseline: libraryRate, ratio: cliRate / libraryRate,
-                   target: "≥ 100000 wins/s", met: cliRate >= 100_000),
-            Figure("enqueue, one win per commit, p50", value: Measurements.percentile(single, 0.5), unit: "ms",
-                   baselineName: "4 KiB append + fdatasync, p50", baseline: Measurements.percentile(floor, 0.5),
-                   ratio: Measurements.percentile(single, 0.5) / Measurements.percentile(floor, 0.5),
-                   target: "≤ 2 ms", met: Measurements.percentile(single, 0.5) <= 2),
-            Figure("enqueue, one win per commit, p99", value: Measurements.percentile(single, 0.99), unit: "ms",
-                   baselineName: "4 KiB append + fdatasync, p99", baseline: Measurements.percentile(floor, 0.99)),
+            Figure(
+                "enqueue, library batch (\(options.batchWins) wins)", value: libraryRate, unit: "wins/s",
+                baselineName: rawName, baseline: rawRate, ratio: libraryRate / rawRate,
+                target: "≥ 100000 wins/s", met: libraryRate >= 100_000),
+            Figure(
+                "enqueue, CLI JSON Lines (\(options.cliLines) lines)", value: cliRate, unit: "wins/s",
+                baselineName: "library batch", baseline: libraryRate, ratio: cliRate / libraryRate,
+                target: "≥ 100000 wins/s", met: cliRate >= 100_000),
+            Figure(
+                "enqueue, one win per commit, p50", value: Measurements.percentile(single, 0.5), unit: "ms",
+                baselineName: "4 KiB append + fdatasync, p50", baseline: Measurements.percentile(floor, 0.5),
+                ratio: Measurements.percentile(single, 0.5) / Measurements.percentile(floor, 0.5),
+                target: "≤ 2 ms", met: Measurements.percentile(single, 0.5) <= 2),
+            Figure(
+                "enqueue, one win per commit, p99", value: Measurements.percentile(single, 0.99), unit: "ms",
+                baselineName: "4 KiB append + fdatasync, p99", baseline: Measurements.percentile(floor, 0.99)),
         ]
     }
 
@@ -66,9 +70,11 @@ struct EnqueueBench {
                                               platform, token, next_attempt_at, created_at, updated_at, validated)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                             """,
-                            [.text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
-                             .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
-                             SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now)])
+                            [
+                                .text(win.reference), .text(win.operatorName), .text(win.userId), .text(win.gameId),
+                                .text(win.roundId), .text(win.amount.canonical), .text(win.jackpotId), .text(win.timestamp),
+                                SQLValue(win.platform), SQLValue(win.token), .integer(now), .integer(now), .integer(now),
+                            ])
                     }
                 }
                 start += chunk.count

@@ -34,7 +34,8 @@ struct FirstAttemptBench {
         try await Task.sleep(for: .milliseconds(300))  // first housekeeping done: the daemon is idle
 
         var latencies: [Double] = []
-        let wins = SampleWins.make(count: options.firstAttemptSamples, operator: operatorConfig.name, prefix: "first-", now: WallClock.nowMilliseconds())
+        let wins = SampleWins.make(
+            count: options.firstAttemptSamples, operator: operatorConfig.name, prefix: "first-", now: WallClock.nowMilliseconds())
         for (index, newWin) in wins.enumerated() {
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...60)))
             _ = try writer.enqueue([newWin], operatorsChecked: true)
@@ -50,18 +51,21 @@ struct FirstAttemptBench {
         }
         try await daemon.stop()
         guard arrivals.count == wins.count else {
-            throw BenchFailure("the operator saw \(arrivals.count) requests for \(wins.count) wins (retries on an idle healthy path)")
+            throw BenchFailure(
+                "the operator saw \(arrivals.count) requests for \(wins.count) wins (retries on an idle healthy path)")
         }
         let p50 = Measurements.percentile(latencies, 0.5)
         let p99 = Measurements.percentile(latencies, 0.99)
         let baselineName = "one HTTP round trip, same operator"
         return [
-            Figure("enqueue → first attempt, p50 (\(wins.count) wins)", value: p50, unit: "ms",
-                   baselineName: baselineName + ", p50", baseline: Measurements.percentile(roundTrips, 0.5),
-                   target: "≤ 20 ms", met: p50 <= 20),
-            Figure("enqueue → first attempt, p99", value: p99, unit: "ms",
-                   baselineName: baselineName + ", p99", baseline: Measurements.percentile(roundTrips, 0.99),
-                   target: "≤ 100 ms", met: p99 <= 100),
+            Figure(
+                "enqueue → first attempt, p50 (\(wins.count) wins)", value: p50, unit: "ms",
+                baselineName: baselineName + ", p50", baseline: Measurements.percentile(roundTrips, 0.5),
+                target: "≤ 20 ms", met: p50 <= 20),
+            Figure(
+                "enqueue → first attempt, p99", value: p99, unit: "ms",
+                baselineName: baselineName + ", p99", baseline: Measurements.percentile(roundTrips, 0.99),
+                target: "≤ 100 ms", met: p99 <= 100),
         ]
     }
 

@@ -33,26 +33,34 @@ struct HTTPSDispatchBench {
             dispatcher.append(try await dispatcherRun(round: round, config: config, wallet: wallet))
         }
         func median(_ runs: [Run], _ value: (Run) -> Double) -> Double { Measurements.median(runs.map(value)) }
-        let bareRate = median(bare, \.rate), dispatcherRate = median(dispatcher, \.rate)
-        let bareCPU = median(bare, \.cpuMicrosecondsPerWin), dispatcherCPU = median(dispatcher, \.cpuMicrosecondsPerWin)
+        let bareRate = median(bare, \.rate)
+        let dispatcherRate = median(dispatcher, \.rate)
+        let bareCPU = median(bare, \.cpuMicrosecondsPerWin)
+        let dispatcherCPU = median(dispatcher, \.cpuMicrosecondsPerWin)
         let ratio = dispatcherRate / bareRate
         let baselineName = "bare libcurl-multi loop over the same TLS, \(options.concurrency) in flight"
         return [
-            Figure("HTTPS dispatch throughput (\(options.dispatchWins) wins, \(options.concurrency) in flight, nginx)",
-                   value: dispatcherRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
-                   ratio: ratio, target: "ratio ≥ 0.50", met: ratio >= 0.5),
+            Figure(
+                "HTTPS dispatch throughput (\(options.dispatchWins) wins, \(options.concurrency) in flight, nginx)",
+                value: dispatcherRate, unit: "wins/s", baselineName: baselineName, baseline: bareRate,
+                ratio: ratio, target: "ratio ≥ 0.50", met: ratio >= 0.5),
             Figure("  HTTPS CPU per win, bare loop (client only)", value: bareCPU, unit: "µs"),
-            Figure("  HTTPS CPU per win, dispatcher (client only)", value: dispatcherCPU, unit: "µs",
-                   baselineName: "bare loop", baseline: bareCPU, ratio: dispatcherCPU / bareCPU),
+            Figure(
+                "  HTTPS CPU per win, dispatcher (client only)", value: dispatcherCPU, unit: "µs",
+                baselineName: "bare loop", baseline: bareCPU, ratio: dispatcherCPU / bareCPU),
             Figure("  TLS handshakes per 1 000 wins, bare loop", value: median(bare, \.connectionsPerThousand), unit: ""),
-            Figure("  TLS handshakes per 1 000 wins, dispatcher", value: median(dispatcher, \.connectionsPerThousand), unit: "",
-                   target: "≤ 10 (connections reused)", met: median(dispatcher, \.connectionsPerThousand) <= 10),
+            Figure(
+                "  TLS handshakes per 1 000 wins, dispatcher", value: median(dispatcher, \.connectionsPerThousand), unit: "",
+                target: "≤ 10 (connections reused)", met: median(dispatcher, \.connectionsPerThousand) <= 10),
         ]
     }
 
     private func bareRun(round: Int, config: OperatorConfig, wallet: NginxWallet) async throws -> Run {
-        let wins = SampleWins.make(count: options.dispatchWins, operator: config.name, prefix: "tls-bare\(round)-", now: WallClock.nowMilliseconds())
-        let requests = try wins.map { try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http }
+        let wins = SampleWins.make(
+            count: options.dispatchWins, operator: config.name, prefix: "tls-bare\(round)-", now: WallClock.nowMilliseconds())
+        let requests = try wins.map {
+            try WireRequest.build(win: $0.win, providerId: BenchOperator.providerId, operator: config).http
+        }
         _ = try wallet.tally()
         let ((elapsed, failures), _, cpu) = await ProcessCPU.measure {
             await BareCurlLoop.post(
@@ -60,17 +68,21 @@ struct HTTPSDispatchBench {
         }
         let tally = try wallet.tally()
         guard failures == 0, tally.successes == wins.count else {
-            throw BenchFailure("bare TLS loop: \(failures) failed calls, nginx answered \(tally.successes) of \(wins.count) with 200")
+            throw BenchFailure(
+                "bare TLS loop: \(failures) failed calls, nginx answered \(tally.successes) of \(wins.count) with 200")
         }
-        return Run(rate: Double(wins.count) / elapsed.seconds, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count),
-                   connectionsPerThousand: tally.connectionsPerThousand)
+        return Run(
+            rate: Double(wins.count) / elapsed.seconds, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count),
+            connectionsPerThousand: tally.connectionsPerThousand)
     }
 
     private func dispatcherRun(round: Int, config operatorConfig: OperatorConfig, wallet: NginxWallet) async throws -> Run {
         let directory = try scratch.subdirectory("https-dispatch-\(round)")
         let database = directory + "/outbox.sqlite3"
         let config = BenchOperator.daemonConfig(database: database, operators: [operatorConfig])
-        let wins = SampleWins.make(count: options.dispatchWins, operator: operatorConfig.name, prefix: "tls-dispatch\(round)-", now: WallClock.nowMilliseconds())
+        let wins = SampleWins.make(
+            count: options.dispatchWins, operator: operatorConfig.name, prefix: "tls-dispatch\(round)-",
+            now: WallClock.nowMilliseconds())
         _ = try Outbox(path: database).enqueue(wins, operatorsChecked: true)
         _ = try wallet.tally()
         let (rates, _, cpu) = try await ProcessCPU.measure {
@@ -80,7 +92,8 @@ struct HTTPSDispatchBench {
         guard tally.successes == wins.count else {
             throw BenchFailure("dispatcher over TLS: nginx answered \(tally.successes) calls with 200 for \(wins.count) wins")
         }
-        return Run(rate: rates.steady, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count),
-                   connectionsPerThousand: tally.connectionsPerThousand)
+        return Run(
+            rate: rates.steady, cpuMicrosecondsPerWin: cpu.seconds * 1e6 / Double(wins.count),
+            connectionsPerThousand: tally.connectionsPerThousand)
     }
 }

@@ -17,8 +17,11 @@ struct HangingCallsCPUBench {
         let unanswered = UnansweredSYNPort()
         let width = options.concurrency
         let operators = [
-            BenchOperator.config(name: "silent", url: silent.url, secret: "bench-secret-s", concurrency: width, timeoutSeconds: timeoutSeconds),
-            BenchOperator.config(name: "unanswered", url: unanswered.url, secret: "bench-secret-u", concurrency: width, timeoutSeconds: timeoutSeconds),
+            BenchOperator.config(
+                name: "silent", url: silent.url, secret: "bench-secret-s", concurrency: width, timeoutSeconds: timeoutSeconds),
+            BenchOperator.config(
+                name: "unanswered", url: unanswered.url, secret: "bench-secret-u", concurrency: width,
+                timeoutSeconds: timeoutSeconds),
         ]
         let daemon = try await ChildDaemon(
             config: BenchOperator.daemonConfig(database: directory + "/outbox.sqlite3", operators: operators), in: directory)
@@ -28,18 +31,23 @@ struct HangingCallsCPUBench {
 
         // More wins than calls, as a real backlog behind a hanging operator would be.
         let now = WallClock.nowMilliseconds()
-        let wins = SampleWins.make(count: 4 * width, operator: "silent", prefix: "silent-", now: now)
+        let wins =
+            SampleWins.make(count: 4 * width, operator: "silent", prefix: "silent-", now: now)
             + SampleWins.make(count: 4 * width, operator: "unanswered", prefix: "unanswered-", now: now)
         _ = try daemon.outbox.enqueue(wins)
         let inFlight = {
-            (LoopbackConnections.count(toPort: silent.port, in: .established),
-             LoopbackConnections.count(toPort: unanswered.port, in: .synSent))
+            (
+                LoopbackConnections.count(toPort: silent.port, in: .established),
+                LoopbackConnections.count(toPort: unanswered.port, in: .synSent)
+            )
         }
         let deadline = ContinuousClock.now + .seconds(10)
         while inFlight() != (width, width) {
             guard ContinuousClock.now < deadline else {
-                throw BenchFailure("calls in flight (silent, SYN unanswered): \(inFlight()), expected \(width) each; "
-                    + "sockets by state: \(LoopbackConnections.states(toPort: silent.port)), \(LoopbackConnections.states(toPort: unanswered.port))")
+                throw BenchFailure(
+                    "calls in flight (silent, SYN unanswered): \(inFlight()), expected \(width) each; "
+                        + "sockets by state: \(LoopbackConnections.states(toPort: silent.port)), \(LoopbackConnections.states(toPort: unanswered.port))"
+                )
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -52,9 +60,10 @@ struct HangingCallsCPUBench {
         try daemon.stop()
         guard delivered == 0 else { throw BenchFailure("\(delivered) wins delivered to operators that never answer") }
         return [
-            Figure("daemon CPU, \(2 * width) calls hanging (accept-and-silent, SYN unanswered)", value: hanging,
-                   unit: "% of a core", baselineName: "the same daemon idle", baseline: idle,
-                   target: "≤ 5 %", met: hanging <= 5),
+            Figure(
+                "daemon CPU, \(2 * width) calls hanging (accept-and-silent, SYN unanswered)", value: hanging,
+                unit: "% of a core", baselineName: "the same daemon idle", baseline: idle,
+                target: "≤ 5 %", met: hanging <= 5),
             // The idle floor is the dispatcher's poll tick (every 10 ms); this is what the calls add to it.
             Figure("  of which the hanging calls (minus idle)", value: hanging - idle, unit: "% of a core"),
         ]

@@ -35,13 +35,16 @@ struct HangingNeighbourBench {
         let fresh = try await waitingCallCPU(reusedConnection: false)
         let reused = try await waitingCallCPU(reusedConnection: true)
         return [
-            Figure("healthy operator beside a hanging one (\(options.neighbourWins) wins; \(spread))", value: besideRate,
-                   unit: "wins/s", baselineName: "the same operator alone", baseline: aloneRate, ratio: ratio,
-                   target: "median ratio ≥ 0.90", met: ratio >= 0.9),
-            Figure("  same, over one cool-down and probe after its circuit opened", value: steadyRate, unit: "wins/s",
-                   baselineName: "the same operator alone", baseline: aloneRate, ratio: steadyRate / aloneRate),
-            Figure("  CPU of one call awaiting its answer, new connection", value: fresh, unit: "% of a core",
-                   baselineName: "same, kept-alive connection", baseline: reused),
+            Figure(
+                "healthy operator beside a hanging one (\(options.neighbourWins) wins; \(spread))", value: besideRate,
+                unit: "wins/s", baselineName: "the same operator alone", baseline: aloneRate, ratio: ratio,
+                target: "median ratio ≥ 0.90", met: ratio >= 0.9),
+            Figure(
+                "  same, over one cool-down and probe after its circuit opened", value: steadyRate, unit: "wins/s",
+                baselineName: "the same operator alone", baseline: aloneRate, ratio: steadyRate / aloneRate),
+            Figure(
+                "  CPU of one call awaiting its answer, new connection", value: fresh, unit: "% of a core",
+                baselineName: "same, kept-alive connection", baseline: reused),
         ]
     }
 
@@ -82,7 +85,9 @@ struct HangingNeighbourBench {
         let hangingConfig = neighbours.hangingConfig
         let config = BenchOperator.daemonConfig(database: database, operators: [neighbours.healthyConfig, hangingConfig])
         let outbox = try Outbox(path: database)
-        _ = try outbox.enqueue(SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: WallClock.nowMilliseconds()))
+        _ = try outbox.enqueue(
+            SampleWins.make(
+                count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: WallClock.nowMilliseconds()))
         let running = RunningDispatcher(databasePath: database, config: config)
         let opened = ContinuousClock.now + .seconds(60)
         while try outbox.operatorStates()["hanging"]?.circuitState ?? .closed == .closed {
@@ -92,7 +97,8 @@ struct HangingNeighbourBench {
         let window = Duration.milliseconds(Int64((hangingConfig.circuit.openSeconds + hangingConfig.timeoutSeconds) * 1000))
         // More than the operator can take in the window, so it never runs dry.
         let count = Int(aloneRate * 1.5 * Double(window.components.seconds)) + 1000
-        _ = try outbox.enqueue(SampleWins.make(count: count, operator: "healthy", prefix: "steady-", now: WallClock.nowMilliseconds()))
+        _ = try outbox.enqueue(
+            SampleWins.make(count: count, operator: "healthy", prefix: "steady-", now: WallClock.nowMilliseconds()))
         let delivered = { try outbox.statusSnapshot(now: 0).count(.delivered, operator: "healthy") }
         let before = try delivered()
         let start = ContinuousClock.now
@@ -113,11 +119,14 @@ struct HangingNeighbourBench {
         let (healthy, hanging) = (neighbours.healthy, neighbours.hanging)
         let operators = [neighbours.healthyConfig] + (withHangingNeighbour ? [neighbours.hangingConfig] : [])
         let now = WallClock.nowMilliseconds()
-        let wins = SampleWins.make(count: options.neighbourWins, operator: "healthy", prefix: "healthy-", now: now)
+        let wins =
+            SampleWins.make(count: options.neighbourWins, operator: "healthy", prefix: "healthy-", now: now)
             + SampleWins.make(count: options.neighbourWins, operator: "hanging", prefix: "hanging-", now: now)
         _ = try Outbox(path: database).enqueue(wins.shuffled())
         let config = BenchOperator.daemonConfig(database: database, operators: operators)
-        let rate = try await DeliveryRun.rates(databasePath: database, config: config, operator: "healthy", count: options.neighbourWins).steady
+        let rate = try await DeliveryRun.rates(
+            databasePath: database, config: config, operator: "healthy", count: options.neighbourWins
+        ).steady
         guard healthy.snapshot.credited == options.neighbourWins else {
             throw BenchFailure("healthy operator credited \(healthy.snapshot.credited) of \(options.neighbourWins)")
         }

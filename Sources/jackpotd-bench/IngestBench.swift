@@ -27,20 +27,24 @@ struct IngestBench {
         let (alone, beside, ingestRate) = try await deliveryRates()
         let p99 = Measurements.percentile(concurrent.latencies, 0.99)
         return [
-            Figure("ingest, JSON Lines over HTTP (\(options.cliLines) lines, 10000 a request)", value: httpRate, unit: "wins/s",
-                   baselineName: "jackpotd enqueue --file, same lines", baseline: cliRate, ratio: httpRate / cliRate,
-                   target: "ratio ≥ 0.50", met: httpRate / cliRate >= 0.5),
-            Figure("ingest, \(Self.clients) clients posting one win each", value: concurrent.rate, unit: "wins/s",
-                   baselineName: "same wins, one fsync each", baseline: singleRate, ratio: concurrent.rate / singleRate,
-                   target: "ratio ≥ 10", met: concurrent.rate / singleRate >= 10),
-            Figure("  latency of one win among \(Self.clients) clients, p99", value: p99, unit: "ms",
-                   baselineName: "p50", baseline: Measurements.percentile(concurrent.latencies, 0.5),
-                   target: "≤ 10 ms", met: p99 <= 10),
+            Figure(
+                "ingest, JSON Lines over HTTP (\(options.cliLines) lines, 10000 a request)", value: httpRate, unit: "wins/s",
+                baselineName: "jackpotd enqueue --file, same lines", baseline: cliRate, ratio: httpRate / cliRate,
+                target: "ratio ≥ 0.50", met: httpRate / cliRate >= 0.5),
+            Figure(
+                "ingest, \(Self.clients) clients posting one win each", value: concurrent.rate, unit: "wins/s",
+                baselineName: "same wins, one fsync each", baseline: singleRate, ratio: concurrent.rate / singleRate,
+                target: "ratio ≥ 10", met: concurrent.rate / singleRate >= 10),
+            Figure(
+                "  latency of one win among \(Self.clients) clients, p99", value: p99, unit: "ms",
+                baselineName: "p50", baseline: Measurements.percentile(concurrent.latencies, 0.5),
+                target: "≤ 10 ms", met: p99 <= 10),
             Figure("  commits (fsyncs) for \(concurrent.wins) wins", value: Double(concurrent.commits), unit: "commits"),
             Figure("  CPU per win, clients + listener + writer", value: concurrent.cpuPerWin * 1_000_000, unit: "µs"),
-            Figure("delivery while ingest runs (\(options.dispatchWins) wins)", value: beside, unit: "wins/s",
-                   baselineName: "delivery alone", baseline: alone, ratio: beside / alone,
-                   target: "ratio ≥ 0.80", met: beside / alone >= 0.8),
+            Figure(
+                "delivery while ingest runs (\(options.dispatchWins) wins)", value: beside, unit: "wins/s",
+                baselineName: "delivery alone", baseline: alone, ratio: beside / alone,
+                target: "ratio ≥ 0.80", met: beside / alone >= 0.8),
             Figure("  ingest rate achieved beside delivery", value: ingestRate, unit: "wins/s", target: "≈ 5000"),
         ]
     }
@@ -48,10 +52,12 @@ struct IngestBench {
     private func listener(database: String, operators: [String], maxConnections: Int = 256) throws -> (IngestServer, Int) {
         var config = JackpotConfig(
             database: database, providerId: BenchOperator.providerId,
-            operators: Dictionary(uniqueKeysWithValues: operators.map {
-                ($0, OperatorConfig(name: $0, url: "http://127.0.0.1:9/", secret: "unused"))
-            }))
-        var ingest = IngestConfig(listen: .inet(host: "127.0.0.1", port: 0), tokens: [IngestToken(name: "bench", token: Self.token)])
+            operators: Dictionary(
+                uniqueKeysWithValues: operators.map {
+                    ($0, OperatorConfig(name: $0, url: "http://127.0.0.1:9/", secret: "unused"))
+                }))
+        var ingest = IngestConfig(
+            listen: .inet(host: "127.0.0.1", port: 0), tokens: [IngestToken(name: "bench", token: Self.token)])
         ingest.limits.maxConnections = maxConnections
         config.ingest = ingest
         let server = try IngestServer(
@@ -73,13 +79,16 @@ struct IngestBench {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: input))
         let server = try ScriptedOperator(secret: "unused")
         defer { server.stop() }
-        let config = try ConfigFile.write(BenchOperator.daemonConfig(
-            database: directory + "/cli.sqlite3",
-            operators: [BenchOperator.config(name: "casino-a", server: server, secret: "bench-secret-a", concurrency: 4)]),
+        let config = try ConfigFile.write(
+            BenchOperator.daemonConfig(
+                database: directory + "/cli.sqlite3",
+                operators: [BenchOperator.config(name: "casino-a", server: server, secret: "bench-secret-a", concurrency: 4)]),
             in: directory)
         let (status, cliElapsed) = try timed {
-            try JackpotdChild(["enqueue", "--create", "--config", config, "--file", input, "--json"],
-                              logPath: directory + "/stderr.log", outputPath: directory + "/stdout.json").waitForExit()
+            try JackpotdChild(
+                ["enqueue", "--create", "--config", config, "--file", input, "--json"],
+                logPath: directory + "/stderr.log", outputPath: directory + "/stdout.json"
+            ).waitForExit()
         }
         guard status == 0 else { throw BenchFailure("jackpotd enqueue exited \(status); see \(directory)/stderr.log") }
 
@@ -120,9 +129,11 @@ struct IngestBench {
         let (listener, port) = try listener(database: directory + "/outbox.sqlite3", operators: ["casino-a"])
         defer { listener.stop(graceSeconds: 5) }
         let rounds = options.quick ? 10 : 100
-        let wins = SampleWins.make(count: Self.clients * rounds, operator: "casino-a", prefix: "ic-", now: WallClock.nowMilliseconds())
+        let wins = SampleWins.make(
+            count: Self.clients * rounds, operator: "casino-a", prefix: "ic-", now: WallClock.nowMilliseconds())
         let requests = wins.map {
-            KeepAliveHTTPClient.post("/v1/wins", token: Self.token, contentType: "application/json", body: Array(SampleWins.jsonLine($0.win).utf8))
+            KeepAliveHTTPClient.post(
+                "/v1/wins", token: Self.token, contentType: "application/json", body: Array(SampleWins.jsonLine($0.win).utf8))
         }
         let clients = try (0..<Self.clients).map { _ in try KeepAliveHTTPClient(port: port) }
         let latencies = Mutex<[Double]>([])
@@ -193,12 +204,17 @@ struct IngestBench {
         let database = directory + "/outbox.sqlite3"
         let operatorServer = try ScriptedOperator(secret: "bench-secret-a")
         defer { operatorServer.stop() }
-        let operatorConfig = BenchOperator.config(name: "casino-a", server: operatorServer, secret: "bench-secret-a", concurrency: options.concurrency)
+        let operatorConfig = BenchOperator.config(
+            name: "casino-a", server: operatorServer, secret: "bench-secret-a", concurrency: options.concurrency)
         let config = BenchOperator.daemonConfig(database: database, operators: [operatorConfig])
-        let wins = SampleWins.make(count: options.dispatchWins, operator: "casino-a", prefix: "id\(round)-", now: WallClock.nowMilliseconds())
+        let wins = SampleWins.make(
+            count: options.dispatchWins, operator: "casino-a", prefix: "id\(round)-", now: WallClock.nowMilliseconds())
         _ = try Outbox(path: database).enqueue(wins, operatorsChecked: true)
         guard withIngest else {
-            return (try await DeliveryRun.rates(databasePath: database, config: config, operator: "casino-a", count: wins.count).steady, 0)
+            return (
+                try await DeliveryRun.rates(databasePath: database, config: config, operator: "casino-a", count: wins.count)
+                    .steady, 0
+            )
         }
         let (listener, port) = try listener(database: database, operators: ["casino-a", "casino-b"])
         let pacer = IngestPacer(port: port, token: Self.token, operatorName: "casino-b", prefix: "ip\(round)-")
@@ -224,7 +240,8 @@ final class IngestPacer: Sendable {
                 var sent = 0
                 var tick = began
                 while !stopping.load(ordering: .relaxed) {
-                    let wins = SampleWins.make(count: 50, operator: operatorName, prefix: "\(prefix)\(sent)-", now: WallClock.nowMilliseconds())
+                    let wins = SampleWins.make(
+                        count: 50, operator: operatorName, prefix: "\(prefix)\(sent)-", now: WallClock.nowMilliseconds())
                     let body = Array(wins.map { SampleWins.jsonLine($0.win) }.joined(separator: "\n").utf8)
                     let answer = try client.post("/v1/wins", token: token, contentType: "application/x-ndjson", body: body)
                     guard answer.status == 200 else { throw BenchFailure("paced batch answered \(answer.status)") }

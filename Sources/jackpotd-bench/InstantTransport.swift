@@ -5,7 +5,8 @@ import JackpotWire
 struct InstantTransport: HTTPTransport {
     static let answer = HTTPResponseData(
         status: 200, headers: ["content-type": "application/json"],
-        body: Array(#"{"transactionId":"12345","currency":"EUR","cash":"100.00","bonus":"0","error":0,"description":"Success"}"#.utf8))
+        body: Array(
+            #"{"transactionId":"12345","currency":"EUR","cash":"100.00","bonus":"0","error":0,"description":"Success"}"#.utf8))
 
     func send(_ request: HTTPRequestData, timeoutSeconds: Double) async -> HTTPExchangeResult {
         .success(Self.answer)

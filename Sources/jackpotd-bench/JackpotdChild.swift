@@ -60,7 +60,8 @@ final class JackpotdChild {
             return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
         }
         guard let resident = kilobytes("VmRSS"), let peak = kilobytes("VmHWM"),
-              let anonymous = kilobytes("RssAnon"), let file = kilobytes("RssFile") else { return nil }
+            let anonymous = kilobytes("RssAnon"), let file = kilobytes("RssFile")
+        else { return nil }
         return Memory(resident: resident, peak: peak, anonymous: anonymous, file: file)
     }
 
@@ -90,9 +91,9 @@ final class JackpotdChild {
         // getrusage's ru_maxrss: Linux keeps ru_maxrss across execve, so a child
         // forked from a bench that just built a big outbox would report the bench's peak.
         if let path = ProcessInfo.processInfo.environment[peakFileVariable],
-           let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
+            let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
         {
             try? "\(kilobytes)\n".write(toFile: path, atomically: false, encoding: .utf8)
         }

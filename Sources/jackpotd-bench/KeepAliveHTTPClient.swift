@@ -21,7 +21,9 @@ final class KeepAliveHTTPClient: @unchecked Sendable {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard descriptor >= 0, connected == 0 else { throw BenchFailure("cannot connect to 127.0.0.1:\(port)") }
         var on: Int32 = 1
@@ -32,7 +34,8 @@ final class KeepAliveHTTPClient: @unchecked Sendable {
 
     /// The bytes of a `POST` of `body` to `path`, to send with `exchange`.
     static func post(_ path: String, token: String, contentType: String, body: [UInt8]) -> [UInt8] {
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
             + "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\r\n"
         return Array(head.utf8) + body
     }

@@ -34,32 +34,43 @@ struct LargeOutboxBench {
         let smallName = "\(rows(small.rows)) rows"
         let claimRatio = large.claimMs / small.claimMs
         return [
-            Figure("claim 16 wins, \(rows(large.rows)) rows (mean)", value: large.claimMs, unit: "ms",
-                   baselineName: smallName, baseline: small.claimMs, ratio: claimRatio,
-                   target: "ratio ≤ 1.5", met: claimRatio <= 1.5),
-            Figure("  claim 16 wins, p99", value: large.claimP99Ms, unit: "ms",
-                   baselineName: smallName, baseline: small.claimP99Ms, ratio: large.claimP99Ms / small.claimP99Ms),
-            Figure("  claim 16 wins, due order scattered (mean)", value: large.scatteredClaimMs, unit: "ms",
-                   baselineName: smallName, baseline: small.scatteredClaimMs, ratio: large.scatteredClaimMs / small.scatteredClaimMs),
-            Figure("statusSnapshot, \(rows(large.rows)) rows (median)", value: large.statusMs, unit: "ms",
-                   baselineName: smallName, baseline: small.statusMs, ratio: large.statusMs / small.statusMs,
-                   target: "≤ 100 ms", met: large.statusMs <= 100),
-            Figure("  jackpotd status --json in-process", value: large.statusCommandMs, unit: "ms",
-                   baselineName: smallName, baseline: small.statusCommandMs, ratio: large.statusCommandMs / small.statusCommandMs),
-            Figure("daemon RSS idle, \(rows(large.rows)) rows", value: mb(large.idleMemory.resident), unit: "MB",
-                   baselineName: smallName, baseline: mb(small.idleMemory.resident),
-                   ratio: mb(large.idleMemory.resident) / mb(small.idleMemory.resident),
-                   target: "≤ 40 MB", met: mb(large.idleMemory.resident) <= 40),
-            Figure("  of which anonymous (RssAnon)", value: mb(large.idleMemory.anonymous), unit: "MB",
-                   baselineName: smallName, baseline: mb(small.idleMemory.anonymous)),
-            Figure("  of which mapped files (RssFile)", value: mb(large.idleMemory.file), unit: "MB",
-                   baselineName: smallName, baseline: mb(small.idleMemory.file)),
-            Figure("  peak RSS (VmHWM)", value: mb(large.idleMemory.peak), unit: "MB",
-                   baselineName: smallName, baseline: mb(small.idleMemory.peak)),
-            Figure("  daemon start → first pass over rows done", value: large.settleSeconds * 1000, unit: "ms",
-                   baselineName: smallName, baseline: small.settleSeconds * 1000),
-            Figure("  outbox built with SQL (one transaction)", value: large.buildSeconds * 1000, unit: "ms",
-                   baselineName: smallName, baseline: small.buildSeconds * 1000),
+            Figure(
+                "claim 16 wins, \(rows(large.rows)) rows (mean)", value: large.claimMs, unit: "ms",
+                baselineName: smallName, baseline: small.claimMs, ratio: claimRatio,
+                target: "ratio ≤ 1.5", met: claimRatio <= 1.5),
+            Figure(
+                "  claim 16 wins, p99", value: large.claimP99Ms, unit: "ms",
+                baselineName: smallName, baseline: small.claimP99Ms, ratio: large.claimP99Ms / small.claimP99Ms),
+            Figure(
+                "  claim 16 wins, due order scattered (mean)", value: large.scatteredClaimMs, unit: "ms",
+                baselineName: smallName, baseline: small.scatteredClaimMs, ratio: large.scatteredClaimMs / small.scatteredClaimMs),
+            Figure(
+                "statusSnapshot, \(rows(large.rows)) rows (median)", value: large.statusMs, unit: "ms",
+                baselineName: smallName, baseline: small.statusMs, ratio: large.statusMs / small.statusMs,
+                target: "≤ 100 ms", met: large.statusMs <= 100),
+            Figure(
+                "  jackpotd status --json in-process", value: large.statusCommandMs, unit: "ms",
+                baselineName: smallName, baseline: small.statusCommandMs, ratio: large.statusCommandMs / small.statusCommandMs),
+            Figure(
+                "daemon RSS idle, \(rows(large.rows)) rows", value: mb(large.idleMemory.resident), unit: "MB",
+                baselineName: smallName, baseline: mb(small.idleMemory.resident),
+                ratio: mb(large.idleMemory.resident) / mb(small.idleMemory.resident),
+                target: "≤ 40 MB", met: mb(large.idleMemory.resident) <= 40),
+            Figure(
+                "  of which anonymous (RssAnon)", value: mb(large.idleMemory.anonymous), unit: "MB",
+                baselineName: smallName, baseline: mb(small.idleMemory.anonymous)),
+            Figure(
+                "  of which mapped files (RssFile)", value: mb(large.idleMemory.file), unit: "MB",
+                baselineName: smallName, baseline: mb(small.idleMemory.file)),
+            Figure(
+                "  peak RSS (VmHWM)", value: mb(large.idleMemory.peak), unit: "MB",
+                baselineName: smallName, baseline: mb(small.idleMemory.peak)),
+            Figure(
+                "  daemon start → first pass over rows done", value: large.settleSeconds * 1000, unit: "ms",
+                baselineName: smallName, baseline: small.settleSeconds * 1000),
+            Figure(
+                "  outbox built with SQL (one transaction)", value: large.buildSeconds * 1000, unit: "ms",
+                baselineName: smallName, baseline: small.buildSeconds * 1000),
         ]
     }
 
@@ -78,7 +89,8 @@ struct LargeOutboxBench {
         let memory = try await idleDaemonMemory(directory: directory, path: path)
         return Sample(
             rows: rows, buildSeconds: build.seconds, claimMs: Measurements.mean(claims),
-            claimP99Ms: Measurements.percentile(claims, 0.99), scatteredClaimMs: Measurements.mean(scatteredClaims), statusMs: Measurements.median(status),
+            claimP99Ms: Measurements.percentile(claims, 0.99), scatteredClaimMs: Measurements.mean(scatteredClaims),
+            statusMs: Measurements.median(status),
             statusCommandMs: Measurements.median(command), idleMemory: memory.idle, settleSeconds: memory.settle)
     }
 
@@ -93,7 +105,8 @@ struct LargeOutboxBench {
         for run in 0..<(options.claimRuns + 50) {
             try database.execute("BEGIN IMMEDIATE")
             let (claimed, elapsed) = try timed {
-                try outbox.claim(operator: "casino-a", limit: 16, owner: "bench:1:claim", leaseExpiresAt: later + 60_000, now: later)
+                try outbox.claim(
+                    operator: "casino-a", limit: 16, owner: "bench:1:claim", leaseExpiresAt: later + 60_000, now: later)
             }
             try database.execute("ROLLBACK")
             guard claimed.count == 16 else { throw BenchFailure("claim returned \(claimed.count) wins, expected 16") }
@@ -118,7 +131,9 @@ struct LargeOutboxBench {
         var times: [Double] = []
         for _ in 0..<options.statusRuns {
             let context = CommandContext(output: .capturing(), errors: .capturing(), environment: [:])
-            let (code, elapsed) = await timedAsync { await CommandLineTool.run(["status", "--db", path, "--json"], context: context) }
+            let (code, elapsed) = await timedAsync {
+                await CommandLineTool.run(["status", "--db", path, "--json"], context: context)
+            }
             if code == .success { times.append(elapsed.milliseconds) }
         }
         return times

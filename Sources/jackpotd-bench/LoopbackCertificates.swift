@@ -19,16 +19,24 @@ struct LoopbackCertificates {
         let privateCA = directory + "/ca.pem"
         certificateFile = directory + "/server.pem"
         keyFile = directory + "/server.key"
-        let caKey = directory + "/ca.key", request = directory + "/server.csr", extensions = directory + "/server.ext"
+        let caKey = directory + "/ca.key"
+        let request = directory + "/server.csr"
+        let extensions = directory + "/server.ext"
         let names = addresses.map { "IP:\($0)" }.joined(separator: ",")
         try Data("subjectAltName=\(names)\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n".utf8)
             .write(to: URL(fileURLWithPath: extensions))
-        try Self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", privateCA,
-                          "-days", "2", "-subj", "/CN=jackpotd-bench CA"])
-        try Self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", request,
-                          "-subj", "/CN=jackpotd-bench wallet"])
-        try Self.openssl(["x509", "-req", "-in", request, "-CA", privateCA, "-CAkey", caKey, "-CAcreateserial",
-                          "-out", certificateFile, "-days", "2", "-extfile", extensions])
+        try Self.openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", privateCA,
+            "-days", "2", "-subj", "/CN=jackpotd-bench CA",
+        ])
+        try Self.openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", request,
+            "-subj", "/CN=jackpotd-bench wallet",
+        ])
+        try Self.openssl([
+            "x509", "-req", "-in", request, "-CA", privateCA, "-CAkey", caKey, "-CAcreateserial",
+            "-out", certificateFile, "-days", "2", "-extfile", extensions,
+        ])
         let system = FileManager.default.contents(atPath: Self.systemBundle) ?? Data()
         try (system + (FileManager.default.contents(atPath: privateCA) ?? Data())).write(to: URL(fileURLWithPath: caFile))
     }

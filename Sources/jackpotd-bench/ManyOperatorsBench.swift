@@ -39,19 +39,25 @@ struct ManyOperatorsBench {
         let standard = try await run(wallet: wallet, globalConcurrency: globalConcurrency, maxConnections: nil)
         // The documented way to trade handshakes for memory: no more connections than calls in flight.
         let capped = try await run(wallet: wallet, globalConcurrency: globalConcurrency, maxConnections: globalConcurrency)
-        let scale = "\(count) https operators × \(Self.perOperatorConcurrency) in flight, global \(globalConcurrency), \(wins) wins"
+        let scale =
+            "\(count) https operators × \(Self.perOperatorConcurrency) in flight, global \(globalConcurrency), \(wins) wins"
         var figures: [Figure] = []
-        for (label, run) in [("default transport.maxConnections", standard), ("transport.maxConnections \(globalConcurrency)", capped)] {
+        for (label, run) in [
+            ("default transport.maxConnections", standard), ("transport.maxConnections \(globalConcurrency)", capped),
+        ] {
             figures += [
-                Figure("peak RSS, \(scale), \(label)", value: run.peakMB, unit: "MB",
-                       baselineName: "idle daemon, same config", baseline: Double(run.idle.resident) / 1024,
-                       target: count >= 1_000 ? "≤ 200 MB" : nil, met: count >= 1_000 ? run.peakMB <= 200 : nil),
+                Figure(
+                    "peak RSS, \(scale), \(label)", value: run.peakMB, unit: "MB",
+                    baselineName: "idle daemon, same config", baseline: Double(run.idle.resident) / 1024,
+                    target: count >= 1_000 ? "≤ 200 MB" : nil, met: count >= 1_000 ? run.peakMB <= 200 : nil),
                 Figure("  most TLS connections open at once", value: Double(run.mostOpen), unit: ""),
                 Figure("  memory per TLS connection ((peak − idle) / most open)", value: run.perConnectionKB, unit: "KB"),
                 Figure("  delivery rate", value: run.rate, unit: "wins/s"),
                 Figure("  daemon CPU per win", value: run.cpuMicrosecondsPerWin, unit: "µs"),
-                Figure("  TLS handshakes per 1 000 wins", value: run.handshakesPerThousand, unit: "",
-                       baselineName: "one per operator's connection", baseline: Double(count * Self.perOperatorConcurrency) * 1000 / Double(wins)),
+                Figure(
+                    "  TLS handshakes per 1 000 wins", value: run.handshakesPerThousand, unit: "",
+                    baselineName: "one per operator's connection",
+                    baseline: Double(count * Self.perOperatorConcurrency) * 1000 / Double(wins)),
             ]
         }
         return figures
@@ -73,7 +79,8 @@ struct ManyOperatorsBench {
 
         var wins: [NewWin] = []
         for op in operators {
-            wins += SampleWins.make(count: options.manyOperatorWins, operator: op.name, prefix: "many-", now: WallClock.nowMilliseconds())
+            wins += SampleWins.make(
+                count: options.manyOperatorWins, operator: op.name, prefix: "many-", now: WallClock.nowMilliseconds())
         }
         _ = try wallet.tally()
         let cpuBefore = try daemon.cpuTime()
@@ -82,7 +89,8 @@ struct ManyOperatorsBench {
         var mostOpen = 0
         while try daemon.deliveredInAll() < wins.count {
             guard ContinuousClock.now - start < .seconds(900) else {
-                throw BenchFailure("\(operators.count) operators: \(try daemon.deliveredInAll()) of \(wins.count) delivered in 900 s")
+                throw BenchFailure(
+                    "\(operators.count) operators: \(try daemon.deliveredInAll()) of \(wins.count) delivered in 900 s")
             }
             mostOpen = max(mostOpen, LoopbackConnections.established(toPortOnAnyAddress: wallet.port))
             try await Task.sleep(for: .milliseconds(100))

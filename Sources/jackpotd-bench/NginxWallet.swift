@@ -124,7 +124,9 @@ final class NginxWallet {
         target.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, address, &target.sin_addr)
         return withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 
@@ -153,9 +155,11 @@ final class NginxWallet {
     private static func config(
         addresses: [String], port: Int, latencyMilliseconds: Int, certificates: LoopbackCertificates, directory: String
     ) -> String {
-        let success = #"{"transactionId":"$request_id","currency":"EUR","cash":"1.00","bonus":"0","error":0,"description":"Success"}"#
+        let success =
+            #"{"transactionId":"$request_id","currency":"EUR","cash":"1.00","bonus":"0","error":0,"description":"Success"}"#
         let outage = #"{"error":1,"description":"Service unavailable"}"#
-        let answer = latencyMilliseconds > 0
+        let answer =
+            latencyMilliseconds > 0
             ? "echo_read_request_body;\n            echo_sleep \(Double(latencyMilliseconds) / 1000);\n            echo '\(success)';"
             : "return 200 '\(success)';"
         return """

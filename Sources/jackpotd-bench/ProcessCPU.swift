@@ -30,7 +30,8 @@ enum ProcessCPU {
     /// CPU time process `pid` has used (user + system, from /proc/PID/stat, in clock ticks of 10 ms); nil once it is gone.
     static func of(pid: Int32) -> Duration? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let nameEnd = stat.lastIndex(of: ")") else { return nil }
+            let nameEnd = stat.lastIndex(of: ")")
+        else { return nil }
         // After "pid (comm)": state is field 3, utime field 14, stime field 15.
         let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
         guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return nil }

@@ -28,12 +28,15 @@ struct ReconcileBench {
         let name = { (count: Int) in count >= 1_000_000 && count % 1_000_000 == 0 ? "\(count / 1_000_000)M" : "\(count / 1000)k" }
         let smallName = "\(name(small.rows)) rows"
         return [
-            Figure("reconcile \(name(large.rows)) rows against \(name(large.rows))-row report", value: Double(large.rows) / large.seconds,
-                   unit: "rows/s", baselineName: smallName, baseline: Double(small.rows) / small.seconds),
-            Figure("  reconcile peak RSS (VmHWM)", value: Double(large.peakKilobytes) / 1024, unit: "MB",
-                   baselineName: smallName, baseline: Double(small.peakKilobytes) / 1024,
-                   ratio: Double(large.peakKilobytes) / Double(small.peakKilobytes), target: "ratio ≤ 1.5 (streamed)",
-                   met: Double(large.peakKilobytes) <= 1.5 * Double(small.peakKilobytes)),
+            Figure(
+                "reconcile \(name(large.rows)) rows against \(name(large.rows))-row report",
+                value: Double(large.rows) / large.seconds,
+                unit: "rows/s", baselineName: smallName, baseline: Double(small.rows) / small.seconds),
+            Figure(
+                "  reconcile peak RSS (VmHWM)", value: Double(large.peakKilobytes) / 1024, unit: "MB",
+                baselineName: smallName, baseline: Double(small.peakKilobytes) / 1024,
+                ratio: Double(large.peakKilobytes) / Double(small.peakKilobytes), target: "ratio ≤ 1.5 (streamed)",
+                met: Double(large.peakKilobytes) <= 1.5 * Double(small.peakKilobytes)),
         ]
     }
 
@@ -55,9 +58,12 @@ struct ReconcileBench {
                 logPath: directory + "/reconcile.log", outputPath: directory + "/reconcile.json")
             return child.waitForExit()
         }
-        guard status == 1 else { throw BenchFailure("reconcile exited \(status), expected 1 (the report differs); see \(directory)") }
+        guard status == 1 else {
+            throw BenchFailure("reconcile exited \(status), expected 1 (the report differs); see \(directory)")
+        }
         guard let text = try? String(contentsOfFile: usage, encoding: .utf8),
-              let peak = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            let peak = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             throw BenchFailure("the reconcile child wrote no peak RSS to \(usage)")
         }
         return Sample(rows: rows, seconds: elapsed.seconds, peakKilobytes: peak)
@@ -73,7 +79,8 @@ struct ReconcileBench {
             if id % 100 == 7 { return }
             let amount = row.string("amount") ?? ""
             let transactionId = id % 100 == 9 ? "other-\(id)" : row.string("transaction_id") ?? "op-\(id)"
-            buffer += "\(row.string("reference") ?? ""),\(transactionId),\(amount.contains(".") && amount.split(separator: ".")[1].count == 1 ? amount + "0" : amount)\n"
+            buffer +=
+                "\(row.string("reference") ?? ""),\(transactionId),\(amount.contains(".") && amount.split(separator: ".")[1].count == 1 ? amount + "0" : amount)\n"
             if buffer.utf8.count > 1 << 20 {
                 file.write(Data(buffer.utf8))
                 buffer = ""

@@ -14,7 +14,9 @@ enum SampleWins {
     static func win(_ index: Int, operator name: String, prefix: String, salt: UInt32, now: Int64) -> JackpotWin {
         let cents = 100 + (index &* 7919) % 500_000
         let fraction = cents % 100
-        let amountText = "\(cents / 100)" + (fraction == 0 ? "" : fraction % 10 == 0 ? ".\(fraction / 10)" : ".\(fraction < 10 ? "0" : "")\(fraction)")
+        let amountText =
+            "\(cents / 100)"
+            + (fraction == 0 ? "" : fraction % 10 == 0 ? ".\(fraction / 10)" : ".\(fraction < 10 ? "0" : "")\(fraction)")
         return JackpotWin(
             operatorName: name, userId: String(1000 + index % 977), gameId: "Im_60_tumblefortune",
             roundId: String(5_103_188_801 + index), amount: try! DecimalAmount(validating: amountText),

@@ -39,7 +39,9 @@ import OperatorSimulator
             for index in 0..<8 {
                 group.addTask {
                     let request = Fixtures.jsonRequest(url: wallet.url, reference: "queued-\(index)")
-                    if case .success(let response) = await transport.send(request, timeoutSeconds: 10) { return response.status != 200 }
+                    if case .success(let response) = await transport.send(request, timeoutSeconds: 10) {
+                        return response.status != 200
+                    }
                     return true
                 }
             }

@@ -54,7 +54,8 @@ import OperatorSimulator
         let warmed = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<4 {
                 group.addTask {
-                    (try? await transport.send(request(server.url, reference: "warm-\(index)"), timeoutSeconds: 10).get().status) == 200
+                    (try? await transport.send(request(server.url, reference: "warm-\(index)"), timeoutSeconds: 10).get().status)
+                        == 200
                 }
             }
             return await group.reduce(true) { $0 && $1 }
@@ -224,9 +225,10 @@ import OperatorSimulator
         let directory = TemporaryDirectory()
         let server = try #require(try OpenSSLServer.selfSigned("server", in: directory))
         let client = try #require(try OpenSSLServer.selfSigned("client", in: directory))
-        let peer = try #require(try OpenSSLServer(arguments: [
-            "-cert", server.certificate, "-key", server.key, "-Verify", "1", "-CAfile", client.certificate,
-        ]))
+        let peer = try #require(
+            try OpenSSLServer(arguments: [
+                "-cert", server.certificate, "-key", server.key, "-Verify", "1", "-CAfile", client.certificate,
+            ]))
         let transport = CurlTransport(maximumConnectionsPerHost: 2)
         defer { transport.shutdown() }
         let get = { (options: TransportOptions) in
@@ -259,7 +261,8 @@ import OperatorSimulator
         let options = TransportOptions(allowInsecureHTTP: true, proxy: "http://egress:pass-9@127.0.0.1:\(proxy.port)")
 
         for index in 0..<3 {
-            let result = await transport.send(request(wallet.url, reference: "proxied-\(index)", options: options), timeoutSeconds: 5)
+            let result = await transport.send(
+                request(wallet.url, reference: "proxied-\(index)", options: options), timeoutSeconds: 5)
             let response = try #require(try? result.get(), "\(result)")
             #expect(response.status == 200)
             #expect(try JSONValue.parse(response.body).objectValue?["error"] == .number("0"))
@@ -267,7 +270,11 @@ import OperatorSimulator
         #expect(wallet.snapshot.credited == 3)
         let connects = proxy.connects
         // One tunnel, kept alive for all three calls.
-        #expect(connects == [ConnectProxy.Tunnel(
-            target: "127.0.0.1:\(wallet.port)", authorization: "basic " + Data("egress:pass-9".utf8).base64EncodedString().lowercased())])
+        #expect(
+            connects == [
+                ConnectProxy.Tunnel(
+                    target: "127.0.0.1:\(wallet.port)",
+                    authorization: "basic " + Data("egress:pass-9".utf8).base64EncodedString().lowercased())
+            ])
     }
 }

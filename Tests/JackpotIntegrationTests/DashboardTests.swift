@@ -28,9 +28,11 @@ import TestSupport
         }
         // The pictures ops look for first are there.
         let all = queries.joined(separator: "\n")
-        for wanted in ["jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_operator_consecutive_refusals",
-                       "jackpotd_attempt_duration_seconds_bucket", #"state="failed""#, #"outcome="delivered""#,
-                       "jackpotd_ingest_requests_total", "jackpotd_ingest_wins_total", "jackpotd_ingest_commits_total"] {
+        for wanted in [
+            "jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_operator_consecutive_refusals",
+            "jackpotd_attempt_duration_seconds_bucket", #"state="failed""#, #"outcome="delivered""#,
+            "jackpotd_ingest_requests_total", "jackpotd_ingest_wins_total", "jackpotd_ingest_commits_total",
+        ] {
             #expect(all.contains(wanted), "the dashboard has no query on \(wanted)")
         }
     }
@@ -51,9 +53,13 @@ import TestSupport
     }
 
     @Test func promQLNamesAreTheMetricsNotTheFunctionsLabelsOrKeywords() {
-        let query = #"histogram_quantile(0.95, sum by (operator, le) (rate(jackpotd_attempt_duration_seconds_bucket{operator=~"$operator"}[$__rate_interval]))) > 0 and on (operator) up"#
+        let query =
+            #"histogram_quantile(0.95, sum by (operator, le) (rate(jackpotd_attempt_duration_seconds_bucket{operator=~"$operator"}[$__rate_interval]))) > 0 and on (operator) up"#
         #expect(PromQLNames.metrics(in: query) == ["jackpotd_attempt_duration_seconds_bucket", "up"])
-        #expect(PromQLNames.metrics(in: "time() - max(jackpotd_metrics_written_timestamp_seconds)") == ["jackpotd_metrics_written_timestamp_seconds"])
+        #expect(
+            PromQLNames.metrics(in: "time() - max(jackpotd_metrics_written_timestamp_seconds)") == [
+                "jackpotd_metrics_written_timestamp_seconds"
+            ])
     }
 
     /// Every `expr` of the panels, and the metric selector of each variable's `label_values(…)`.
@@ -66,7 +72,8 @@ import TestSupport
                 for member in object.members {
                     if member.key == "expr", let expr = member.value.stringValue { queries.append(expr) }
                     if member.key == "definition", let definition = member.value.stringValue,
-                       let match = definition.wholeMatch(of: /label_values\((.+), *\w+\)/) {
+                        let match = definition.wholeMatch(of: /label_values\((.+), *\w+\)/)
+                    {
                         queries.append(String(match.1))
                     }
                     walk(member.value)
@@ -86,9 +93,11 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "dashboard-secret")
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "dashboard-secret", extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "dashboard-secret", extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(["dashboard-1"], operator: "casino-a")
         // Validated while "retired" was configured, which has since been removed: the win waits.
@@ -120,7 +129,8 @@ import TestSupport
     /// this scenario fails to produce would otherwise pass as "not written".
     static func metricNamesTheIngestListenerServes() async throws -> Set<String> {
         let daemon = try await IngestDaemon()  // killed on deinit if a `#require` below throws
-        let posted = try #require(await postWin(port: daemon.port, token: daemon.platformToken, winLine("dashboard-http-1", operator: "casino-a")))
+        let posted = try #require(
+            await postWin(port: daemon.port, token: daemon.platformToken, winLine("dashboard-http-1", operator: "casino-a")))
         try #require(posted.status == 201, "posting a win: \(posted.status) \(posted.text)")
         _ = await httpRequest(port: daemon.port, "GET", "/metrics")
         let page = try #require(await httpRequest(port: daemon.port, "GET", "/metrics"), "GET /metrics got no answer")
@@ -128,7 +138,9 @@ import TestSupport
         let names = names(in: page.text)
         let declared = Set(IngestMetrics.all.map(\.name))
         try #require(!declared.isEmpty, "IngestMetrics declares no metric")
-        #expect(declared.subtracting(names).isEmpty, "declared but not on /metrics: \(declared.subtracting(names).sorted())\n\(page.text)")
+        #expect(
+            declared.subtracting(names).isEmpty,
+            "declared but not on /metrics: \(declared.subtracting(names).sorted())\n\(page.text)")
         return names
     }
 
@@ -160,8 +172,10 @@ enum PromQLNames {
 
     static func metrics(in expression: String) -> Set<String> {
         var text = expression
-        for pattern in [#""(?:[^"\\]|\\.)*""#, #"\{[^}]*\}"#, #"\[[^\]]*\]"#,
-                        #"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)"#] {
+        for pattern in [
+            #""(?:[^"\\]|\\.)*""#, #"\{[^}]*\}"#, #"\[[^\]]*\]"#,
+            #"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)"#,
+        ] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }
         var names: Set<String> = []

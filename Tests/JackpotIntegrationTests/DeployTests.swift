@@ -42,7 +42,8 @@ import TestSupport
         #expect(try Files.text(root + "/usr/local/bin/jackpotd") == Files.text(binary))
         #expect(try Files.text(root + "/etc/jackpotd/config.json") == Files.text(Deploy.path("config.example.json")))
         #expect(try Files.text(root + "/usr/local/share/man/man1/jackpotd.1") == Files.text(Deploy.path("jackpotd.1")))
-        #expect(try Files.text(root + "/usr/local/share/bash-completion/completions/jackpotd")
+        #expect(
+            try Files.text(root + "/usr/local/share/bash-completion/completions/jackpotd")
                 == Files.text(Deploy.path("bash-completion/jackpotd")))
         let unit = try Files.text(root + "/etc/systemd/system/jackpotd.service")
         #expect(unit.contains("ExecStart=/usr/local/bin/jackpotd run --config /etc/jackpotd/config.json"))
@@ -66,7 +67,8 @@ import TestSupport
     @Test func installScriptRefusesABinaryThatNeedsTheToolchain() throws {
         let scratch = try Scratch()
         let dynamic = DaemonProcess.binary.path  // the debug build: libswiftCore from the toolchain
-        let run = try Tool.run("/bin/bash", [Deploy.path("install.sh"), "--binary", dynamic], environment: ["DESTDIR": scratch.path("root")])
+        let run = try Tool.run(
+            "/bin/bash", [Deploy.path("install.sh"), "--binary", dynamic], environment: ["DESTDIR": scratch.path("root")])
         #expect(run.status == 2, "\(run.output)")
         #expect(run.output.contains("--static-swift-stdlib"), "\(run.output)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("root") + "/usr/local/bin/jackpotd"))
@@ -98,15 +100,17 @@ import TestSupport
         let binary = try scratch.file("jackpotd-build", contents: "x\n", mode: 0o755)
         let root = scratch.path("root")
 
-        let usr = try Tool.run("/bin/bash", [Deploy.path("install.sh"), "--binary", binary],
-                               environment: ["DESTDIR": root, "PREFIX": "/usr"])
+        let usr = try Tool.run(
+            "/bin/bash", [Deploy.path("install.sh"), "--binary", binary],
+            environment: ["DESTDIR": root, "PREFIX": "/usr"])
         #expect(usr.status == 0, "install.sh failed: \(usr.output)")
         #expect(try Files.mode(root + "/usr/bin/jackpotd") == 0o755)
         let unit = try Files.text(root + "/usr/lib/systemd/system/jackpotd.service")
         #expect(unit.contains("ExecStart=/usr/bin/jackpotd run "))
 
-        let missing = try Tool.run("/bin/bash", [Deploy.path("install.sh"), "--binary", scratch.path("nope")],
-                                   environment: ["DESTDIR": root])
+        let missing = try Tool.run(
+            "/bin/bash", [Deploy.path("install.sh"), "--binary", scratch.path("nope")],
+            environment: ["DESTDIR": root])
         #expect(missing.status == 2)
         #expect(missing.output.contains("no executable"))
 
@@ -182,7 +186,8 @@ import TestSupport
         let gid = try #require(Files.id(of: "jackpotd", in: group))
         let metricsGid = try #require(Files.id(of: "jackpotd-metrics", in: group))
 
-        let dirs = try Tool.run(tmpfiles, ["--root=" + root, "--create", Deploy.path("tmpfiles.d/jackpotd.conf")], environment: [:])
+        let dirs = try Tool.run(
+            tmpfiles, ["--root=" + root, "--create", Deploy.path("tmpfiles.d/jackpotd.conf")], environment: [:])
         #expect(dirs.status == 0, "\(dirs.output)")
         let expected: [(String, Int, UInt32, UInt32)] = [
             ("/var/lib/jackpotd", 0o750, uid, gid),
@@ -207,7 +212,8 @@ import TestSupport
         #expect(check.output.contains("SUCCESS"))
         // The unit tests fire each alert on made-up series and check it stays
         // quiet when it should.
-        let test = try Tool.run(promtool, ["test", "rules", Deploy.path("prometheus/jackpotd-alerts.test.yml")], environment: [:])
+        let test = try Tool.run(
+            promtool, ["test", "rules", Deploy.path("prometheus/jackpotd-alerts.test.yml")], environment: [:])
         #expect(test.status == 0, "promtool test rules:\n\(test.output)")
     }
 
@@ -222,9 +228,11 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: "alert-secret")
         defer { wallet.stop() }
         wallet.setFaultPlan { _ in .errorCode(999, description: "Rejected") }  // a no-retry code: failed at once
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "alert-secret", extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "alert-secret", extra: fastDelivery())
+            ])
         let file = directory.path("jackpotd.prom")
         var settings = Dispatcher.Settings()
         settings.metricsFile = file
@@ -233,8 +241,10 @@ import TestSupport
         func failedSeries() -> [String: String] {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             var series: [String: String] = [:]
-            for line in text.split(separator: "\n") where !line.hasPrefix("#")
-                && (line.contains("state=\"failed\"") || line.contains("outcome=\"failed\"")) {
+            for line in text.split(separator: "\n")
+            where !line.hasPrefix("#")
+                && (line.contains("state=\"failed\"") || line.contains("outcome=\"failed\""))
+            {
                 let parts = line.split(separator: " ")
                 if parts.count == 2 { series[String(parts[0])] = String(parts[1]) }
             }
@@ -243,7 +253,9 @@ import TestSupport
         let failedWins = "jackpotd_wins{operator=\"casino-a\",state=\"failed\"}"
         let failedAttempts = "jackpotd_attempts_total{operator=\"casino-a\",outcome=\"failed\"}"
 
-        let started = await eventually { (try? String(contentsOfFile: file, encoding: .utf8))?.contains("jackpotd_circuit_open") == true }
+        let started = await eventually {
+            (try? String(contentsOfFile: file, encoding: .utf8))?.contains("jackpotd_circuit_open") == true
+        }
         let before = failedSeries()
         try OutboxProbe(directory.path("outbox.sqlite3")).enqueue(["alert-1"], operator: "casino-a")
         let failed = await eventually { failedSeries()[failedWins] == "1" && failedSeries()[failedAttempts] == "1" }
@@ -315,8 +327,10 @@ private enum StaticBinary {
         if !FileManager.default.isExecutableFile(atPath: binary) {
             let build = try Tool.run(
                 "/usr/bin/env",
-                ["swift", "build", "--package-path", packageRoot, "-c", "release", "--static-swift-stdlib",
-                 "--product", "jackpotd", "--scratch-path", packageRoot + "/.build-static"],
+                [
+                    "swift", "build", "--package-path", packageRoot, "-c", "release", "--static-swift-stdlib",
+                    "--product", "jackpotd", "--scratch-path", packageRoot + "/.build-static",
+                ],
                 environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
             try #require(build.status == 0, "make release failed:\n\(build.output)")
         }
@@ -339,7 +353,8 @@ private final class Scratch {
     let root: String
 
     init() throws {
-        root = FileManager.default.temporaryDirectory
+        root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("DeployTests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }

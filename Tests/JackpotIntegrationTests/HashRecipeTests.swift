@@ -37,17 +37,20 @@ import TestSupport
                 try ExternalProgram.run(command[0], Array(command.dropFirst()) + [secret, call.contentType], input: body)
             }
             let genuine = try verify(secret: call.secret, body: call.body)
-            #expect(genuine.status == 0 && genuine.output == "valid\n",
-                    "\(recipe) refused a real call to \(call.operatorName): \(genuine.output)\n\(call.bodyText)")
+            #expect(
+                genuine.status == 0 && genuine.output == "valid\n",
+                "\(recipe) refused a real call to \(call.operatorName): \(genuine.output)\n\(call.bodyText)")
 
             let wrongSecret = try verify(secret: call.secret + "x", body: call.body)
-            #expect(wrongSecret.status == 1 && wrongSecret.output.hasPrefix("invalid"),
-                    "\(recipe) accepted a call to \(call.operatorName) with the wrong secret: \(wrongSecret.output)")
+            #expect(
+                wrongSecret.status == 1 && wrongSecret.output.hasPrefix("invalid"),
+                "\(recipe) accepted a call to \(call.operatorName) with the wrong secret: \(wrongSecret.output)")
 
             let tampered = try call.withAmount("1" + call.amount)
             let changed = try verify(secret: call.secret, body: tampered)
-            #expect(changed.status == 1 && changed.output.hasPrefix("invalid"),
-                    "\(recipe) accepted a changed amount: \(String(decoding: tampered, as: UTF8.self))")
+            #expect(
+                changed.status == 1 && changed.output.hasPrefix("invalid"),
+                "\(recipe) accepted a changed amount: \(String(decoding: tampered, as: UTF8.self))")
         }
     }
 }
@@ -80,7 +83,10 @@ enum Recipe: CustomStringConvertible {
     var isInstalled: Bool { runtime.programs.allSatisfy { ExternalProgram.find($0) != nil } }
 
     var missing: Comment {
-        Comment(rawValue: "\(self) needs \(runtime.programs.joined(separator: " and ")), not installed here: Debian package \(runtime.package) (.ci/install-deps installs it)")
+        Comment(
+            rawValue:
+                "\(self) needs \(runtime.programs.joined(separator: " and ")), not installed here: Debian package \(runtime.package) (.ci/install-deps installs it)"
+        )
     }
 
     var description: String { file }
@@ -139,8 +145,14 @@ enum RealCalls {
     static let operators: [(name: String, settings: String, amounts: [(enqueued: String, sent: String)])] = [
         ("json-exact", "", [("0.00000001", "0.00000001"), ("123456789012345678.12345678", "123456789012345678.12345678")]),
         ("json-cents", #""amountDecimals": 2"#, [("55.50", "55.50"), ("123456789012345678.9", "123456789012345678.90")]),
-        ("form-exact", #""encoding": "form""#, [("0.00000001", "0.00000001"), ("123456789012345678.12345678", "123456789012345678.12345678")]),
-        ("form-cents", #""encoding": "form", "amountDecimals": 2"#, [("55.50", "55.50"), ("9007199254740993", "9007199254740993.00")]),
+        (
+            "form-exact", #""encoding": "form""#,
+            [("0.00000001", "0.00000001"), ("123456789012345678.12345678", "123456789012345678.12345678")]
+        ),
+        (
+            "form-cents", #""encoding": "form", "amountDecimals": 2"#,
+            [("55.50", "55.50"), ("9007199254740993", "9007199254740993.00")]
+        ),
     ]
 
     static let shared = Task { try await capture() }
@@ -153,9 +165,10 @@ enum RealCalls {
         for (name, settings, _) in operators {
             let wallet = try ScriptedOperator(secret: "secret-of-\(name)", recordsRequests: true)
             wallets[name] = wallet
-            testOperators.append(TestOperator(
-                name: name, url: wallet.url, secret: "secret-of-\(name)",
-                extra: fastDelivery() + (settings.isEmpty ? "" : ", " + settings)))
+            testOperators.append(
+                TestOperator(
+                    name: name, url: wallet.url, secret: "secret-of-\(name)",
+                    extra: fastDelivery() + (settings.isEmpty ? "" : ", " + settings)))
         }
         let config = writeConfig(in: directory, operators: testOperators)
         let database = directory.path("outbox.sqlite3")
@@ -167,11 +180,13 @@ enum RealCalls {
                 let reference = "\(name)-\(index)"
                 references.append(reference)
                 // Text that JSON escapes and forms percent-encode, so the recipes decode both.
-                wins.append(NewWin(JackpotWin(
-                    operatorName: name, userId: "421", gameId: "Im 60/tümble & \"fortune\"", roundId: "5103188801",
-                    amount: try DecimalAmount(validating: amount.enqueued), reference: reference, timestamp: String(now),
-                    jackpotId: "568", platform: "mobile web", token: index == 0 ? "tok+1=2" : nil,
-                    jackpotDetails: #"{"progressive":200.25,"seed":1.50}"#)))
+                wins.append(
+                    NewWin(
+                        JackpotWin(
+                            operatorName: name, userId: "421", gameId: "Im 60/tümble & \"fortune\"", roundId: "5103188801",
+                            amount: try DecimalAmount(validating: amount.enqueued), reference: reference, timestamp: String(now),
+                            jackpotId: "568", platform: "mobile web", token: index == 0 ? "tok+1=2" : nil,
+                            jackpotDetails: #"{"progressive":200.25,"seed":1.50}"#)))
             }
         }
         let results = try Outbox(path: database).enqueue(wins, now: now)
@@ -194,7 +209,9 @@ enum RealCalls {
                 let carrying = wallet.receivedRequests.filter { String(decoding: $0.body, as: UTF8.self).contains(field) }
                 try #require(!carrying.isEmpty, "no call to \(name) carried \(field)")
                 calls += carrying.map { request in
-                    Call(operatorName: name, secret: "secret-of-\(name)", contentType: request.contentType, body: request.body, amount: sent)
+                    Call(
+                        operatorName: name, secret: "secret-of-\(name)", contentType: request.contentType, body: request.body,
+                        amount: sent)
                 }
             }
         }

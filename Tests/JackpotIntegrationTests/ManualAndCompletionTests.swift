@@ -39,7 +39,8 @@ import TestSupport
             _jackpotd
             printf '%s\\n' "${COMPREPLY[@]}"
             """
-        let run = try ExternalProgram.run(bash, ["--norc", "--noprofile", "-c", script, "bash", completion] + words, directory: directory)
+        let run = try ExternalProgram.run(
+            bash, ["--norc", "--noprofile", "-c", script, "bash", completion] + words, directory: directory)
         try #require(run.status == 0, "bash: \(run.output)")
         return run.output.split(separator: "\n").map(String.init)
     }

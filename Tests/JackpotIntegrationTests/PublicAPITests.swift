@@ -26,14 +26,21 @@ import TestSupport
         for (number, example) in examples.enumerated() {
             let source = directory.appendingPathComponent("example\(number).swift")
             try example.code.write(to: source, atomically: true, encoding: .utf8)
-            let compile = try Self.swiftc(["-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, source.path])
-            #expect(compile.status == 0, "a Swift example of \(example.page) does not compile against the public API:\n\(compile.output)")
+            let compile = try Self.swiftc([
+                "-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, source.path,
+            ])
+            #expect(
+                compile.status == 0,
+                "a Swift example of \(example.page) does not compile against the public API:\n\(compile.output)")
         }
 
         // And the check has teeth: the store's internals are not visible from outside.
         let insideView = directory.appendingPathComponent("internal.swift")
-        try "import JackpotOutbox\nlet outbox = try Outbox(path: \"x\", createIfMissing: false)\n_ = outbox.database\n".write(to: insideView, atomically: true, encoding: .utf8)
-        let refused = try Self.swiftc(["-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, insideView.path])
+        try "import JackpotOutbox\nlet outbox = try Outbox(path: \"x\", createIfMissing: false)\n_ = outbox.database\n".write(
+            to: insideView, atomically: true, encoding: .utf8)
+        let refused = try Self.swiftc([
+            "-typecheck", "-I", modules, "-I", root.appendingPathComponent("Sources/CSQLite").path, insideView.path,
+        ])
         #expect(refused.status != 0 && refused.output.contains("database"), "\(refused.output)")
     }
 
@@ -60,7 +67,9 @@ import TestSupport
         #expect(try run("existing", outbox) == "error:notFound")
         #expect(!FileManager.default.fileExists(atPath: outbox))
         #expect(try run("create", directory.path("missing/outbox.sqlite3")) == "error:notFound")
-        #expect(try run("create", directory.write("wins.csv", "reference,amount\n" + String(repeating: "r-1,55\n", count: 600))) == "error:notAnOutbox")
+        #expect(
+            try run("create", directory.write("wins.csv", "reference,amount\n" + String(repeating: "r-1,55\n", count: 600)))
+                == "error:notAnOutbox")
 
         #expect(try run("create", outbox) == "accepted duplicate conflict:amount invalid:timestamp")
         #expect(try run("existing", outbox) == "duplicate duplicate conflict:amount invalid:timestamp")
@@ -85,7 +94,9 @@ import TestSupport
     /// Writes the program and links it with the library's object files only (JackpotOutbox
     /// and the modules it re-exports), without the package name that would open `package` declarations.
     static func buildPlatformProgram(in directory: TemporaryDirectory) throws -> URL {
-        let source = directory.write("main.swift", """
+        let source = directory.write(
+            "main.swift",
+            """
             import JackpotOutbox
 
             func word(_ error: OutboxError) -> String {
@@ -139,8 +150,10 @@ import TestSupport
         let root = URL(fileURLWithPath: DocsText.packageRoot)
         let program = URL(fileURLWithPath: directory.path("platform"))
         let build = try Self.swiftc(
-            ["-I", products.appendingPathComponent("Modules").path, "-I", root.appendingPathComponent("Sources/CSQLite").path,
-             source] + objects + ["-lsqlite3", "-o", program.path])
+            [
+                "-I", products.appendingPathComponent("Modules").path, "-I", root.appendingPathComponent("Sources/CSQLite").path,
+                source,
+            ] + objects + ["-lsqlite3", "-o", program.path])
         try #require(build.status == 0, "the platform program does not build against the public API:\n\(build.output)")
         return program
     }
@@ -149,7 +162,8 @@ import TestSupport
     static func swiftBlocks(in text: String) -> [String] {
         var blocks: [String] = []
         var rest = text[...]
-        while let open = rest.range(of: "```swift\n"), let close = rest.range(of: "\n```", range: open.upperBound..<rest.endIndex) {
+        while let open = rest.range(of: "```swift\n"), let close = rest.range(of: "\n```", range: open.upperBound..<rest.endIndex)
+        {
             blocks.append(String(rest[open.upperBound..<close.lowerBound]) + "\n")
             rest = rest[close.upperBound...]
         }

@@ -52,7 +52,7 @@ enum ScriptedOperatorFixtures {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
                 output.unicodeScalars.append(Unicode.Scalar(byte))
             case UInt8(ascii: " "):
                 output += "+"
@@ -157,7 +157,8 @@ enum ScriptedOperatorFixtures {
         var statuses: [String] = []
         for index in 1...5 {
             let response = try await transport.send(
-                Fixtures.jsonRequest(url: wallet.url, reference: "plan-\(index)"), timeoutSeconds: 5).get()
+                Fixtures.jsonRequest(url: wallet.url, reference: "plan-\(index)"), timeoutSeconds: 5
+            ).get()
             let error = (try? JSONValue.parse(response.body).objectValue?["error"]).flatMap { $0 }
             statuses.append("\(response.status)/\(error.map(JSONWriter.serialize) ?? "-")")
         }

@@ -77,7 +77,7 @@ import JackpotStore
         breaker.recordTransportFailure(nowMs: start)
         breaker.recordTransportFailure(nowMs: start)
         let until = breaker.openUntilMs
-        breaker.recordTransportFailure(nowMs: start + 1_000)   // a call that was already in flight
+        breaker.recordTransportFailure(nowMs: start + 1_000)  // a call that was already in flight
         #expect(breaker.openUntilMs == until)
         #expect(breaker.cooldownSeconds == 5)
     }
@@ -98,7 +98,7 @@ import JackpotStore
         var breaker = CircuitBreaker(settings: Self.settings(threshold: 3))
         breaker.recordTransportFailure(nowMs: start)
         breaker.recordTransportFailure(nowMs: start)
-        breaker.recordSuccess()   // e.g. HTTP 503 or error code 100: the operator answered
+        breaker.recordSuccess()  // e.g. HTTP 503 or error code 100: the operator answered
         breaker.recordTransportFailure(nowMs: start)
         breaker.recordTransportFailure(nowMs: start)
         #expect(breaker.state == .closed)
@@ -108,7 +108,8 @@ import JackpotStore
 
     @Test func restoresFromDatabaseFields() {
         let settings = Self.settings(threshold: 3, open: 5, max: 300)
-        var open = CircuitBreaker(settings: settings, state: .open, consecutiveFailures: 7,
+        var open = CircuitBreaker(
+            settings: settings, state: .open, consecutiveFailures: 7,
             openUntilMs: start + 40_000, cooldownSeconds: 40)
         #expect(open.state == .open && open.consecutiveFailures == 7 && open.cooldownSeconds == 40 && !open.probeInFlight)
         #expect(open.permission(nowMs: start) == .wait(untilMs: start + 40_000))
@@ -118,7 +119,8 @@ import JackpotStore
         #expect(open.openUntilMs == start + 120_000)
 
         // A probe cannot survive a restart: a stored half-open circuit probes again.
-        var halfOpen = CircuitBreaker(settings: settings, state: .halfOpen, consecutiveFailures: 4,
+        var halfOpen = CircuitBreaker(
+            settings: settings, state: .halfOpen, consecutiveFailures: 4,
             openUntilMs: start, cooldownSeconds: 10)
         #expect(halfOpen.permission(nowMs: start + 1) == .probe)
         #expect(CircuitBreaker.State(rawValue: "half-open") == .halfOpen)

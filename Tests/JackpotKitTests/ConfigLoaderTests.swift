@@ -136,11 +136,12 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
     }
 
     @Test func fractionalDurationsAreAccepted() throws {
-        let body = Self.baseOperator + """
-            , "timeoutSeconds": 0.25,
-            "retry": { "initialDelaySeconds": 0.2, "maxDelaySeconds": 0.5, "jitter": 0.05, "maxAgeHours": 0.5 },
-            "circuit": { "openSeconds": 0.1, "maxOpenSeconds": 1.5 }
-            """
+        let body =
+            Self.baseOperator + """
+                , "timeoutSeconds": 0.25,
+                "retry": { "initialDelaySeconds": 0.2, "maxDelaySeconds": 0.5, "jitter": 0.05, "maxAgeHours": 0.5 },
+                "circuit": { "openSeconds": 0.1, "maxOpenSeconds": 1.5 }
+                """
         let loaded = try parse(Self.document(top: #""shutdownGraceSeconds": 0.5"#, body: body))
         let a = try #require(loaded.config.operators["casino-a"])
         #expect(a.timeoutSeconds == 0.25)
@@ -172,9 +173,10 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
     @Test func inlineSecretIsAcceptedWithAWarning() throws {
         let loaded = try parse(Self.document(body: #""url": "\#(Self.url)", "secret": "inlineKey""#))
         #expect(loaded.config.operators["casino-a"]?.secret == "inlineKey")
-        #expect(loaded.warnings == [
-            "operators.casino-a.secret: inline secret in the config file; prefer secretFile or secretEnv",
-        ])
+        #expect(
+            loaded.warnings == [
+                "operators.casino-a.secret: inline secret in the config file; prefer secretFile or secretEnv"
+            ])
     }
 
     @Test func relativePathsResolveAgainstTheConfigDirectory() throws {
@@ -202,7 +204,8 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
         let loaded = try parse(Self.document(body: #""url": "\#(Self.url)", "secretFile": "key""#))
         #expect(loaded.config.operators["casino-a"]?.secret == "k")
         #expect(loaded.warnings.count == 1)
-        #expect(loaded.warnings.first?.hasPrefix("operators.casino-a.secretFile: \(file) is readable by others (mode 0644)") == true)
+        #expect(
+            loaded.warnings.first?.hasPrefix("operators.casino-a.secretFile: \(file) is readable by others (mode 0644)") == true)
         #expect(loaded.warnings.first?.contains("chmod 600") == false, "owner-only advice would lock the daemon's group out")
     }
 
@@ -236,103 +239,147 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
     // MARK: Refused configs
 
     static let badConfigs: [BadConfig] = [
-        BadConfig(name: "unknown top-level key", json: document(top: #""databse": "x""#),
-                  keyPath: "databse", mentions: #"did you mean "database"?"#),
-        BadConfig(name: "unknown key without a close match", json: document(top: #""colour": "red""#),
-                  keyPath: "colour", mentions: "known keys here are database, providerId"),
-        BadConfig(name: "unknown operator key", json: document(body: baseOperator + #", "encodng": "json""#),
-                  keyPath: "operators.casino-a.encodng", mentions: #"did you mean "encoding"?"#),
-        BadConfig(name: "unknown retry key", json: document(body: baseOperator + #", "retry": { "jiter": 0.1 }"#),
-                  keyPath: "operators.casino-a.retry.jiter", mentions: #"did you mean "jitter"?"#),
-        BadConfig(name: "unknown circuit key", json: document(body: baseOperator + #", "circuit": { "maxOpen": 30 }"#),
-                  keyPath: "operators.casino-a.circuit.maxOpen", mentions: #"did you mean "maxOpenSeconds"?"#),
-        BadConfig(name: "unit suffix left off", json: document(body: baseOperator + #", "timeout": 5"#),
-                  keyPath: "operators.casino-a.timeout", mentions: #"did you mean "timeoutSeconds"?"#),
-        BadConfig(name: "string where a number belongs", json: document(body: baseOperator + #", "timeoutSeconds": "10""#),
-                  keyPath: "operators.casino-a.timeoutSeconds", mentions: #"must be a number of seconds > 0 and ≤ 300, got "10""#),
-        BadConfig(name: "boolean where an integer belongs", json: document(top: #""concurrency": true"#),
-                  keyPath: "concurrency", mentions: "got true"),
-        BadConfig(name: "operators as an array", json: #"{ "providerId": "p", "operators": [] }"#,
-                  keyPath: "operators", mentions: "must be an object, got an array"),
-        BadConfig(name: "no operators", json: #"{ "providerId": "p", "operators": {} }"#,
-                  keyPath: "operators", mentions: "at least one operator"),
-        BadConfig(name: "document not an object", json: "[1, 2]",
-                  keyPath: "", mentions: "must be a JSON object, got an array"),
-        BadConfig(name: "missing providerId", json: #"{ "operators": { "casino-a": { \#(baseOperator) } } }"#,
-                  keyPath: "providerId", mentions: "is required"),
-        BadConfig(name: "empty providerId", json: document(top: "").replacingOccurrences(of: "luckymonaco", with: ""),
-                  keyPath: "providerId", mentions: "must not be empty"),
-        BadConfig(name: "providerId with a control character",
-                  json: document().replacingOccurrences(of: "luckymonaco", with: #"lucky\nmonaco"#),
-                  keyPath: "providerId", mentions: "control characters"),
-        BadConfig(name: "missing url", json: document(body: #""secretEnv": "CASINO_A_SECRET""#),
-                  keyPath: "operators.casino-a.url", mentions: "is required"),
-        BadConfig(name: "http without allowInsecureHTTP",
-                  json: document(body: #""url": "http://wallet.example/win", "secretEnv": "CASINO_A_SECRET""#),
-                  keyPath: "operators.casino-a.url", mentions: #"set "allowInsecureHTTP": true"#),
-        BadConfig(name: "ftp scheme", json: document(body: #""url": "ftp://wallet.example/win", "secretEnv": "CASINO_A_SECRET""#),
-                  keyPath: "operators.casino-a.url", mentions: #"got scheme "ftp""#),
-        BadConfig(name: "url without a host", json: document(body: #""url": "https:///win", "secretEnv": "CASINO_A_SECRET""#),
-                  keyPath: "operators.casino-a.url", mentions: "must name a host"),
-        BadConfig(name: "relative url", json: document(body: #""url": "wallet/win", "secretEnv": "CASINO_A_SECRET""#),
-                  keyPath: "operators.casino-a.url", mentions: "absolute https:// URL"),
-        BadConfig(name: "no secret", json: document(body: #""url": "\#(url)""#),
-                  keyPath: "operators.casino-a", mentions: "needs a secret"),
-        BadConfig(name: "two secret sources", json: document(body: baseOperator + #", "secret": "inline""#),
-                  keyPath: "operators.casino-a", mentions: #""secretEnv" and "secret"; set exactly one"#),
-        BadConfig(name: "secretEnv unset", json: document(), environment: [:],
-                  keyPath: "operators.casino-a.secretEnv", mentions: "CASINO_A_SECRET is not set"),
-        BadConfig(name: "secretEnv empty", json: document(), environment: ["CASINO_A_SECRET": ""],
-                  keyPath: "operators.casino-a.secretEnv", mentions: "CASINO_A_SECRET is empty"),
-        BadConfig(name: "empty inline secret", json: document(body: #""url": "\#(url)", "secret": """#),
-                  keyPath: "operators.casino-a.secret", mentions: "must not be empty"),
-        BadConfig(name: "bad encoding", json: document(body: baseOperator + #", "encoding": "xml""#),
-                  keyPath: "operators.casino-a.encoding", mentions: #"must be "json" or "form", got "xml""#),
-        BadConfig(name: "concurrency 0", json: document(body: baseOperator + #", "concurrency": 0"#),
-                  keyPath: "operators.casino-a.concurrency", mentions: "a whole number from 1 to 256, got 0"),
-        BadConfig(name: "concurrency 4.5", json: document(body: baseOperator + #", "concurrency": 4.5"#),
-                  keyPath: "operators.casino-a.concurrency", mentions: "a whole number from 1 to 256, got 4.5"),
-        BadConfig(name: "global concurrency too high", json: document(top: #""concurrency": 2000"#),
-                  keyPath: "concurrency", mentions: "from 1 to 1024, got 2000"),
-        BadConfig(name: "timeout zero", json: document(body: baseOperator + #", "timeoutSeconds": 0"#),
-                  keyPath: "operators.casino-a.timeoutSeconds", mentions: "got 0"),
-        BadConfig(name: "shutdown grace too long", json: document(top: #""shutdownGraceSeconds": 4000"#),
-                  keyPath: "shutdownGraceSeconds", mentions: "≤ 3600, got 4000"),
-        BadConfig(name: "busy timeout zero", json: document(top: #""busyTimeoutSeconds": 0"#),
-                  keyPath: "busyTimeoutSeconds", mentions: "from 0.1 to 600, got 0"),
-        BadConfig(name: "jitter 1.5", json: document(body: baseOperator + #", "retry": { "jitter": 1.5 }"#),
-                  keyPath: "operators.casino-a.retry.jitter", mentions: "a number from 0 to 1, got 1.5"),
-        BadConfig(name: "multiplier below 1", json: document(body: baseOperator + #", "retry": { "multiplier": 0.5 }"#),
-                  keyPath: "operators.casino-a.retry.multiplier", mentions: "≥ 1, got 0.5"),
-        BadConfig(name: "maxDelay below initialDelay",
-                  json: document(body: baseOperator + #", "retry": { "initialDelaySeconds": 10, "maxDelaySeconds": 5 }"#),
-                  keyPath: "operators.casino-a.retry.maxDelaySeconds",
-                  mentions: "must be a number of seconds ≥ initialDelaySeconds (10), got 5"),
-        BadConfig(name: "initialDelay above the default maxDelay",
-                  json: document(body: baseOperator + #", "retry": { "initialDelaySeconds": 900 }"#),
-                  keyPath: "operators.casino-a.retry.initialDelaySeconds", mentions: "≤ maxDelaySeconds (600, the default)"),
-        BadConfig(name: "maxOpen below open",
-                  json: document(body: baseOperator + #", "circuit": { "openSeconds": 30, "maxOpenSeconds": 10 }"#),
-                  keyPath: "operators.casino-a.circuit.maxOpenSeconds", mentions: "≥ openSeconds (30), got 10"),
-        BadConfig(name: "failureThreshold 0", json: document(body: baseOperator + #", "circuit": { "failureThreshold": 0 }"#),
-                  keyPath: "operators.casino-a.circuit.failureThreshold", mentions: "a whole number ≥ 1, got 0"),
-        BadConfig(name: "retry not an object", json: document(body: baseOperator + #", "retry": 5"#),
-                  keyPath: "operators.casino-a.retry", mentions: "must be an object, got 5"),
-        BadConfig(name: "error code as a string", json: document(body: baseOperator + #", "noRetryErrorCodes": [120, "999"]"#),
-                  keyPath: "operators.casino-a.noRetryErrorCodes[1]", mentions: #"got "999""#),
-        BadConfig(name: "amountDecimals 9", json: document(body: baseOperator + #", "amountDecimals": 9"#),
-                  keyPath: "operators.casino-a.amountDecimals", mentions: "from 0 to 8, got 9"),
-        BadConfig(name: "allowInsecureHTTP as a string", json: document(body: baseOperator + #", "allowInsecureHTTP": "yes""#),
-                  keyPath: "operators.casino-a.allowInsecureHTTP", mentions: #"must be true or false, got "yes""#),
-        BadConfig(name: "operator name with a space",
-                  json: #"{ "providerId": "p", "operators": { "casino a": { \#(baseOperator) } } }"#,
-                  keyPath: #"operators["casino a"]"#, mentions: "invalid operator name"),
-        BadConfig(name: "operator name starting with a dash (reads as a CLI option)",
-                  json: #"{ "providerId": "p", "operators": { "-casino": { \#(baseOperator) } } }"#,
-                  keyPath: "operators.-casino", mentions: "not starting with -"),
-        BadConfig(name: "operator name too long",
-                  json: #"{ "providerId": "p", "operators": { "\#(String(repeating: "x", count: 65))": { \#(baseOperator) } } }"#,
-                  keyPath: "operators.\(String(repeating: "x", count: 65))", mentions: "1 to 64 characters"),
+        BadConfig(
+            name: "unknown top-level key", json: document(top: #""databse": "x""#),
+            keyPath: "databse", mentions: #"did you mean "database"?"#),
+        BadConfig(
+            name: "unknown key without a close match", json: document(top: #""colour": "red""#),
+            keyPath: "colour", mentions: "known keys here are database, providerId"),
+        BadConfig(
+            name: "unknown operator key", json: document(body: baseOperator + #", "encodng": "json""#),
+            keyPath: "operators.casino-a.encodng", mentions: #"did you mean "encoding"?"#),
+        BadConfig(
+            name: "unknown retry key", json: document(body: baseOperator + #", "retry": { "jiter": 0.1 }"#),
+            keyPath: "operators.casino-a.retry.jiter", mentions: #"did you mean "jitter"?"#),
+        BadConfig(
+            name: "unknown circuit key", json: document(body: baseOperator + #", "circuit": { "maxOpen": 30 }"#),
+            keyPath: "operators.casino-a.circuit.maxOpen", mentions: #"did you mean "maxOpenSeconds"?"#),
+        BadConfig(
+            name: "unit suffix left off", json: document(body: baseOperator + #", "timeout": 5"#),
+            keyPath: "operators.casino-a.timeout", mentions: #"did you mean "timeoutSeconds"?"#),
+        BadConfig(
+            name: "string where a number belongs", json: document(body: baseOperator + #", "timeoutSeconds": "10""#),
+            keyPath: "operators.casino-a.timeoutSeconds", mentions: #"must be a number of seconds > 0 and ≤ 300, got "10""#),
+        BadConfig(
+            name: "boolean where an integer belongs", json: document(top: #""concurrency": true"#),
+            keyPath: "concurrency", mentions: "got true"),
+        BadConfig(
+            name: "operators as an array", json: #"{ "providerId": "p", "operators": [] }"#,
+            keyPath: "operators", mentions: "must be an object, got an array"),
+        BadConfig(
+            name: "no operators", json: #"{ "providerId": "p", "operators": {} }"#,
+            keyPath: "operators", mentions: "at least one operator"),
+        BadConfig(
+            name: "document not an object", json: "[1, 2]",
+            keyPath: "", mentions: "must be a JSON object, got an array"),
+        BadConfig(
+            name: "missing providerId", json: #"{ "operators": { "casino-a": { \#(baseOperator) } } }"#,
+            keyPath: "providerId", mentions: "is required"),
+        BadConfig(
+            name: "empty providerId", json: document(top: "").replacingOccurrences(of: "luckymonaco", with: ""),
+            keyPath: "providerId", mentions: "must not be empty"),
+        BadConfig(
+            name: "providerId with a control character",
+            json: document().replacingOccurrences(of: "luckymonaco", with: #"lucky\nmonaco"#),
+            keyPath: "providerId", mentions: "control characters"),
+        BadConfig(
+            name: "missing url", json: document(body: #""secretEnv": "CASINO_A_SECRET""#),
+            keyPath: "operators.casino-a.url", mentions: "is required"),
+        BadConfig(
+            name: "http without allowInsecureHTTP",
+            json: document(body: #""url": "http://wallet.example/win", "secretEnv": "CASINO_A_SECRET""#),
+            keyPath: "operators.casino-a.url", mentions: #"set "allowInsecureHTTP": true"#),
+        BadConfig(
+            name: "ftp scheme", json: document(body: #""url": "ftp://wallet.example/win", "secretEnv": "CASINO_A_SECRET""#),
+            keyPath: "operators.casino-a.url", mentions: #"got scheme "ftp""#),
+        BadConfig(
+            name: "url without a host", json: document(body: #""url": "https:///win", "secretEnv": "CASINO_A_SECRET""#),
+            keyPath: "operators.casino-a.url", mentions: "must name a host"),
+        BadConfig(
+            name: "relative url", json: document(body: #""url": "wallet/win", "secretEnv": "CASINO_A_SECRET""#),
+            keyPath: "operators.casino-a.url", mentions: "absolute https:// URL"),
+        BadConfig(
+            name: "no secret", json: document(body: #""url": "\#(url)""#),
+            keyPath: "operators.casino-a", mentions: "needs a secret"),
+        BadConfig(
+            name: "two secret sources", json: document(body: baseOperator + #", "secret": "inline""#),
+            keyPath: "operators.casino-a", mentions: #""secretEnv" and "secret"; set exactly one"#),
+        BadConfig(
+            name: "secretEnv unset", json: document(), environment: [:],
+            keyPath: "operators.casino-a.secretEnv", mentions: "CASINO_A_SECRET is not set"),
+        BadConfig(
+            name: "secretEnv empty", json: document(), environment: ["CASINO_A_SECRET": ""],
+            keyPath: "operators.casino-a.secretEnv", mentions: "CASINO_A_SECRET is empty"),
+        BadConfig(
+            name: "empty inline secret", json: document(body: #""url": "\#(url)", "secret": """#),
+            keyPath: "operators.casino-a.secret", mentions: "must not be empty"),
+        BadConfig(
+            name: "bad encoding", json: document(body: baseOperator + #", "encoding": "xml""#),
+            keyPath: "operators.casino-a.encoding", mentions: #"must be "json" or "form", got "xml""#),
+        BadConfig(
+            name: "concurrency 0", json: document(body: baseOperator + #", "concurrency": 0"#),
+            keyPath: "operators.casino-a.concurrency", mentions: "a whole number from 1 to 256, got 0"),
+        BadConfig(
+            name: "concurrency 4.5", json: document(body: baseOperator + #", "concurrency": 4.5"#),
+            keyPath: "operators.casino-a.concurrency", mentions: "a whole number from 1 to 256, got 4.5"),
+        BadConfig(
+            name: "global concurrency too high", json: document(top: #""concurrency": 2000"#),
+            keyPath: "concurrency", mentions: "from 1 to 1024, got 2000"),
+        BadConfig(
+            name: "timeout zero", json: document(body: baseOperator + #", "timeoutSeconds": 0"#),
+            keyPath: "operators.casino-a.timeoutSeconds", mentions: "got 0"),
+        BadConfig(
+            name: "shutdown grace too long", json: document(top: #""shutdownGraceSeconds": 4000"#),
+            keyPath: "shutdownGraceSeconds", mentions: "≤ 3600, got 4000"),
+        BadConfig(
+            name: "busy timeout zero", json: document(top: #""busyTimeoutSeconds": 0"#),
+            keyPath: "busyTimeoutSeconds", mentions: "from 0.1 to 600, got 0"),
+        BadConfig(
+            name: "jitter 1.5", json: document(body: baseOperator + #", "retry": { "jitter": 1.5 }"#),
+            keyPath: "operators.casino-a.retry.jitter", mentions: "a number from 0 to 1, got 1.5"),
+        BadConfig(
+            name: "multiplier below 1", json: document(body: baseOperator + #", "retry": { "multiplier": 0.5 }"#),
+            keyPath: "operators.casino-a.retry.multiplier", mentions: "≥ 1, got 0.5"),
+        BadConfig(
+            name: "maxDelay below initialDelay",
+            json: document(body: baseOperator + #", "retry": { "initialDelaySeconds": 10, "maxDelaySeconds": 5 }"#),
+            keyPath: "operators.casino-a.retry.maxDelaySeconds",
+            mentions: "must be a number of seconds ≥ initialDelaySeconds (10), got 5"),
+        BadConfig(
+            name: "initialDelay above the default maxDelay",
+            json: document(body: baseOperator + #", "retry": { "initialDelaySeconds": 900 }"#),
+            keyPath: "operators.casino-a.retry.initialDelaySeconds", mentions: "≤ maxDelaySeconds (600, the default)"),
+        BadConfig(
+            name: "maxOpen below open",
+            json: document(body: baseOperator + #", "circuit": { "openSeconds": 30, "maxOpenSeconds": 10 }"#),
+            keyPath: "operators.casino-a.circuit.maxOpenSeconds", mentions: "≥ openSeconds (30), got 10"),
+        BadConfig(
+            name: "failureThreshold 0", json: document(body: baseOperator + #", "circuit": { "failureThreshold": 0 }"#),
+            keyPath: "operators.casino-a.circuit.failureThreshold", mentions: "a whole number ≥ 1, got 0"),
+        BadConfig(
+            name: "retry not an object", json: document(body: baseOperator + #", "retry": 5"#),
+            keyPath: "operators.casino-a.retry", mentions: "must be an object, got 5"),
+        BadConfig(
+            name: "error code as a string", json: document(body: baseOperator + #", "noRetryErrorCodes": [120, "999"]"#),
+            keyPath: "operators.casino-a.noRetryErrorCodes[1]", mentions: #"got "999""#),
+        BadConfig(
+            name: "amountDecimals 9", json: document(body: baseOperator + #", "amountDecimals": 9"#),
+            keyPath: "operators.casino-a.amountDecimals", mentions: "from 0 to 8, got 9"),
+        BadConfig(
+            name: "allowInsecureHTTP as a string", json: document(body: baseOperator + #", "allowInsecureHTTP": "yes""#),
+            keyPath: "operators.casino-a.allowInsecureHTTP", mentions: #"must be true or false, got "yes""#),
+        BadConfig(
+            name: "operator name with a space",
+            json: #"{ "providerId": "p", "operators": { "casino a": { \#(baseOperator) } } }"#,
+            keyPath: #"operators["casino a"]"#, mentions: "invalid operator name"),
+        BadConfig(
+            name: "operator name starting with a dash (reads as a CLI option)",
+            json: #"{ "providerId": "p", "operators": { "-casino": { \#(baseOperator) } } }"#,
+            keyPath: "operators.-casino", mentions: "not starting with -"),
+        BadConfig(
+            name: "operator name too long",
+            json: #"{ "providerId": "p", "operators": { "\#(String(repeating: "x", count: 65))": { \#(baseOperator) } } }"#,
+            keyPath: "operators.\(String(repeating: "x", count: 65))", mentions: "1 to 64 characters"),
     ]
 
     @Test(arguments: badConfigs)
@@ -344,8 +391,9 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
     }
 
     @Test func urlInProblemsHasItsQueryMasked() {
-        let found = problems(Self.document(
-            body: #""url": "ftp://wallet.example/win?authToken=hunter2&x=1", "secretEnv": "CASINO_A_SECRET""#))
+        let found = problems(
+            Self.document(
+                body: #""url": "ftp://wallet.example/win?authToken=hunter2&x=1", "secretEnv": "CASINO_A_SECRET""#))
         #expect(found.map(\.keyPath) == ["operators.casino-a.url"])
         #expect(found.first?.message.contains("ftp://wallet.example/win?authToken=***&x=***") == true)
         #expect(found.first?.message.contains("hunter2") == false)
@@ -367,10 +415,11 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
             _ = try ConfigLoader.parse(Array(json.utf8), path: path, baseDirectory: directory.path, environment: Self.environment)
             Issue.record("config was accepted")
         } catch {
-            #expect(Set(error.problems.map(\.keyPath)) == [
-                "logLevel", "operators.casino-a.url", "operators.casino-a.encoding", "operators.casino-a.retry.jitter",
-                "operators.casino-b.url", "operators.casino-b.secretEnv",
-            ])
+            #expect(
+                Set(error.problems.map(\.keyPath)) == [
+                    "logLevel", "operators.casino-a.url", "operators.casino-a.encoding", "operators.casino-a.retry.jitter",
+                    "operators.casino-b.url", "operators.casino-b.secretEnv",
+                ])
             let lines = error.description.split(separator: "\n")
             #expect(lines.count == 6)
             #expect(lines.allSatisfy { $0.hasPrefix("\(path): ") })
@@ -417,9 +466,10 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
             } }
             """
         let summary = try parse(json).summary()
-        #expect(summary == [
-            "b         form  https://b.example/win  concurrency 16  timeout 2.5s",
-            "casino-a  json  https://wallet.casino-a.example/V4/JackPotWin?authToken=***  concurrency 4  timeout 10s",
-        ])
+        #expect(
+            summary == [
+                "b         form  https://b.example/win  concurrency 16  timeout 2.5s",
+                "casino-a  json  https://wallet.casino-a.example/V4/JackPotWin?authToken=***  concurrency 4  timeout 10s",
+            ])
     }
 }

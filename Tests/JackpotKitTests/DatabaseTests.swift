@@ -63,8 +63,9 @@ private final class WriterState: Sendable {
     @Test func rowAccessorsReadByColumnName() throws {
         let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("row.sqlite"))
-        let row = try #require(try database.queryRow(
-            "SELECT 'abc' AS name, 12 AS count, 1.5 AS ratio, NULL AS missing, 0 AS flag, x'00ff' AS raw"))
+        let row = try #require(
+            try database.queryRow(
+                "SELECT 'abc' AS name, 12 AS count, 1.5 AS ratio, NULL AS missing, 0 AS flag, x'00ff' AS raw"))
 
         #expect(row.columnNames == ["name", "count", "ratio", "missing", "flag", "raw"])
         #expect(row.string("name") == "abc")
@@ -86,7 +87,9 @@ private final class WriterState: Sendable {
         let database = try Database(path: directory.path("cache.sqlite"))
         try database.execute("CREATE TABLE wins (id INTEGER PRIMARY KEY, reference TEXT NOT NULL, amount TEXT)")
         for index in 1...5 {
-            try database.execute("INSERT INTO wins (reference, amount) VALUES (?, ?)", [.text("ref-\(index)"), SQLValue(index == 3 ? nil : "\(index).00")])
+            try database.execute(
+                "INSERT INTO wins (reference, amount) VALUES (?, ?)",
+                [.text("ref-\(index)"), SQLValue(index == 3 ? nil : "\(index).00")])
             #expect(database.changes == 1)
             #expect(database.lastInsertRowID == Int64(index))
         }
@@ -132,7 +135,7 @@ private final class WriterState: Sendable {
         let error = try #require(#expect(throws: DatabaseError.self) { try database.execute(insert, ["abc"]) })
         #expect(error.isConstraint)
         #expect(error.code == SQLITE_CONSTRAINT)
-        #expect(error.extendedCode == 2067) // SQLITE_CONSTRAINT_UNIQUE
+        #expect(error.extendedCode == 2067)  // SQLITE_CONSTRAINT_UNIQUE
         #expect(error.message == "UNIQUE constraint failed: wins.reference")
         #expect(error.sql == insert)
         #expect(error.description.contains("(constraint failed): UNIQUE constraint failed: wins.reference, in: INSERT"))
@@ -250,7 +253,8 @@ private final class WriterState: Sendable {
         let path = directory.path("live.sqlite")
         let database = try Database(path: path)
         // Two tables written together in each transaction: a torn copy would disagree.
-        try database.executeScript("""
+        try database.executeScript(
+            """
             CREATE TABLE wins (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);
             CREATE TABLE audit (win_id INTEGER PRIMARY KEY REFERENCES wins (id));
             """)
@@ -330,7 +334,8 @@ private final class WriterState: Sendable {
         let directory = TemporaryDirectory()
         let database = try Database(path: directory.path("stream.sqlite"))
         try database.execute("CREATE TABLE t (x INTEGER)")
-        try database.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i FROM n")
+        try database.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i FROM n")
 
         var seen: [Int] = []
         let sql = "SELECT x FROM t WHERE x > ? ORDER BY x"
@@ -355,8 +360,8 @@ private final class WriterState: Sendable {
     }
 }
 
-private extension SQLValue {
-    var int64: Int64? {
+extension SQLValue {
+    fileprivate var int64: Int64? {
         if case .integer(let value) = self { return value }
         return nil
     }

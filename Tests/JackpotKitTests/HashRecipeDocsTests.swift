@@ -14,6 +14,8 @@ import TestSupport
     func recipeAppearsVerbatimInTheOperatorsPage(file: String, language: String) throws {
         let page = try DocsText(DocsText.operators).text
         let recipe = try String(contentsOfFile: DocsText.path(of: "docs/recipes/" + file), encoding: .utf8)
-        #expect(page.contains("```\(language)\n" + recipe + "```\n"), "docs/recipes/\(file) is not shown verbatim in \(DocsText.operators)")
+        #expect(
+            page.contains("```\(language)\n" + recipe + "```\n"),
+            "docs/recipes/\(file) is not shown verbatim in \(DocsText.operators)")
     }
 }

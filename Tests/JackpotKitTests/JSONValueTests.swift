@@ -14,7 +14,10 @@ import JackpotWire
         ("\"ünïcødé\"", .string("ünïcødé")),
         ("[]", .array([])),
         ("{}", .object(JSONObject())),
-        (#"[1,[2,[3,{"a":[]}]]]"#, .array([.number("1"), .array([.number("2"), .array([.number("3"), .object(JSONObject(["a": .array([])]))])])])),
+        (
+            #"[1,[2,[3,{"a":[]}]]]"#,
+            .array([.number("1"), .array([.number("2"), .array([.number("3"), .object(JSONObject(["a": .array([])]))])])])
+        ),
     ])
     func validDocuments(text: String, expected: JSONValue) throws {
         #expect(try JSONValue.parse(text) == expected)
@@ -56,10 +59,11 @@ import JackpotWire
         ((String(repeating: "[", count: 65) + String(repeating: "]", count: 65)), "nesting deeper than 64"),
     ]
 
-    static let invalidInputs: [([UInt8], String)] = invalidTexts.map { (Array($0.0.utf8), $0.1) } + [
-        ([0x22, 0xFF, 0x22], "invalid UTF-8"),
-        ([0x22, 0xC3, 0x22], "invalid UTF-8"),
-    ]
+    static let invalidInputs: [([UInt8], String)] =
+        invalidTexts.map { (Array($0.0.utf8), $0.1) } + [
+            ([0x22, 0xFF, 0x22], "invalid UTF-8"),
+            ([0x22, 0xC3, 0x22], "invalid UTF-8"),
+        ]
 
     @Test(arguments: invalidInputs)
     func invalidDocuments(bytes: [UInt8], expectedMessage: String) {

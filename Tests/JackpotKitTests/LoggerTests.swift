@@ -14,23 +14,29 @@ import TestSupport
 
     @Test func logfmtLineMatchesTheDocumentedShape() {
         let (logger, sink) = makeLogger()
-        logger.info("attempt", [
-            "operator": "casino-a", "reference": "abc", "attempt": 3, "status": 503,
-            "duration_ms": 12.5, "outcome": "retry",
-        ])
-        #expect(sink.lines == [
-            "ts=2026-11-21T11:42:00.123Z level=info event=attempt operator=casino-a reference=abc attempt=3 status=503 duration_ms=12.5 outcome=retry"
-        ])
+        logger.info(
+            "attempt",
+            [
+                "operator": "casino-a", "reference": "abc", "attempt": 3, "status": 503,
+                "duration_ms": 12.5, "outcome": "retry",
+            ])
+        #expect(
+            sink.lines == [
+                "ts=2026-11-21T11:42:00.123Z level=info event=attempt operator=casino-a reference=abc attempt=3 status=503 duration_ms=12.5 outcome=retry"
+            ])
     }
 
     @Test func logfmtQuotesAndEscapesValuesThatWouldBreakTheLine() {
         let (logger, sink) = makeLogger()
-        logger.warning("odd", [
-            "space": "two words", "empty": "", "equals": "a=b", "quote": #"say "hi""#,
-            "backslash": #"C:\dir"#, "newline": "first\nsecond", "tab": "a\tb", "bell": "x\u{07}y",
-            "flag": true, "label": "plain-value_1.2",
-        ])
-        let expected = #"ts=2026-11-21T11:42:00.123Z level=warning event=odd space="two words" empty="" "#
+        logger.warning(
+            "odd",
+            [
+                "space": "two words", "empty": "", "equals": "a=b", "quote": #"say "hi""#,
+                "backslash": #"C:\dir"#, "newline": "first\nsecond", "tab": "a\tb", "bell": "x\u{07}y",
+                "flag": true, "label": "plain-value_1.2",
+            ])
+        let expected =
+            #"ts=2026-11-21T11:42:00.123Z level=warning event=odd space="two words" empty="" "#
             + #"equals="a=b" quote="say \"hi\"" backslash="C:\\dir" newline="first\nsecond" tab="a\tb" "#
             + #"bell="x\u0007y" flag=true label=plain-value_1.2"#
         #expect(sink.lines == [expected])
@@ -44,7 +50,7 @@ import TestSupport
             let line = try #require(sink.lines.first)
             #expect(!line.contains("\n") && !line.contains("\r"))
             #expect(!line.unicodeScalars.contains { $0.value == 0x2028 })
-            if format == .logfmt {   // NEL is plain JSON text, but logfmt readers may split on it
+            if format == .logfmt {  // NEL is plain JSON text, but logfmt readers may split on it
                 #expect(!line.unicodeScalars.contains { $0.value == 0x85 })
             }
         }
@@ -55,7 +61,10 @@ import TestSupport
         logger.info("attempt", ["operator": "casino-a", "attempt": 3, "duration_ms": 12.5, "ok": false, "body": "a\"b\nc"])
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
-        #expect(line == #"{"ts":"2026-11-21T11:42:00.123Z","level":"info","event":"attempt","operator":"casino-a","attempt":3,"duration_ms":12.5,"ok":false,"body":"a\"b\nc"}"#)
+        #expect(
+            line
+                == #"{"ts":"2026-11-21T11:42:00.123Z","level":"info","event":"attempt","operator":"casino-a","attempt":3,"duration_ms":12.5,"ok":false,"body":"a\"b\nc"}"#
+        )
         let object = try #require(try JSONValue.parse(line).objectValue)
         #expect(object.keys == ["ts", "level", "event", "operator", "attempt", "duration_ms", "ok", "body"])
         #expect(object["attempt"] == .number("3"))
@@ -99,10 +108,12 @@ import TestSupport
     }
 
     @Test func maskedURLHidesQueryValuesAndPasswordsButKeepsKeys() {
-        #expect(URLMasking.masked("https://op.example/api/win?authToken=s3cr3t&brand=x")
-            == ("https://op.example/api/win?authToken=***&brand=***"))
-        #expect(URLMasking.masked("https://user:pa55@op.example:8443/win?k=v#frag")
-            == ("https://user:***@op.example:8443/win?k=***#frag"))
+        #expect(
+            URLMasking.masked("https://op.example/api/win?authToken=s3cr3t&brand=x")
+                == ("https://op.example/api/win?authToken=***&brand=***"))
+        #expect(
+            URLMasking.masked("https://user:pa55@op.example:8443/win?k=v#frag")
+                == ("https://user:***@op.example:8443/win?k=***#frag"))
         #expect(URLMasking.masked("https://op.example/win") == ("https://op.example/win"))
         #expect(URLMasking.masked("http://op.example/win?flag&t=a=b&") == ("http://op.example/win?***&t=***&"))
     }

@@ -12,18 +12,24 @@ import TestSupport
     /// A registry shaped like the daemon's, with values whose sums are exact in binary.
     private func sampleRegistry() -> MetricsRegistry {
         let registry = MetricsRegistry()
-        registry.counter(DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
+        registry.counter(
+            DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
             labels: ["outcome": "delivered", "operator": "casino-b"])
-        registry.counter(DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
+        registry.counter(
+            DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
             labels: ["operator": "casino-b", "outcome": "delivered"], add: 2)
-        registry.counter(DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
+        registry.counter(
+            DaemonMetrics.attemptsTotal.name, help: "HTTP attempts by outcome.",
             labels: ["operator": "casino-a", "outcome": "retry"])
-        registry.gauge(DaemonMetrics.wins.name, help: "Wins in the outbox by state.",
+        registry.gauge(
+            DaemonMetrics.wins.name, help: "Wins in the outbox by state.",
             labels: ["operator": "casino-a", "state": "pending"], set: 3)
-        registry.gauge(DaemonMetrics.metricsWrittenTimestampSeconds.name, help: "When this file was written.",
+        registry.gauge(
+            DaemonMetrics.metricsWrittenTimestampSeconds.name, help: "When this file was written.",
             labels: [:], set: 1_795_261_320.5)
         for value in [0.0625, 0.5, 2] {
-            registry.observe(DaemonMetrics.attemptDurationSeconds.name, help: "Wall time of one HTTP attempt.",
+            registry.observe(
+                DaemonMetrics.attemptDurationSeconds.name, help: "Wall time of one HTTP attempt.",
                 labels: ["operator": "casino-a"], value: value, buckets: [1, 0.1])
         }
         return registry
@@ -57,20 +63,23 @@ import TestSupport
 
     @Test func escapesLabelValuesAndHelpText() {
         let registry = MetricsRegistry()
-        registry.gauge("jackpotd_test_value", help: "Line one\\two\nthree \"quoted\"",
+        registry.gauge(
+            "jackpotd_test_value", help: "Line one\\two\nthree \"quoted\"",
             labels: ["operator": "a\\b\"c\nd"], set: 0.25)
-        #expect(registry.render() == """
-            # HELP jackpotd_test_value Line one\\\\two\\nthree "quoted"
-            # TYPE jackpotd_test_value gauge
-            jackpotd_test_value{operator="a\\\\b\\"c\\nd"} 0.25
+        #expect(
+            registry.render() == """
+                # HELP jackpotd_test_value Line one\\\\two\\nthree "quoted"
+                # TYPE jackpotd_test_value gauge
+                jackpotd_test_value{operator="a\\\\b\\"c\\nd"} 0.25
 
-            """)
+                """)
     }
 
     @Test func histogramBucketsAreCumulativeAndIncludeInf() throws {
         let registry = MetricsRegistry()
         for value in [0.001, 0.004, 0.2, 0.2, 31, 100] {
-            registry.observe(DaemonMetrics.attemptDurationSeconds.name, help: "h", labels: ["operator": "x"],
+            registry.observe(
+                DaemonMetrics.attemptDurationSeconds.name, help: "h", labels: ["operator": "x"],
                 value: value, buckets: DaemonMetrics.attemptDurationSeconds.buckets)
         }
         let buckets = registry.render().split(separator: "\n").filter { $0.contains("_bucket{") }
@@ -91,7 +100,7 @@ import TestSupport
         registry.resetGauges(named: DaemonMetrics.wins.name)
         #expect(!registry.render().contains("jackpotd_wins"))
         registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": "a", "state": "pending"], set: 4)
-        registry.resetGauges(named: DaemonMetrics.attemptsTotal.name)   // not a gauge: left alone
+        registry.resetGauges(named: DaemonMetrics.attemptsTotal.name)  // not a gauge: left alone
         let text = registry.render()
         #expect(text.contains("jackpotd_wins{operator=\"a\",state=\"pending\"} 4\n"))
         #expect(!text.contains("operator=\"b\",state"))
@@ -111,14 +120,17 @@ import TestSupport
         let directory = TemporaryDirectory()
         let registry = sampleRegistry()
         for name in ["casino-a", "casino \"b\"\n"] {
-            registry.gauge(DaemonMetrics.circuitOpen.name, help: "1 while the circuit is open.", labels: ["operator": name], set: 0)
+            registry.gauge(
+                DaemonMetrics.circuitOpen.name, help: "1 while the circuit is open.", labels: ["operator": name], set: 0)
             registry.gauge(DaemonMetrics.operatorPaused.name, help: "1 while paused.", labels: ["operator": name], set: 1)
-            registry.gauge(DaemonMetrics.oldestPendingAgeSeconds.name, help: "Oldest pending win.", labels: ["operator": name], set: 12.5)
+            registry.gauge(
+                DaemonMetrics.oldestPendingAgeSeconds.name, help: "Oldest pending win.", labels: ["operator": name], set: 12.5)
         }
         let file = directory.path + "/jackpotd.prom"
         try AtomicFile.write(registry.render(), to: file)
 
-        let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
+        let check = try #require(
+            try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
         #expect(check.status == 0, "promtool: \(check.output)")
         #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(check.output)")
     }
@@ -138,9 +150,12 @@ import TestSupport
         }
         let text = registry.render()
         for metric in definitions {
-            #expect(text.contains("# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) \(metric.type.rawValue)\n"), "\(metric.name)")
+            #expect(
+                text.contains("# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) \(metric.type.rawValue)\n"),
+                "\(metric.name)")
             let series = metric.type == .histogram ? metric.name + "_count" : metric.name
-            let labelText = metric.labels.isEmpty ? "" : "{" + metric.labels.sorted().map { "\($0)=\"x\"" }.joined(separator: ",") + "}"
+            let labelText =
+                metric.labels.isEmpty ? "" : "{" + metric.labels.sorted().map { "\($0)=\"x\"" }.joined(separator: ",") + "}"
             #expect(text.contains("\n\(series)\(labelText) 1\n"), "\(metric.name) in:\n\(text)")
             if metric.type == .histogram {
                 let buckets = text.split(separator: "\n").filter { $0.hasPrefix(metric.name + "_bucket{") }
@@ -150,7 +165,8 @@ import TestSupport
         let directory = TemporaryDirectory()
         let file = directory.path + "/jackpotd.prom"
         try AtomicFile.write(text, to: file)
-        let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
+        let check = try #require(
+            try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
         #expect(check.status == 0, "promtool: \(check.output)")
         #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool: \(check.output)")
     }
@@ -179,4 +195,3 @@ import TestSupport
         }
     }
 }
-

@@ -3,16 +3,27 @@ import JackpotWire
 
 @Suite(.timeLimit(.minutes(2))) struct OperatorResponseTests {
     @Test(arguments: [
-        (#"{"transactionId":"tx-1","currency":"USD","cash":"99899.99","bonus":"99.99","error":0,"description":"Success"}"#,
-         OperatorResponse(transactionId: "tx-1", currency: "USD", cash: "99899.99", bonus: "99.99", error: 0, description: "Success")),
-        (#"{"transactionId": 1482429190474, "currency": "USD", "cash": 99899.99, "bonus": 99.99, "error": 0, "description": "Success"}"#,
-         OperatorResponse(transactionId: "1482429190474", currency: "USD", cash: "99899.99", bonus: "99.99", error: 0, description: "Success")),
+        (
+            #"{"transactionId":"tx-1","currency":"USD","cash":"99899.99","bonus":"99.99","error":0,"description":"Success"}"#,
+            OperatorResponse(
+                transactionId: "tx-1", currency: "USD", cash: "99899.99", bonus: "99.99", error: 0, description: "Success")
+        ),
+        (
+            #"{"transactionId": 1482429190474, "currency": "USD", "cash": 99899.99, "bonus": 99.99, "error": 0, "description": "Success"}"#,
+            OperatorResponse(
+                transactionId: "1482429190474", currency: "USD", cash: "99899.99", bonus: "99.99", error: 0,
+                description: "Success")
+        ),
         (#"{"transactionId":9007199254740993}"#, OperatorResponse(transactionId: "9007199254740993")),
-        (#"{"transactionId":123456789012345678901234567890,"cash":0.10000000000000000001}"#,
-         OperatorResponse(transactionId: "123456789012345678901234567890", cash: "0.10000000000000000001")),
+        (
+            #"{"transactionId":123456789012345678901234567890,"cash":0.10000000000000000001}"#,
+            OperatorResponse(transactionId: "123456789012345678901234567890", cash: "0.10000000000000000001")
+        ),
         (#"{"currency":"EUR","cash":10}"#, OperatorResponse(currency: "EUR", cash: "10")),
-        (#"{"transactionId":null,"error":100,"description":"Insufficient funds"}"#,
-         OperatorResponse(error: 100, description: "Insufficient funds")),
+        (
+            #"{"transactionId":null,"error":100,"description":"Insufficient funds"}"#,
+            OperatorResponse(error: 100, description: "Insufficient funds")
+        ),
         (#"{"error":"120","description":"Player blocked"}"#, OperatorResponse(error: 120, description: "Player blocked")),
         (#"{"error":-1}"#, OperatorResponse(error: -1)),
         (#"{"transactionId":"","error":0}"#, OperatorResponse(transactionId: "", error: 0)),

@@ -8,8 +8,10 @@ import JackpotWire
             ("providerId", "luckymonaco"), ("reference", "585c1306f89c56f5ecfc2f5d"),
             ("roundId", "5103188801"), ("timestamp", "1482429190374"), ("userId", "421"),
         ]
-        #expect(RequestHash.canonicalString(fields.reversed())
-            == "amount=55&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&timestamp=1482429190374&userId=421")
+        #expect(
+            RequestHash.canonicalString(fields.reversed())
+                == "amount=55&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&timestamp=1482429190374&userId=421"
+        )
         #expect(RequestHash.compute(fields, secret: "testKey") == "a8c7e9491d0388489dea4443545f7ea0")
     }
 

@@ -73,7 +73,7 @@ import JackpotDelivery
     }
 
     @Test func expiresOnlyAfterMaxAge() {
-        let policy = RetryPolicy(RetrySettings())   // 72 h
+        let policy = RetryPolicy(RetrySettings())  // 72 h
         let enqueued: Int64 = 1_795_261_320_123
         let maxAgeMs: Int64 = 72 * 3_600_000
         #expect(!policy.isExpired(enqueuedAtMs: enqueued, nowMs: enqueued))

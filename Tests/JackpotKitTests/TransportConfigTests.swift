@@ -33,26 +33,32 @@ import JackpotWire
         directory.write("tls/client.pem", Self.pem, mode: 0o644)
         directory.write("tls/client.key", Self.pem.replacingOccurrences(of: "CERTIFICATE", with: "PRIVATE KEY"))
         let ca = directory.write("tls/ca.pem", Self.pem, mode: 0o644)
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             "tls": {"clientCertificateFile": "tls/client.pem", "clientKeyFile": "tls/client.key", "caFile": "\(ca)"},
             "proxy": "http://egress:\(Self.proxyPassword)@10.0.0.7:3128"
             """)
         let casino = try #require(loaded.config.operators["casino-a"])
         // Relative paths resolve against the config file's directory.
-        #expect(casino.tls == TLSSettings(
-            clientCertificateFile: directory.path("tls/client.pem"), clientKeyFile: directory.path("tls/client.key"),
-            caFile: ca))
+        #expect(
+            casino.tls
+                == TLSSettings(
+                    clientCertificateFile: directory.path("tls/client.pem"), clientKeyFile: directory.path("tls/client.key"),
+                    caFile: ca))
         #expect(casino.proxy == "http://egress:\(Self.proxyPassword)@10.0.0.7:3128")
         #expect(loaded.warnings.isEmpty)
 
         let win = try JackpotWin(
-            operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r", amount: DecimalAmount(validating: "5"), reference: "ref-1",
+            operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r", amount: DecimalAmount(validating: "5"),
+            reference: "ref-1",
             timestamp: "1482429190374", jackpotId: "568")
         let request = try WireRequest.build(win: win, providerId: "luckymonaco", operator: casino)
-        #expect(request.http.transport == TransportOptions(
-            allowInsecureHTTP: false, clientCertificateFile: directory.path("tls/client.pem"),
-            clientKeyFile: directory.path("tls/client.key"), caFile: ca,
-            proxy: "http://egress:\(Self.proxyPassword)@10.0.0.7:3128"))
+        #expect(
+            request.http.transport
+                == TransportOptions(
+                    allowInsecureHTTP: false, clientCertificateFile: directory.path("tls/client.pem"),
+                    clientKeyFile: directory.path("tls/client.key"), caFile: ca,
+                    proxy: "http://egress:\(Self.proxyPassword)@10.0.0.7:3128"))
     }
 
     @Test func aKeyReadableByOthersIsAWarning() throws {
@@ -103,11 +109,13 @@ import JackpotWire
 
     @Test func checkSummarisesTheProxyMaskedAndTheTLSFiles() async {
         let ca = directory.write("ca.pem", Self.pem, mode: 0o644)
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(
-                name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: "s",
-                extra: "\"proxy\": \"http://egress:\(Self.proxyPassword)@127.0.0.1:3128\", \"tls\": {\"caFile\": \"\(ca)\"}"),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: "s",
+                    extra: "\"proxy\": \"http://egress:\(Self.proxyPassword)@127.0.0.1:3128\", \"tls\": {\"caFile\": \"\(ca)\"}")
+            ])
         let result = await runCLI(["check", "--config", config])
         #expect(result.code == .success)
         let line = result.output.split(separator: "\n").dropFirst().first.map(String.init) ?? ""

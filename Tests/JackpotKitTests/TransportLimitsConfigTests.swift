@@ -9,7 +9,8 @@ import JackpotConfiguration
 
     private func parse(_ top: String) throws(ConfigError) -> JackpotConfig {
         let extra = top.isEmpty ? "" : top + ", "
-        let json = #"{ \#(extra)"providerId": "luckymonaco", "operators": { "casino-a": { \#(Self.operatorBody) }, "casino-b": { \#(Self.operatorBody) } } }"#
+        let json =
+            #"{ \#(extra)"providerId": "luckymonaco", "operators": { "casino-a": { \#(Self.operatorBody) }, "casino-b": { \#(Self.operatorBody) } } }"#
         return try ConfigLoader.parse(Array(json.utf8), path: "config.json", baseDirectory: "/", environment: [:]).config
     }
 
@@ -46,9 +47,11 @@ import JackpotConfiguration
 
     @Test func badValuesAndUnknownKeysAreRefusedByKeyPath() {
         #expect(problems(#""transport": { "maxConnections": 0 }"#).first?.hasPrefix("transport.maxConnections: must be") == true)
-        #expect(problems(#""transport": { "maxConnections": 1.5 }"#).first?.hasPrefix("transport.maxConnections: must be") == true)
-        #expect(problems(#""transport": { "idleConnectionSeconds": 0.5 }"#)
-            == ["transport.idleConnectionSeconds: must be a number of seconds from 1 to 3600, got 0.5"])
+        #expect(
+            problems(#""transport": { "maxConnections": 1.5 }"#).first?.hasPrefix("transport.maxConnections: must be") == true)
+        #expect(
+            problems(#""transport": { "idleConnectionSeconds": 0.5 }"#)
+                == ["transport.idleConnectionSeconds: must be a number of seconds from 1 to 3600, got 0.5"])
         #expect(problems(#""transport": { "maxConnection": 10 }"#).first?.hasPrefix("transport.maxConnection:") == true)
         #expect(problems(#""transport": 10"#).first?.hasPrefix("transport:") == true)
     }

@@ -42,19 +42,25 @@ import OperatorSimulator
     @Test func productExample() throws {
         let request = try WireRequest.build(win: Self.productWin(), providerId: "luckymonaco", operator: Self.casino())
         #expect(request.hash == "a8c7e9491d0388489dea4443545f7ea0")
-        #expect(request.canonicalString
-            == "amount=55&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&timestamp=1482429190374&userId=421")
-        #expect(request.bodyText
-            == #"{"hash":"a8c7e9491d0388489dea4443545f7ea0","userId":"421","gameId":"Im_60_tumblefortune","roundId":"5103188801","amount":55,"reference":"585c1306f89c56f5ecfc2f5d","providerId":"luckymonaco","timestamp":"1482429190374","jackpotId":"568"}"#)
+        #expect(
+            request.canonicalString
+                == "amount=55&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&timestamp=1482429190374&userId=421"
+        )
+        #expect(
+            request.bodyText
+                == #"{"hash":"a8c7e9491d0388489dea4443545f7ea0","userId":"421","gameId":"Im_60_tumblefortune","roundId":"5103188801","amount":55,"reference":"585c1306f89c56f5ecfc2f5d","providerId":"luckymonaco","timestamp":"1482429190374","jackpotId":"568"}"#
+        )
         #expect(request.http.method == "POST")
         #expect(request.http.url == "https://wallet.casino-a.example/V4/JackPotWin")
-        #expect(request.http.headers == [
-            HTTPHeader("Content-Type", "application/json; charset=utf-8"),
-            HTTPHeader("Accept", "application/json"),
-            HTTPHeader("User-Agent", "jackpotd/1"),
-        ])
-        #expect(request.fields.map(\.key)
-            == ["userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId"])
+        #expect(
+            request.http.headers == [
+                HTTPHeader("Content-Type", "application/json; charset=utf-8"),
+                HTTPHeader("Accept", "application/json"),
+                HTTPHeader("User-Agent", "jackpotd/1"),
+            ])
+        #expect(
+            request.fields.map(\.key)
+                == ["userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId"])
     }
 
     @Test func optionalFieldsAreSentAndHashedWhenPresent() throws {
@@ -65,7 +71,8 @@ import OperatorSimulator
         #expect(members.last?.value == .string("tok-123"))
         #expect(request.canonicalString.contains("&platform=mobile&providerId="))
         #expect(request.canonicalString.contains("&token=tok-123&userId=421"))
-        let received = members.compactMap { member in member.value.stringValue.map { (key: member.key, value: $0) } }
+        let received =
+            members.compactMap { member in member.value.stringValue.map { (key: member.key, value: $0) } }
             + [(key: "amount", value: "55")]
         #expect(request.hash == Self.operatorSideHash(received))
         #expect(request.hash != "a8c7e9491d0388489dea4443545f7ea0")
@@ -124,8 +131,10 @@ import OperatorSimulator
     @Test func formBodyOfTheProductExample() throws {
         let request = try WireRequest.build(
             win: Self.productWin(userId: "José & Co"), providerId: "luckymonaco", operator: Self.casino(encoding: .form))
-        #expect(request.bodyText
-            == "hash=\(request.hash)&userId=Jos%C3%A9%20%26%20Co&gameId=Im_60_tumblefortune&roundId=5103188801&amount=55&reference=585c1306f89c56f5ecfc2f5d&providerId=luckymonaco&timestamp=1482429190374&jackpotId=568")
+        #expect(
+            request.bodyText
+                == "hash=\(request.hash)&userId=Jos%C3%A9%20%26%20Co&gameId=Im_60_tumblefortune&roundId=5103188801&amount=55&reference=585c1306f89c56f5ecfc2f5d&providerId=luckymonaco&timestamp=1482429190374&jackpotId=568"
+        )
         let json = try WireRequest.build(
             win: Self.productWin(userId: "José & Co"), providerId: "luckymonaco", operator: Self.casino())
         #expect(json.hash == request.hash)

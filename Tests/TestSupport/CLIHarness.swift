@@ -10,7 +10,9 @@ package struct CLIResult {
 }
 
 /// Runs a command line in-process with captured output.
-package func runCLI(_ arguments: [String], environment: [String: String] = [:], standardInputFile: String? = nil) async -> CLIResult {
+package func runCLI(_ arguments: [String], environment: [String: String] = [:], standardInputFile: String? = nil) async
+    -> CLIResult
+{
     let output = TextOutput.capturing()
     let errors = TextOutput.capturing()
     var descriptor = STDIN_FILENO
@@ -39,7 +41,9 @@ package struct TestOperator {
 
 /// Writes a config (secrets in files) and returns its path.
 @discardableResult
-package func writeConfig(in directory: TemporaryDirectory, database: String? = nil, operators: [TestOperator], extraTopLevel: String = "") -> String {
+package func writeConfig(
+    in directory: TemporaryDirectory, database: String? = nil, operators: [TestOperator], extraTopLevel: String = ""
+) -> String {
     let members = operators.map { op in
         let secretFile = directory.write("secrets/\(op.name)", op.secret)
         var fields = [
@@ -60,7 +64,8 @@ package func writeConfig(in directory: TemporaryDirectory, database: String? = n
 
 /// A JSON Lines record for `enqueue`.
 package func winLine(_ reference: String, operator name: String, amount: String = "55", extra: String = "") -> String {
-    var line = "{\"operator\":\"\(name)\",\"userId\":\"421\",\"gameId\":\"Im_60_tumblefortune\",\"roundId\":\"5103188801\",\"amount\":\(amount),\"reference\":\"\(reference)\",\"jackpotId\":\"568\""
+    var line =
+        "{\"operator\":\"\(name)\",\"userId\":\"421\",\"gameId\":\"Im_60_tumblefortune\",\"roundId\":\"5103188801\",\"amount\":\(amount),\"reference\":\"\(reference)\",\"jackpotId\":\"568\""
     if !extra.isEmpty { line += "," + extra }
     return line + "}"
 }

@@ -16,7 +16,9 @@ package struct OutboxProbe {
     private func open() throws -> Outbox { try Outbox(path: path) }
 
     /// Enqueues one win per reference for `operatorName`, as the library API does.
-    package func enqueue(_ references: [String], operator operatorName: String, amount: String = "55", now: Int64 = WallClock.nowMilliseconds()) throws {
+    package func enqueue(
+        _ references: [String], operator operatorName: String, amount: String = "55", now: Int64 = WallClock.nowMilliseconds()
+    ) throws {
         let amount = try DecimalAmount(validating: amount)
         let wins = references.map { reference in
             NewWin(
@@ -63,10 +65,11 @@ package struct OutboxProbe {
     package func attemptCount(operator operatorName: String? = nil) throws -> Int {
         let database = try open().database
         guard let operatorName else { return Int(try database.queryScalar("SELECT count(*) FROM attempts").integerValue ?? -1) }
-        return Int(try database.queryScalar(
-            "SELECT count(*) FROM attempts JOIN wins ON wins.id = attempts.win_id WHERE wins.operator = ?",
-            [.text(operatorName)]
-        ).integerValue ?? -1)
+        return Int(
+            try database.queryScalar(
+                "SELECT count(*) FROM attempts JOIN wins ON wins.id = attempts.win_id WHERE wins.operator = ?",
+                [.text(operatorName)]
+            ).integerValue ?? -1)
     }
 
     /// True once every one of `references` is delivered.
@@ -78,7 +81,9 @@ package struct OutboxProbe {
     package func operatorState(_ name: String) throws -> OperatorRuntimeState? { try open().operatorStates()[name] }
 
     /// The operator's circuit as the daemon last stored it.
-    package func circuitState(_ operatorName: String) throws -> CircuitBreaker.State? { try operatorState(operatorName)?.circuitState }
+    package func circuitState(_ operatorName: String) throws -> CircuitBreaker.State? {
+        try operatorState(operatorName)?.circuitState
+    }
 
     package func query(_ sql: String, _ arguments: [SQLValue] = []) throws -> [Row] { try open().database.query(sql, arguments) }
 

@@ -35,7 +35,8 @@ struct CancelCommand: Command {
             switch try outbox.cancel(reference: reference, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor) {
             case .changed: context.output.line("\(HumanText.escaped(reference)): cancelled")
             case .notFound:
-                context.errors.line("jackpotd cancel: error: " + HumanText.escaped(try PurgedWinText.notFound(reference, in: outbox)))
+                context.errors.line(
+                    "jackpotd cancel: error: " + HumanText.escaped(try PurgedWinText.notFound(reference, in: outbox)))
                 failed = true
             case .refused(let state):
                 context.errors.line("jackpotd cancel: error: \(HumanText.escaped(reference)) is already \(state.rawValue)")

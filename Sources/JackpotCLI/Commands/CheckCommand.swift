@@ -50,9 +50,12 @@ struct CheckCommand: Command {
             let key = context.databaseOverride == nil ? "database" : "--db"
             problems += FileAccess.outboxProblems(database).map { ConfigProblem(keyPath: key, message: $0) }
         } else {
-            problems.append(ConfigProblem(
-                keyPath: "database",
-                message: "missing: `jackpotd run` needs the outbox's path (e.g. \"/var/lib/jackpotd/outbox.sqlite3\") or --db PATH"))
+            problems.append(
+                ConfigProblem(
+                    keyPath: "database",
+                    message:
+                        "missing: `jackpotd run` needs the outbox's path (e.g. \"/var/lib/jackpotd/outbox.sqlite3\") or --db PATH"
+                ))
         }
         if let metricsFile {
             problems += FileAccess.metricsFileProblems(metricsFile).map { ConfigProblem(keyPath: "--metrics-file", message: $0) }
@@ -71,17 +74,22 @@ struct CheckCommand: Command {
             guard problems.isEmpty else { throw ConfigError(path: path, problems: problems) }
         } catch {
             if json {
-                context.output.line(JSONWriter.serialize(.object(JSONObject([
-                    "ok": .bool(false), "path": .string(path),
-                    "problems": .array(error.problems.map {
-                        .object(JSONObject(["key": .string($0.keyPath), "message": .string($0.message)]))
-                    }),
-                ]))))
+                context.output.line(
+                    JSONWriter.serialize(
+                        .object(
+                            JSONObject([
+                                "ok": .bool(false), "path": .string(path),
+                                "problems": .array(
+                                    error.problems.map {
+                                        .object(JSONObject(["key": .string($0.keyPath), "message": .string($0.message)]))
+                                    }),
+                            ]))))
                 return .usage
             }
             throw error
         }
-        let following = replication
+        let following =
+            replication
             ? ReplicationCheck(config: loaded.config, databasePath: try context.databasePath(config: loaded.config)) : nil
         if json {
             var object = JSONObject([

@@ -49,7 +49,9 @@ struct DemoCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jackpotd-demo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jackpotd-demo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
 
@@ -113,7 +115,8 @@ struct DemoCommand: Command {
         try await daemon.value
         let elapsed = ContinuousClock.now - started
 
-        let summary = try DemoSummary(outbox: outbox, wins: expected, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
+        let summary = try DemoSummary(
+            outbox: outbox, wins: expected, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
         context.output.write(summary.text)
         if keep {
             context.output.line("kept \(directory): outbox.sqlite3, config.json, secrets/, daemon.log")
@@ -153,8 +156,9 @@ struct DemoCommand: Command {
         for name in config.operators.keys.sorted() {
             guard let op = config.operators[name] else { continue }
             let secretFile = directory + "/secrets/" + name
-            guard FileManager.default.createFile(
-                atPath: secretFile, contents: Data((op.secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: secretFile, contents: Data((op.secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
             else { throw CommandFailure("cannot write \(secretFile)") }
             var object = JSONObject([
                 "url": .string(op.url), "secretFile": .string(secretFile), "encoding": .string(op.encoding.rawValue),
@@ -169,9 +173,10 @@ struct DemoCommand: Command {
             "operators": .object(operators),
         ])
         let path = directory + "/config.json"
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data((JSONWriter.serialize(.object(document)) + "\n").utf8),
-            attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((JSONWriter.serialize(.object(document)) + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
         else { throw CommandFailure("cannot write \(path)") }
     }
 
@@ -208,7 +213,9 @@ struct DemoSummary {
         let delivered = try database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue ?? 0
         let attempts = try database.queryScalar("SELECT count(*) FROM attempts").integerValue ?? 0
         let retried = try database.queryScalar("SELECT count(*) FROM wins WHERE attempts > 1").integerValue ?? 0
-        let durations = try database.query("SELECT duration_ms FROM attempts ORDER BY duration_ms").compactMap { $0.double("duration_ms") }
+        let durations = try database.query("SELECT duration_ms FROM attempts ORDER BY duration_ms").compactMap {
+            $0.double("duration_ms")
+        }
         let latencies = try database.query(
             "SELECT delivered_at - created_at AS ms FROM wins WHERE state = 'delivered' ORDER BY ms"
         ).compactMap { $0.int64("ms") }
@@ -226,7 +233,9 @@ struct DemoSummary {
             "operators      credited \(credited) wins once each; answered \(healthy.duplicates + flaky.duplicates) repeats with the same transactionId; \(healthy.hashFailures + flaky.hashFailures) bad hashes",
         ]
         allDeliveredOnce = delivered == wins && credited == wins && healthy.hashFailures + flaky.hashFailures == 0
-        lines.append(allDeliveredOnce ? "result         every win delivered and credited exactly once" : "result         NOT all wins were delivered")
+        lines.append(
+            allDeliveredOnce
+                ? "result         every win delivered and credited exactly once" : "result         NOT all wins were delivered")
         text = lines.joined(separator: "\n") + "\n"
     }
 }

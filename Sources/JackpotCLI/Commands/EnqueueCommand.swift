@@ -104,11 +104,13 @@ struct EnqueueCommand: Command {
             let problems = FileAccess.outboxProblems(path)
             guard problems.isEmpty else { throw CommandFailure(problems.joined(separator: "; ")) }
         }
-        let outbox = creating
+        let outbox =
+            creating
             ? try Outbox(path: path, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
             : try CommandContext.openExistingOutbox(at: path, busyTimeoutMilliseconds: busyTimeout, checkpoints: checkpoints)
         if config == nil {
-            context.errors.line("jackpotd enqueue: warning: no --config, so operator names are not checked (a misspelt one is never delivered)")
+            context.errors.line(
+                "jackpotd enqueue: warning: no --config, so operator names are not checked (a misspelt one is never delivered)")
         }
         var session = EnqueueSession(outbox: outbox, admission: WinAdmission(config: config))
 
@@ -161,7 +163,9 @@ struct EnqueueCommand: Command {
                         lines.removeAll(keepingCapacity: true)
                     }
                 case .tooLong(let count):
-                    session.reject(lineNumber: lineNumber, reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
+                    session.reject(
+                        lineNumber: lineNumber,
+                        reason: "line is \(count) bytes, longer than the \(WinLineParser.maxLineBytes)-byte limit")
                 }
             }
             if showProgress, lineNumber >= 100_000 { context.errors.write("\r\u{1B}[2K\(lineNumber) lines read\n") }
@@ -254,9 +258,10 @@ struct EnqueueSession {
                 "accepted": .number(String(accepted.count)),
                 "duplicate": .number(String(duplicates.count)),
                 "rejected": .number(String(rejected.count)),
-                "rejections": .array(sortedRejections.map {
-                    .object(JSONObject(["line": .number(String($0.lineNumber)), "reason": .string($0.reason)]))
-                }),
+                "rejections": .array(
+                    sortedRejections.map {
+                        .object(JSONObject(["line": .number(String($0.lineNumber)), "reason": .string($0.reason)]))
+                    }),
             ])
             context.output.line(JSONWriter.serialize(.object(object)))
             return
@@ -268,7 +273,8 @@ struct EnqueueSession {
         if singleWin {
             if let win = accepted.first { context.output.line("accepted \(HumanText.escaped(win.reference))") }
             if let win = duplicates.first {
-                let why = (try? outbox.tombstone(reference: win.reference)).flatMap { $0 }
+                let why =
+                    (try? outbox.tombstone(reference: win.reference)).flatMap { $0 }
                     .map { "\(PurgedWinText.text($0)); never sent again" } ?? "already in the outbox, unchanged"
                 context.output.line("duplicate \(HumanText.escaped(win.reference)) (\(why))")
             }

@@ -66,17 +66,21 @@ struct ListCommand: Command {
             switch win.state {
             case .delivered where win.alreadyCreditedCode != nil:
                 // Short: the note column is what 80 columns leave; `list --json` has the whole deliveryNote.
-                note = "already credited (error \(win.alreadyCreditedCode!))"
+                note =
+                    "already credited (error \(win.alreadyCreditedCode!))"
                     + ((win.transactionId ?? "").isEmpty ? "" : ", tx \(win.transactionId!)")
             case .delivered: note = "tx " + (win.transactionId ?? "")
             case .pending where win.nextAttemptAt > now: note = "retry in \(TimeFormat.age(win.nextAttemptAt - now))"
             case .cancelled: note = win.cancelReason ?? ""
             default: note = win.lastError ?? ""
             }
-            rows.append(([
-                win.reference, win.operatorName, win.amount, win.state.rawValue,
-                String(win.attempts), TimeFormat.age(now - win.createdAt),
-            ], note))
+            rows.append(
+                (
+                    [
+                        win.reference, win.operatorName, win.amount, win.state.rawValue,
+                        String(win.attempts), TimeFormat.age(now - win.createdAt),
+                    ], note
+                ))
         }
         // The note gets what the other columns leave of the width (each column is followed by a two-space gutter).
         let used = header.indices.map { column in rows.map { $0.cells[column].count }.reduce(header[column].count, max) + 2 }

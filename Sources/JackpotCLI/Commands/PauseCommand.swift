@@ -13,7 +13,7 @@ struct PauseCommand: Command {
         Exit status: 0 done, 1 unknown operator.
         """
     static let options: [OptionSpec] = [
-        .value("--reason", "TEXT", help: "why; `status --json` shows it (pauseReason), the table shows PAUSED"),
+        .value("--reason", "TEXT", help: "why; `status --json` shows it (pauseReason), the table shows PAUSED")
     ]
 
     let operatorName: String
@@ -27,7 +27,8 @@ struct PauseCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try OperatorToggle.open(operatorName, context: context)
-        let changed = try outbox.setPaused(operator: operatorName, true, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
+        let changed = try outbox.setPaused(
+            operator: operatorName, true, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
         context.output.line(changed ? "\(operatorName): paused" : "\(operatorName): already paused")
         return .success
     }
@@ -37,7 +38,8 @@ struct ResumeCommand: Command {
     static let name = "resume"
     static let summary = "Resume sending to a paused operator"
     static let synopsis = "resume OPERATOR [--reason TEXT]"
-    static let discussion = "Its pending wins are sent again within a second by a running daemon.\n\nExit status: 0 done, 1 unknown operator."
+    static let discussion =
+        "Its pending wins are sent again within a second by a running daemon.\n\nExit status: 0 done, 1 unknown operator."
     static let options: [OptionSpec] = [.value("--reason", "TEXT", help: "why, kept in the ops trail")]
 
     let operatorName: String
@@ -51,7 +53,8 @@ struct ResumeCommand: Command {
 
     func run(_ context: CommandContext) async throws -> ExitCode {
         let outbox = try OperatorToggle.open(operatorName, context: context)
-        let changed = try outbox.setPaused(operator: operatorName, false, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
+        let changed = try outbox.setPaused(
+            operator: operatorName, false, reason: reason, now: WallClock.nowMilliseconds(), by: context.actor)
         context.output.line(changed ? "\(operatorName): resumed" : "\(operatorName): was not paused")
         return .success
     }

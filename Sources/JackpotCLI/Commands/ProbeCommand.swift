@@ -6,7 +6,8 @@ import JackpotWire
 struct ProbeCommand: Command {
     static let name = "probe"
     static let summary = "Find the dialect settings a new operator's wallet needs, and check that it is safe"
-    static let synopsis = "probe OPERATOR --user-id TEST_PLAYER [--token T] [--amount 0.01] [--url STAGING_URL] [--max-calls N] [--yes] [--json]"
+    static let synopsis =
+        "probe OPERATOR --user-id TEST_PLAYER [--token T] [--amount 0.01] [--url STAGING_URL] [--max-calls N] [--yes] [--json]"
     static let discussion = """
         Sends real JackPotWin calls to the operator's wallet (its configured URL, or
         --url, normally its staging wallet), each with a fresh reference starting
@@ -92,7 +93,8 @@ struct ProbeCommand: Command {
         let loaded = try context.loadConfig(secrets: .ifReadable)
         let config = loaded.config
         guard let operatorConfig = config.operators[operatorName] else {
-            throw UsageError("unknown operator \"\(operatorName)\" (configured: \(config.operators.keys.sorted().joined(separator: ", ")))")
+            throw UsageError(
+                "unknown operator \"\(operatorName)\" (configured: \(config.operators.keys.sorted().joined(separator: ", ")))")
         }
         if let reason = loaded.unavailableSecrets[operatorName] {
             throw UsageError("the secret of \(operatorName) cannot be read: \(reason)")
@@ -112,9 +114,11 @@ struct ProbeCommand: Command {
                 progress?.flush()
             })
         do {
-            _ = try session.request(for: session.start, reference: session.freshReference(), timestamp: WallClock.nowMilliseconds())
+            _ = try session.request(
+                for: session.start, reference: session.freshReference(), timestamp: WallClock.nowMilliseconds())
         } catch {
-            throw UsageError("\(operatorName)'s settings refuse the probe win: \(error) (check --amount and the operator's limits)")
+            throw UsageError(
+                "\(operatorName)'s settings refuse the probe win: \(error) (check --amount and the operator's limits)")
         }
 
         let statement = ProbeReport.statement(

@@ -54,7 +54,8 @@ struct PurgeCommand: Command {
             if json {
                 context.output.line("{\"wouldPurge\":\(count)}")
             } else {
-                context.output.line("would purge \(count) delivered win\(plural(count)) with their attempts (dry run: nothing deleted)")
+                context.output.line(
+                    "would purge \(count) delivered win\(plural(count)) with their attempts (dry run: nothing deleted)")
             }
             return .success
         }

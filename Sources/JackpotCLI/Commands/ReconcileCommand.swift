@@ -8,7 +8,8 @@ import JackpotWire
 struct ReconcileCommand: Command {
     static let name = "reconcile"
     static let summary = "Compare an operator's report of credited wins with the outbox"
-    static let synopsis = "reconcile OPERATOR --file REPORT [--format csv|jsonl] [--from T --to T] [--columns MAP] [--apply] [--json]"
+    static let synopsis =
+        "reconcile OPERATOR --file REPORT [--format csv|jsonl] [--from T --to T] [--columns MAP] [--apply] [--json]"
     static let discussion = """
         The report lists the wins the operator credited, one a row: CSV with a
         header row (RFC 4180 quoting; a leading byte order mark, as Excel writes
@@ -80,13 +81,17 @@ struct ReconcileCommand: Command {
         }
         func time(_ option: String) throws(UsageError) -> Int64? {
             guard let text = arguments.value(option) else { return nil }
-            guard let time = ReportTime.parse(text) else { throw UsageError("\(option) must be \(ReportTime.accepted), got \"\(text)\"") }
+            guard let time = ReportTime.parse(text) else {
+                throw UsageError("\(option) must be \(ReportTime.accepted), got \"\(text)\"")
+            }
             return time
         }
         from = try time("--from") ?? 0
         to = try time("--to") ?? Int64.max
         if from >= to { throw UsageError("--from must be before --to") }
-        columns = try arguments.value("--columns").map { (text) throws(UsageError) in try ReportColumns(mapping: text) } ?? ReportColumns()
+        columns =
+            try arguments.value("--columns").map { (text) throws(UsageError) in try ReportColumns(mapping: text) }
+            ?? ReportColumns()
         apply = arguments.flag("--apply")
         json = arguments.flag("--json")
     }
@@ -173,28 +178,37 @@ struct ReconcileCommand: Command {
             out.finding(.missing(win), settlement: nil, settled: false)
         }
         let credited = tally.count(.creditedNotDeliveredHere)
-        out.finish(tally, apply: apply, hint: credited == 0 ? nil
-            : "Rerun with --apply to settle the \(credited) win\(credited == 1 ? "" : "s") credited, not delivered here, before any retry.")
+        out.finish(
+            tally, apply: apply,
+            hint: credited == 0
+                ? nil
+                : "Rerun with --apply to settle the \(credited) win\(credited == 1 ? "" : "s") credited, not delivered here, before any retry."
+        )
         return tally.allMatch ? .success : .failure
     }
 
     private var windowText: String {
         guard from != 0 || to != Int64.max else { return "" }
-        return " (enqueued or credited from \(from == 0 ? "the start" : TimeFormat.timestamp(from)) to \(to == Int64.max ? "now" : TimeFormat.timestamp(to)))"
+        return
+            " (enqueued or credited from \(from == 0 ? "the start" : TimeFormat.timestamp(from)) to \(to == Int64.max ? "now" : TimeFormat.timestamp(to)))"
     }
 
     /// Settles one win the report confirms; returns what to print and whether it was settled.
     private func settle(
         _ win: StoredWin, row: ReportRow, outbox: Outbox, ownerIsDead: (String) -> Bool
     ) throws -> (String, Bool) {
-        let detail = "\(Outbox.settlementDetailPrefix): \(file) line \(row.line) lists it credited, transactionId \(row.transactionId) (was \(win.state.rawValue))"
+        let detail =
+            "\(Outbox.settlementDetailPrefix): \(file) line \(row.line) lists it credited, transactionId \(row.transactionId) (was \(win.state.rawValue))"
         switch try outbox.settleByReconciliation(
             win, transactionId: row.transactionId, detail: detail, now: WallClock.nowMilliseconds(), ownerIsDead: ownerIsDead)
         {
         case nil:
             return ("\(win.state.rawValue) → delivered, transactionId \(row.transactionId)", true)
         case .leased(let owner, let until)?:
-            return ("being sent by daemon \(owner) (lease until \(TimeFormat.timestamp(until))); run reconcile again once it is done", false)
+            return (
+                "being sent by daemon \(owner) (lease until \(TimeFormat.timestamp(until))); run reconcile again once it is done",
+                false
+            )
         case .changed(let state)?:
             return ("it changed while reconciling (now \(state.rawValue)); run reconcile again", false)
         }

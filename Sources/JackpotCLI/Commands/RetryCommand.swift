@@ -5,7 +5,8 @@ import JackpotWire
 struct RetryCommand: Command {
     static let name = "retry"
     static let summary = "Make failed, cancelled or pending wins due now"
-    static let synopsis = "retry REFERENCE… | retry --operator O [--state failed] [--since TIME] [--until TIME] [--dry-run] [--force] [--reason TEXT]"
+    static let synopsis =
+        "retry REFERENCE… | retry --operator O [--state failed] [--since TIME] [--until TIME] [--dry-run] [--force] [--reason TEXT]"
     static let discussion = """
         With references: each named win becomes pending, due now. With --operator:
         every win of that operator in --state (default failed) does; --since and
@@ -72,7 +73,9 @@ struct RetryCommand: Command {
     private var windowText: String {
         var text = ""
         if let createdSince { text += " enqueued since \(TimeFormat.timestamp(createdSince))" }
-        if let createdBefore { text += (createdSince == nil ? " enqueued" : "") + " before \(TimeFormat.timestamp(createdBefore))" }
+        if let createdBefore {
+            text += (createdSince == nil ? " enqueued" : "") + " before \(TimeFormat.timestamp(createdBefore))"
+        }
         return text
     }
 
@@ -111,7 +114,7 @@ struct RetryCommand: Command {
         var failed = false
         for reference in references {
             if !force, let win = try outbox.win(reference: reference), WinState.retryable.contains(win.state),
-               let first = try outbox.firstAttemptAt(winId: win.id), first < window.cutoff(win.operatorName, now: now)
+                let first = try outbox.firstAttemptAt(winId: win.id), first < window.cutoff(win.operatorName, now: now)
             {
                 context.errors.line(
                     "jackpotd retry: error: \(reference) was first sent \(TimeFormat.timestamp(first)), more than "
@@ -122,11 +125,14 @@ struct RetryCommand: Command {
             switch try outbox.retry(reference: reference, now: now, by: context.actor, reason: reason) {
             case .changed: context.output.line("\(HumanText.escaped(reference)): pending, due now")
             case .notFound:
-                context.errors.line("jackpotd retry: error: " + HumanText.escaped(try PurgedWinText.notFound(reference, in: outbox)))
+                context.errors.line(
+                    "jackpotd retry: error: " + HumanText.escaped(try PurgedWinText.notFound(reference, in: outbox)))
                 failed = true
             case .refused(let state):
-                context.errors.line("jackpotd retry: error: \(HumanText.escaped(reference)) is \(state.rawValue)" + (state == .delivered
-                    ? "; the operator has credited it, it is never sent again" : "; it is being sent right now"))
+                context.errors.line(
+                    "jackpotd retry: error: \(HumanText.escaped(reference)) is \(state.rawValue)"
+                        + (state == .delivered
+                            ? "; the operator has credited it, it is never sent again" : "; it is being sent right now"))
                 failed = true
             }
         }

@@ -43,7 +43,9 @@ struct RunCommand: Command {
         try arguments.requirePositionals(0...0, what: "")
         metricsFile = arguments.value("--metrics-file")
         let format = arguments.value("--log-format") ?? "logfmt"
-        guard let logFormat = LogFormat(rawValue: format) else { throw UsageError("--log-format must be logfmt or json, got \"\(format)\"") }
+        guard let logFormat = LogFormat(rawValue: format) else {
+            throw UsageError("--log-format must be logfmt or json, got \"\(format)\"")
+        }
         self.logFormat = logFormat
         let level = arguments.value("--log-level") ?? "info"
         guard let logLevel = LogLevel(rawValue: level) else {

@@ -82,16 +82,21 @@ struct StatusCommand: Command {
                 context.output.line(JSONWriter.serialize(.object(object)))
             } else {
                 if watch && terminal { context.output.write("\u{1B}[H\u{1B}[2J") }
-                context.output.write(Self.text(
-                    snapshot, now: now, previousDelivered: previousDelivered, pastWindow: pastWindow, window: window, all: all))
-                for warning in Self.warnings(snapshot, configured: configured) { context.output.line("WARNING: " + HumanText.escaped(warning)) }
+                context.output.write(
+                    Self.text(
+                        snapshot, now: now, previousDelivered: previousDelivered, pastWindow: pastWindow, window: window, all: all
+                    ))
+                for warning in Self.warnings(snapshot, configured: configured) {
+                    context.output.line("WARNING: " + HumanText.escaped(warning))
+                }
                 context.output.write(daemons.text(now: now))
                 if watch { context.output.line() }
             }
             context.output.flush()
             guard watch else { return .success }
             let counts = snapshot.countsByOperator()
-            previousDelivered = Dictionary(uniqueKeysWithValues: snapshot.operatorNames.map { ($0, counts[$0]?[.delivered] ?? 0) })
+            previousDelivered = Dictionary(
+                uniqueKeysWithValues: snapshot.operatorNames.map { ($0, counts[$0]?[.delivered] ?? 0) })
             try await Task.sleep(for: .seconds(1))
         }
     }
@@ -105,22 +110,25 @@ struct StatusCommand: Command {
             var byState = JSONObject()
             for state in WinState.allCases { byState[state.rawValue] = .number(String(byOperator[name]?[state] ?? 0)) }
             let runtime = snapshot.operators[name]
-            operators[name] = .object(JSONObject([
-                "counts": .object(byState),
-                "oldestPendingAgeSeconds": snapshot.oldestPendingCreatedAt[name].map { .number(String(max(0, now - $0) / 1000)) } ?? .null,
-                "nextAttemptAt": WinPresentation.jsonTime(snapshot.nextAttemptAt[name]),
-                "circuit": .string(runtime?.circuitState.rawValue ?? "closed"),
-                "circuitOpenUntil": WinPresentation.jsonTime(runtime?.circuitOpenUntil),
-                "paused": .bool(runtime?.paused ?? false),
-                "pauseReason": WinPresentation.jsonText(runtime?.pauseReason),
-                "deliveredLastMinute": .number(String(snapshot.deliveredLastMinute[name] ?? 0)),
-                "deliveredLastHour": .number(String(snapshot.deliveredLastHour[name] ?? 0)),
-                "refusing": RefusalPresentation.json(runtime?.refusal),
-                "pastDuplicateWindow": .number(String(pastWindow[name] ?? 0)),
-                "rateLimitedSince": WinPresentation.jsonTime(runtime?.rateLimitedSince),
-                "secretInUse": WinPresentation.jsonText(runtime?.secretInUse?.rawValue),
-                "secretInUseSince": WinPresentation.jsonTime(runtime?.secretInUseSince),
-            ]))
+            operators[name] = .object(
+                JSONObject([
+                    "counts": .object(byState),
+                    "oldestPendingAgeSeconds": snapshot.oldestPendingCreatedAt[name].map {
+                        .number(String(max(0, now - $0) / 1000))
+                    } ?? .null,
+                    "nextAttemptAt": WinPresentation.jsonTime(snapshot.nextAttemptAt[name]),
+                    "circuit": .string(runtime?.circuitState.rawValue ?? "closed"),
+                    "circuitOpenUntil": WinPresentation.jsonTime(runtime?.circuitOpenUntil),
+                    "paused": .bool(runtime?.paused ?? false),
+                    "pauseReason": WinPresentation.jsonText(runtime?.pauseReason),
+                    "deliveredLastMinute": .number(String(snapshot.deliveredLastMinute[name] ?? 0)),
+                    "deliveredLastHour": .number(String(snapshot.deliveredLastHour[name] ?? 0)),
+                    "refusing": RefusalPresentation.json(runtime?.refusal),
+                    "pastDuplicateWindow": .number(String(pastWindow[name] ?? 0)),
+                    "rateLimitedSince": WinPresentation.jsonTime(runtime?.rateLimitedSince),
+                    "secretInUse": WinPresentation.jsonText(runtime?.secretInUse?.rawValue),
+                    "secretInUseSince": WinPresentation.jsonTime(runtime?.secretInUseSince),
+                ]))
         }
         let oldest = snapshot.oldestPendingCreatedAt.values.min()
         return JSONObject([
@@ -138,11 +146,15 @@ struct StatusCommand: Command {
         var warnings: [String] = []
         let unconfigured = configured.map { snapshot.unconfiguredPending(configured: $0) } ?? []
         for (name, count) in unconfigured {
-            warnings.append("\(count) pending win\(count == 1 ? "" : "s") of operator \(name), which is not in the config: nothing sends \(count == 1 ? "it" : "them")")
+            warnings.append(
+                "\(count) pending win\(count == 1 ? "" : "s") of operator \(name), which is not in the config: nothing sends \(count == 1 ? "it" : "them")"
+            )
         }
         let mismatches = snapshot.transactionIdMismatches
         if mismatches > 0 {
-            warnings.append("\(mismatches) delivered win\(mismatches == 1 ? " was" : "s were") confirmed again under another transactionId; the first is kept (jackpotd show REFERENCE; reconcile with the operator)")
+            warnings.append(
+                "\(mismatches) delivered win\(mismatches == 1 ? " was" : "s were") confirmed again under another transactionId; the first is kept (jackpotd show REFERENCE; reconcile with the operator)"
+            )
         }
         return warnings
     }
@@ -151,7 +163,9 @@ struct StatusCommand: Command {
         object["transactionIdMismatches"] = .number(String(snapshot.transactionIdMismatches))
         if let configured {
             var unconfigured = JSONObject()
-            for (name, count) in snapshot.unconfiguredPending(configured: configured) { unconfigured[name] = .number(String(count)) }
+            for (name, count) in snapshot.unconfiguredPending(configured: configured) {
+                unconfigured[name] = .number(String(count))
+            }
             object["unconfiguredPending"] = .object(unconfigured)
         }
     }
@@ -224,7 +238,8 @@ struct StatusCommand: Command {
         if !old.isEmpty && refusing.isEmpty && controls.isEmpty { text += "\n" }
         for name in old {
             let wins = pastWindow[name]!
-            text += "\(name): \(wins) failed/cancelled win\(wins == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
+            text +=
+                "\(name): \(wins) failed/cancelled win\(wins == 1 ? "" : "s") first sent over \(window.text(name)) ago\n"
                 + "  — past its duplicate window: reconcile before retrying\n"
         }
         return text
@@ -234,13 +249,16 @@ struct StatusCommand: Command {
     static func controlLines(operator name: String, _ runtime: OperatorRuntimeState, now: Int64) -> [String] {
         var lines: [String] = []
         if let since = runtime.rateLimitedSince {
-            lines.append("\(name): rate limit holding wins back since \(RefusalPresentation.since(since, now: now)) (they wait in pending)")
+            lines.append(
+                "\(name): rate limit holding wins back since \(RefusalPresentation.since(since, now: now)) (they wait in pending)"
+            )
         }
         if let secret = runtime.secretInUse {
             let since = runtime.secretInUseSince.map { " since " + RefusalPresentation.since($0, now: now) } ?? ""
-            lines.append(secret == .previous
-                ? "\(name): wallet accepts the previous secret\(since): the operator has not switched to the new one yet"
-                : "\(name): wallet accepts the current secret\(since): once it has for a while, the previous one can go")
+            lines.append(
+                secret == .previous
+                    ? "\(name): wallet accepts the previous secret\(since): the operator has not switched to the new one yet"
+                    : "\(name): wallet accepts the current secret\(since): once it has for a while, the previous one can go")
         }
         return lines
     }

@@ -41,7 +41,9 @@ struct TakeoverCommand: Command {
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         try arguments.requirePositionals(0...0, what: "")
-        guard let host = arguments.value("--host"), !host.isEmpty else { throw UsageError("missing --host HOST (the lost host, as status names it)") }
+        guard let host = arguments.value("--host"), !host.isEmpty else {
+            throw UsageError("missing --host HOST (the lost host, as status names it)")
+        }
         self.host = host
         reason = arguments.value("--reason")
         wait = arguments.flag("--wait")
@@ -59,7 +61,8 @@ struct TakeoverCommand: Command {
             // Never longer than one silence limit: a heartbeat stamped in the future
             // (another host's clock) is not waited for.
             let delay = min(refused.staleAt - refused.now, refused.heartbeat.silenceLimitMilliseconds) + 100
-            context.errors.line("jackpotd takeover: waiting \((delay + 999) / 1000) s for \(refused.heartbeat.owner)'s heartbeat to go stale")
+            context.errors.line(
+                "jackpotd takeover: waiting \((delay + 999) / 1000) s for \(refused.heartbeat.owner)'s heartbeat to go stale")
             context.errors.flush()
             try await Task.sleep(for: .milliseconds(max(0, delay)))
             takeover = try Self.takeOver(outbox, host: host, actor: context.actor, reason: reason)
@@ -74,18 +77,22 @@ struct TakeoverCommand: Command {
                     + (hosts.isEmpty ? "" : " (hosts in this outbox: \(hosts.sorted().joined(separator: ", ")))"))
         }
         if json {
-            context.output.line(JSONWriter.serialize(.object(JSONObject([
-                "host": .string(host),
-                "released": .array(takeover.released.map { .string($0) }),
-                "leaseOwners": .array(takeover.leaseOwners.map { .string($0) }),
-                "daemons": .array(takeover.daemons.map { .string($0.owner) }),
-            ]))))
+            context.output.line(
+                JSONWriter.serialize(
+                    .object(
+                        JSONObject([
+                            "host": .string(host),
+                            "released": .array(takeover.released.map { .string($0) }),
+                            "leaseOwners": .array(takeover.leaseOwners.map { .string($0) }),
+                            "daemons": .array(takeover.daemons.map { .string($0.owner) }),
+                        ]))))
         } else {
             let count = takeover.released.count
-            context.output.line(HumanText.escaped(
-                "took over host \(host): \(count) win\(count == 1 ? "" : "s") back to pending, due now"
-                    + (takeover.leaseOwners.isEmpty ? "" : " (leases of \(takeover.leaseOwners.joined(separator: ", ")))")
-                    + "; recorded in the ops trail"))
+            context.output.line(
+                HumanText.escaped(
+                    "took over host \(host): \(count) win\(count == 1 ? "" : "s") back to pending, due now"
+                        + (takeover.leaseOwners.isEmpty ? "" : " (leases of \(takeover.leaseOwners.joined(separator: ", ")))")
+                        + "; recorded in the ops trail"))
         }
         return .success
     }

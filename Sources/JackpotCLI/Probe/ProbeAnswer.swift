@@ -20,15 +20,17 @@ package enum ProbeAnswer: Sendable, Hashable {
         let parsed = response.bodyTruncated ? nil : try? OperatorResponse.parse(response.body)
         let outcome = AttemptOutcome.classify(.success(response), noRetryErrorCodes: [], now: now)
         if case .delivered(let confirmation) = outcome {
-            return .credited(ProbeCredit(
-                status: response.status, confirmation: confirmation,
-                errorIsString: object?["error"]?.stringValue != nil,
-                balancesAreStrings: object?["cash"]?.stringValue != nil || object?["bonus"]?.stringValue != nil))
+            return .credited(
+                ProbeCredit(
+                    status: response.status, confirmation: confirmation,
+                    errorIsString: object?["error"]?.stringValue != nil,
+                    balancesAreStrings: object?["cash"]?.stringValue != nil || object?["bonus"]?.stringValue != nil))
         }
         var refusal = ProbeRefusal(status: response.status)
         // Wallets that do not follow the answer's table still say why, under other names.
         refusal.errorCode = parsed?.error ?? object?["error"]?.stringValue.flatMap { Int($0) }
-        refusal.description = parsed?.description
+        refusal.description =
+            parsed?.description
             ?? ["description", "message", "msg", "errorMessage", "error"].lazy.compactMap { object?[$0]?.stringValue }.first
         refusal.isJSON = object != nil
         refusal.location = response.headers["location"]

@@ -14,7 +14,10 @@ package struct ProbeChecks: Sendable {
     package var wrongHash: ProbeAnswer?
     package var amount: DecimalAmount
 
-    package init(first: ProbeCredit, repeated: ProbeAnswer? = nil, another: ProbeAnswer? = nil, wrongHash: ProbeAnswer? = nil, amount: DecimalAmount) {
+    package init(
+        first: ProbeCredit, repeated: ProbeAnswer? = nil, another: ProbeAnswer? = nil, wrongHash: ProbeAnswer? = nil,
+        amount: DecimalAmount
+    ) {
         self.first = first
         self.repeated = repeated
         self.another = another
@@ -28,7 +31,8 @@ package struct ProbeChecks: Sendable {
     /// The repeat's error code when its words say "already credited": it goes into the snippet.
     package var alreadyCreditedCode: Int? {
         guard case .refused(let refusal)? = repeated, let code = refusal.errorCode, code != 0,
-              ProbeWords(refusal.words).has(any: Self.alreadyWords) else { return nil }
+            ProbeWords(refusal.words).has(any: Self.alreadyWords)
+        else { return nil }
         return code
     }
 
@@ -37,53 +41,86 @@ package struct ProbeChecks: Sendable {
         let firstId = first.confirmation.transactionId
         switch repeated {
         case nil:
-            findings.append(ProbeFinding(.warning, "repeat-not-checked", "not checked whether a repeated reference is credited again: raise --max-calls"))
+            findings.append(
+                ProbeFinding(
+                    .warning, "repeat-not-checked",
+                    "not checked whether a repeated reference is credited again: raise --max-calls"))
         case .credited(let again)?:
             if again.confirmation.transactionId != firstId {
-                findings.append(ProbeFinding(.critical, "repeat-credited-again",
-                    "credits a repeated reference again: the same call answered transactionId \(again.confirmation.transactionId) after \(firstId); every retry of a win would pay the player again"))
+                findings.append(
+                    ProbeFinding(
+                        .critical, "repeat-credited-again",
+                        "credits a repeated reference again: the same call answered transactionId \(again.confirmation.transactionId) after \(firstId); every retry of a win would pay the player again"
+                    ))
             } else if let before = first.confirmation.cash, let after = again.confirmation.cash,
-                      let grew = Self.difference(after, before), grew == amount.canonical
+                let grew = Self.difference(after, before), grew == amount.canonical
             {
-                findings.append(ProbeFinding(.critical, "repeat-credited-again",
-                    "credits a repeated reference again: same transactionId \(firstId), but the balance grew from \(before) to \(after); every retry of a win would pay the player again"))
+                findings.append(
+                    ProbeFinding(
+                        .critical, "repeat-credited-again",
+                        "credits a repeated reference again: same transactionId \(firstId), but the balance grew from \(before) to \(after); every retry of a win would pay the player again"
+                    ))
             } else {
-                findings.append(ProbeFinding(.ok, "repeat-not-credited",
-                    "a repeated reference answers the same transactionId \(firstId) without a second credit" + balanceNote(again)))
+                findings.append(
+                    ProbeFinding(
+                        .ok, "repeat-not-credited",
+                        "a repeated reference answers the same transactionId \(firstId) without a second credit"
+                            + balanceNote(again)))
             }
         case .refused(let refusal)?:
             if let code = alreadyCreditedCode {
-                findings.append(ProbeFinding(.info, "already-credited-code",
-                    "a repeated reference is answered with error \(code) (\(OutcomeText.clipped(refusal.words, 80))): the snippet adds \"alreadyCreditedErrorCodes\": [\(code)], so such a win ends delivered"))
+                findings.append(
+                    ProbeFinding(
+                        .info, "already-credited-code",
+                        "a repeated reference is answered with error \(code) (\(OutcomeText.clipped(refusal.words, 80))): the snippet adds \"alreadyCreditedErrorCodes\": [\(code)], so such a win ends delivered"
+                    ))
             } else {
-                findings.append(ProbeFinding(.warning, "repeat-refused",
-                    "a repeated reference is refused (\(refusal.summary)): if that means \"credited before\", add its code to alreadyCreditedErrorCodes; otherwise a win whose answer was lost is retried until its max age"))
+                findings.append(
+                    ProbeFinding(
+                        .warning, "repeat-refused",
+                        "a repeated reference is refused (\(refusal.summary)): if that means \"credited before\", add its code to alreadyCreditedErrorCodes; otherwise a win whose answer was lost is retried until its max age"
+                    ))
             }
         }
         switch another {
         case nil:
-            findings.append(ProbeFinding(.warning, "second-win-not-checked", "not checked whether a second reference gets its own transactionId: raise --max-calls"))
+            findings.append(
+                ProbeFinding(
+                    .warning, "second-win-not-checked",
+                    "not checked whether a second reference gets its own transactionId: raise --max-calls"))
         case .credited(let second)?:
             if second.confirmation.transactionId == firstId {
-                findings.append(ProbeFinding(.warning, "transaction-id-constant",
-                    "answers the same transactionId \(firstId) for two references: it identifies no credit, so reconciling by transactionId is impossible"))
+                findings.append(
+                    ProbeFinding(
+                        .warning, "transaction-id-constant",
+                        "answers the same transactionId \(firstId) for two references: it identifies no credit, so reconciling by transactionId is impossible"
+                    ))
             }
         case .refused(let refusal)?:
-            findings.append(ProbeFinding(.warning, "second-win-refused",
-                "a second win with a new reference was refused (\(refusal.summary)) with the settings that worked once"))
+            findings.append(
+                ProbeFinding(
+                    .warning, "second-win-refused",
+                    "a second win with a new reference was refused (\(refusal.summary)) with the settings that worked once"))
         }
         switch wrongHash {
         case nil:
-            findings.append(ProbeFinding(.warning, "wrong-hash-not-checked", "not checked whether a wrong hash is refused: raise --max-calls"))
+            findings.append(
+                ProbeFinding(.warning, "wrong-hash-not-checked", "not checked whether a wrong hash is refused: raise --max-calls")
+            )
         case .credited(let forged)?:
-            findings.append(ProbeFinding(.critical, "wrong-hash-accepted",
-                "accepts a wrong hash (credited, transactionId \(forged.confirmation.transactionId)): whoever knows the URL can credit any player"))
+            findings.append(
+                ProbeFinding(
+                    .critical, "wrong-hash-accepted",
+                    "accepts a wrong hash (credited, transactionId \(forged.confirmation.transactionId)): whoever knows the URL can credit any player"
+                ))
         case .refused(let refusal)?:
             findings.append(ProbeFinding(.ok, "wrong-hash-refused", "refuses a wrong hash (\(refusal.summary))"))
         }
-        let credits = [first] + [repeated, another, wrongHash].compactMap { answer -> ProbeCredit? in
-            if case .credited(let credit)? = answer { credit } else { nil }
-        }
+        let credits =
+            [first]
+            + [repeated, another, wrongHash].compactMap { answer -> ProbeCredit? in
+                if case .credited(let credit)? = answer { credit } else { nil }
+            }
         if let status = credits.map(\.status).first(where: { $0 != 200 }) {
             findings.append(ProbeFinding(.info, "success-status", "answers HTTP \(status) on success (jackpotd takes any 2xx)"))
         }
@@ -91,7 +128,8 @@ package struct ProbeChecks: Sendable {
             findings.append(ProbeFinding(.info, "error-as-string", "sends \"error\" as a string (\"0\"); jackpotd reads it"))
         }
         if credits.contains(where: \.balancesAreStrings) {
-            findings.append(ProbeFinding(.info, "balances-as-strings", "sends cash/bonus as strings; jackpotd keeps them as text"))
+            findings.append(
+                ProbeFinding(.info, "balances-as-strings", "sends cash/bonus as strings; jackpotd keeps them as text"))
         }
         return findings
     }
@@ -106,7 +144,9 @@ package struct ProbeChecks: Sendable {
     static func difference(_ larger: String, _ smaller: String) -> String? {
         func parts(_ text: String) -> (String, String)? {
             let pieces = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard !pieces[0].isEmpty, pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+            guard !pieces[0].isEmpty, pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+                return nil
+            }
             return (pieces[0], pieces.count == 2 ? pieces[1] : "")
         }
         guard let high = parts(larger), let low = parts(smaller) else { return nil }
@@ -116,7 +156,8 @@ package struct ProbeChecks: Sendable {
             let text = value.0 + value.1.padding(toLength: scale, withPad: "0", startingAt: 0)
             return Array(repeating: 0, count: width - text.count) + text.compactMap(\.wholeNumberValue)
         }
-        let top = digits(high), bottom = digits(low)
+        let top = digits(high)
+        let bottom = digits(low)
         guard !top.lexicographicallyPrecedes(bottom) else { return nil }
         var result = [Int](repeating: 0, count: width)
         var borrow = 0

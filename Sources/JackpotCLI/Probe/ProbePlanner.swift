@@ -103,7 +103,8 @@ package struct ProbePlanner: Sendable {
             consider([changes[first]])
             for second in changes.indices where second > first && changes[second].0.knob != changes[first].0.knob {
                 consider([changes[first], changes[second]])
-                for third in changes.indices where third > second
+                for third in changes.indices
+                where third > second
                     && changes[third].0.knob != changes[first].0.knob && changes[third].0.knob != changes[second].0.knob
                 {
                     consider([changes[first], changes[second], changes[third]])
@@ -119,7 +120,8 @@ package struct ProbePlanner: Sendable {
         let optional: Set<String> = ["platform", "token", "jackpotDetails"]
         var lists: [ProbeChange] = [.hashList(excluding: nil, includeEmpty: false)]
         for mask in 0..<8 {
-            let excluded = Set(["jackpotDetails", "platform", "token"].enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
+            let excluded = Set(
+                ["jackpotDetails", "platform", "token"].enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
             for includeEmpty in [false, true] where !(includeEmpty && excluded == optional) {
                 lists.append(.hashList(excluding: excluded, includeEmpty: includeEmpty))
             }

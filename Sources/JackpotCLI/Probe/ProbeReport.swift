@@ -23,7 +23,8 @@ struct ProbeReport {
             at most \(multiply(amount, by: maxCalls)) credited to player \(userId) in all.
             """
         if maxCalls > ProbeSession.checkCalls {
-            text += " A safe wallet is credited \(multiply(amount, by: 2)):\nthe first call that works and the check with a new reference."
+            text +=
+                " A safe wallet is credited \(multiply(amount, by: 2)):\nthe first call that works and the check with a new reference."
         }
         return text + "\n\n"
     }
@@ -71,14 +72,17 @@ struct ProbeReport {
         case .worked(let candidate, let checks):
             findings = checks.findings
             for field in candidate.omitted.sorted() {
-                findings.append(ProbeFinding(.warning, "refuses-\(field)",
-                    "the wallet credits only without \(field): wins for \(operatorName) must not carry \(field)"))
+                findings.append(
+                    ProbeFinding(
+                        .warning, "refuses-\(field)",
+                        "the wallet credits only without \(field): wins for \(operatorName) must not carry \(field)"))
             }
         case .deadEnd(let end):
             findings.append(ProbeFinding(.warning, end.code, end.message(userId: userId, url: url)))
         case .exhausted(let budgetSpent):
             let kept = min(ProbeSession.checkCalls, maxCalls - 1)
-            let why = budgetSpent
+            let why =
+                budgetSpent
                 ? "within --max-calls \(maxCalls)" + (kept > 0 ? " (\(kept) of them kept for the checks)" : "")
                 : "among the settings it could try"
             let last = closest.map { " The furthest it got: \($0.purpose) → \($0.answerText)." } ?? ""
@@ -117,7 +121,9 @@ struct ProbeReport {
                     text += "Paste into the \"\(operatorName)\" block of the config (replacing these keys if present):\n\n"
                     text += ProbeSnippet.text(snippet).split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"
                 }
-                if !removed.isEmpty { text += "\nRemove from the \"\(operatorName)\" block: \(removed.joined(separator: ", "))\n" }
+                if !removed.isEmpty {
+                    text += "\nRemove from the \"\(operatorName)\" block: \(removed.joined(separator: ", "))\n"
+                }
             }
             text += "\n"
         }
@@ -131,24 +137,30 @@ struct ProbeReport {
 
     var json: JSONValue {
         let removed = candidate.map { ProbeSnippet.removedKeys($0, operator: config) } ?? []
-        return .object(JSONObject([
-            ("operator", .string(operatorName)),
-            ("url", .string(URLMasking.masked(url))),
-            ("userId", .string(userId)),
-            ("maxCalls", .number(String(maxCalls))),
-            ("calls", .array(calls.map(Self.json))),
-            ("worked", .bool(candidate != nil)),
-            ("settings", candidate.map { .string($0.summary(relativeTo: start)) } ?? .null),
-            ("snippet", snippet.map(JSONValue.object) ?? .null),
-            ("removeKeys", .array(removed.map(JSONValue.string))),
-            ("findings", .array(findings.map { finding in
-                .object(JSONObject([
-                    ("severity", .string(finding.severity.rawValue)), ("code", .string(finding.code)),
-                    ("message", .string(finding.message)),
-                ]))
-            })),
-            ("exitCode", .number(String(exitCode.rawValue))),
-        ]))
+        return .object(
+            JSONObject([
+                ("operator", .string(operatorName)),
+                ("url", .string(URLMasking.masked(url))),
+                ("userId", .string(userId)),
+                ("maxCalls", .number(String(maxCalls))),
+                ("calls", .array(calls.map(Self.json))),
+                ("worked", .bool(candidate != nil)),
+                ("settings", candidate.map { .string($0.summary(relativeTo: start)) } ?? .null),
+                ("snippet", snippet.map(JSONValue.object) ?? .null),
+                ("removeKeys", .array(removed.map(JSONValue.string))),
+                (
+                    "findings",
+                    .array(
+                        findings.map { finding in
+                            .object(
+                                JSONObject([
+                                    ("severity", .string(finding.severity.rawValue)), ("code", .string(finding.code)),
+                                    ("message", .string(finding.message)),
+                                ]))
+                        })
+                ),
+                ("exitCode", .number(String(exitCode.rawValue))),
+            ]))
     }
 
     static func json(_ call: ProbeSession.Call) -> JSONValue {

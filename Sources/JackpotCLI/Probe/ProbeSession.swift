@@ -76,7 +76,8 @@ package struct ProbeSession {
     /// of digits (wallets store round ids as numbers), the smallest credit.
     func win(reference: String, candidate: ProbeCandidate, timestamp: Int64) -> JackpotWin {
         JackpotWin(
-            operatorName: operatorName, userId: userId, gameId: "jackpotd-probe", roundId: String(timestamp) + String(calls.count + 1),
+            operatorName: operatorName, userId: userId, gameId: "jackpotd-probe",
+            roundId: String(timestamp) + String(calls.count + 1),
             amount: amount, reference: reference, timestamp: String(timestamp), jackpotId: "1",
             platform: candidate.omitted.contains("platform") ? nil : Self.platform,
             token: candidate.sendsToken ? token : nil,
@@ -92,11 +93,13 @@ package struct ProbeSession {
     var space: ProbeSpace {
         let sample = win(reference: "probe-0", candidate: start, timestamp: 0)
         var sensitive: Set<String> = []
-        let values: [(String, String?)] = [
-            ("userId", sample.userId), ("gameId", sample.gameId), ("roundId", sample.roundId), ("reference", sample.reference),
-            ("jackpotId", sample.jackpotId), ("platform", Self.platform), ("jackpotDetails", Self.jackpotDetails),
-            ("token", token), ("providerId", settings.dialect.providerId ?? globalProviderId),
-        ] + settings.dialect.extraFields.map { ($0.key, $0.value) }
+        let values: [(String, String?)] =
+            [
+                ("userId", sample.userId), ("gameId", sample.gameId), ("roundId", sample.roundId),
+                ("reference", sample.reference),
+                ("jackpotId", sample.jackpotId), ("platform", Self.platform), ("jackpotDetails", Self.jackpotDetails),
+                ("token", token), ("providerId", settings.dialect.providerId ?? globalProviderId),
+            ] + settings.dialect.extraFields.map { ($0.key, $0.value) }
         for case (let name, let value?) in values where FormEncoding.encodeComponent(value) != value { sensitive.insert(name) }
         let query = RequestHash.queryParameters(of: settings.url)
         if query.contains(where: { FormEncoding.encodeComponent($0.value) != $0.value }) { sensitive.insert("?query") }
@@ -144,9 +147,10 @@ package struct ProbeSession {
     mutating func send(_ request: WireRequest, reference: String, purpose: String, read: Bool) async throws -> ProbeAnswer {
         precondition(calls.count < maxCalls, "the probe never makes more than --max-calls calls")
         let number = calls.count + 1
-        let row = try outbox.recordProbeCall(OpsAction(
-            at: WallClock.nowMilliseconds(), actor: actor, kind: .probe, reference: reference, operatorName: operatorName,
-            reason: "probe call \(number) of at most \(maxCalls): \(purpose)", detail: "sent, no answer yet"))
+        let row = try outbox.recordProbeCall(
+            OpsAction(
+                at: WallClock.nowMilliseconds(), actor: actor, kind: .probe, reference: reference, operatorName: operatorName,
+                reason: "probe call \(number) of at most \(maxCalls): \(purpose)", detail: "sent, no answer yet"))
         let answer = ProbeAnswer.read(await transport.send(request.http, timeoutSeconds: config.timeoutSeconds))
         var symptom: ProbeSymptom?
         if read, case .refused(let refusal) = answer {
@@ -185,11 +189,13 @@ package struct ProbeSession {
     }
 
     /// Step 3: the same request again, a new reference, a wrong hash — as many as the budget allows.
-    private mutating func check(_ candidate: ProbeCandidate, request: WireRequest, first: ProbeCredit) async throws -> ProbeChecks {
+    private mutating func check(_ candidate: ProbeCandidate, request: WireRequest, first: ProbeCredit) async throws -> ProbeChecks
+    {
         var checks = ProbeChecks(first: first, amount: amount)
         let firstReference = calls[calls.count - 1].reference
         if calls.count < maxCalls {
-            checks.repeated = try await send(request, reference: firstReference, purpose: "check: the same call again", read: false)
+            checks.repeated = try await send(
+                request, reference: firstReference, purpose: "check: the same call again", read: false)
         }
         if calls.count < maxCalls {
             let reference = freshReference()

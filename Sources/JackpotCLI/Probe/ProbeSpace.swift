@@ -68,7 +68,9 @@ package struct ProbeSpace: Sendable, Hashable {
         let queryMatters = result.includeQuery && encodingSensitive.contains("?query")
         if hashed.isDisjoint(with: encodingSensitive), !queryMatters { result.encodeValues = false }
         // Listed but not sent, without includeEmpty, is not hashed: the same as not listed.
-        if let list = result.hashFields { result.hashFields = (result.includeEmpty ? Set(list) : Set(list).intersection(sent)).sorted() }
+        if let list = result.hashFields {
+            result.hashFields = (result.includeEmpty ? Set(list) : Set(list).intersection(sent)).sorted()
+        }
         return result
     }
 }

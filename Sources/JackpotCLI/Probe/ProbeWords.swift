@@ -17,7 +17,9 @@ struct ProbeWords {
         "malformed", "json", "parse", "syntax", "content-type", "content type", "media type", "unreadable", "empty body",
         "no body", "request body",
     ]
-    static let missingWords = ["missing", "required", "is empty", "not provided", "must be present", "absent", "not present", "not set"]
+    static let missingWords = [
+        "missing", "required", "is empty", "not provided", "must be present", "absent", "not present", "not set",
+    ]
     static let unknownWords = [
         "not found", "unknown", "does not exist", "doesn't exist", "not exist", "no such", "not registered", "invalid",
     ]
@@ -59,10 +61,12 @@ struct ProbeWords {
         guard has(any: ["parameter", "field", "param", "argument", "missing", "required"]) else { return nil }
         for (index, word) in words.enumerated() {
             let before = index > 0 ? words[index - 1].text.lowercased() : ""
-            let precededBy = original.utf8.count > 0 && word.start > 0
+            let precededBy =
+                original.utf8.count > 0 && word.start > 0
                 ? Array(original.utf8)[word.start - 1] : 0
             let after = index + 1 < words.count ? words[index + 1].text.lowercased() : ""
-            let introduced = ["field", "parameter", "parameters", "param", "params", "key", "argument"].contains(before)
+            let introduced =
+                ["field", "parameter", "parameters", "param", "params", "key", "argument"].contains(before)
                 || ["field", "parameter", "param"].contains(after)
                 || precededBy == UInt8(ascii: "'") || precededBy == UInt8(ascii: "\"") || precededBy == UInt8(ascii: "`")
                 || original.utf8.prefix(word.start).reversed().drop { $0 == UInt8(ascii: " ") }.first == UInt8(ascii: ":")
@@ -109,7 +113,8 @@ struct ProbeWords {
             current.removeAll()
         }
         for (offset, byte) in bytes.enumerated() {
-            let isWordByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let isWordByte =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: "_")
             if isWordByte {
                 if current.isEmpty { start = offset }

@@ -34,7 +34,11 @@ struct CSVRecordReader {
             var afterQuote = false
             func note(_ reason: String) { if problem == nil { problem = reason } }
             func append(_ byte: UInt8) {
-                if field.count < Self.maxFieldBytes { field.append(byte) } else { note("a field longer than \(Self.maxFieldBytes) bytes") }
+                if field.count < Self.maxFieldBytes {
+                    field.append(byte)
+                } else {
+                    note("a field longer than \(Self.maxFieldBytes) bytes")
+                }
             }
             recordLoop: while true {
                 guard let byte = bytes.next() else {
@@ -43,7 +47,11 @@ struct CSVRecordReader {
                 }
                 if quoted {
                     if byte == UInt8(ascii: "\"") {
-                        if bytes.peek() == UInt8(ascii: "\"") { _ = bytes.next(); append(byte) } else { quoted = false; afterQuote = true }
+                        if bytes.peek() == UInt8(ascii: "\"") {
+                            _ = bytes.next(); append(byte)
+                        } else {
+                            quoted = false; afterQuote = true
+                        }
                     } else {
                         if byte == UInt8(ascii: "\n") { line += 1 }
                         append(byte)

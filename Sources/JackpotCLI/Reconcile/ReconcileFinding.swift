@@ -43,7 +43,9 @@ struct ReconcileFinding: Sendable {
     ///
     /// A purged win (`tombstone`, when there is no win) was delivered: it matches
     /// when the operator reports it under the transactionId it confirmed.
-    static func compare(_ row: ReportRow, with win: StoredWin?, tombstone: Tombstone? = nil, operator name: String) -> ReconcileFinding {
+    static func compare(_ row: ReportRow, with win: StoredWin?, tombstone: Tombstone? = nil, operator name: String)
+        -> ReconcileFinding
+    {
         func finding(_ category: ReconcileCategory, _ detail: String) -> ReconcileFinding {
             ReconcileFinding(category: category, reference: row.reference, line: row.line, row: row, win: win, detail: detail)
         }
@@ -72,14 +74,18 @@ struct ReconcileFinding: Sendable {
         }
         if !differences.isEmpty { return finding(.mismatch, differences.joined(separator: "; ")) }
         if win.state == .delivered { return finding(.matched, "transactionId \(row.transactionId)") }
-        return finding(.creditedNotDeliveredHere, "\(win.state.rawValue) here, \(win.attempts) attempt\(win.attempts == 1 ? "" : "s")"
-            + (win.lastError.map { ", last error: \($0)" } ?? ""))
+        return finding(
+            .creditedNotDeliveredHere,
+            "\(win.state.rawValue) here, \(win.attempts) attempt\(win.attempts == 1 ? "" : "s")"
+                + (win.lastError.map { ", last error: \($0)" } ?? ""))
     }
 
     /// A delivered win the report leaves out.
     static func missing(_ win: StoredWin) -> ReconcileFinding {
         ReconcileFinding(
             category: .missingAtOperator, reference: win.reference, line: nil, row: nil, win: win,
-            detail: "delivered here \(TimeFormat.timestamp(win.deliveredAt)), transactionId \(win.transactionId ?? "-"); not in the report")
+            detail:
+                "delivered here \(TimeFormat.timestamp(win.deliveredAt)), transactionId \(win.transactionId ?? "-"); not in the report"
+        )
     }
 }

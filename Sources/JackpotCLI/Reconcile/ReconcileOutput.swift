@@ -50,9 +50,10 @@ struct ReconcileOutput {
 
     mutating func bad(line: Int, reason: String) {
         if json {
-            element(JSONObject([
-                "category": .string("badRow"), "line": .number(String(line)), "detail": .string(reason),
-            ]))
+            element(
+                JSONObject([
+                    "category": .string("badRow"), "line": .number(String(line)), "detail": .string(reason),
+                ]))
         } else {
             if rowsWritten == 0 { output.line("\nDifferences:") }
             rowsWritten += 1
@@ -77,8 +78,9 @@ struct ReconcileOutput {
         output.line("\nSummary (\(tally.reportRows) report row\(tally.reportRows == 1 ? "" : "s")):")
         output.write(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
         if apply {
-            output.line("\nSettled \(tally.settled) win\(tally.settled == 1 ? "" : "s") as delivered"
-                + (tally.notSettled > 0 ? "; \(tally.notSettled) not settled (see above)" : "") + ".")
+            output.line(
+                "\nSettled \(tally.settled) win\(tally.settled == 1 ? "" : "s") as delivered"
+                    + (tally.notSettled > 0 ? "; \(tally.notSettled) not settled (see above)" : "") + ".")
         } else if let hint {
             output.line("\n" + hint)
         }

@@ -20,13 +20,16 @@ struct ReportColumns: Sendable, Hashable {
         for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw UsageError("--columns takes FIELD=COLUMN pairs separated by commas (e.g. reference=ref,transactionId=txid), got \"\(pair)\"")
+                throw UsageError(
+                    "--columns takes FIELD=COLUMN pairs separated by commas (e.g. reference=ref,transactionId=txid), got \"\(pair)\""
+                )
             }
             let field = String(parts[0])
             guard Self.fields.contains(field) else {
                 let close = Suggestion.closest(to: field, among: Self.fields)
-                throw UsageError("--columns: unknown field \"\(field)\"" + (close.map { " (did you mean \($0)?)" } ?? "")
-                    + "; fields are \(Self.fields.joined(separator: ", "))")
+                throw UsageError(
+                    "--columns: unknown field \"\(field)\"" + (close.map { " (did you mean \($0)?)" } ?? "")
+                        + "; fields are \(Self.fields.joined(separator: ", "))")
             }
             guard mapped.insert(field).inserted else { throw UsageError("--columns: \(field) mapped twice") }
             names[field] = String(parts[1])

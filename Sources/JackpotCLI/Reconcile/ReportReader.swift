@@ -67,9 +67,10 @@ struct ReportReader {
                     return .bad(line: line, reason: "\(fields.count) fields, the header has \(width)")
                 }
                 do {
-                    return .row(try ReportRow(line: line) { field in
-                        header[columns.column(field)].map { fields[$0] }
-                    })
+                    return .row(
+                        try ReportRow(line: line) { field in
+                            header[columns.column(field)].map { fields[$0] }
+                        })
                 } catch {
                     return .bad(line: line, reason: error.description)
                 }

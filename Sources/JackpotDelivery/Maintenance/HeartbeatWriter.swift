@@ -44,9 +44,10 @@ package struct HeartbeatWriter: MaintenanceService {
 
     package func runOnce(on store: isolated DispatcherStore, now: Int64) throws -> Pass {
         let owner = dispatcher.owner
-        try store.openOutbox().recordHeartbeat(DaemonHeartbeat(
-            owner: owner.description, host: owner.host, pid: owner.pid, startedAt: startedAt, lastSeenAt: now,
-            intervalMilliseconds: Self.milliseconds(settings.interval)))
+        try store.openOutbox().recordHeartbeat(
+            DaemonHeartbeat(
+                owner: owner.description, host: owner.host, pid: owner.pid, startedAt: startedAt, lastSeenAt: now,
+                intervalMilliseconds: Self.milliseconds(settings.interval)))
         return Pass()
     }
 

@@ -68,18 +68,21 @@ final class Maintainer: Sendable {
                 if pass.wakesLoop { dispatcher.wake.signal() }
                 workLeft = pass.workLeft
                 if failing {
-                    dispatcher.logger.info("storage_recovered", ["database": .string(dispatcher.databasePath), "in": .string(service.name)])
+                    dispatcher.logger.info(
+                        "storage_recovered", ["database": .string(dispatcher.databasePath), "in": .string(service.name)])
                     failing = false
                 }
             } catch let error as OutboxFileCheck.WALDeletedError {
                 dispatcher.metrics.gauge(DaemonMetrics.walDeleted, labels: [:], set: 1)
-                dispatcher.logger.error("wal_deleted", [
-                    "wal": .string(dispatcher.databasePath + "-wal"),
-                    "frames_saved": .int(Int64(error.framesSaved)),
-                    "saved": .bool(error.saved),
-                    "problem": .string(error.problem ?? "-"),
-                    "action": "stopped claiming; exits 1 for the service manager to start it again",
-                ])
+                dispatcher.logger.error(
+                    "wal_deleted",
+                    [
+                        "wal": .string(dispatcher.databasePath + "-wal"),
+                        "frames_saved": .int(Int64(error.framesSaved)),
+                        "saved": .bool(error.saved),
+                        "problem": .string(error.problem ?? "-"),
+                        "action": "stopped claiming; exits 1 for the service manager to start it again",
+                    ])
                 moved.withLock { $0 = error.underlying }
                 dispatcher.requestStop()
                 return

@@ -44,7 +44,8 @@ package struct WinExpirer: MaintenanceService {
         }
         for (name, references) in pass.expired.sorted(by: { $0.key < $1.key }) {
             for reference in references {
-                dispatcher.logger.warning("win_failed", ["operator": .string(name), "reference": .string(reference), "reason": "max age"])
+                dispatcher.logger.warning(
+                    "win_failed", ["operator": .string(name), "reference": .string(reference), "reason": "max age"])
             }
         }
         return pass

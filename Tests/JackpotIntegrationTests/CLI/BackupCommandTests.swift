@@ -13,9 +13,10 @@ import TestSupport
         let wins = Dictionary(uniqueKeysWithValues: try copy.wins(WinFilter()).map { ($0.reference, $0) })
         // The trigger-kept counters must match the rows: a torn copy would disagree.
         func counts(_ sql: String) throws -> [String: Int64] {
-            Dictionary(uniqueKeysWithValues: try copy.database.query(sql).map {
-                ("\($0.string("operator") ?? "")/\($0.string("state") ?? "")", $0.int64("n") ?? -1)
-            })
+            Dictionary(
+                uniqueKeysWithValues: try copy.database.query(sql).map {
+                    ("\($0.string("operator") ?? "")/\($0.string("state") ?? "")", $0.int64("n") ?? -1)
+                })
         }
         let actual = try counts("SELECT operator, state, count(*) AS n FROM wins GROUP BY operator, state")
         let kept = try counts("SELECT operator, state, count AS n FROM win_counts WHERE count > 0")

@@ -23,7 +23,8 @@ import TestSupport
     @Test func theEnqueueHelpExampleWorksWhenPasted() async throws {
         let help = await runCLI(["enqueue", "--help"]).output
         let lines = help.split(separator: "\n").map(String.init)
-        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("jackpotd enqueue --config") })
+        let start = try #require(
+            lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("jackpotd enqueue --config") })
         var command = ""
         for line in lines[start...] {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -60,8 +61,11 @@ import TestSupport
         try await fixture.enqueue(["n-oct", "n-nov", "n-dec"].map { winLine($0, operator: "casino-a") })
         let outbox = try fixture.outbox()
         // 2026-10-31T23:59:59Z, 2026-11-01T00:00:00Z and 2026-12-01T00:00:00Z (from Python's calendar.timegm).
-        for (reference, milliseconds) in [("n-oct", 1_793_491_199_000), ("n-nov", 1_793_491_200_000), ("n-dec", 1_796_083_200_000)] as [(String, Int64)] {
-            try outbox.database.execute("UPDATE wins SET created_at = ? WHERE reference = ?", [.integer(milliseconds), .text(reference)])
+        for (reference, milliseconds) in [
+            ("n-oct", 1_793_491_199_000), ("n-nov", 1_793_491_200_000), ("n-dec", 1_796_083_200_000),
+        ] as [(String, Int64)] {
+            try outbox.database.execute(
+                "UPDATE wins SET created_at = ? WHERE reference = ?", [.integer(milliseconds), .text(reference)])
         }
         let november = await fixture.cli(["list", "--json", "--since", "2026-11-01", "--until", "2026-12-01"])
         #expect(november.code == .success, "\(november.errors)")

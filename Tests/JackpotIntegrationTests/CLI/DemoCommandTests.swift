@@ -26,7 +26,8 @@ import TestSupport
     func badWinCountIsAUsageError(_ count: String) async {
         let result = await runCLI(["demo", "--wins", count])
         #expect(result.code == .usage)
-        #expect(firstLine(result.errors) == "jackpotd demo: error: --wins must be a whole number from 2 to 100000, got \"\(count)\"")
+        #expect(
+            firstLine(result.errors) == "jackpotd demo: error: --wins must be a whole number from 2 to 100000, got \"\(count)\"")
         #expect(result.output.isEmpty)
     }
 }

@@ -44,17 +44,23 @@ import TestSupport
         try #require(ended, "jackpotd demo did not finish")
         let printed = session.unmapped(try String(contentsOfFile: logPath, encoding: .utf8))
 
-        #expect(Self.shape(printed) == Self.shape(transcript.output), "\(session.docs.page): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(printed)")
+        #expect(
+            Self.shape(printed) == Self.shape(transcript.output),
+            "\(session.docs.page): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(printed)"
+        )
         #expect(process.terminationStatus == transcript.exitCode)
     }
 
     /// The normalized lines, the varying ones by shape, runs of equal lines as one.
     static func shape(_ text: String) -> [String] {
         var lines: [String] = []
-        for line in TranscriptNormalizer.normalize(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let compared = varyingPrefixes.contains(where: line.hasPrefix)
+        for line in TranscriptNormalizer.normalize(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        {
+            let compared =
+                varyingPrefixes.contains(where: line.hasPrefix)
                 ? line.replacingOccurrences(of: #"[0-9]+(\.[0-9]+)?"#, with: "N", options: .regularExpression)
-                : line.replacingOccurrences(of: #"answered [0-9]+ repeats"#, with: "answered N repeats", options: .regularExpression)
+                : line.replacingOccurrences(
+                    of: #"answered [0-9]+ repeats"#, with: "answered N repeats", options: .regularExpression)
             if lines.last != compared { lines.append(compared) }
         }
         return lines

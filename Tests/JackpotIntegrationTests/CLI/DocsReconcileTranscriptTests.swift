@@ -24,22 +24,25 @@ import OperatorSimulator
         try session.writeConfig(blockAfter: "(`/tmp/jackpotd-docs/reconcile/config.json`", ports: ["healthy-casino": wallet.port])
 
         let delivered = (0..<8).map { number in
-            Self.win(String(format: "win-%06d", number), userId: 1000 + number, roundId: 5_103_188_801 + number,
-                     amount: String(format: "%.2f", 1 + Double(number) * 79.19))
+            Self.win(
+                String(format: "win-%06d", number), userId: 1000 + number, roundId: 5_103_188_801 + number,
+                amount: String(format: "%.2f", 1 + Double(number) * 79.19))
         }
         try await session.enqueue(delivered)
         try await session.deliver { try Self.count($0, "delivered") == 8 }
         wallet.enqueueFaults([.creditThenReset, .creditThenReset, .resetBeforeAnswer])
-        try await session.enqueue((1...3).map { number in
-            Self.win("outage-00\(number)", userId: 420 + number, roundId: 510_318_890 + number, amount: "2\(number).50")
-        })
+        try await session.enqueue(
+            (1...3).map { number in
+                Self.win("outage-00\(number)", userId: 420 + number, roundId: 510_318_890 + number, amount: "2\(number).50")
+            })
         try await session.deliver { try Self.count($0, "failed") == 3 }
         #expect(wallet.snapshot.credited == 10)
 
         // A test cannot wait 72 hours: outage-003 and its attempt are moved back, as the page says.
         let outbox = try Outbox(path: session.directory.path("reconcile/outbox.sqlite3"))
         try outbox.database.execute(
-            "UPDATE attempts SET started_at = started_at - 262800000 WHERE win_id = (SELECT id FROM wins WHERE reference = 'outage-003')")
+            "UPDATE attempts SET started_at = started_at - 262800000 WHERE win_id = (SELECT id FROM wins WHERE reference = 'outage-003')"
+        )
         try outbox.database.execute("UPDATE wins SET created_at = created_at - 262800000 WHERE reference = 'outage-003'")
 
         try await session.replay("### status", 4, 5)

@@ -20,9 +20,11 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: root + "/var/lib/jackpotd/backups", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: true)
         let database = root + "/var/lib/jackpotd/outbox.sqlite3"
-        let config = writeConfig(in: server, database: database, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: "backup-secret"),
-        ])
+        let config = writeConfig(
+            in: server, database: database,
+            operators: [
+                TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: "backup-secret")
+            ])
         try OutboxProbe(database).enqueue(["backup-0001"], operator: "casino-a")
 
         var daemon: DaemonProcess?
@@ -42,7 +44,8 @@ import TestSupport
             let mapped = arguments.map { argument in
                 if argument.hasPrefix("/var/lib/jackpotd/backups/outbox-") {
                     // The page's backup, by its time: this run's one backup.
-                    let name = (try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/jackpotd/backups"))?.sorted().last
+                    let name = (try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/jackpotd/backups"))?
+                        .sorted().last
                     return root + "/var/lib/jackpotd/backups/" + (name ?? "none")
                 }
                 return argument.hasPrefix("/var/") || argument.hasPrefix("/tmp/") ? root + argument : argument
@@ -57,14 +60,16 @@ import TestSupport
             switch words.first {
             case "jp":
                 let (printed, code) = await jp(Array(words.dropFirst()))
-                #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(shown),
-                        "\(docs.page): $ \(command)\n--- the page shows:\n\(shown)--- the binary printed:\n\(printed)")
+                #expect(
+                    TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(shown),
+                    "\(docs.page): $ \(command)\n--- the page shows:\n\(shown)--- the binary printed:\n\(printed)")
                 #expect(code == 0, "$ \(command): exit \(code)")
             case "sudo" where words == ["sudo", "systemctl", "stop", "jackpotd"]:
                 await stopDaemon()
             case "sudo" where words == ["sudo", "systemctl", "start", "jackpotd"]:
                 try await startDaemon()
-                #expect(daemon?.process.isRunning == true, "the daemon did not start on the restored outbox: \(daemon?.log ?? "")")
+                #expect(
+                    daemon?.process.isRunning == true, "the daemon did not start on the restored outbox: \(daemon?.log ?? "")")
             default:
                 Issue.record("\(docs.page): cannot replay \(command)")
             }
@@ -75,7 +80,8 @@ import TestSupport
         // The refusal the page shows, with the daemon (started above) running.
         let refusal = try #require(Self.refusal(in: section), "\(docs.page) shows no refusal of restore")
         let (printed, code) = await jp(["restore", "/tmp/before-upgrade.sqlite3"])
-        #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(refusal), "the binary printed:\n\(printed)")
+        #expect(
+            TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(refusal), "the binary printed:\n\(printed)")
         #expect(code == 1)
         await stopDaemon()
     }
@@ -86,11 +92,14 @@ import TestSupport
         let docs = try DocsText(DocsText.platform)
         let section = try #require(docs.section("### From the CLI"), "\(docs.page) has no From the CLI")
         let steps = Self.commands(in: section)
-        try #require(steps.map(\.command.first) == ["c", "j", "e"], "\(docs.page)'s example changed shape: \(steps.map(\.command))")
+        try #require(
+            steps.map(\.command.first) == ["c", "j", "e"], "\(docs.page)'s example changed shape: \(steps.map(\.command))")
         let server = TemporaryDirectory()
-        let config = writeConfig(in: server, database: server.path("outbox.sqlite3"), operators: [
-            TestOperator(name: "casino-a", url: "https://wallet.casino-a.example/V4/JackPotWin", secret: "enqueue-secret"),
-        ])
+        let config = writeConfig(
+            in: server, database: server.path("outbox.sqlite3"),
+            operators: [
+                TestOperator(name: "casino-a", url: "https://wallet.casino-a.example/V4/JackPotWin", secret: "enqueue-secret")
+            ])
         _ = try Outbox(path: server.path("outbox.sqlite3"))
         let file = server.write("wins.jsonl", steps[0].output)
         let arguments = DocsText.words(steps[1].command).dropFirst().map { word in
@@ -98,8 +107,9 @@ import TestSupport
         }
         let result = await runCLI(Array(arguments))
         let printed = result.errors + result.output
-        #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(steps[1].output),
-                "\(docs.page): $ \(steps[1].command)\n--- the page shows:\n\(steps[1].output)--- the binary printed:\n\(printed)")
+        #expect(
+            TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(steps[1].output),
+            "\(docs.page): $ \(steps[1].command)\n--- the page shows:\n\(steps[1].output)--- the binary printed:\n\(printed)")
         #expect(steps[2].command == "echo $?")
         #expect("\(result.code.rawValue)\n" == steps[2].output, "exit \(result.code.rawValue)")
         #expect(try OutboxProbe(server.path("outbox.sqlite3")).count(.pending) == 2)

@@ -31,14 +31,17 @@ import OperatorSimulator
         let flaky = try ScriptedOperator(secret: DocsSession.secret("flaky-casino"), numericTransactionIds: true)
         let closed = ClosedPort()
         defer { healthy.stop(); flaky.stop() }
-        try Self.writeSetup(of: session, ports: ["healthy-casino": healthy.port, "flaky-casino": flaky.port, "casino-c": closed.port])
+        try Self.writeSetup(
+            of: session, ports: ["healthy-casino": healthy.port, "flaky-casino": flaky.port, "casino-c": closed.port])
 
         // The outbox: win-000002 alone first, so flaky-casino's faults all land on it; then 29 more.
         flaky.enqueueFaults([.resetBeforeAnswer, .delayThenAnswer(seconds: 1.5), .status(503, body: "busy")])
         try await session.enqueue(Self.populationWins.filter { $0.reference == "win-000002" }.map(\.line))
         try await session.deliver { try $0.win(reference: "win-000002")?.state == .delivered }
         try await session.enqueue(Self.populationWins.filter { $0.reference != "win-000002" }.map(\.line))
-        try await session.deliver { try $0.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue == 30 }
+        try await session.deliver {
+            try $0.database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue == 30
+        }
 
         try await session.replay("### check")
         try await session.replay("### enqueue")
@@ -48,7 +51,8 @@ import OperatorSimulator
         try await session.replay("### status", 0, 1)
 
         // A daemon running, then killed with SIGKILL.
-        let daemon = try DaemonProcess(["run"], logPath: session.directory.path("live-daemon.log"), environment: session.environment)
+        let daemon = try DaemonProcess(
+            ["run"], logPath: session.directory.path("live-daemon.log"), environment: session.environment)
         let outbox = try Outbox(path: session.directory.path("demo/outbox.sqlite3"))
         let beating = await eventually(within: 60) {
             (try? outbox.database.queryScalar("SELECT count(*) FROM daemons").integerValue) == 1
@@ -88,7 +92,8 @@ import OperatorSimulator
         let reference = String(format: "win-%06d", number)
         let flaky = number % 3 == 2
         let amount = String(format: "%.2f", 1 + Double(number) * 79.19)
-        var line = "{\"operator\":\"\(flaky ? "flaky-casino" : "healthy-casino")\",\"userId\":\"\(1000 + number)\","
+        var line =
+            "{\"operator\":\"\(flaky ? "flaky-casino" : "healthy-casino")\",\"userId\":\"\(1000 + number)\","
             + "\"gameId\":\"Im_60_tumblefortune\",\"roundId\":\"\(5_103_188_801 + number)\",\"amount\":\(amount),"
             + "\"reference\":\"\(reference)\",\"jackpotId\":\"\(flaky ? 570 : 568)\",\"timestamp\":\"\(1_796_191_200_000 + number * 1000)\""
         if flaky { line += ",\"platform\":\"desktop\",\"token\":\"tok-\(1000 + number)\"" }

@@ -50,14 +50,19 @@ import TestSupport
         let docs = try DocsText(DocsText.operators)
         let section = try #require(docs.section("## Wallet dialects"))
         let shown = Self.hashedLines(in: section)
-        func win(reference: String = "585c1306f89c56f5ecfc2f5d", gameId: String = "Im_60_tumblefortune",
-                 platform: String? = "desktop", jackpotDetails: String? = nil, extra: [WireField] = []) throws -> JackpotWin {
+        func win(
+            reference: String = "585c1306f89c56f5ecfc2f5d", gameId: String = "Im_60_tumblefortune",
+            platform: String? = "desktop", jackpotDetails: String? = nil, extra: [WireField] = []
+        ) throws -> JackpotWin {
             JackpotWin(
                 operatorName: "casino-a", userId: "421", gameId: gameId, roundId: "5103188801",
                 amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: "1482429190374",
                 jackpotId: "568", platform: platform, jackpotDetails: jackpotDetails, extra: extra)
         }
-        func hashed(_ win: JackpotWin, url: String = "https://wallet.example/V4/JackPotWin", _ adapt: (inout OperatorConfig) -> Void = { _ in }) throws -> String {
+        func hashed(
+            _ win: JackpotWin, url: String = "https://wallet.example/V4/JackPotWin",
+            _ adapt: (inout OperatorConfig) -> Void = { _ in }
+        ) throws -> String {
             var config = OperatorConfig(name: "casino-a", url: url, secret: "testKey")
             adapt(&config)
             let request = try WireRequest.build(win: win, providerId: "luckymonaco", operator: config)
@@ -67,20 +72,27 @@ import TestSupport
         let expected = [
             try hashed(plain),
             try hashed(plain) {
-                $0.dialect.hash.fields = ["amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId"]
+                $0.dialect.hash.fields = [
+                    "amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId",
+                ]
                 $0.dialect.hash.includeEmpty = true
             },
-            try hashed(plain, url: "https://wallet.casino-b.example/pplay/jackpotWin?authToken=abc") { $0.dialect.hash.includeQuery = true },
+            try hashed(plain, url: "https://wallet.casino-b.example/pplay/jackpotWin?authToken=abc") {
+                $0.dialect.hash.includeQuery = true
+            },
             try hashed(try win(reference: "585c1306f89c56f5ecfc2f5e", gameId: "Im 60/tumble")),
-            try hashed(try win(reference: "585c1306f89c56f5ecfc2f5e", gameId: "Im 60/tumble")) { $0.dialect.hash.encodeValues = true },
+            try hashed(try win(reference: "585c1306f89c56f5ecfc2f5e", gameId: "Im 60/tumble")) {
+                $0.dialect.hash.encodeValues = true
+            },
             try hashed(plain) { $0.dialect.fieldNames = ["userId": "userid", "roundId": "roundid"] },
             try hashed(plain) { $0.dialect.extraFields = [WireField("brand", "b7")] },
             try hashed(plain) { $0.dialect.providerId = "PragmaticPlay" },
             try hashed(plain) { $0.amountDecimals = 2 },
             try hashed(try win(reference: "585c1306f89c56f5ecfc2f5f", platform: nil)),
-            try hashed(try win(
-                reference: "585c1306f89c56f5ecfc2f5f", platform: nil, jackpotDetails: #"{"progressive":200.25}"#,
-                extra: [WireField("sessionId", "s-77")])),
+            try hashed(
+                try win(
+                    reference: "585c1306f89c56f5ecfc2f5f", platform: nil, jackpotDetails: #"{"progressive":200.25}"#,
+                    extra: [WireField("sessionId", "s-77")])),
         ]
         #expect(shown == expected)
     }
@@ -96,7 +108,8 @@ import TestSupport
     /// The first fenced block after `marker`, without its fences.
     static func block(after marker: String, in text: String) -> String? {
         guard let at = text.range(of: marker), let open = text.range(of: "```\n", range: at.upperBound..<text.endIndex),
-              let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex) else { return nil }
+            let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
+        else { return nil }
         return String(text[open.upperBound..<close.lowerBound])
     }
 }

@@ -8,7 +8,8 @@ import OperatorSimulator
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct ExportCommandTests {
-    static let header = "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"
+    static let header =
+        "reference,operator,userId,gameId,roundId,jackpotId,amount,state,attempts,transactionId,"
         + "currency,cash,bonus,createdAt,deliveredAt,lastError,deliveryNote,finalizedAt,otherTransactionIds"
     static let refusal = "Player \"421\" is blocked, self-excluded"
 
@@ -108,7 +109,9 @@ import TestSupport
         func references(_ arguments: [String]) async throws -> [String] {
             let result = await fixture.cli(["export", "--format", "jsonl"] + arguments)
             try #require(result.code == .success, "\(result.errors)")
-            return try result.output.split(separator: "\n").map { try #require(try parseObject(String($0))["reference"]?.stringValue) }
+            return try result.output.split(separator: "\n").map {
+                try #require(try parseObject(String($0))["reference"]?.stringValue)
+            }
         }
         #expect(try await references(["--state", "delivered"]) == ["e-1"])
         #expect(try await references(["--state", "failed"]) == ["e-2"])

@@ -31,7 +31,9 @@ import TestSupport
     }
 
     /// `list --json ARGS`, as the references in order.
-    static func references(_ fixture: OpsFixture, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
+    static func references(_ fixture: OpsFixture, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation)
+        async throws -> [String]
+    {
         let result = await fixture.cli(["list", "--json"] + arguments)
         try #require(result.code == .success, "\(result.errors)", sourceLocation: sourceLocation)
         return try result.output.split(separator: "\n").map { line in
@@ -60,9 +62,10 @@ import TestSupport
         #expect(result.code == .success)
         let objects = try result.output.split(separator: "\n").map { try parseObject(String($0)) }
         #expect(objects.count == 5)
-        let byReference = Dictionary(uniqueKeysWithValues: try objects.map { object in
-            (try #require(object["reference"]?.stringValue, "no reference in \(object)"), object)
-        })
+        let byReference = Dictionary(
+            uniqueKeysWithValues: try objects.map { object in
+                (try #require(object["reference"]?.stringValue, "no reference in \(object)"), object)
+            })
         #expect(byReference["l-2"]?["amount"] == .number("1234567890123456.78"))
         #expect(byReference["l-3"]?["amount"] == .number("0.05"))
         #expect(byReference["l-4"]?["amount"] == .number("1250.5"))
@@ -106,8 +109,10 @@ import TestSupport
         let fixture = try await Self.populated()
         let result = await fixture.cli(["list", "--state", "done"])
         #expect(result.code == .usage)
-        #expect(firstLine(result.errors)
-            == "jackpotd list: error: unknown state \"done\" (expected one of: pending, sending, delivered, failed, cancelled)")
+        #expect(
+            firstLine(result.errors)
+                == "jackpotd list: error: unknown state \"done\" (expected one of: pending, sending, delivered, failed, cancelled)"
+        )
         #expect(result.output.isEmpty)
     }
 

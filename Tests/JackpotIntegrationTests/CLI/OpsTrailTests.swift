@@ -13,7 +13,9 @@ import TestSupport
         let sudo = ["SUDO_USER": "alice", "USER": "root"]
         let config = ["--config", fixture.configPath]
         #expect(await runCLI(["cancel", "t-1", "--reason", "round voided"] + config, environment: sudo).code == .success)
-        #expect(await runCLI(["retry", "t-1", "--reason", "voided by mistake"] + config, environment: ["USER": "bob"]).code == .success)
+        #expect(
+            await runCLI(["retry", "t-1", "--reason", "voided by mistake"] + config, environment: ["USER": "bob"]).code
+                == .success)
 
         let json = try await fixture.showJSON("t-1")
         let trail = try #require(json["opsActions"]?.asArray)
@@ -45,7 +47,9 @@ import TestSupport
         #expect(await fixture.cli(["resume", "casino-a"]).code == .success)
         #expect(await fixture.cli(["purge", "--delivered-older-than", "30d"]).code == .success)
 
-        let all = try fixture.outbox().recentOpsActions(limit: 100).reversed().map { "\($0.kind.rawValue) \($0.reference ?? $0.operatorName ?? "-")" }
+        let all = try fixture.outbox().recentOpsActions(limit: 100).reversed().map {
+            "\($0.kind.rawValue) \($0.reference ?? $0.operatorName ?? "-")"
+        }
         #expect(all == ["cancel b-1", "cancel b-2", "retry b-1", "retry b-2", "pause casino-a", "resume casino-a", "purge -"])
         let actors = Set(try fixture.outbox().recentOpsActions(limit: 100).map(\.actor))
         #expect(actors == ["uid \(getuid())"])

@@ -19,7 +19,10 @@ import OperatorSimulator
         defer { wallet.stop() }
         // The page's https wallet is this loopback one, which speaks plain HTTP.
         session.replacements = [
-            (shown: "\"url\": \"\(Self.walletShown)", local: "\"allowInsecureHTTP\": true, \"url\": \"http://127.0.0.1:\(wallet.port)"),
+            (
+                shown: "\"url\": \"\(Self.walletShown)",
+                local: "\"allowInsecureHTTP\": true, \"url\": \"http://127.0.0.1:\(wallet.port)"
+            ),
             (shown: Self.walletShown, local: "http://127.0.0.1:\(wallet.port)"),
         ]
         session.configPath = session.directory.path("config.json")

@@ -17,8 +17,9 @@ import JackpotStore
         let result = await fixture.cli(["restore", backup])
         #expect(result.code == .success, "\(result.errors)")
         #expect(firstLine(result.output) == "restored \(backup) to \(fixture.databasePath): 1 wins, integrity ok")
-        let keptAs = try #require(result.output.split(separator: "\n").last.map(String.init)?
-            .replacingOccurrences(of: "the previous outbox is kept as ", with: ""))
+        let keptAs = try #require(
+            result.output.split(separator: "\n").last.map(String.init)?
+                .replacingOccurrences(of: "the previous outbox is kept as ", with: ""))
         #expect(keptAs.hasPrefix(fixture.databasePath + ".before-restore-"))
         withExtendedLifetime(live) {}
 
@@ -41,7 +42,8 @@ import JackpotStore
             return await fixture.cli(["restore", backup])
         }
         #expect(result.code == .failure)
-        #expect(firstLine(result.errors).hasPrefix("jackpotd restore: error: a daemon is running on this outbox"), "\(result.errors)")
+        #expect(
+            firstLine(result.errors).hasPrefix("jackpotd restore: error: a daemon is running on this outbox"), "\(result.errors)")
         #expect(try fixture.outbox().wins(WinFilter()).count == 2)
     }
 
@@ -81,7 +83,9 @@ import JackpotStore
         let lock = try #require(Self.ownership(DaemonPresence.lockPath(forDatabase: fixture.databasePath)))
         #expect(lock.owner == serviceUser, "the daemon must be able to take its lock")
         for suffix in ["-wal", "-shm"] {
-            if let leftover = Self.ownership(fixture.databasePath + suffix) { #expect(leftover.owner == serviceUser, "\(suffix)") }
+            if let leftover = Self.ownership(fixture.databasePath + suffix) {
+                #expect(leftover.owner == serviceUser, "\(suffix)")
+            }
         }
 
         // No live file: the directory's owner, and the mode jackpotd creates outboxes with.

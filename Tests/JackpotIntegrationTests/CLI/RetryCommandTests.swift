@@ -53,7 +53,8 @@ import TestSupport
         let result = await fixture.cli(["retry", "d-1"])
         #expect(result.code == .failure)
         #expect(result.output.isEmpty)
-        #expect(result.errors == "jackpotd retry: error: d-1 is delivered; the operator has credited it, it is never sent again\n")
+        #expect(
+            result.errors == "jackpotd retry: error: d-1 is delivered; the operator has credited it, it is never sent again\n")
         #expect(try fixture.win("d-1") == before)
         #expect(try fixture.count("SELECT count(*) FROM attempts") == attemptsBefore)
     }
@@ -101,10 +102,14 @@ import TestSupport
         (["retry"], "name at least one REFERENCE, or --operator O"),
         (["retry", "r-1", "--operator", "casino-a"], "give references or --operator, not both"),
         (["retry", "r-1", "--state", "failed"], "--state goes with --operator"),
-        (["retry", "--operator", "casino-a", "--state", "delivered"],
-         "--state must be failed, cancelled or pending (a delivered win cannot be retried)"),
-        (["retry", "--operator", "casino-a", "--state", "broken"],
-         "unknown state \"broken\" (expected one of: pending, sending, delivered, failed, cancelled)"),
+        (
+            ["retry", "--operator", "casino-a", "--state", "delivered"],
+            "--state must be failed, cancelled or pending (a delivered win cannot be retried)"
+        ),
+        (
+            ["retry", "--operator", "casino-a", "--state", "broken"],
+            "unknown state \"broken\" (expected one of: pending, sending, delivered, failed, cancelled)"
+        ),
     ])
     func usageErrors(_ arguments: [String], message: String) async throws {
         let fixture = try OpsFixture()

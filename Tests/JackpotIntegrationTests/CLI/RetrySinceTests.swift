@@ -14,7 +14,8 @@ import TestSupport
     static func failedAcrossHours() async throws -> (OpsFixture, now: Int64) {
         let fixture = try OpsFixture()
         let groups = ["early": 5.0, "in": 3.0, "late": 1.0]
-        try await fixture.enqueue(groups.keys.flatMap { group in (1...3).map { winLine("\(group)-\($0)", operator: "casino-a") } })
+        try await fixture.enqueue(
+            groups.keys.flatMap { group in (1...3).map { winLine("\(group)-\($0)", operator: "casino-a") } })
         fixture.wallet("casino-a").setFaultPlan { _ in .errorCode(120, description: "Player blocked") }
         #expect(try await fixture.deliver { try $0.count(.failed) == 9 })
         let now = WallClock.nowMilliseconds()
@@ -38,7 +39,9 @@ import TestSupport
         #expect(try fixture.count(.failed) == 9, "a dry run changes nothing")
         #expect(try fixture.count("SELECT count(*) FROM ops_actions") == 0)
 
-        let result = await fixture.cli(["retry", "--operator", "casino-a", "--since", since, "--until", "2h", "--reason", "outage"])
+        let result = await fixture.cli([
+            "retry", "--operator", "casino-a", "--since", since, "--until", "2h", "--reason", "outage",
+        ])
         #expect(result.code == .success, "\(result.errors)")
         #expect(result.output.hasPrefix("3 failed wins of casino-a enqueued since "))
         let pending = try fixture.outbox().database.query("SELECT reference FROM wins WHERE state = 'pending' ORDER BY reference")
@@ -49,8 +52,9 @@ import TestSupport
         let rest = await fixture.cli(["retry", "--operator", "casino-a", "--since", "2h"])
         #expect(rest.code == .success)
         #expect(try fixture.count(.failed) == 3)
-        #expect(try fixture.outbox().database.query("SELECT reference FROM wins WHERE state = 'failed' ORDER BY reference")
-            .compactMap { $0.string("reference") } == ["early-1", "early-2", "early-3"])
+        #expect(
+            try fixture.outbox().database.query("SELECT reference FROM wins WHERE state = 'failed' ORDER BY reference")
+                .compactMap { $0.string("reference") } == ["early-1", "early-2", "early-3"])
     }
 
     @Test func theDuplicateWindowGuardLooksAtTheWinsInTheWindowOnly() async throws {

@@ -14,9 +14,11 @@ import TestSupport
 
     /// A config (readable by `nobody`) whose database is `database`.
     static func config(in directory: TemporaryDirectory, database: String) -> String {
-        writeConfig(in: directory, database: database, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:9/win", secret: "env-secret"),
-        ])
+        writeConfig(
+            in: directory, database: database,
+            operators: [
+                TestOperator(name: "casino-a", url: "http://127.0.0.1:9/win", secret: "env-secret")
+            ])
     }
 
     @Test func aMissingDatabaseDirectoryFailsCheckAndStopsRunWithExit2() async throws {
@@ -26,8 +28,9 @@ import TestSupport
 
         let check = await runCLI(["check", "--config", config])
         #expect(check.code == .usage, "\(check.output)")
-        #expect(firstLine(check.errors).hasPrefix(
-            "jackpotd check: error: \(config): database: directory \(missing) does not exist: create it for the service user"),
+        #expect(
+            firstLine(check.errors).hasPrefix(
+                "jackpotd check: error: \(config): database: directory \(missing) does not exist: create it for the service user"),
             "\(check.errors)")
         let run = await runCLI(["run", "--config", config])
         #expect(run.code == .usage)
@@ -38,7 +41,9 @@ import TestSupport
     @Test func aConfigWithoutDatabaseFailsCheck() async throws {
         let directory = TemporaryDirectory()
         let secret = directory.write("secrets/casino-a", "env-secret")
-        let config = directory.write("config.json", """
+        let config = directory.write(
+            "config.json",
+            """
             {"providerId": "luckymonaco", "operators": {"casino-a": {"url": "http://127.0.0.1:9/win",
              "secretFile": "\(secret)", "allowInsecureHTTP": true}}}
             """)
@@ -100,7 +105,8 @@ import TestSupport
     @Test(.enabled(if: getuid() == 0 && DaemonProcess.canFeelFileModes, "needs root and setpriv"))
     func aStateDirectoryTheUserCannotWriteFailsCheckAndStopsRun() async throws {
         let machine = try Machine(stateMode: 0o755)
-        let denied = "permission denied: user nobody (uid 65534) cannot create files in \(machine.state)"
+        let denied =
+            "permission denied: user nobody (uid 65534) cannot create files in \(machine.state)"
             + " (owner daemon, group daemon, mode 0755); run as the service user: sudo -u daemon jackpotd …"
 
         let check = try await machine.jackpotd(["check"])
@@ -118,8 +124,9 @@ import TestSupport
 
         let status = try await machine.jackpotd(["status"])
         #expect(status.status == 1, "\(status.errors)")
-        #expect(firstLine(status.errors) == "jackpotd status: error: permission denied: user nobody (uid 65534) cannot enter "
-            + "\(machine.state) (owner daemon, group daemon, mode 0750); run as the service user: sudo -u daemon jackpotd …",
+        #expect(
+            firstLine(status.errors) == "jackpotd status: error: permission denied: user nobody (uid 65534) cannot enter "
+                + "\(machine.state) (owner daemon, group daemon, mode 0750); run as the service user: sudo -u daemon jackpotd …",
             "\(status.errors)")
     }
 
@@ -131,8 +138,9 @@ import TestSupport
 
         let list = try await machine.jackpotd(["list"])
         #expect(list.status == 1, "\(list.errors)")
-        #expect(firstLine(list.errors) == "jackpotd list: error: permission denied: user nobody (uid 65534) cannot read and write "
-            + "\(machine.database) (owner daemon, group nogroup, mode 0600); run as the service user: sudo -u daemon jackpotd …",
+        #expect(
+            firstLine(list.errors) == "jackpotd list: error: permission denied: user nobody (uid 65534) cannot read and write "
+                + "\(machine.database) (owner daemon, group nogroup, mode 0600); run as the service user: sudo -u daemon jackpotd …",
             "\(list.errors)")
         let run = try await machine.jackpotd(["run"])
         #expect(run.status == 2, "\(run.errors)")

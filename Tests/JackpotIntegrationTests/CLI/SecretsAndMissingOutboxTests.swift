@@ -13,14 +13,18 @@ import JackpotStore
         try await fixture.enqueue([winLine("s-1", operator: "casino-a"), winLine("s-2", operator: "casino-b")])
         try FileManager.default.removeItem(atPath: fixture.directory.path("secrets/casino-a"))
 
-        for arguments in [["status"], ["list"], ["export"], ["pause", "casino-a"], ["resume", "casino-a"],
-                          ["retry", "s-1"], ["cancel", "s-2", "--reason", "test"]] {
+        for arguments in [
+            ["status"], ["list"], ["export"], ["pause", "casino-a"], ["resume", "casino-a"],
+            ["retry", "s-1"], ["cancel", "s-2", "--reason", "test"],
+        ] {
             let result = await fixture.cli(arguments)
             #expect(result.code == .success, "\(arguments): \(result.errors)")
             #expect(!result.errors.contains("secret"), "\(arguments): \(result.errors)")
         }
-        let enqueued = await fixture.cli(["enqueue", "--operator", "casino-b", "--reference", "s-3", "--user-id", "1",
-                                          "--game-id", "g", "--round-id", "r", "--jackpot-id", "j", "--amount", "1"])
+        let enqueued = await fixture.cli([
+            "enqueue", "--operator", "casino-b", "--reference", "s-3", "--user-id", "1",
+            "--game-id", "g", "--round-id", "r", "--jackpot-id", "j", "--amount", "1",
+        ])
         #expect(enqueued.code == .success, "\(enqueued.errors)")
 
         // The commands that sign calls still refuse, naming the file.
@@ -37,7 +41,9 @@ import JackpotStore
         let broken = await fixture.cli(["show", "h-1"])
         #expect(broken.code == .success, "\(broken.errors)")
         #expect(broken.output.contains("reference:"))
-        #expect(broken.output.contains("request unavailable: the secret cannot be read (operators.casino-a.secretFile: cannot read the secret file"))
+        #expect(
+            broken.output.contains(
+                "request unavailable: the secret cannot be read (operators.casino-a.secretFile: cannot read the secret file"))
         #expect(!broken.output.contains("hash = md5"))
         let json = try await fixture.showJSON("h-1")
         #expect(json["request"] == .null)
@@ -51,14 +57,18 @@ import JackpotStore
     @Test func onlyRunAndEnqueueCreateMakeAnOutbox() async throws {
         let directory = TemporaryDirectory()
         let typo = directory.path("outbx.sqlite3")
-        let single = ["--operator", "casino-a", "--reference", "t-1", "--user-id", "1", "--game-id", "g",
-                      "--round-id", "r", "--jackpot-id", "j", "--amount", "1"]
+        let single = [
+            "--operator", "casino-a", "--reference", "t-1", "--user-id", "1", "--game-id", "g",
+            "--round-id", "r", "--jackpot-id", "j", "--amount", "1",
+        ]
         let refused = await runCLI(["enqueue", "--db", typo] + single)
         #expect(refused.code == .usage)
         #expect(refused.errors.contains("no outbox database at \(typo)"))
         #expect(!FileManager.default.fileExists(atPath: typo))
 
-        for arguments in [["status"], ["list"], ["pause", "casino-a"], ["retry", "t-1"], ["export"], ["purge", "--delivered-older-than", "1"]] {
+        for arguments in [
+            ["status"], ["list"], ["pause", "casino-a"], ["retry", "t-1"], ["export"], ["purge", "--delivered-older-than", "1"],
+        ] {
             let result = await runCLI(arguments + ["--db", typo])
             #expect(result.code == .usage, "\(arguments)")
             #expect(result.errors.contains("no outbox database at \(typo)"), "\(arguments): \(result.errors)")

@@ -15,11 +15,12 @@ import TestSupport
     /// One win with a player token, delivered on the second call (the first gets a 503).
     static func delivered(extra: String = "", amount: String = "55.5") async throws -> OpsFixture {
         let fixture = try OpsFixture([
-            FixtureOperator("casino-a", secret: secret, query: "?authToken=\(authToken)", extra: extra),
+            FixtureOperator("casino-a", secret: secret, query: "?authToken=\(authToken)", extra: extra)
         ])
         fixture.wallet("casino-a").enqueueFaults([.status(503, body: "{\"error\":1,\"description\":\"maintenance\"}")])
         try await fixture.enqueue([
-            winLine("show-1", operator: "casino-a", amount: amount, extra: "\"platform\":\"desktop\",\"token\":\"\(playerToken)\""),
+            winLine(
+                "show-1", operator: "casino-a", amount: amount, extra: "\"platform\":\"desktop\",\"token\":\"\(playerToken)\"")
         ])
         #expect(try await fixture.deliver { try $0.count(.delivered) == 1 })
         return fixture
@@ -128,8 +129,9 @@ import TestSupport
         let body = try #require(request["body"]?.stringValue)
         let hash = try #require(request["hash"]?.stringValue)
         let timestamp = try fixture.win("show-1").timestamp
-        #expect(body == "hash=\(hash)&userId=421&gameId=Im_60_tumblefortune&roundId=5103188801&amount=55.50"
-            + "&reference=show-1&providerId=luckymonaco&timestamp=\(timestamp)&jackpotId=568&platform=desktop&token=***")
+        #expect(
+            body == "hash=\(hash)&userId=421&gameId=Im_60_tumblefortune&roundId=5103188801&amount=55.50"
+                + "&reference=show-1&providerId=luckymonaco&timestamp=\(timestamp)&jackpotId=568&platform=desktop&token=***")
         #expect(hash == RequestHash.compute(Self.expectedFields(timestamp: timestamp, amount: "55.50"), secret: Self.secret))
         #expect(request["headers"]?.objectValue?["Content-Type"] == .string("application/x-www-form-urlencoded"))
         #expect(fixture.wallet("casino-a").credit(for: "show-1")?.amount == "55.50")

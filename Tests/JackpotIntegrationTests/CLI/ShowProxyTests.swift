@@ -10,7 +10,7 @@ import TestSupport
 
     @Test func showNamesTheProxyMasked() async throws {
         let fixture = try OpsFixture([
-            FixtureOperator("casino-a", extra: "\"proxy\": \"http://egress:\(Self.proxyPassword)@127.0.0.1:3128\""),
+            FixtureOperator("casino-a", extra: "\"proxy\": \"http://egress:\(Self.proxyPassword)@127.0.0.1:3128\"")
         ])
         try await fixture.enqueue([winLine("proxied-1", operator: "casino-a")])
 

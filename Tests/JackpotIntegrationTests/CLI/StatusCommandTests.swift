@@ -69,10 +69,11 @@ import TestSupport
 
         // The table ends at the first blank line (notes such as refusing operators follow).
         let table = result.output.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
-        let rows = Dictionary(uniqueKeysWithValues: try table.map { line in
-            let cells = line.split(separator: " ").map(String.init)
-            return (try #require(cells.first, "blank line in\n\(result.output)"), cells)
-        })
+        let rows = Dictionary(
+            uniqueKeysWithValues: try table.map { line in
+                let cells = line.split(separator: " ").map(String.init)
+                return (try #require(cells.first, "blank line in\n\(result.output)"), cells)
+            })
         // operator, pending, sending, delivered, failed, cancelled, …
         #expect(rows["casino-a"]?[1...5] == ["1", "1", "3", "0", "1"])
         #expect(rows["casino-b"]?[1...5] == ["0", "0", "0", "2", "0"])
@@ -91,9 +92,10 @@ import TestSupport
         ])
         fixture.wallet("casino-d").stop()
         try await fixture.enqueue([winLine("d-1", operator: "casino-d"), winLine("a-1", operator: "casino-a")])
-        #expect(try await fixture.deliver { fixture in
-            try fixture.outbox().operatorStates()["casino-d"]?.circuitState == .open && fixture.count(.delivered) == 1
-        })
+        #expect(
+            try await fixture.deliver { fixture in
+                try fixture.outbox().operatorStates()["casino-d"]?.circuitState == .open && fixture.count(.delivered) == 1
+            })
         // A win the platform wrote two days ago by plain SQL, next retry in 12 minutes.
         let now = WallClock.nowMilliseconds()
         try fixture.outbox().database.execute(

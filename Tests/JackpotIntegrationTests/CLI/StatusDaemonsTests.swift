@@ -37,13 +37,15 @@ import JackpotWire
         let gonePid: Int32 = 2_000_000_000
         let host = LeaseOwner.current().host
         let dead = LeaseOwner(host: host, pid: gonePid, nonce: "dead").description
-        try outbox.recordHeartbeat(DaemonHeartbeat(
-            owner: dead, host: host, pid: gonePid, startedAt: now - 60_000, lastSeenAt: now,
-            intervalMilliseconds: 500))
+        try outbox.recordHeartbeat(
+            DaemonHeartbeat(
+                owner: dead, host: host, pid: gonePid, startedAt: now - 60_000, lastSeenAt: now,
+                intervalMilliseconds: 500))
         // Another host's daemon, silent for a minute.
-        try outbox.recordHeartbeat(DaemonHeartbeat(
-            owner: "elsewhere:77:n", host: "elsewhere", pid: 77, startedAt: now - 120_000, lastSeenAt: now - 60_000,
-            intervalMilliseconds: 500))
+        try outbox.recordHeartbeat(
+            DaemonHeartbeat(
+                owner: "elsewhere:77:n", host: "elsewhere", pid: 77, startedAt: now - 120_000, lastSeenAt: now - 60_000,
+                intervalMilliseconds: 500))
         try outbox.database.execute(
             "UPDATE wins SET state = 'sending', lease_owner = ?, lease_expires_at = ? WHERE reference = 'v-1'",
             [.text(dead), .integer(now + 600_000)])

@@ -25,12 +25,18 @@ import TestSupport
         defer { limited.stop(); free.stop() }
         limited.recordRequests()
         free.recordRequests()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "limited", url: limited.url, secret: "limited-secret", extra: fastDelivery(concurrency: 8, extra: """
-                "rateLimit": {"requestsPerSecond": \(Int(Self.rate)), "burst": \(Self.burst)}
-                """)),
-            TestOperator(name: "free", url: free.url, secret: "free-secret", extra: fastDelivery(concurrency: 8)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "limited", url: limited.url, secret: "limited-secret",
+                    extra: fastDelivery(
+                        concurrency: 8,
+                        extra: """
+                            "rateLimit": {"requestsPerSecond": \(Int(Self.rate)), "burst": \(Self.burst)}
+                            """)),
+                TestOperator(name: "free", url: free.url, secret: "free-secret", extra: fastDelivery(concurrency: 8)),
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(winReferences("held", Self.backlog), operator: "limited")
         try probe.enqueue(winReferences("free", Self.neighbourWins), operator: "free")
@@ -76,9 +82,10 @@ import TestSupport
         // (measured, per call, from the attempt log's start to the arrival).
         let log = limited.requestLog
         try #require(log.count == Self.backlog)
-        let startedAt = Dictionary(uniqueKeysWithValues: try probe.query(
-            "SELECT w.reference, a.started_at FROM attempts a JOIN wins w ON w.id = a.win_id WHERE w.operator = 'limited'"
-        ).map { ($0.string("reference") ?? "", $0.int64("started_at") ?? 0) })
+        let startedAt = Dictionary(
+            uniqueKeysWithValues: try probe.query(
+                "SELECT w.reference, a.started_at FROM attempts a JOIN wins w ON w.id = a.win_id WHERE w.operator = 'limited'"
+            ).map { ($0.string("reference") ?? "", $0.int64("started_at") ?? 0) })
         let transits = try log.map { request -> Int64 in
             let reference = try #require(try JSONValue.parse(request.body).objectValue?["reference"]?.stringValue)
             return request.arrivedAtMilliseconds - (try #require(startedAt[reference]))
@@ -89,8 +96,9 @@ import TestSupport
         for windowMs: UInt64 in [100, 1_000, 5_000] {
             let most = Self.mostInAnyWindow(arrivals, windowNanoseconds: windowMs * 1_000_000)
             let bound = Self.rate * (Double(windowMs) + spreadMs) / 1000 + Double(Self.burst)
-            #expect(Double(most) <= bound,
-                    "\(most) calls within \(windowMs) ms at the wallet; the limit allows \(bound) (transit spread \(spreadMs) ms)")
+            #expect(
+                Double(most) <= bound,
+                "\(most) calls within \(windowMs) ms at the wallet; the limit allows \(bound) (transit spread \(spreadMs) ms)")
         }
         // The backlog took at least as long as the limit demands, seen at the
         // wallet: the first call may travel longer than the last (a new
@@ -99,8 +107,9 @@ import TestSupport
         // the first token may be taken up to 1 ms after the reading it counts
         // from, so the starts span at least the limit's time less 1 ms.
         let spanSeconds = Double(arrivals.last! - arrivals.first!) / 1e9
-        #expect(spanSeconds >= Double(Self.backlog - Self.burst) / Self.rate - (spreadMs + 1) / 1000,
-                "the backlog reached the wallet within \(spanSeconds) s (transit spread \(spreadMs) ms)")
+        #expect(
+            spanSeconds >= Double(Self.backlog - Self.burst) / Self.rate - (spreadMs + 1) / 1000,
+            "the backlog reached the wallet within \(spanSeconds) s (transit spread \(spreadMs) ms)")
 
         // The neighbour was not held to anyone's limit: all its wins delivered,
         // and status never said a limit held it (checked above). How fast it

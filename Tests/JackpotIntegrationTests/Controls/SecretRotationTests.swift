@@ -20,11 +20,17 @@ import TestSupport
         defer { wallet.stop() }
         wallet.setBadHashErrorCode(5)
         let previousFile = directory.write("secrets/rotating-previous", "previous-key\n")
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "rotating", url: wallet.url, secret: "new-key", extra: fastDelivery(concurrency: Self.concurrency, extra: """
-                "previousSecretFile": "\(previousFile)", "previousSecretUntil": "2099-01-01T00:00Z"
-                """)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "rotating", url: wallet.url, secret: "new-key",
+                    extra: fastDelivery(
+                        concurrency: Self.concurrency,
+                        extra: """
+                            "previousSecretFile": "\(previousFile)", "previousSecretUntil": "2099-01-01T00:00Z"
+                            """))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         // Before the switch: the new secret is refused, the previous one accepted and then tried first.
         let first = winReferences("before", Self.before)
@@ -54,7 +60,8 @@ import TestSupport
         #expect(wallet.snapshot.duplicates == 0)
         // One attempt per win; a refused hash is sent again within the attempt, at most once.
         #expect(try probe.attemptCount(operator: "rotating") == total)
-        let twoCalls = try probe.query("SELECT count(*) AS n FROM attempts WHERE detail LIKE '%sent again signed%'")
+        let twoCalls =
+            try probe.query("SELECT count(*) AS n FROM attempts WHERE detail LIKE '%sent again signed%'")
             .first?.int("n") ?? -1
         #expect(wallet.snapshot.requests == total + twoCalls)
         #expect(wallet.snapshot.hashFailures == twoCalls)
@@ -65,7 +72,10 @@ import TestSupport
         let accepted = try probe.query(
             "SELECT w.reference, a.secret FROM attempts a JOIN wins w ON w.id = a.win_id ORDER BY a.id")
         #expect(accepted.allSatisfy { $0.string("secret") == "current" || $0.string("secret") == "previous" })
-        #expect(accepted.filter { $0.string("reference")?.hasPrefix("before") == true }.allSatisfy { $0.string("secret") == "previous" })
+        #expect(
+            accepted.filter { $0.string("reference")?.hasPrefix("before") == true }.allSatisfy {
+                $0.string("secret") == "previous"
+            })
         #expect(accepted.suffix(Self.after / 2).allSatisfy { $0.string("secret") == "current" })
         let show = await runCLI(["show", "after-0300", "--json", "--config", config])
         let attempts = try #require(try parseObject(show.output)["attempts"]?.asArray)

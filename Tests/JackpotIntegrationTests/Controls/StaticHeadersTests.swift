@@ -13,11 +13,16 @@ import TestSupport
         defer { wallet.stop() }
         wallet.recordRequests()
         let keyFile = directory.write("secrets/gateway-key", "gw-key-7781\n")
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "gated", url: wallet.url, secret: "hdr-secret", extra: fastDelivery(extra: """
-                "headers": {"X-Tenant": "luckymonaco-eu", "X-Api-Key": {"valueFile": "\(keyFile)"}}
-                """)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "gated", url: wallet.url, secret: "hdr-secret",
+                    extra: fastDelivery(
+                        extra: """
+                            "headers": {"X-Tenant": "luckymonaco-eu", "X-Api-Key": {"valueFile": "\(keyFile)"}}
+                            """))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("hdr", 5)
         try probe.enqueue(wins, operator: "gated")

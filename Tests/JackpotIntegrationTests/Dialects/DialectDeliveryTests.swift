@@ -14,7 +14,9 @@ import OperatorSimulator
 /// timing-sensitive fault tests that run beside it on a 2-core machine.
 @Suite(.serialized, .timeLimit(.minutes(5)), .oneTestPerCore) struct DialectDeliveryTests {
     static let secret = "dialect-key"
-    static let fixedList = ["amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId"]
+    static let fixedList = [
+        "amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId",
+    ]
 
     /// Enqueues wins through the library API, with optional dialect content.
     static func enqueue(
@@ -23,10 +25,11 @@ import OperatorSimulator
     ) throws {
         let now = WallClock.nowMilliseconds()
         let wins = try references.map { reference in
-            NewWin(JackpotWin(
-                operatorName: name, userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
-                amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
-                jackpotId: "568", platform: platform, token: token, jackpotDetails: jackpotDetails, extra: extra))
+            NewWin(
+                JackpotWin(
+                    operatorName: name, userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
+                    amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
+                    jackpotId: "568", platform: platform, token: token, jackpotDetails: jackpotDetails, extra: extra))
         }
         let results = try Outbox(path: path).enqueue(wins, now: now)
         try #require(results.allSatisfy { $0 == .accepted }, "\(results)")
@@ -38,9 +41,12 @@ import OperatorSimulator
         enqueue: (String) throws -> Void
     ) async throws -> OutboxProbe {
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-b", url: wallet.url + urlSuffix, secret: Self.secret, extra: fastDelivery() + ", " + dialect),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-b", url: wallet.url + urlSuffix, secret: Self.secret, extra: fastDelivery() + ", " + dialect)
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try enqueue(directory.path("outbox.sqlite3"))
         let daemon = try RunningDispatcher(configPath: config)
@@ -60,7 +66,8 @@ import OperatorSimulator
     }
 
     @Test func fixedFieldListWithIncludeEmpty() async throws {
-        let wallet = try ScriptedOperator(secret: Self.secret, dialect: WalletDialect(hashFields: Self.fixedList, includeEmpty: true))
+        let wallet = try ScriptedOperator(
+            secret: Self.secret, dialect: WalletDialect(hashFields: Self.fixedList, includeEmpty: true))
         defer { wallet.stop() }
         let wins = winReferences("fixed", 6)
         let list = Self.fixedList.map { JSONWriter.quoted($0) }.joined(separator: ", ")
@@ -84,14 +91,17 @@ import OperatorSimulator
     }
 
     @Test func renamedFieldsExtraFieldsAndProviderIdInAFormWallet() async throws {
-        let wallet = try ScriptedOperator(secret: Self.secret, dialect: WalletDialect(
-            fieldNames: ["userId": "userid", "roundId": "roundid"],
-            requiredParameters: ["brand": "b7", "providerId": "PragmaticPlay", "userid": "421"]))
+        let wallet = try ScriptedOperator(
+            secret: Self.secret,
+            dialect: WalletDialect(
+                fieldNames: ["userId": "userid", "roundId": "roundid"],
+                requiredParameters: ["brand": "b7", "providerId": "PragmaticPlay", "userid": "421"]))
         defer { wallet.stop() }
         let wins = winReferences("renamed", 4)
         _ = try await Self.deliver(
             to: wallet,
-            dialect: #""encoding": "form", "fieldNames": {"userId": "userid", "roundId": "roundid"}, "extraFields": {"brand": "b7"}, "providerId": "PragmaticPlay""#,
+            dialect:
+                #""encoding": "form", "fieldNames": {"userId": "userid", "roundId": "roundid"}, "extraFields": {"brand": "b7"}, "providerId": "PragmaticPlay""#,
             references: wins
         ) { try Self.enqueue(wins, operator: "casino-b", into: $0) }
         let parameters = try #require(wallet.credit(for: wins[0])?.parameters)
@@ -108,7 +118,8 @@ import OperatorSimulator
         _ = try await Self.deliver(
             to: wallet, dialect: encoding + #""hash": {"encodeValues": true}"#, references: wins
         ) { path in
-            try Self.enqueue(wins, operator: "casino-b", into: path, jackpotDetails: details, extra: [WireField("sessionId", "s 1/2")])
+            try Self.enqueue(
+                wins, operator: "casino-b", into: path, jackpotDetails: details, extra: [WireField("sessionId", "s 1/2")])
         }
         for reference in wins {
             let parameters = try #require(wallet.credit(for: reference)?.parameters)
@@ -123,10 +134,13 @@ import OperatorSimulator
         // The first call is credited but its answer is lost; the retry is answered 61.
         wallet.enqueueFaults([.creditThenReset])
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-b", url: wallet.url, secret: Self.secret,
-                         extra: fastDelivery() + #", "alreadyCreditedErrorCodes": [61]"#),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-b", url: wallet.url, secret: Self.secret,
+                    extra: fastDelivery() + #", "alreadyCreditedErrorCodes": [61]"#)
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try Self.enqueue(["again-1"], operator: "casino-b", into: directory.path("outbox.sqlite3"))
         let daemon = try RunningDispatcher(configPath: config)
@@ -148,12 +162,15 @@ import OperatorSimulator
     }
 
     @Test func aWalletOfAnotherDialectRefusesEveryWinAndTheRunIsRecorded() async throws {
-        let wallet = try ScriptedOperator(secret: Self.secret, dialect: WalletDialect(hashFields: Self.fixedList, includeEmpty: true))
+        let wallet = try ScriptedOperator(
+            secret: Self.secret, dialect: WalletDialect(hashFields: Self.fixedList, includeEmpty: true))
         defer { wallet.stop() }
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-b", url: wallet.url, secret: Self.secret, extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-b", url: wallet.url, secret: Self.secret, extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try Self.enqueue(winReferences("refused", 3), operator: "casino-b", into: directory.path("outbox.sqlite3"))
         let file = directory.path("jackpotd.prom")
@@ -187,13 +204,18 @@ import OperatorSimulator
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-b", url: wallet.url, secret: Self.secret, extra: fastDelivery()
-                + #", "requireToken": true, "limits": {"referenceMaxLength": 12, "amountMaxDecimals": 2}"#),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-b", url: wallet.url, secret: Self.secret,
+                    extra: fastDelivery()
+                        + #", "requireToken": true, "limits": {"referenceMaxLength": 12, "amountMaxDecimals": 2}"#)
+            ])
         let path = directory.path("outbox.sqlite3")
         let probe = OutboxProbe(path)
-        try Outbox(path: path).database.executeScript("""
+        try Outbox(path: path).database.executeScript(
+            """
             INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, token) VALUES
                 ('sql-good', 'casino-b', '421', 'g', 'r', '12.50', '568', 't'),
                 ('sql-long-reference', 'casino-b', '421', 'g', 'r', '12.50', '568', 't'),

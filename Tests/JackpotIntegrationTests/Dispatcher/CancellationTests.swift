@@ -26,9 +26,11 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery()),
-        ], extraTopLevel: "\"shutdownGraceSeconds\": \(Self.graceSeconds)")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery())
+            ], extraTopLevel: "\"shutdownGraceSeconds\": \(Self.graceSeconds)")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("idle", 3)
         try probe.enqueue(wins, operator: "casino-a")
@@ -53,9 +55,13 @@ import TestSupport
     @Test func cancelledWhileCallsHang() async throws {
         let directory = TemporaryDirectory()
         let silent = AcceptButSilentPort()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: silent.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 300, concurrency: 2)),
-        ], extraTopLevel: "\"shutdownGraceSeconds\": \(Self.graceSeconds)")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: silent.url, secret: Self.secret,
+                    extra: fastDelivery(timeoutSeconds: 300, concurrency: 2))
+            ], extraTopLevel: "\"shutdownGraceSeconds\": \(Self.graceSeconds)")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("hang", 4)
         try probe.enqueue(wins, operator: "casino-a")
@@ -85,9 +91,13 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.05) }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 60, concurrency: 8)),
-        ], extraTopLevel: "\"shutdownGraceSeconds\": \(Self.graceSeconds)")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: Self.secret,
+                    extra: fastDelivery(timeoutSeconds: 60, concurrency: 8))
+            ], extraTopLevel: "\"shutdownGraceSeconds\": \(Self.graceSeconds)")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("mid", 300)
         try probe.enqueue(wins, operator: "casino-a")
@@ -118,7 +128,8 @@ import TestSupport
     }
 
     static func leased(_ probe: OutboxProbe) throws -> Int64 {
-        try probe.query("SELECT count(*) AS n FROM wins WHERE state = 'sending' OR lease_owner IS NOT NULL").first?.int64("n") ?? -1
+        try probe.query("SELECT count(*) AS n FROM wins WHERE state = 'sending' OR lease_owner IS NOT NULL").first?.int64("n")
+            ?? -1
     }
 
     static func heartbeats(_ probe: OutboxProbe) throws -> Int64 {

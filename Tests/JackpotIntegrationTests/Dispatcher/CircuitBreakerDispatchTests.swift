@@ -22,10 +22,12 @@ import TestSupport
             return ScriptedTransport.confirmed("tx-\(number)")
         }
         let circuit = "\"circuit\": {\"failureThreshold\": 3, \"openSeconds\": 10, \"maxOpenSeconds\": 60}"
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit)),
-            TestOperator(name: "up", url: Self.upURL, secret: "y", extra: fastDelivery(concurrency: 1)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit)),
+                TestOperator(name: "up", url: Self.upURL, secret: "y", extra: fastDelivery(concurrency: 1)),
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let clock = ManualClock(startingAt: WallClock.nowMilliseconds())
         try probe.enqueue(winReferences("down", 5), operator: "down", now: clock.now)
@@ -81,7 +83,8 @@ import TestSupport
         #expect(try probe.attemptCount(operator: "down") == 4 + 5)
         #expect(transport.callCount(url: Self.downURL) == 4 + 5)
         let failedAttempts = try probe.query(
-            "SELECT count(*) AS n FROM attempts JOIN wins ON wins.id = attempts.win_id WHERE wins.operator = 'down' AND attempts.outcome = 'retry'")
+            "SELECT count(*) AS n FROM attempts JOIN wins ON wins.id = attempts.win_id WHERE wins.operator = 'down' AND attempts.outcome = 'retry'"
+        )
         #expect(failedAttempts.first?.int("n") == 4)
     }
 
@@ -97,9 +100,11 @@ import TestSupport
                 ? ScriptedTransport.confirmed("tx-\(number)") : .failure(.connection("Connection refused"))
         }
         let circuit = "\"amountDecimals\": 2, \"circuit\": {\"failureThreshold\": 3, \"openSeconds\": 10, \"maxOpenSeconds\": 60}"
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let clock = ManualClock(startingAt: WallClock.nowMilliseconds())
         let start = clock.now
@@ -135,13 +140,17 @@ import TestSupport
     @Test func answersCutOffAtTheBodyCapOpenTheCircuit() async throws {
         let directory = TemporaryDirectory()
         let transport = ScriptedTransport { _, _ in
-            .success(HTTPResponseData(
-                status: 200, body: [UInt8](repeating: UInt8(ascii: "x"), count: HTTPResponseData.bodyLimit), bodyTruncated: true))
+            .success(
+                HTTPResponseData(
+                    status: 200, body: [UInt8](repeating: UInt8(ascii: "x"), count: HTTPResponseData.bodyLimit),
+                    bodyTruncated: true))
         }
         let circuit = "\"circuit\": {\"failureThreshold\": 3, \"openSeconds\": 10, \"maxOpenSeconds\": 60}"
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "down", url: Self.downURL, secret: "x", extra: fastDelivery(concurrency: 1, extra: circuit))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let clock = ManualClock(startingAt: WallClock.nowMilliseconds())
         try probe.enqueue(winReferences("big", 5), operator: "down", now: clock.now)

@@ -20,9 +20,13 @@ import TestSupport
             trigger.requestArrived(number)
             return .delayThenAnswer(seconds: 0.3)
         }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "crash-secret", extra: fastDelivery(timeoutSeconds: 2, concurrency: 4)),
-        ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: "crash-secret",
+                    extra: fastDelivery(timeoutSeconds: 2, concurrency: 4))
+            ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("crash", 200)
         try probe.enqueue(wins, operator: "casino-a")

@@ -17,9 +17,11 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: Self.secret, numericTransactionIds: numericTransactionIds)
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(concurrency: 8)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(concurrency: 8))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("batch", 200)
         try probe.enqueue(wins, operator: "casino-a", amount: "55.5")
@@ -66,14 +68,16 @@ import TestSupport
             nil, .errorCode(100, description: "Temporary wallet error"), .delayThenAnswer(seconds: 1.5),
         ]
         wallet.setFaultPlan { number in number <= 60 ? cycle[(number - 1) % cycle.count] : nil }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(
-                name: "flaky", url: wallet.url, secret: Self.secret,
-                extra: fastDelivery(
-                    timeoutSeconds: 1, concurrency: 6,
-                    retry: "\"initialDelaySeconds\": 0.05, \"multiplier\": 2, \"maxDelaySeconds\": 0.4, \"jitter\": 0",
-                    extra: "\"circuit\": {\"openSeconds\": 0.2, \"maxOpenSeconds\": 0.4}")),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "flaky", url: wallet.url, secret: Self.secret,
+                    extra: fastDelivery(
+                        timeoutSeconds: 1, concurrency: 6,
+                        retry: "\"initialDelaySeconds\": 0.05, \"multiplier\": 2, \"maxDelaySeconds\": 0.4, \"jitter\": 0",
+                        extra: "\"circuit\": {\"openSeconds\": 0.2, \"maxOpenSeconds\": 0.4}"))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("flaky", 24)
         try probe.enqueue(wins, operator: "flaky")
@@ -123,9 +127,11 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         wallet.enqueueFaults([.retryAfter(status: status, value: "2")])
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "busy", url: wallet.url, secret: Self.secret, extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "busy", url: wallet.url, secret: Self.secret, extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(["throttled-1"], operator: "busy")
 
@@ -157,9 +163,11 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         wallet.enqueueFaults([.errorCode(120, description: "Player is blocked")])
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "strict", url: wallet.url, secret: Self.secret, extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "strict", url: wallet.url, secret: Self.secret, extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(["blocked-1"], operator: "strict")
 
@@ -193,11 +201,13 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         wallet.setFaultPlan { _ in .status(500, body: "{\"error\":1,\"description\":\"down\"}") }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(
-                name: "down", url: wallet.url, secret: Self.secret,
-                extra: fastDelivery(concurrency: 2, retry: fastRetry + ", \"maxAgeHours\": 1")),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "down", url: wallet.url, secret: Self.secret,
+                    extra: fastDelivery(concurrency: 2, retry: fastRetry + ", \"maxAgeHours\": 1"))
+            ])
         let database = directory.path("outbox.sqlite3")
         let probe = OutboxProbe(database)
         let clock = ManualClock(startingAt: WallClock.nowMilliseconds() - 10_000)

@@ -13,10 +13,14 @@ import TestSupport
         defer { hanging.stop(); healthy.stop() }
         hanging.setFaultPlan { _ in .hang }
         // A global limit small enough that the hanging operator could take every slot.
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "hanging", url: hanging.url, secret: "hang-secret", extra: fastDelivery(timeoutSeconds: 1, concurrency: 4)),
-            TestOperator(name: "healthy", url: healthy.url, secret: "ok-secret", extra: fastDelivery(concurrency: 4)),
-        ], extraTopLevel: "\"concurrency\": 6, \"shutdownGraceSeconds\": 2")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "hanging", url: hanging.url, secret: "hang-secret",
+                    extra: fastDelivery(timeoutSeconds: 1, concurrency: 4)),
+                TestOperator(name: "healthy", url: healthy.url, secret: "ok-secret", extra: fastDelivery(concurrency: 4)),
+            ], extraTopLevel: "\"concurrency\": 6, \"shutdownGraceSeconds\": 2")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(winReferences("stuck", 20), operator: "hanging")
         let wins = winReferences("fine", 100)
@@ -46,10 +50,12 @@ import TestSupport
         defer { busy.stop(); quiet.stop() }
         busy.setFaultPlan { _ in .delayThenAnswer(seconds: 0.02) }
         // Two global slots, both wanted by the backlog.
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "busy", url: busy.url, secret: "busy-secret", extra: fastDelivery(concurrency: 2)),
-            TestOperator(name: "quiet", url: quiet.url, secret: "quiet-secret", extra: fastDelivery(concurrency: 2)),
-        ], extraTopLevel: "\"concurrency\": 2, \"shutdownGraceSeconds\": 2")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "busy", url: busy.url, secret: "busy-secret", extra: fastDelivery(concurrency: 2)),
+                TestOperator(name: "quiet", url: quiet.url, secret: "quiet-secret", extra: fastDelivery(concurrency: 2)),
+            ], extraTopLevel: "\"concurrency\": 2, \"shutdownGraceSeconds\": 2")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let backlog = winReferences("backlog", 3000)
         try probe.enqueue(backlog, operator: "busy")

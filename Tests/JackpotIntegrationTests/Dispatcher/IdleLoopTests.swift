@@ -13,9 +13,11 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "idle-secret")
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "idle-secret", extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "idle-secret", extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         // With the idle tick and housekeeping an hour apart, only the change watcher can wake the loop.
         var settings = Dispatcher.Settings()
@@ -36,9 +38,13 @@ import TestSupport
     @Test func callsThatHangDoNotMakeTheLoopTick() async throws {
         let directory = TemporaryDirectory()
         let silent = AcceptButSilentPort()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: silent.url, secret: "idle-secret", extra: fastDelivery(timeoutSeconds: 300, concurrency: 8)),
-        ], extraTopLevel: "\"shutdownGraceSeconds\": 0.5")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: silent.url, secret: "idle-secret",
+                    extra: fastDelivery(timeoutSeconds: 300, concurrency: 8))
+            ], extraTopLevel: "\"shutdownGraceSeconds\": 0.5")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(winReferences("hang", 40), operator: "casino-a")
         var settings = Dispatcher.Settings()

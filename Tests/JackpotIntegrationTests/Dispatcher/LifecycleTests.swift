@@ -15,9 +15,13 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.3) }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 2, concurrency: 8)),
-        ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 2, concurrency: 8)
+                )
+            ], extraTopLevel: "\"shutdownGraceSeconds\": 2")
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("term", 400)
         try probe.enqueue(wins, operator: "casino-a")

@@ -25,9 +25,12 @@ import TestSupport
             .status(500, body: "oops"),
             .errorCode(100, description: "Insufficient funds"),
         ])
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url + "?authToken=" + queryValue, secret: secret, extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url + "?authToken=" + queryValue, secret: secret, extra: fastDelivery())
+            ])
         let references = winReferences("secret", 3)
         let wins = references.map { reference in
             NewWin(

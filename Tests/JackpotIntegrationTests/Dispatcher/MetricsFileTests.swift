@@ -11,9 +11,11 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "metrics-secret")
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "metrics-secret", extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "metrics-secret", extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         try probe.enqueue(winReferences("metric", 20), operator: "casino-a")
         let file = directory.path("jackpotd.prom")
@@ -39,7 +41,8 @@ import TestSupport
         #expect(text.contains("jackpotd_wins{operator=\"casino-a\",state=\"pending\"} 0\n"))
         #expect(text.contains("jackpotd_wins{operator=\"casino-a\",state=\"failed\"} 0\n"))
         #expect(text.contains("jackpotd_attempts_total{operator=\"casino-a\",outcome=\"failed\"} 0\n"))
-        let check = try #require(try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
+        let check = try #require(
+            try promtoolCheckMetrics(file), "promtool is not installed (.ci/install-deps installs Debian's prometheus)")
         #expect(check.status == 0, "\(check.output)")
     }
 }

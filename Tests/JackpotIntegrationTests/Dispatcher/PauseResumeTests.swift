@@ -21,9 +21,13 @@ import TestSupport
             if number > 20 { gate.wait() }
             return .delayThenAnswer(seconds: 0.05)
         }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "pause-secret", extra: fastDelivery(timeoutSeconds: 60, concurrency: 4)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: "pause-secret",
+                    extra: fastDelivery(timeoutSeconds: 60, concurrency: 4))
+            ])
         let database = directory.path("outbox.sqlite3")
         let probe = OutboxProbe(database)
         let wins = winReferences("pause", 200)
@@ -73,9 +77,11 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "pause-secret")
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "pause-secret", extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "pause-secret", extra: fastDelivery())
+            ])
         let database = directory.path("outbox.sqlite3")
         let probe = OutboxProbe(database)
         try probe.enqueue(["warm-up"], operator: "casino-a")

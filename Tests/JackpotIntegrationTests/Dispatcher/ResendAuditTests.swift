@@ -18,10 +18,13 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = KeepAliveResetServer()
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "resend-secret",
-                         extra: fastDelivery(timeoutSeconds: 5, concurrency: 4)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: "resend-secret",
+                    extra: fastDelivery(timeoutSeconds: 5, concurrency: 4))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("resend", 40)
         try probe.enqueue(wins, operator: "casino-a")

@@ -14,9 +14,11 @@ import TestSupport
         defer { wallet.stop() }
         // Slow enough answers that both dispatchers hold leases at the same time.
         wallet.setFaultPlan { _ in .delayThenAnswer(seconds: 0.05) }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "shared-secret", extra: fastDelivery(concurrency: 4)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "shared-secret", extra: fastDelivery(concurrency: 4))
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let wins = winReferences("shared", 200)
         try probe.enqueue(wins, operator: "casino-a")

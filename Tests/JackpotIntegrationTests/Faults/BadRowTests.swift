@@ -25,13 +25,17 @@ import TestSupport
 
     static func badRows(prefix: String) -> [Row] {
         [
-            Row(reference: "\(prefix)-amount-abc", amount: "abc", reason: "amount is not a plain decimal number (digits and an optional '.') (\"abc\")"),
+            Row(
+                reference: "\(prefix)-amount-abc", amount: "abc",
+                reason: "amount is not a plain decimal number (digits and an optional '.') (\"abc\")"),
             Row(reference: "\(prefix)-amount-negative", amount: "-5", reason: "amount must be positive"),
             Row(reference: "\(prefix)-amount-exponent", amount: "1e3", reason: "amount is not a plain decimal"),
             Row(reference: "\(prefix)-amount-zero", amount: "0", reason: "amount must be greater than zero"),
             Row(reference: "\(prefix)-amount-comma", amount: "5,00", reason: "amount is not a plain decimal"),
             Row(reference: "\(prefix)-user-empty", userId: "", reason: "userId is empty"),
-            Row(reference: "\(prefix)-operator-unknown", operatorName: "casino-z", reason: "operator \"casino-z\" is not configured"),
+            Row(
+                reference: "\(prefix)-operator-unknown", operatorName: "casino-z",
+                reason: "operator \"casino-z\" is not configured"),
             Row(reference: "\(prefix)-control", gameId: "Im_60\u{1}tumble", reason: "gameId contains a control character"),
             Row(reference: "\(prefix)-newline", roundId: "5103\n188801", reason: "roundId contains a control character"),
             Row(reference: "\(prefix)-timestamp", timestamp: "yesterday", reason: "timestamp must be epoch milliseconds"),
@@ -53,8 +57,10 @@ import TestSupport
                     INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(row.reference), .text(row.operatorName), .text(row.userId), .text(row.gameId),
-                     .text(row.roundId), .text(row.amount), .text(row.jackpotId), .text(row.timestamp)])
+                    [
+                        .text(row.reference), .text(row.operatorName), .text(row.userId), .text(row.gameId),
+                        .text(row.roundId), .text(row.amount), .text(row.jackpotId), .text(row.timestamp),
+                    ])
             }
         }
     }
@@ -63,10 +69,13 @@ import TestSupport
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "testKey")
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "testKey",
-                         extra: fastDelivery(concurrency: nil)),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: "testKey",
+                    extra: fastDelivery(concurrency: nil))
+            ])
         let database = directory.path("outbox.sqlite3")
         let probe = OutboxProbe(path: database)
 
@@ -92,7 +101,9 @@ import TestSupport
         #expect(daemon.events("storage_error").isEmpty, "\(daemon.events("storage_error"))")
         let parkedLogged = daemon.events("win_failed")
         for row in firstBad + secondBad {
-            #expect(parkedLogged.contains { $0.contains(String(row.reference.prefix(40))) }, "no win_failed log for \(row.reference.prefix(40))")
+            #expect(
+                parkedLogged.contains { $0.contains(String(row.reference.prefix(40))) },
+                "no win_failed log for \(row.reference.prefix(40))")
         }
         try await daemon.stop()
 
@@ -114,8 +125,9 @@ import TestSupport
             #expect(try probe.attempts(row.reference).isEmpty)
             #expect(wallet.credit(for: row.reference) == nil)
             let reason = try #require(row.reason)
-            #expect(win.lastError?.contains(reason) == true,
-                    "\(row.reference.prefix(40)): last_error \(win.lastError ?? "none"), expected \(reason)")
+            #expect(
+                win.lastError?.contains(reason) == true,
+                "\(row.reference.prefix(40)): last_error \(win.lastError ?? "none"), expected \(reason)")
         }
     }
 }

@@ -31,8 +31,9 @@ final class ChildDaemonRig {
         configPath = writeConfig(
             in: directory, database: databasePath,
             operators: [
-                TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret,
-                             extra: fastDelivery(timeoutSeconds: 5, concurrency: nil)),
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: Self.secret,
+                    extra: fastDelivery(timeoutSeconds: 5, concurrency: nil))
             ],
             extraTopLevel: [#""shutdownGraceSeconds": 3"#, extraTopLevel].filter { !$0.isEmpty }.joined(separator: ", "))
         probe = OutboxProbe(path: databasePath)
@@ -41,7 +42,8 @@ final class ChildDaemonRig {
     /// Starts `jackpotd run --config …` (and `extraArguments`); each start logs to a file of its own.
     func startDaemon(extraArguments: [String] = []) throws {
         logCount += 1
-        daemon = try DaemonProcess(["run", "--config", configPath] + extraArguments, logPath: directory.path("daemon-\(logCount).log"))
+        daemon = try DaemonProcess(
+            ["run", "--config", configPath] + extraArguments, logPath: directory.path("daemon-\(logCount).log"))
     }
 
     /// Starts the daemon and has five wins delivered, then holds the operator's

@@ -39,7 +39,8 @@ import TestSupport
             // Still running, still delivering with the old operators and secret
             // (enqueue by --db: the CLI cannot read the broken file either).
             let wins = ChildDaemonRig.references("round\(round)", 2)
-            #expect(await runCLI(["enqueue", "--create", "--db", rig.databasePath, "--file", rig.winFile(wins)]).code == .success)
+            #expect(
+                await runCLI(["enqueue", "--create", "--db", rig.databasePath, "--file", rig.winFile(wins)]).code == .success)
             #expect(try await eventually { try rig.probe.allDelivered(wins) }, "round \(round)")
         }
         #expect(rig.daemon?.process.isRunning == true)

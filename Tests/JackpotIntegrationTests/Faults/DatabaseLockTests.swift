@@ -25,8 +25,9 @@ import TestSupport
         // An enqueue meanwhile (a separate process, as a platform would run it) waits out
         // its busy timeout, then fails cleanly: exit 1, one clear line, nothing stored.
         let lateFile = rig.winFile(ChildDaemonRig.references("late", 3))
-        let late = try DaemonProcess(["enqueue", "--config", rig.configPath, "--file", lateFile],
-                                     logPath: rig.directory.path("late-enqueue.log"))
+        let late = try DaemonProcess(
+            ["enqueue", "--config", rig.configPath, "--file", lateFile],
+            logPath: rig.directory.path("late-enqueue.log"))
         let lateStatus = await late.waitForExit(within: 60)
         // The slow answers arrive while the lock is held and the daemon cannot store them.
         let credited = await eventually { rig.wallet.snapshot.credited == before.count + during.count }

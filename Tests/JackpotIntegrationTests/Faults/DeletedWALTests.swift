@@ -82,8 +82,9 @@ import TestSupport
 
         let status = await runCLI(["status", "--db", database])
         #expect(status.code == .failure)
-        #expect(status.errors.contains("write-ahead log \(database)-wal was deleted while a process had the outbox open"),
-                "\(status.errors)")
+        #expect(
+            status.errors.contains("write-ahead log \(database)-wal was deleted while a process had the outbox open"),
+            "\(status.errors)")
         withExtendedLifetime(platform) {}
     }
 

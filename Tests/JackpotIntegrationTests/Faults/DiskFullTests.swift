@@ -53,8 +53,9 @@ import TestSupport
         let outcomes = claimed.map { win in
             RecordedOutcome(
                 winId: win.id,
-                attempt: AttemptRecord(winId: win.id, attempt: 1, startedAt: 3, durationMs: 1, httpStatus: 200, errorCode: nil,
-                                       outcome: "delivered", detail: detail, responseHead: detail, daemon: "test"),
+                attempt: AttemptRecord(
+                    winId: win.id, attempt: 1, startedAt: 3, durationMs: 1, httpStatus: 200, errorCode: nil,
+                    outcome: "delivered", detail: detail, responseHead: detail, daemon: "test"),
                 change: .delivered(Confirmation(transactionId: "tx-\(win.id)")))
         }
         expectFull { try outbox.database.transaction { try outbox.record(outcomes, owner: "test", now: 4) } }
@@ -89,8 +90,9 @@ import TestSupport
         rig.answers.open()
 
         #expect(await eventually { !rig.events("storage_error").isEmpty })
-        #expect(rig.events("storage_error").contains { $0.contains("database or disk is full") },
-                "\(rig.events("storage_error"))")
+        #expect(
+            rig.events("storage_error").contains { $0.contains("database or disk is full") },
+            "\(rig.events("storage_error"))")
         // A platform's enqueue now fails whole, with a clear error.
         let refused = await rig.enqueue(ChildDaemonRig.references("refused", 20))
         #expect(refused.code == .failure)

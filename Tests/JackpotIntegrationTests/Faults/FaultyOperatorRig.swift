@@ -24,7 +24,9 @@ final class FaultyOperatorRig {
         configPath = writeConfig(
             in: directory,
             operators: [
-                TestOperator(name: "flaky", url: flakyURL, secret: Self.secret, extra: flakyExtra.isEmpty ? fast : fast + ", " + flakyExtra),
+                TestOperator(
+                    name: "flaky", url: flakyURL, secret: Self.secret, extra: flakyExtra.isEmpty ? fast : fast + ", " + flakyExtra
+                ),
                 TestOperator(name: "steady", url: steady.url, secret: Self.secret, extra: fast),
             ],
             extraTopLevel: #""shutdownGraceSeconds": 1"#)
@@ -35,7 +37,8 @@ final class FaultyOperatorRig {
 
     /// Enqueues `flaky` wins and the steady batch through the CLI, then starts the daemon.
     func start(flakyReferences: [String]) async throws {
-        let lines = flakyReferences.map { winLine($0, operator: "flaky") }
+        let lines =
+            flakyReferences.map { winLine($0, operator: "flaky") }
             + steadyReferences.map { winLine($0, operator: "steady") }
         let file = directory.write("wins.jsonl", lines.joined(separator: "\n") + "\n")
         let result = await runCLI(["enqueue", "--create", "--config", configPath, "--file", file])

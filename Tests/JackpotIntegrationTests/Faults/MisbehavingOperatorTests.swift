@@ -24,7 +24,9 @@ import TestSupport
         OneTimeFault(fault: .noTransactionId, detail: "no transactionId in the answer"),
         OneTimeFault(fault: .status(500, body: "Internal Server Error"), detail: "HTTP 500"),
         OneTimeFault(fault: .status(404, body: "<html>Not Found</html>"), detail: "HTTP 404"),
-        OneTimeFault(fault: .errorCode(1, description: "Temporary failure\nplease retry"), detail: "error 1: Temporary failure please retry"),
+        OneTimeFault(
+            fault: .errorCode(1, description: "Temporary failure\nplease retry"),
+            detail: "error 1: Temporary failure please retry"),
         OneTimeFault(fault: .retryAfter(status: 503, value: "0"), detail: "HTTP 503, Retry-After 0s"),
         OneTimeFault(fault: .hang, detail: "timeout"),
         OneTimeFault(fault: .resetBeforeAnswer, detail: "connection failed"),
@@ -69,8 +71,9 @@ import TestSupport
         let win = try #require(try rig.probe.win("flaky-1"))
         #expect(Self.stillBeingRetried(win), "\(win.state)")
         // Another port is another server: its path is not shown.
-        #expect(win.lastError?.contains("HTTP 302 redirect to http://127.0.0.1:\(target.port)/*** (not followed)") == true,
-                "\(win.lastError ?? "none")")
+        #expect(
+            win.lastError?.contains("HTTP 302 redirect to http://127.0.0.1:\(target.port)/*** (not followed)") == true,
+            "\(win.lastError ?? "none")")
         #expect(try rig.probe.attempts("flaky-1").allSatisfy { $0.outcome == "retry" && $0.httpStatus == 302 })
         #expect(target.snapshot.requests == 0, "the redirect target must never be called")
 
@@ -84,15 +87,17 @@ import TestSupport
 
     @Test func connectionRefusedIsRetriedThenTheCircuitOpensWithoutTouchingTheHealthyOperator() async throws {
         let closed = ClosedPort()
-        let rig = try FaultyOperatorRig(flakyURL: closed.url, flakyExtra: #""circuit": {"failureThreshold": 3, "openSeconds": 30}"#)
+        let rig = try FaultyOperatorRig(
+            flakyURL: closed.url, flakyExtra: #""circuit": {"failureThreshold": 3, "openSeconds": 30}"#)
         try await rig.start(flakyReferences: ["flaky-1", "flaky-2"])
 
         #expect(try await rig.steadyAllDelivered())
         #expect(try await eventually { try rig.probe.circuitState("flaky") == .open })
         // Claimed wins go back to pending once the circuit is open: they wait without burning attempts.
-        #expect(try await eventually {
-            try ["flaky-1", "flaky-2"].allSatisfy { try rig.probe.win($0)?.state == .pending }
-        })
+        #expect(
+            try await eventually {
+                try ["flaky-1", "flaky-2"].allSatisfy { try rig.probe.win($0)?.state == .pending }
+            })
         for reference in ["flaky-1", "flaky-2"] {
             let win = try #require(try rig.probe.win(reference))
             #expect(win.lastError?.hasPrefix("connection failed:") == true, "\(win.lastError ?? "none")")
@@ -122,8 +127,9 @@ import TestSupport
         #expect(win.transactionId == nil, "half an answer with a transactionId prefix is no confirmation")
         for attempt in try rig.probe.attempts("flaky-1") {
             #expect(attempt.outcome == "retry")
-            #expect(attempt.detail.hasPrefix("connection failed:") || attempt.detail.hasPrefix("transport error:"),
-                    "\(attempt.detail)")
+            #expect(
+                attempt.detail.hasPrefix("connection failed:") || attempt.detail.hasPrefix("transport error:"),
+                "\(attempt.detail)")
         }
         #expect(server.requestCount >= 2)
         let problems = try await rig.finish(flakyReferences: ["flaky-1"])

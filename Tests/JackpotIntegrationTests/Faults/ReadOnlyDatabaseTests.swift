@@ -31,10 +31,13 @@ struct ReadOnlyDatabaseTests {
 
         init() throws {
             wallet = try ScriptedOperator(secret: "testKey")
-            configPath = writeConfig(in: directory, operators: [
-                TestOperator(name: "casino-a", url: wallet.url, secret: "testKey",
-                             extra: fastDelivery(timeoutSeconds: 5, concurrency: nil)),
-            ], extraTopLevel: #""shutdownGraceSeconds": 3"#)
+            configPath = writeConfig(
+                in: directory,
+                operators: [
+                    TestOperator(
+                        name: "casino-a", url: wallet.url, secret: "testKey",
+                        extra: fastDelivery(timeoutSeconds: 5, concurrency: nil))
+                ], extraTopLevel: #""shutdownGraceSeconds": 3"#)
             databasePath = directory.path("outbox.sqlite3")
             probe = OutboxProbe(path: databasePath)
             chmod(directory.path, 0o700)
@@ -45,11 +48,13 @@ struct ReadOnlyDatabaseTests {
         /// `jackpotd enqueue` of `references` as the unprivileged user.
         func enqueue(_ references: [String]) async throws -> (status: Int32?, errors: String) {
             files += 1
-            let file = scratch.write("wins-\(files).jsonl",
-                                       references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n",
-                                       mode: 0o644)
-            return try await DaemonProcess.run(["enqueue", "--create", "--config", configPath, "--file", file],
-                                               logPath: scratch.path("enqueue-\(files).log"), unprivileged: true)
+            let file = scratch.write(
+                "wins-\(files).jsonl",
+                references.map { winLine($0, operator: "casino-a") }.joined(separator: "\n") + "\n",
+                mode: 0o644)
+            return try await DaemonProcess.run(
+                ["enqueue", "--create", "--config", configPath, "--file", file],
+                logPath: scratch.path("enqueue-\(files).log"), unprivileged: true)
         }
 
         func startDaemon(_ name: String) throws -> DaemonProcess {
@@ -90,8 +95,9 @@ struct ReadOnlyDatabaseTests {
         // A new writer is refused at once, clearly, and stores nothing.
         let refused = try await setup.enqueue(ChildDaemonRig.references("refused", 2))
         #expect(refused.status == 1)
-        #expect(refused.errors.contains("permission denied: user nobody (uid 65534) cannot read and write \(setup.databasePath)"),
-                "\(refused.errors)")
+        #expect(
+            refused.errors.contains("permission denied: user nobody (uid 65534) cannot read and write \(setup.databasePath)"),
+            "\(refused.errors)")
         #expect(refused.errors.split(separator: "\n").count == 1, "one clear line: \(refused.errors)")
 
         // The running daemon holds its files open: it records the answers in flight.
@@ -103,8 +109,9 @@ struct ReadOnlyDatabaseTests {
         // restarted by systemd) instead of idling.
         let restarted = try setup.startDaemon("daemon-2")
         #expect(await restarted.waitForExit(within: 15) == 2)
-        #expect(restarted.log.contains("permission denied: user nobody (uid 65534) cannot create files in \(setup.directory.path)"),
-                "\(restarted.log)")
+        #expect(
+            restarted.log.contains("permission denied: user nobody (uid 65534) cannot create files in \(setup.directory.path)"),
+            "\(restarted.log)")
 
         // Modes restored: the refused batch goes in, a new daemon delivers it.
         setup.setModes(file: 0o600, directory: 0o700)
@@ -136,8 +143,11 @@ struct ReadOnlyDatabaseTests {
         let status = await refused.waitForExit(within: 15)
         if status == nil { refused.send(SIGKILL) }
         #expect(status == 2, "log: \(refused.log)")
-        #expect(refused.log.contains("permission denied: user nobody (uid 65534) cannot read and write \(setup.databasePath)"
-            + " (owner nobody, group nogroup, mode 0444); give the owner its access back: chmod u+rw \(setup.databasePath)"),
+        #expect(
+            refused.log.contains(
+                "permission denied: user nobody (uid 65534) cannot read and write \(setup.databasePath)"
+                    + " (owner nobody, group nogroup, mode 0444); give the owner its access back: chmod u+rw \(setup.databasePath)"
+            ),
             "\(refused.log)")
         #expect(setup.wallet.snapshot.requests == 0)
 

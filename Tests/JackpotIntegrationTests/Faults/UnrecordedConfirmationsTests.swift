@@ -33,10 +33,11 @@ import TestSupport
         #expect(dropped.count == during.count, "\(rig.daemon?.log ?? "")")
         for reference in during {
             let transactionId = try #require(rig.wallet.credit(for: reference)?.transactionId)
-            #expect(dropped.contains { line in
-                line.contains("level=error") && line.contains("reference=\(reference) ")
-                    && line.contains("transaction_id=\(transactionId)")
-            }, "\(reference) / \(transactionId) not named: \(dropped)")
+            #expect(
+                dropped.contains { line in
+                    line.contains("level=error") && line.contains("reference=\(reference) ")
+                        && line.contains("transaction_id=\(transactionId)")
+                }, "\(reference) / \(transactionId) not named: \(dropped)")
         }
         #expect(try rig.probe.count(.delivered) == before.count)
     }

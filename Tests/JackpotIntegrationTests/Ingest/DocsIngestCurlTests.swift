@@ -21,8 +21,9 @@ import TestSupport
         let docs = try DocsText(DocsText.platform)
         let section = try #require(docs.section("### Over HTTP"), "\(docs.page) has no Over HTTP section")
         let steps = Self.commands(in: section)
-        try #require(steps.map { DocsText.words($0.command).first } == ["curl", "cat", "curl", "curl"],
-                     "\(docs.page)'s Over HTTP examples changed shape: \(steps.map(\.command))")
+        try #require(
+            steps.map { DocsText.words($0.command).first } == ["curl", "cat", "curl", "curl"],
+            "\(docs.page)'s Over HTTP examples changed shape: \(steps.map(\.command))")
 
         let daemon = try await IngestDaemon()
         let local = "http://127.0.0.1:\(daemon.port)"
@@ -37,8 +38,10 @@ import TestSupport
             let run = try ExternalProgram.run(
                 shell, ["-c", command], environment: ["JACKPOTD_TOKEN": daemon.platformToken], directory: daemon.directory.path)
             #expect(run.status == 0, "$ \(step.command): curl exited \(run.status)\n\(run.output)")
-            #expect(Self.normalize(run.output) == Self.normalize(step.output),
-                    "\(docs.page) (Over HTTP): $ \(step.command)\n--- the page shows:\n\(step.output)--- curl printed:\n\(run.output)")
+            #expect(
+                Self.normalize(run.output) == Self.normalize(step.output),
+                "\(docs.page) (Over HTTP): $ \(step.command)\n--- the page shows:\n\(step.output)--- curl printed:\n\(run.output)"
+            )
             // Each example starts from the previous one's wins delivered, as the page's run did.
             let settled = try await eventually { try daemon.probe.wins().allSatisfy { $0.state == .delivered } }
             try #require(settled, "the stored wins were never all delivered:\n\(daemon.process.log)")
@@ -47,7 +50,8 @@ import TestSupport
     }
 
     @Test func theStatusAnswersTimesAreTheOnlyNormalizedParts() {
-        let shown = #"{"reference":"r","state":"delivered","transactionId":"tx-1","deliveredAt":1796582606131,"createdAt":1796582605999}"#
+        let shown =
+            #"{"reference":"r","state":"delivered","transactionId":"tx-1","deliveredAt":1796582606131,"createdAt":1796582605999}"#
         let printed = #"{"reference":"r","state":"delivered","transactionId":"tx-1","deliveredAt":1,"createdAt":2}"#
         #expect(Self.normalize(shown) == Self.normalize(printed))
         #expect(Self.normalize(shown) != Self.normalize(printed.replacingOccurrences(of: "tx-1", with: "tx-2")))

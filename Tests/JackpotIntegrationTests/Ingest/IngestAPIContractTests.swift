@@ -7,7 +7,11 @@ import TestSupport
 /// error and no answer the document does not allow. Both tools come from
 /// `.ci/install-api-tools` (a virtual environment under .build); the tests are
 /// skipped, saying why, only when they cannot be installed.
-@Suite(.timeLimit(.minutes(10)), .oneTestPerCore, .enabled(if: APITools.binDirectory != nil, "openapi-spec-validator and schemathesis could not be installed (see the printed reason)"))
+@Suite(
+    .timeLimit(.minutes(10)), .oneTestPerCore,
+    .enabled(
+        if: APITools.binDirectory != nil,
+        "openapi-spec-validator and schemathesis could not be installed (see the printed reason)"))
 struct IngestAPIContractTests {
     @Test func theOpenAPIDocumentIsValid() async throws {
         let bin = try #require(APITools.binDirectory)
@@ -19,14 +23,17 @@ struct IngestAPIContractTests {
     @Test func schemathesisFindsNoServerErrorAndNoAnswerOutsideTheDocument() async throws {
         let bin = try #require(APITools.binDirectory)
         let daemon = try await IngestDaemon()
-        let probe = try #require(await postWin(port: daemon.port, token: daemon.platformToken, winLine("contract-probe", operator: "casino-a")))
+        let probe = try #require(
+            await postWin(port: daemon.port, token: daemon.platformToken, winLine("contract-probe", operator: "casino-a")))
         try #require(probe.status == 201)
-        let result = try await APITools.run(bin + "/schemathesis", [
-            "--config-file", APITools.repository + "/docs/ingest-schemathesis.toml", "--no-color",
-            "run", APITools.repository + "/docs/ingest-openapi.yaml", "--url", "http://127.0.0.1:\(daemon.port)",
-            "--checks", "all", "-H", "Authorization: Bearer \(daemon.platformToken)",
-            "--max-examples", "60", "--seed", "20261206", "--workers", "1",
-        ])
+        let result = try await APITools.run(
+            bin + "/schemathesis",
+            [
+                "--config-file", APITools.repository + "/docs/ingest-schemathesis.toml", "--no-color",
+                "run", APITools.repository + "/docs/ingest-openapi.yaml", "--url", "http://127.0.0.1:\(daemon.port)",
+                "--checks", "all", "-H", "Authorization: Bearer \(daemon.platformToken)",
+                "--max-examples", "60", "--seed", "20261206", "--workers", "1",
+            ])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("passed"), "\(result.output)")
         #expect(daemon.process.process.isRunning, "\(daemon.process.log)")

@@ -20,13 +20,17 @@ import TestSupport
         let forbidden = try #require(await postWin(port: daemon.port, token: daemon.onlyBToken, line))
         #expect(forbidden.status == 403)
         #expect(forbidden.string("reason")?.contains("onlyB") == true)
-        let allowed = try #require(await postWin(port: daemon.port, token: daemon.onlyBToken, winLine("auth-b", operator: "casino-b")))
+        let allowed = try #require(
+            await postWin(port: daemon.port, token: daemon.onlyBToken, winLine("auth-b", operator: "casino-b")))
         #expect(allowed.status == 201)
         #expect(try daemon.probe.win("auth-1") == nil)
 
-        let mixed = try #require(await postBatch(port: daemon.port, token: daemon.onlyBToken, [
-            winLine("auth-b2", operator: "casino-b"), winLine("auth-a2", operator: "casino-a"),
-        ]))
+        let mixed = try #require(
+            await postBatch(
+                port: daemon.port, token: daemon.onlyBToken,
+                [
+                    winLine("auth-b2", operator: "casino-b"), winLine("auth-a2", operator: "casino-a"),
+                ]))
         #expect(mixed.number("accepted") == 1)
         #expect(mixed.number("forbidden") == 1)
         #expect(try daemon.probe.win("auth-a2") == nil)
@@ -43,7 +47,8 @@ import TestSupport
         daemon.directory.write("tokens/next", newToken)
 
         // Both valid during the move, then the old one removed.
-        IngestDaemon.writeConfig(daemon.directory, wallet: daemon.wallet, tokens: ["platform": "tokens/platform", "next": "tokens/next"])
+        IngestDaemon.writeConfig(
+            daemon.directory, wallet: daemon.wallet, tokens: ["platform": "tokens/platform", "next": "tokens/next"])
         daemon.process.send(SIGHUP)
         let both = await eventually { daemon.process.log.contains("event=ingest_tokens_reloaded tokens=next,platform") }
         try #require(both, "\(daemon.process.log)")

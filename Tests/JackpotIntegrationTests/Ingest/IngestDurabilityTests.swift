@@ -15,7 +15,8 @@ import TestSupport
         for reference in references {
             guard let connection = RawHTTPConnection(port: daemon.port) else { return [] }
             let body = Array(winLine(reference, operator: "casino-a").utf8)
-            let head = "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+            let head =
+                "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
                 + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
             connection.write(Array(head.utf8) + body)
             connections.append(connection)
@@ -57,7 +58,8 @@ import TestSupport
         let lines = winReferences("term", 500).map { winLine($0, operator: "casino-a") }
         let body = Array(lines.joined(separator: "\n").utf8)
         let connection = try #require(RawHTTPConnection(port: daemon.port))
-        let head = "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+        let head =
+            "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
             + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n"
         // Headers and half the body, then SIGTERM, then the rest.
         connection.write(Array(head.utf8) + body[..<(body.count / 2)])
@@ -115,9 +117,10 @@ import TestSupport
             let lines = (0..<10_000).map { winLine("load-\(index)-\($0)", operator: "casino-a") }
             let body = Array(lines.joined(separator: "\n").utf8)
             guard let connection = RawHTTPConnection(port: daemon.port, receiveTimeoutSeconds: 240) else { return nil }
-            connection.write(Array((
-                "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
-                    + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body)
+            connection.write(
+                Array(
+                    ("POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+                        + "Content-Type: application/x-ndjson\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body)
             return connection
         }
         // Ten batches fill the writer's queue (100 000 wins); the listener logs each at debug level.

@@ -23,8 +23,9 @@ import TestSupport
         #expect(again.status == 200)
         #expect(again.string("result") == "duplicate")
 
-        let changed = try #require(await postWin(
-            port: daemon.port, token: daemon.platformToken, winLine("http-1", operator: "casino-a", amount: "56")))
+        let changed = try #require(
+            await postWin(
+                port: daemon.port, token: daemon.platformToken, winLine("http-1", operator: "casino-a", amount: "56")))
         #expect(changed.status == 409)
         #expect(changed.string("result") == "conflict")
         #expect(changed.json?["fields"] == .array([.string("amount")]))
@@ -38,7 +39,8 @@ import TestSupport
 
     @Test func anInvalidWinIs422WithTheReasonEnqueuePrintsAndNothingIsStored() async throws {
         let daemon = try await IngestDaemon()
-        let invalid = #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":"12.3.4","reference":"bad-1","jackpotId":"568"}"#
+        let invalid =
+            #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":"12.3.4","reference":"bad-1","jackpotId":"568"}"#
         let answer = try #require(await postWin(port: daemon.port, token: daemon.platformToken, invalid))
         #expect(answer.status == 422)
         #expect(answer.string("result") == "invalid")
@@ -48,7 +50,8 @@ import TestSupport
         let cli = await runCLI(["enqueue", "--config", daemon.configPath, "--file", file])
         #expect(cli.errors.contains("line 1: \(reason)"), "\(cli.errors) vs \(reason)")
 
-        let unknown = try #require(await postWin(port: daemon.port, token: daemon.platformToken, winLine("u-1", operator: "casino-z")))
+        let unknown = try #require(
+            await postWin(port: daemon.port, token: daemon.platformToken, winLine("u-1", operator: "casino-z")))
         #expect(unknown.status == 422)
         #expect(unknown.string("reason")?.contains("operator \"casino-z\" is not configured") == true)
         #expect(try daemon.probe.count() == 0)
@@ -66,8 +69,9 @@ import TestSupport
 
         var invalidUTF8 = Array(winLine("utf-1", operator: "casino-a").utf8)
         invalidUTF8.insert(contentsOf: [0xFF, 0xFE], at: invalidUTF8.count - 10)
-        let bytes = try #require(await httpRequest(
-            port: daemon.port, "POST", "/v1/wins", token: token, contentType: "application/json", body: invalidUTF8))
+        let bytes = try #require(
+            await httpRequest(
+                port: daemon.port, "POST", "/v1/wins", token: token, contentType: "application/json", body: invalidUTF8))
         #expect(bytes.status == 400)
         #expect(bytes.string("error")?.contains("UTF-8") == true)
 
@@ -75,12 +79,14 @@ import TestSupport
         #expect(empty.status == 400)
         #expect(empty.string("error")?.contains("empty") == true)
 
-        let wrongType = try #require(await httpRequest(
-            port: daemon.port, "POST", "/v1/wins", token: token, contentType: "text/plain",
-            body: Array(winLine("type-1", operator: "casino-a").utf8)))
+        let wrongType = try #require(
+            await httpRequest(
+                port: daemon.port, "POST", "/v1/wins", token: token, contentType: "text/plain",
+                body: Array(winLine("type-1", operator: "casino-a").utf8)))
         #expect(wrongType.status == 415)
-        let noType = try #require(await httpRequest(
-            port: daemon.port, "POST", "/v1/wins", token: token, body: Array(winLine("type-2", operator: "casino-a").utf8)))
+        let noType = try #require(
+            await httpRequest(
+                port: daemon.port, "POST", "/v1/wins", token: token, body: Array(winLine("type-2", operator: "casino-a").utf8)))
         #expect(noType.status == 415)
         #expect(try daemon.probe.count() == 0)
     }
@@ -116,15 +122,18 @@ import TestSupport
             if case .number(let digits)? = object?["line"] { line = digits } else { line = "?" }
             return "\(line) \(object?["reference"]?.stringValue ?? "-") \(object?["result"]?.stringValue ?? "?")"
         }
-        #expect(summary == [
-            "1 b-new accepted", "3 b-dup duplicate", "4 b-conflict conflict", "5 - invalid", "6 - invalid", "7 b-other accepted",
-        ])
+        #expect(
+            summary == [
+                "1 b-new accepted", "3 b-dup duplicate", "4 b-conflict conflict", "5 - invalid", "6 - invalid",
+                "7 b-other accepted",
+            ])
         #expect(results[4].objectValue?["reason"]?.stringValue?.contains("longer than the 65536-byte limit") == true)
         #expect(try daemon.probe.win("b-new") != nil && daemon.probe.win("b-other") != nil)
         #expect(try daemon.probe.win("b-conflict")?.amount == "55")
 
-        let tooMany = try #require(await postBatch(
-            port: daemon.port, token: token, (1...11).map { winLine("many-\($0)", operator: "casino-a") }))
+        let tooMany = try #require(
+            await postBatch(
+                port: daemon.port, token: token, (1...11).map { winLine("many-\($0)", operator: "casino-a") }))
         #expect(tooMany.status == 413)
         #expect(try daemon.probe.win("many-1") == nil)
     }
@@ -164,8 +173,10 @@ import TestSupport
         let metrics = try #require(await httpRequest(port: daemon.port, "GET", "/metrics"))
         #expect(metrics.status == 200)
         #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
-        for family in ["jackpotd_wins{", "jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_ingest_commits_total",
-                       "jackpotd_ingest_wins_total{result=\"accepted\"} 1", "jackpotd_ingest_requests_total{code=\"201\"} 1"] {
+        for family in [
+            "jackpotd_wins{", "jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_ingest_commits_total",
+            "jackpotd_ingest_wins_total{result=\"accepted\"} 1", "jackpotd_ingest_requests_total{code=\"201\"} 1",
+        ] {
             #expect(metrics.text.contains(family), "\(family) missing from\n\(metrics.text)")
         }
         let page = daemon.directory.write("metrics.prom", metrics.text)

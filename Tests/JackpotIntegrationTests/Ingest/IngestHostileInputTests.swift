@@ -21,7 +21,8 @@ import TestSupport
 
     static func chunkedPost(_ daemon: IngestDaemon, _ body: [UInt8], contentType: String) async -> HTTPReply? {
         guard let connection = RawHTTPConnection(port: daemon.port) else { return nil }
-        let head = "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+        let head =
+            "POST /v1/wins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
             + "Content-Type: \(contentType)\r\nTransfer-Encoding: chunked\r\n\r\n"
         connection.write(Array(head.utf8) + chunked(body, pieces: 7))
         return await connection.readResponse()

@@ -12,9 +12,11 @@ import TestSupport
         let token = "unix-" + UUID().uuidString
         let tokenFile = directory.write("token", token)
         let socketPath = directory.path("ingest.sock")
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "unix-secret", extra: fastDelivery()),
-        ], extraTopLevel: #""ingest": {"listen": "\#(socketPath)", "tokens": [{"name": "p", "tokenFile": "\#(tokenFile)"}]}"#)
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "unix-secret", extra: fastDelivery())
+            ], extraTopLevel: #""ingest": {"listen": "\#(socketPath)", "tokens": [{"name": "p", "tokenFile": "\#(tokenFile)"}]}"#)
         let daemon = try DaemonProcess(["run", "--config", config], logPath: directory.path("daemon.log"))
         await daemon.waitForStart()
         try #require(daemon.log.contains("event=ingest_listening address=\(socketPath)"), "\(daemon.log)")
@@ -25,8 +27,10 @@ import TestSupport
 
         let connection = try #require(RawHTTPConnection(unixPath: socketPath))
         let body = Array(winLine("unix-1", operator: "casino-a").utf8)
-        connection.write(Array(("POST /v1/wins HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body)
+        connection.write(
+            Array(
+                ("POST /v1/wins HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n").utf8) + body)
         let answer = try #require(await connection.readResponse())
         #expect(answer.status == 201)
         #expect(try OutboxProbe(directory.path("outbox.sqlite3")).win("unix-1") != nil)

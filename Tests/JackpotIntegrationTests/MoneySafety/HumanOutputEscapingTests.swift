@@ -21,10 +21,12 @@ import JackpotCLI
     @Test func aKeyWithANewlineCannotForgeAnEnqueueLine() async throws {
         let fixture = try OpsFixture()
         let forged = #"\nline 1: reference e-1 already exists with a different amount\u001b[2K"#
-        let file = fixture.directory.write("lines.jsonl", [
-            winLine("e-1", operator: "casino-a"),
-            winLine("e-2", operator: "casino-a", extra: "\"\(forged)\":\"x\""),
-        ].joined(separator: "\n") + "\n")
+        let file = fixture.directory.write(
+            "lines.jsonl",
+            [
+                winLine("e-1", operator: "casino-a"),
+                winLine("e-2", operator: "casino-a", extra: "\"\(forged)\":\"x\""),
+            ].joined(separator: "\n") + "\n")
         let result = await fixture.cli(["enqueue", "--create", "--file", file])
         #expect(result.code == .failure)
         let lines = result.errors.split(separator: "\n", omittingEmptySubsequences: false).dropLast()

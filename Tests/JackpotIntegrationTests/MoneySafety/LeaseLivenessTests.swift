@@ -75,9 +75,11 @@ import OperatorSimulator
         let directory = TemporaryDirectory()
         let wallet = try ScriptedOperator(secret: "ns-secret")
         defer { wallet.stop() }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: "ns-secret", extra: fastDelivery()),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: "ns-secret", extra: fastDelivery())
+            ])
         let probe = OutboxProbe(directory.path("outbox.sqlite3"))
         let now = WallClock.nowMilliseconds()
         try probe.enqueue(["held"], operator: "casino-a", now: now - 1000)
@@ -91,7 +93,9 @@ import OperatorSimulator
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.unshare)
-        process.arguments = ["--pid", "--fork", "--mount-proc", "--kill-child", DaemonProcess.binary.path, "run", "--config", config]
+        process.arguments = [
+            "--pid", "--fork", "--mount-proc", "--kill-child", DaemonProcess.binary.path, "run", "--config", config,
+        ]
         let logPath = directory.path("daemon.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

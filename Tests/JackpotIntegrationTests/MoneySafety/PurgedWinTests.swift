@@ -31,10 +31,15 @@ import JackpotWire
         #expect(tombstone.contentDigest.count == 16)
 
         // CLI: the same win again is a duplicate, a different amount a conflict.
-        let same = await fixture.cli(["enqueue", "--file", fixture.directory.write("same.jsonl", winLine("p-1", operator: "casino-a") + "\n")])
+        let same = await fixture.cli([
+            "enqueue", "--file", fixture.directory.write("same.jsonl", winLine("p-1", operator: "casino-a") + "\n"),
+        ])
         #expect(same.code == .success)
         #expect(same.output == "accepted 0, duplicate 1, rejected 0\n", "\(same.output)")
-        let other = await fixture.cli(["enqueue", "--file", fixture.directory.write("other.jsonl", winLine("p-2", operator: "casino-a", amount: "56") + "\n")])
+        let other = await fixture.cli([
+            "enqueue", "--file",
+            fixture.directory.write("other.jsonl", winLine("p-2", operator: "casino-a", amount: "56") + "\n"),
+        ])
         #expect(other.code == .failure)
         #expect(other.errors.contains("line 1: reference p-2 was delivered on "), "\(other.errors)")
         #expect(other.errors.contains("purged on "), "\(other.errors)")
@@ -46,7 +51,8 @@ import JackpotWire
         guard case .rejected(let rejection) = try #require(conflict.first),
             case .conflictWithPurgedWin(let reference, let transactionId, let deliveredAt, let purgedAt) = rejection
         else { Issue.record("\(conflict)"); return }
-        #expect(reference == "p-3" && !transactionId.isEmpty && deliveredAt.hasSuffix("Z") && purgedAt.hasSuffix("Z"), "\(rejection)")
+        #expect(
+            reference == "p-3" && !transactionId.isEmpty && deliveredAt.hasSuffix("Z") && purgedAt.hasSuffix("Z"), "\(rejection)")
         #expect(rejection.description.contains("was delivered on") && rejection.description.contains("with different content"))
         #expect(try fixture.count("SELECT count(*) FROM wins") == 0)
 
@@ -77,21 +83,26 @@ import JackpotWire
         let otherId = try #require(try fixture.win("pg-2").transactionId)
         #expect(await fixture.cli(["purge", "--delivered-older-than", "0"]).code == .success)
         let tombstone = try #require(try fixture.outbox().tombstone(reference: "pg-1"))
-        let purged = "purged on \(TimeFormat.timestamp(tombstone.purgedAt)) (delivered \(TimeFormat.timestamp(delivered.deliveredAt)), "
+        let purged =
+            "purged on \(TimeFormat.timestamp(tombstone.purgedAt)) (delivered \(TimeFormat.timestamp(delivered.deliveredAt)), "
             + "transactionId \(transactionId))"
 
         let show = await fixture.cli(["show", "pg-1"])
         #expect(show.code == .failure)
-        #expect(firstLine(show.errors) == "jackpotd show: error: pg-1 was \(purged); only its tombstone is kept", "\(show.errors)")
+        #expect(
+            firstLine(show.errors) == "jackpotd show: error: pg-1 was \(purged); only its tombstone is kept", "\(show.errors)")
         for command in [["retry", "pg-1"], ["cancel", "pg-1", "--reason", "x"]] {
             let result = await fixture.cli(command)
             #expect(result.code == .failure)
-            #expect(firstLine(result.errors) == "jackpotd \(command[0]): error: pg-1 was \(purged); only its tombstone is kept",
-                    "\(result.errors)")
+            #expect(
+                firstLine(result.errors) == "jackpotd \(command[0]): error: pg-1 was \(purged); only its tombstone is kept",
+                "\(result.errors)")
         }
-        let again = await fixture.cli(["enqueue", "--operator", "casino-a", "--reference", "pg-1", "--user-id", "421",
-                                       "--game-id", "Im_60_tumblefortune", "--round-id", "5103188801", "--amount", "55",
-                                       "--jackpot-id", "568"])
+        let again = await fixture.cli([
+            "enqueue", "--operator", "casino-a", "--reference", "pg-1", "--user-id", "421",
+            "--game-id", "Im_60_tumblefortune", "--round-id", "5103188801", "--amount", "55",
+            "--jackpot-id", "568",
+        ])
         #expect(again.code == .success, "\(again.errors)")
         #expect(again.output == "duplicate pg-1 (\(purged); never sent again)\n", "\(again.output)")
 
@@ -102,7 +113,8 @@ import JackpotWire
         #expect(summary["matched"]?.asNumberText == "1")
         #expect(summary["unknownHere"]?.asNumberText == "0")
         #expect(summary["mismatch"]?.asNumberText == "1")
-        #expect(reconcile.output.contains("transactionId \(otherId)); in the report transactionId T-other"), "\(reconcile.output)")
+        #expect(
+            reconcile.output.contains("transactionId \(otherId)); in the report transactionId T-other"), "\(reconcile.output)")
     }
 
     @Test func aConflictingPlainSQLInsertFailsThePlatformsStatementAndAnIdenticalOneIsANoOp() throws {
@@ -116,11 +128,15 @@ import JackpotWire
             try outbox.database.execute(Self.plainSQLInsert, [.text("c-1"), .text("56")])
         }
         #expect(error?.code == 19)
-        #expect(error?.message.contains("jackpotd: conflict: this reference already exists with a different") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("jackpotd: conflict: this reference already exists with a different") == true,
+            "\(String(describing: error))")
         #expect(try outbox.win(reference: "c-1")?.amount == "55")
         // The Swift API still tells a duplicate (55.0 is 55) from a conflict, naming the field.
         #expect(try outbox.enqueue([Self.newWin("c-1", amount: "55.0")]) == [.duplicate])
-        #expect(try outbox.enqueue([Self.newWin("c-1", amount: "57")]) == [.rejected(.conflict(reference: "c-1", fields: ["amount"]))])
+        #expect(
+            try outbox.enqueue([Self.newWin("c-1", amount: "57")]) == [.rejected(.conflict(reference: "c-1", fields: ["amount"]))]
+        )
     }
 
     static func newWin(_ reference: String, amount: String) -> NewWin {

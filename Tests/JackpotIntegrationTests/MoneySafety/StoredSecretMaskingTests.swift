@@ -14,13 +14,15 @@ import JackpotWire
 
     @Test func anEchoedTokenSecretAndQueryValueAreMaskedInTheStoredAnswer() async throws {
         let fixture = try OpsFixture([FixtureOperator("casino-a", secret: Self.secret, query: "?authToken=\(Self.query)")])
-        let echo = #"{"error":120,"description":"bad request","echo":{"token":"\#(Self.token)","key":"\#(Self.secret)"},"#
+        let echo =
+            #"{"error":120,"description":"bad request","echo":{"token":"\#(Self.token)","key":"\#(Self.secret)"},"#
             + #""url":"/JackPotWin?authToken=\#(Self.query)","form":"token=\#(FormEncoding.encodeComponent(Self.token))"}"#
         fixture.wallet("casino-a").setFaultPlan { _ in .status(400, body: echo) }
         try await fixture.enqueue([winLine("m-1", operator: "casino-a", extra: "\"token\":\"\(Self.token)\"")])
         #expect(try await fixture.deliver { try $0.count("SELECT count(*) FROM attempts") >= 1 })
 
-        let stored = try fixture.outbox().database.query("SELECT response_head, detail FROM attempts")
+        let stored =
+            try fixture.outbox().database.query("SELECT response_head, detail FROM attempts")
             .map { ($0.string("response_head") ?? "") + " " + ($0.string("detail") ?? "") }
             + [try fixture.win("m-1").lastError ?? ""]
         let text = stored.joined(separator: "\n")
@@ -36,6 +38,7 @@ import JackpotWire
     @Test func scrubbingFindsRawFormAndJSONFormsButNotShortValues() {
         let text = #"a=tok%2Fen&b="tok\/en"&c=tok/en&d=ab"#
         #expect(SecretScrubber(hiding: ["tok/en", "ab"]).scrubbed(text) == #"a=***&b="***"&c=***&d=ab"#)
-        #expect(SecretScrubbing.urlSecrets("https://u:pw-secret@h/p?authToken=a%20b&x=1#f") == ["a%20b", "a b", "1", "pw-secret"])
+        #expect(
+            SecretScrubbing.urlSecrets("https://u:pw-secret@h/p?authToken=a%20b&x=1#f") == ["a%20b", "a b", "1", "pw-secret"])
     }
 }

@@ -41,7 +41,11 @@ import JackpotWire
         #expect(win.transactionId == "T-first")
         #expect(win.otherTransactionIds == "T-second")
         let log = try outbox.attempts(winId: winId).map(\.detail)
-        #expect(log == ["transactionId T-first", "transactionId T-second; a repeat delivery with another transactionId: kept the first, T-first"])
+        #expect(
+            log == [
+                "transactionId T-first",
+                "transactionId T-second; a repeat delivery with another transactionId: kept the first, T-first",
+            ])
 
         let show = await fixture.cli(["show", "t-1"])
         #expect(show.output.contains("WARNING:"), "\(show.output)")
@@ -50,8 +54,11 @@ import JackpotWire
         #expect(json["otherTransactionIds"] == .array([.string("T-second")]))
 
         let status = await fixture.cli(["status"])
-        #expect(status.output.contains("WARNING: 1 delivered win was confirmed again under another transactionId"), "\(status.output)")
-        #expect(status.output.contains("WARNING: 1 pending win of operator retired, which is not in the config"), "\(status.output)")
+        #expect(
+            status.output.contains("WARNING: 1 delivered win was confirmed again under another transactionId"), "\(status.output)"
+        )
+        #expect(
+            status.output.contains("WARNING: 1 pending win of operator retired, which is not in the config"), "\(status.output)")
         let statusJSON = try await fixture.statusJSON()
         #expect(statusJSON["transactionIdMismatches"] == .number("1"))
         #expect(statusJSON["unconfiguredPending"] == .object(JSONObject([("retired", JSONValue.number("1"))])))

@@ -5,7 +5,9 @@ import JackpotWire
 import TestSupport
 
 @Suite(.timeLimit(.minutes(5)), .oneTestPerCore) struct EnqueueTests {
-    static func newWin(_ reference: String, amount: String = "55", user: String = "421", timestamp: String? = "1482429190374") -> NewWin {
+    static func newWin(_ reference: String, amount: String = "55", user: String = "421", timestamp: String? = "1482429190374")
+        -> NewWin
+    {
         NewWin(
             operatorName: "casino-a", userId: user, gameId: "Im_60_tumblefortune", roundId: "5103188801",
             amount: try! DecimalAmount(validating: amount), reference: reference, timestamp: timestamp, jackpotId: "568")
@@ -25,8 +27,14 @@ import TestSupport
         if case .rejected(let rejection)? = conflict.first {
             #expect(rejection.description == "reference ref-1 already exists with a different amount")
         }
-        #expect(try outbox.enqueue([Self.newWin("ref-1", user: "999")]) == [.rejected(.conflict(reference: "ref-1", fields: ["userId"]))])
-        #expect(try outbox.enqueue([Self.newWin("ref-1", timestamp: "1482429190375")]) == [.rejected(.conflict(reference: "ref-1", fields: ["timestamp"]))])
+        #expect(
+            try outbox.enqueue([Self.newWin("ref-1", user: "999")]) == [
+                .rejected(.conflict(reference: "ref-1", fields: ["userId"]))
+            ])
+        #expect(
+            try outbox.enqueue([Self.newWin("ref-1", timestamp: "1482429190375")]) == [
+                .rejected(.conflict(reference: "ref-1", fields: ["timestamp"]))
+            ])
         let stored = try #require(try outbox.win(reference: "ref-1"))
         #expect(stored.amount == "55")
         #expect(stored.timestamp == "1482429190374")
@@ -52,7 +60,9 @@ import TestSupport
         for writer in 0..<2 {
             let lines = (0..<3000).map { winLine("p\(writer)-\($0)", operator: "casino-a") }
             let file = directory.write("batch-\(writer).jsonl", lines.joined(separator: "\n") + "\n")
-            processes.append(try DaemonProcess(["enqueue", "--create", "--db", database, "--file", file], logPath: directory.path("enqueue-\(writer).log")))
+            processes.append(
+                try DaemonProcess(
+                    ["enqueue", "--create", "--db", database, "--file", file], logPath: directory.path("enqueue-\(writer).log")))
         }
         for process in processes {
             let status = await process.waitForExit(within: 120)

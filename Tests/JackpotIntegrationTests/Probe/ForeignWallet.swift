@@ -74,7 +74,8 @@ final class ForeignWallet: Sendable {
         guard let amount = Decimal(string: input["amount"]!, locale: Locale(identifier: "en_US_POSIX")) else {
             return .json(422, #"{"message":"The amount must be a number."}"#)
         }
-        let player = input["user_id"]!, reference = input["reference"]!
+        let player = input["user_id"]!
+        let reference = input["reference"]!
         let (id, balance) = books.withLock { books -> (Int, Decimal) in
             let earlier = books.credits[reference]
             if earlier == nil || booksRepeatsAgain {
@@ -86,6 +87,7 @@ final class ForeignWallet: Sendable {
             }
             return (books.credits[reference]!.id, books.balance[player, default: 100])
         }
-        return .json(201, #"{"transactionId":\#(id),"currency":"EUR","cash":\#(balance),"bonus":0,"error":"0","description":"OK"}"#)
+        return .json(
+            201, #"{"transactionId":\#(id),"currency":"EUR","cash":\#(balance),"bonus":0,"error":"0","description":"OK"}"#)
     }
 }

@@ -15,7 +15,9 @@ import OperatorSimulator
 /// it matters.
 @Suite(.serialized, .timeLimit(.minutes(10)), .oneTestPerCore) struct ProbeCommandTests {
     static let secret = "probe-key"
-    static let fixedList = ["amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId"]
+    static let fixedList = [
+        "amount", "gameId", "jackpotId", "providerId", "reference", "roundId", "timestamp", "token", "userId",
+    ]
 
     struct Probed {
         let result: CLIResult
@@ -46,21 +48,26 @@ import OperatorSimulator
     }
 
     /// Pastes the snippet into a fresh config and delivers `count` wins to `wallet` with the real dispatcher.
-    static func deliverWithSnippet(_ snippet: JSONObject, to wallet: ScriptedOperator, urlSuffix: String = "", count: Int = 3) async throws {
+    static func deliverWithSnippet(_ snippet: JSONObject, to wallet: ScriptedOperator, urlSuffix: String = "", count: Int = 3)
+        async throws
+    {
         let directory = TemporaryDirectory()
         let members = snippet.members.map { JSONWriter.quoted($0.key) + ": " + JSONWriter.serialize($0.value) }
         let extra = ([fastDelivery()] + members).joined(separator: ", ")
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-p", url: wallet.url + urlSuffix, secret: Self.secret, extra: extra),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-p", url: wallet.url + urlSuffix, secret: Self.secret, extra: extra)
+            ])
         let path = directory.path("outbox.sqlite3")
         let references = winReferences("live", count)
         let now = WallClock.nowMilliseconds()
         let wins = try references.map { reference in
-            NewWin(JackpotWin(
-                operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
-                amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
-                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#))
+            NewWin(
+                JackpotWin(
+                    operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
+                    amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
+                    jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#))
         }
         try #require(try Outbox(path: path).enqueue(wins, now: now).allSatisfy { $0 == .accepted })
         let before = wallet.snapshot
@@ -83,8 +90,10 @@ import OperatorSimulator
         ("URL query hashed", WalletDialect(includeQuery: true), "?authToken=abc%20def"),
         ("values percent-encoded", WalletDialect(encodeValues: true), ""),
         ("lower-case field names", WalletDialect(fieldNames: ["userId": "userid", "roundId": "roundid"]), ""),
-        ("form only with lower-case names",
-         WalletDialect(fieldNames: ["userId": "userid", "roundId": "roundid"], formOnly: true), ""),
+        (
+            "form only with lower-case names",
+            WalletDialect(fieldNames: ["userId": "userid", "roundId": "roundid"], formOnly: true), ""
+        ),
         ("form only, values percent-encoded", WalletDialect(encodeValues: true, formOnly: true), ""),
         ("already credited code", WalletDialect(alreadyCreditedCode: 61), ""),
     ]
@@ -118,23 +127,31 @@ import OperatorSimulator
         #expect(probed.result.code == .success, "\(probed.result.output) \(probed.result.errors)")
         let snippet = try #require(probed.snippet)
         #expect(snippet["fieldNames"] == .object(JSONObject([("userId", .string("user_id")), ("roundId", .string("round_id"))])))
-        #expect(Set(probed.findingCodes).isSuperset(of: ["success-status", "error-as-string", "repeat-not-credited", "wrong-hash-refused"]))
+        #expect(
+            Set(probed.findingCodes).isSuperset(of: [
+                "success-status", "error-as-string", "repeat-not-credited", "wrong-hash-refused",
+            ]))
         #expect(wallet.requests == probed.callCount)
 
         // The snippet, pasted, delivers real wins (with platform and jackpotDetails, which this wallet does not sign).
         let directory = TemporaryDirectory()
         let members = snippet.members.map { JSONWriter.quoted($0.key) + ": " + JSONWriter.serialize($0.value) }
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-p", url: wallet.url, secret: Self.secret, extra: ([fastDelivery()] + members).joined(separator: ", ")),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-p", url: wallet.url, secret: Self.secret,
+                    extra: ([fastDelivery()] + members).joined(separator: ", "))
+            ])
         let path = directory.path("outbox.sqlite3")
         let references = winReferences("foreign", 3)
         let now = WallClock.nowMilliseconds()
         let wins = try references.map { reference in
-            NewWin(JackpotWin(
-                operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
-                amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
-                jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#))
+            NewWin(
+                JackpotWin(
+                    operatorName: "casino-p", userId: "421", gameId: "Im 60/tumble", roundId: "5103188801",
+                    amount: try DecimalAmount(validating: "1250.50"), reference: reference, timestamp: String(now),
+                    jackpotId: "568", platform: "desktop", jackpotDetails: #"{"progressive":200.25}"#))
         }
         try #require(try Outbox(path: path).enqueue(wins, now: now).allSatisfy { $0 == .accepted })
         let failuresBefore = wallet.signatureFailures
@@ -247,7 +264,8 @@ import OperatorSimulator
         try #require(master >= 0)
         defer { close(master) }
         // grantpt/unlockpt/ptsname are hidden from Swift by glibc's feature macros; these are their ioctls.
-        var unlocked: Int32 = 0, number: UInt32 = 0
+        var unlocked: Int32 = 0
+        var number: UInt32 = 0
         try #require(withUnsafeMutablePointer(to: &unlocked) { ioctl(master, Self.setPseudoTerminalLock, $0) } == 0)
         try #require(withUnsafeMutablePointer(to: &number) { ioctl(master, Self.getPseudoTerminalNumber, $0) } == 0)
         let terminal = "/dev/pts/\(number)"

@@ -17,10 +17,12 @@ import OperatorSimulator
         let docs = try DocsText(DocsText.operations)
         let transcript = try #require(docs.transcripts(in: Self.section).first, "\(docs.page) has no probe transcript")
         let wallet = try ScriptedOperator(
-            secret: "casino-c-key", dialect: WalletDialect(fieldNames: ["userId": "userid", "roundId": "roundid"], formOnly: true))
+            secret: "casino-c-key",
+            dialect: WalletDialect(fieldNames: ["userId": "userid", "roundId": "roundid"], formOnly: true))
         defer { wallet.stop() }
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-c", url: wallet.url, secret: "casino-c-key")])
+        let config = writeConfig(
+            in: directory, operators: [TestOperator(name: "casino-c", url: wallet.url, secret: "casino-c-key")])
         _ = try Outbox(path: directory.path("outbox.sqlite3"))
 
         let result = await runCLI(Array(DocsText.words(transcript.command).dropFirst()) + ["--config", config])
@@ -33,8 +35,9 @@ import OperatorSimulator
             try lines.joined(separator: "\n").write(toFile: DocsText.path(of: docs.page), atomically: true, encoding: .utf8)
             return
         }
-        #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(transcript.output),
-                "--- the page shows:\n\(transcript.output)--- the probe printed:\n\(printed)")
+        #expect(
+            TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(transcript.output),
+            "--- the page shows:\n\(transcript.output)--- the probe printed:\n\(printed)")
         #expect(result.code.rawValue == transcript.exitCode)
         #expect(wallet.snapshot.credited == 2)
     }

@@ -43,9 +43,13 @@ import TestSupport
         func host(_ directory: TemporaryDirectory) throws -> (config: String, litestream: String, database: String) {
             let database = directory.path("outbox.sqlite3")
             // A 30 s timeout: a held call stays in flight (its lease 120 s) however slow the machine.
-            let config = writeConfig(in: directory, database: database, operators: [
-                TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 30, concurrency: 4)),
-            ], extraTopLevel: #""checkpoints": "litestream", "shutdownGraceSeconds": 2"#)
+            let config = writeConfig(
+                in: directory, database: database,
+                operators: [
+                    TestOperator(
+                        name: "casino-a", url: wallet.url, secret: Self.secret,
+                        extra: fastDelivery(timeoutSeconds: 30, concurrency: 4))
+                ], extraTopLevel: #""checkpoints": "litestream", "shutdownGraceSeconds": 2"#)
             let litestream = directory.write("litestream.yml", try Litestream.config(database: database, replica: replica))
             return (config, litestream, database)
         }
@@ -53,7 +57,8 @@ import TestSupport
         let (configB, litestreamB, databaseB) = try host(hostB)
 
         // Host A at work.
-        let daemonA = try DaemonProcess(["run", "--config", configA], logPath: hostA.path("daemon.log"), environment: ["JACKPOTD_HOST": Self.lostHost])
+        let daemonA = try DaemonProcess(
+            ["run", "--config", configA], logPath: hostA.path("daemon.log"), environment: ["JACKPOTD_HOST": Self.lostHost])
         defer { daemonA.send(SIGKILL) }
         await daemonA.waitForStart()
         let replicatorA = try Litestream.replicate(config: litestreamA, logPath: hostA.path("litestream.log"))
@@ -103,7 +108,8 @@ import TestSupport
             if words.starts(with: ["sudo", "-u", "jackpotd"]) { words.removeFirst(3) }
             switch words.first {
             case "litestream":
-                let run = try await Litestream.run(Array(words.dropFirst()), logPath: hostB.path("litestream-\(outputs.count).log"))
+                let run = try await Litestream.run(
+                    Array(words.dropFirst()), logPath: hostB.path("litestream-\(outputs.count).log"))
                 try #require(run.status == 0, "$ \(command)\n\(run.log)")
                 if inReplica == nil {
                     let restored = try probeB.wins()
@@ -114,13 +120,16 @@ import TestSupport
                 try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: words[2])
             case "sudo" where words == ["sudo", "systemctl", "start", "jackpotd", "litestream"]:
                 // The units' ExecStart lines, on host B.
-                daemonB = try DaemonProcess(["run", "--config", configB], logPath: hostB.path("daemon.log"), environment: ["JACKPOTD_HOST": Self.standbyHost])
+                daemonB = try DaemonProcess(
+                    ["run", "--config", configB], logPath: hostB.path("daemon.log"),
+                    environment: ["JACKPOTD_HOST": Self.standbyHost])
                 await daemonB?.waitForStart()
                 replicatorB = try Litestream.replicate(config: litestreamB, logPath: hostB.path("litestream.log"))
             case "jp":
                 let arguments = Array(words.dropFirst())
                 // Litestream on B needs its first upload before check can say it follows.
-                let result = arguments.first == "check"
+                let result =
+                    arguments.first == "check"
                     ? await LitestreamReplicaTests.succeeds(within: 60, arguments, environment: environment)
                     : await runCLI(arguments, environment: environment)
                 try #require(result.code == .success, "$ \(command)\n\(result.errors)\(result.output)")
@@ -140,7 +149,9 @@ import TestSupport
         #expect(books.credited == sent.count)
         #expect(books.hashFailures == 0)
         for win in try probeB.wins() {
-            #expect(win.transactionId != nil && win.transactionId == wallet.credit(for: win.reference)?.transactionId, "\(win.reference)")
+            #expect(
+                win.transactionId != nil && win.transactionId == wallet.credit(for: win.reference)?.transactionId,
+                "\(win.reference)")
         }
         #expect(try probeB.count(.sending) == 0)
         #expect(try probeB.count(.pending) == 0)
@@ -151,14 +162,17 @@ import TestSupport
         let takeover = try #require(outputs["takeover"])
         let released = Int(takeover.split(separator: " ").dropFirst(4).first ?? "") ?? 0
         #expect(released >= 1, "\(takeover)")
-        #expect(outputs["status"]?.contains("Taken over: host \(Self.lostHost): \(released) win") == true, "\(outputs["status"] ?? "")")
+        #expect(
+            outputs["status"]?.contains("Taken over: host \(Self.lostHost): \(released) win") == true,
+            "\(outputs["status"] ?? "")")
 
         // The figures the runbook quotes.
         let lacked = sent.filter { !replicated.contains($0) }.count
         // When B's daemon got each win confirmed: the end of its delivering attempt.
         var confirmedOnB: [String: Int64] = [:]
         for reference in sent {
-            for attempt in try probeB.attempts(reference) where attempt.daemon.hasPrefix(Self.standbyHost + ":") && attempt.outcome == "delivered" {
+            for attempt in try probeB.attempts(reference)
+            where attempt.daemon.hasPrefix(Self.standbyHost + ":") && attempt.outcome == "delivered" {
                 confirmedOnB[reference] = attempt.startedAt + Int64(attempt.durationMs)
             }
         }
@@ -166,7 +180,8 @@ import TestSupport
         let lastReplicated = confirmedOnB.filter { replicated.contains($0.key) }.values.max() ?? killedAt
         let lastNotLeased = confirmedOnB.filter { !leasedInReplica.contains($0.key) }.values.max() ?? killedAt
         #expect(!leasedInReplica.isEmpty)
-        print("""
+        print(
+            """
             failover drill: \(sent.count) wins sent by the platform; the replica lacked \(lacked) (the recovery point), \
             which the replay enqueued again (\(outputs["enqueue"]?.split(separator: "\n").last ?? "")); takeover released \
             \(released) leases of \(Self.lostHost); \(books.duplicates) wins sent twice to the wallet, each credited once; \
@@ -185,7 +200,8 @@ import TestSupport
         }
         #expect(await eventually(within: 60) { Litestream.replicaTransaction(replica) > final }, "\(replicatorB?.log ?? "")")
         let again = hostB.path("restored-again.sqlite3")
-        let restoredAgain = try await Litestream.run(["restore", "-config", litestreamB, "-o", again, databaseB], logPath: hostB.path("restore-again.log"))
+        let restoredAgain = try await Litestream.run(
+            ["restore", "-config", litestreamB, "-o", again, databaseB], logPath: hostB.path("restore-again.log"))
         try #require(restoredAgain.status == 0, "\(restoredAgain.log)")
         #expect(try OutboxProbe(again).allDelivered(sent))
     }

@@ -22,7 +22,9 @@ import TestSupport
         #expect(shipped.log.contains("\"path\": \"\(Litestream.shippedDatabase)\""), "\(shipped.log)")
         #expect(shipped.log.contains("\"replica\": \"s3\""), "\(shipped.log)")
 
-        let file = directory.write("litestream.yml", try Litestream.config(database: directory.path("outbox.sqlite3"), replica: directory.path("replica")))
+        let file = directory.write(
+            "litestream.yml",
+            try Litestream.config(database: directory.path("outbox.sqlite3"), replica: directory.path("replica")))
         let rewritten = try await Litestream.run(["databases", "-json", "-config", file], logPath: directory.path("file.log"))
         #expect(rewritten.status == 0, "\(rewritten.log)")
         #expect(rewritten.log.contains("\"replica\": \"file\""), "\(rewritten.log)")
@@ -31,7 +33,9 @@ import TestSupport
         // replicas and per-replica retention would pass unnoticed and do nothing.
         let text = try String(contentsOfFile: Litestream.shippedConfigPath, encoding: .utf8)
         for oldKey in ["  replicas:", "      retention:", "      snapshot-interval:"] {
-            #expect(!text.split(separator: "\n").contains { $0.hasPrefix(oldKey) }, "Deploy/litestream.yml uses \(oldKey), a key of Litestream 0.3")
+            #expect(
+                !text.split(separator: "\n").contains { $0.hasPrefix(oldKey) },
+                "Deploy/litestream.yml uses \(oldKey), a key of Litestream 0.3")
         }
     }
 
@@ -41,10 +45,15 @@ import TestSupport
         let wallet = try ScriptedOperator(secret: Self.secret)
         defer { wallet.stop() }
         let database = host.path("outbox.sqlite3")
-        let config = writeConfig(in: host, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 5, concurrency: 2)),
-        ], extraTopLevel: #""checkpoints": "litestream", "shutdownGraceSeconds": 2"#)
-        let litestreamConfig = host.write("litestream.yml", try Litestream.config(database: database, replica: storage.path("outbox")))
+        let config = writeConfig(
+            in: host,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: wallet.url, secret: Self.secret, extra: fastDelivery(timeoutSeconds: 5, concurrency: 2)
+                )
+            ], extraTopLevel: #""checkpoints": "litestream", "shutdownGraceSeconds": 2"#)
+        let litestreamConfig = host.write(
+            "litestream.yml", try Litestream.config(database: database, replica: storage.path("outbox")))
         // Deliveries slowed a little, and from the 81st call on held until the
         // restore is done: the daemon is mid-delivery when it runs, however fast.
         let answers = Gate()
@@ -61,7 +70,9 @@ import TestSupport
         defer { litestream.send(SIGKILL) }
 
         let first = winReferences("first", 60)
-        #expect(await runCLI(["enqueue", "--config", config, "--file", host.write("first.jsonl", Self.lines(first))]).code == .success)
+        #expect(
+            await runCLI(["enqueue", "--config", config, "--file", host.write("first.jsonl", Self.lines(first))]).code == .success
+        )
         #expect(await eventually(within: 60) { wallet.snapshot.requests >= 10 }, "\(daemon.log)")
         // The sync point: a change set shipped after `first` was committed holds all of it.
         let before = Litestream.replicaTransaction(storage.path("outbox"))
@@ -71,7 +82,9 @@ import TestSupport
         #expect(followed.code == .success, "\(followed.output)")
 
         let second = winReferences("second", 60)
-        #expect(await runCLI(["enqueue", "--config", config, "--file", host.write("second.jsonl", Self.lines(second))]).code == .success)
+        #expect(
+            await runCLI(["enqueue", "--config", config, "--file", host.write("second.jsonl", Self.lines(second))]).code
+                == .success)
         let restored = host.path("restored.sqlite3")
         let restore = try await Litestream.run(
             ["restore", "-config", litestreamConfig, "-o", restored, database], logPath: host.path("restore.log"))
@@ -85,15 +98,18 @@ import TestSupport
         let sent = first + second
         #expect(Set(first).isSubset(of: Set(held)), "the replica lacks wins enqueued before its sync point")
         // Enqueues are transactions in order: a replica holds a prefix of them.
-        #expect(Set(held) == Set(sent.prefix(held.count)), "the replica holds \(held.count) wins, not the first \(held.count) sent")
+        #expect(
+            Set(held) == Set(sent.prefix(held.count)), "the replica holds \(held.count) wins, not the first \(held.count) sent")
         let live = OutboxProbe(database)
         for win in try copy.wins() where win.state == .delivered {
             #expect(try live.win(win.reference)?.transactionId == win.transactionId, "\(win.reference)")
         }
 
-        let sqliteConfig = writeConfig(in: storage, database: database, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret),
-        ])
+        let sqliteConfig = writeConfig(
+            in: storage, database: database,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: Self.secret)
+            ])
         let fighting = await runCLI(["check", "--replication", "--config", sqliteConfig])
         #expect(fighting.code == .failure)
         #expect(fighting.output.contains("PROBLEM  \"checkpoints\" is \"sqlite\""), "\(fighting.output)")
@@ -102,9 +118,11 @@ import TestSupport
 
     @Test func checkReplicationNamesWhatKeepsLitestreamFromFollowing() async throws {
         let host = TemporaryDirectory()
-        let config = writeConfig(in: host, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: Self.secret),
-        ], extraTopLevel: #""checkpoints": "litestream""#)
+        let config = writeConfig(
+            in: host,
+            operators: [
+                TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: Self.secret)
+            ], extraTopLevel: #""checkpoints": "litestream""#)
         let missing = await runCLI(["check", "--replication", "--config", config])
         #expect(missing.code == .failure)
         #expect(missing.output.contains("PROBLEM  no outbox at"), "\(missing.output)")
@@ -118,7 +136,8 @@ import TestSupport
 
         // Litestream replicated it once, then stopped; the outbox changed a minute later.
         let storage = TemporaryDirectory()
-        let litestreamConfig = host.write("litestream.yml", try Litestream.config(database: host.path("outbox.sqlite3"), replica: storage.path("outbox")))
+        let litestreamConfig = host.write(
+            "litestream.yml", try Litestream.config(database: host.path("outbox.sqlite3"), replica: storage.path("outbox")))
         let litestream = try Litestream.replicate(config: litestreamConfig, logPath: host.path("litestream.log"))
         defer { litestream.send(SIGKILL) }
         let following = await Self.succeeds(within: 60, ["check", "--replication", "--config", config])
@@ -141,7 +160,8 @@ import TestSupport
         #expect(await runCLI(["backup", "--db", database, host.path("backup.sqlite3")]).code == .success)
         try live.enqueue(winReferences("after-backup", 3), operator: "casino-a")
 
-        let litestreamConfig = host.write("litestream.yml", try Litestream.config(database: database, replica: storage.path("outbox")))
+        let litestreamConfig = host.write(
+            "litestream.yml", try Litestream.config(database: database, replica: storage.path("outbox")))
         let litestream = try Litestream.replicate(config: litestreamConfig, logPath: host.path("litestream.log"))
         defer { litestream.send(SIGKILL) }
         #expect(await eventually(within: 60) { Litestream.replicaTransaction(storage.path("outbox")) > 0 }, "\(litestream.log)")
@@ -174,7 +194,8 @@ import TestSupport
         #expect(await eventually(within: 60) { Litestream.replicaTransaction(storage.path("outbox")) > 0 }, "\(replicator.log)")
 
         let copy = standby.path("outbox.sqlite3")
-        let standbyConfig = standby.write("litestream.yml", try Litestream.config(database: copy, replica: storage.path("outbox")))
+        let standbyConfig = standby.write(
+            "litestream.yml", try Litestream.config(database: copy, replica: storage.path("outbox")))
         let follower = try DaemonProcess(
             ["restore", "-f", "-config", standbyConfig, copy], logPath: standby.path("follow.log"),
             executable: Litestream.binary(), outputToLog: true)
@@ -183,7 +204,9 @@ import TestSupport
 
         try live.enqueue(winReferences("late", 20), operator: "casino-a")
         let committed = Litestream.replicaTransaction(storage.path("outbox"))
-        #expect(await eventually(within: 60) { Litestream.replicaTransaction(storage.path("outbox")) > committed }, "\(replicator.log)")
+        #expect(
+            await eventually(within: 60) { Litestream.replicaTransaction(storage.path("outbox")) > committed },
+            "\(replicator.log)")
         let shipped = Litestream.replicaTransaction(storage.path("outbox"))
         #expect(await eventually(within: 60) { Self.followedTransaction(copy) >= shipped }, "\(follower.log)")
 

@@ -21,7 +21,8 @@ final class DaemonProcess {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The test runner may be inside a bundle directory (…/jackpotdPackageTests.xctest/…).
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("jackpotd").path),
-              directory.path != "/" {
+            directory.path != "/"
+        {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("jackpotd")
@@ -42,7 +43,8 @@ final class DaemonProcess {
         self.logPath = logPath
         if unprivileged, getuid() == 0 {
             process.executableURL = URL(fileURLWithPath: Self.setprivPath)
-            process.arguments = ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", executable.path]
+            process.arguments =
+                ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", executable.path]
                 + arguments
         } else {
             process.executableURL = executable
@@ -72,7 +74,8 @@ final class DaemonProcess {
     /// Gives `path` (and everything below it) to the user an unprivileged child runs as.
     static func handOver(_ path: String) {
         guard getuid() == 0 else { return }
-        let owner = uid_t(nobody), group = gid_t(nobody)
+        let owner = uid_t(nobody)
+        let group = gid_t(nobody)
         chown(path, owner, group)
         if let enumerator = FileManager.default.enumerator(atPath: path) {
             for case let name as String in enumerator { chown(path + "/" + name, owner, group) }

@@ -111,7 +111,10 @@ final class DocsSession {
             TranscriptNormalizer.normalize(output) == TranscriptNormalizer.normalize(transcript.output),
             "\(docs.page) (\(transcript.section)): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(output)",
             sourceLocation: sourceLocation)
-        #expect(code == transcript.exitCode, "$ \(transcript.command): exit \(code), \(docs.page) says \(transcript.exitCode.map(String.init) ?? "none")", sourceLocation: sourceLocation)
+        #expect(
+            code == transcript.exitCode,
+            "$ \(transcript.command): exit \(code), \(docs.page) says \(transcript.exitCode.map(String.init) ?? "none")",
+            sourceLocation: sourceLocation)
         var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         recordings.append((transcript.outputLines, lines, code))
@@ -132,7 +135,8 @@ final class DocsSession {
         for (name, port) in ports {
             var member = try #require(operators[name], "\(docs.page)'s config has no \(name)")
             let url = try #require(member["url"] as? String)
-            member["url"] = url.replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:\(port)", options: .regularExpression)
+            member["url"] = url.replacingOccurrences(
+                of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:\(port)", options: .regularExpression)
             operators[name] = member
             directory.write("secrets/\(name)", Self.secret(name))
         }
@@ -140,10 +144,9 @@ final class DocsSession {
         let json = try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .withoutEscapingSlashes])
         configPath = directory.write("config.json", String(decoding: json, as: UTF8.self))
         let database = try #require(config["database"] as? String)
-        try FileManager.default.createDirectory(atPath: (database as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (database as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     }
-
-
 
     /// Enqueues JSON Lines as the platform would (`enqueue --create --file`).
     func enqueue(_ lines: [String]) async throws {
@@ -157,7 +160,8 @@ final class DocsSession {
         let config = try ConfigLoader.load(path: configPath, environment: [:]).config
         let databasePath = try #require(config.database)
         let service = DeliveryService(
-            databasePath: databasePath, config: config, logger: Logger(format: .logfmt, minimumLevel: .error, sink: CapturingSink()))
+            databasePath: databasePath, config: config,
+            logger: Logger(format: .logfmt, minimumLevel: .error, sink: CapturingSink()))
         let daemon = Task { try await service.run() }
         let outbox = try Outbox(path: databasePath)
         let reached = try await eventually(within: 60) { try condition(outbox) }
@@ -168,7 +172,8 @@ final class DocsSession {
 
     /// `jackpotd run …` as a child, stopped with `stopSignal` once `stopRunWhen` holds; its log and status.
     private func runDaemon(_ arguments: [String]) async throws -> (String, Int32) {
-        let daemon = try DaemonProcess(arguments, logPath: directory.path("run-\(UUID().uuidString).log"), environment: environment)
+        let daemon = try DaemonProcess(
+            arguments, logPath: directory.path("run-\(UUID().uuidString).log"), environment: environment)
         await daemon.waitForStart()
         let stopped = await eventually(within: 60) { stopRunWhen(daemon.log) || !daemon.process.isRunning }
         try #require(stopped, "jackpotd run never reached the state \(docs.page) shows:\n\(daemon.log)")
@@ -244,7 +249,9 @@ final class DocsSession {
 
     /// Every transcript of `sections` was replayed, but those another suite replays (`elsewhere`);
     /// when recording, writes what was printed into the page.
-    func finish(covering sections: [String], elsewhere: [String: Set<Int>] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func finish(
+        covering sections: [String], elsewhere: [String: Set<Int>] = [:], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         for section in sections {
             let missing = docs.transcripts(in: section).filter {
                 !$0.isHelp && !replayed.contains("\(section)#\($0.index)") && !(elsewhere[section]?.contains($0.index) ?? false)

@@ -21,7 +21,8 @@ enum ExternalProgram {
     /// `find`, or an error naming the Debian package that provides it.
     static func require(_ name: String, package: String) throws -> String {
         guard let path = find(name) else {
-            throw NotInstalled(description: "\(name) is not installed: install the Debian package '\(package)' (.ci/install-deps does)")
+            throw NotInstalled(
+                description: "\(name) is not installed: install the Debian package '\(package)' (.ci/install-deps does)")
         }
         return path
     }
@@ -36,7 +37,8 @@ enum ExternalProgram {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe(), stdin = Pipe()
+        let output = Pipe()
+        let stdin = Pipe()
         process.standardOutput = output
         process.standardError = output
         process.standardInput = stdin

@@ -17,12 +17,13 @@ struct FailoverRunbook {
         for candidate in Self.candidates {
             let path = DocsText.packageRoot + "/" + candidate
             guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                  let commands = Self.commands(in: text)
+                let commands = Self.commands(in: text)
             else { continue }
             found = (path, commands)
             break
         }
-        let (path, commands) = try #require(found, "no \"\(Self.heading)\" section with a sh block in \(Self.candidates)", sourceLocation: sourceLocation)
+        let (path, commands) = try #require(
+            found, "no \"\(Self.heading)\" section with a sh block in \(Self.candidates)", sourceLocation: sourceLocation)
         self.path = path
         self.commands = commands
     }
@@ -31,8 +32,8 @@ struct FailoverRunbook {
     static func commands(in text: String) -> [String]? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let heading = lines.firstIndex(where: { $0.hasPrefix("#") && $0.hasSuffix(" " + Self.heading) }),
-              let open = lines[heading...].firstIndex(of: "```sh"),
-              let close = lines[(open + 1)...].firstIndex(of: "```")
+            let open = lines[heading...].firstIndex(of: "```sh"),
+            let close = lines[(open + 1)...].firstIndex(of: "```")
         else { return nil }
         return lines[(open + 1)..<close].map(DocsText.withoutComment).filter { !$0.isEmpty }
     }

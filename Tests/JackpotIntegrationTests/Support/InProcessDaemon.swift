@@ -25,7 +25,8 @@ final class InProcessDaemon {
         databasePath = try #require(loaded.config.database)
         var settings = Dispatcher.Settings()
         settings.housekeepingIntervalMilliseconds = 100
-        service = DeliveryService(databasePath: databasePath, config: loaded.config, logger: Logger(sink: sink), settings: settings)
+        service = DeliveryService(
+            databasePath: databasePath, config: loaded.config, logger: Logger(sink: sink), settings: settings)
         task = Task { [service, ended] in
             defer { ended.value.store(true, ordering: .releasing) }
             try await service.run()

@@ -53,10 +53,12 @@ final class IngestDaemon {
         }
         var ingest = "\"listen\": \"127.0.0.1:0\", \"tokens\": [\(tokenList.joined(separator: ", "))], \"limits\": \(limits)"
         if let tls { ingest += ", \"tls\": \(tls)" }
-        return TestSupport.writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: wallet.url, secret: secret, extra: operatorExtra),
-            TestOperator(name: "casino-b", url: wallet.url, secret: secret, extra: operatorExtra),
-        ], extraTopLevel: "\"ingest\": {\(ingest)}" + (topLevel.isEmpty ? "" : ", " + topLevel))
+        return TestSupport.writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: wallet.url, secret: secret, extra: operatorExtra),
+                TestOperator(name: "casino-b", url: wallet.url, secret: secret, extra: operatorExtra),
+            ], extraTopLevel: "\"ingest\": {\(ingest)}" + (topLevel.isEmpty ? "" : ", " + topLevel))
     }
 
     static func port(in log: String) -> Int? {

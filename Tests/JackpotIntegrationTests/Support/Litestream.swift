@@ -21,7 +21,9 @@ enum Litestream {
             candidates.append(directory + "/litestream")
         }
         let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-        let path = try #require(found, "Litestream is not installed: run .ci/install-deps (it installs it in .build/venv)", sourceLocation: sourceLocation)
+        let path = try #require(
+            found, "Litestream is not installed: run .ci/install-deps (it installs it in .build/venv)",
+            sourceLocation: sourceLocation)
         return URL(fileURLWithPath: path)
     }
 
@@ -34,7 +36,8 @@ enum Litestream {
         let active = try #require(lines.firstIndex(of: "    replica:"), "Deploy/litestream.yml has no active replica block")
         let activeEnd = lines[active...].firstIndex(of: "") ?? lines.count
         lines.removeSubrange(active..<activeEnd)
-        var line = try #require(lines.firstIndex(of: "    # replica:"), "Deploy/litestream.yml has no commented file replica block")
+        var line = try #require(
+            lines.firstIndex(of: "    # replica:"), "Deploy/litestream.yml has no commented file replica block")
         while line < lines.count, lines[line].hasPrefix("    # ") {
             lines[line] = "    " + lines[line].dropFirst(6)
             line += 1
@@ -64,7 +67,9 @@ enum Litestream {
     }
 
     /// Runs one Litestream command to its end; nil status if it did not end within `seconds`.
-    static func run(_ arguments: [String], logPath: String, within seconds: Double = 60) async throws -> (status: Int32?, log: String) {
+    static func run(_ arguments: [String], logPath: String, within seconds: Double = 60) async throws -> (
+        status: Int32?, log: String
+    ) {
         let child = try DaemonProcess(arguments, logPath: logPath, executable: binary(), outputToLog: true)
         let status = await child.waitForExit(within: seconds)
         if status == nil { child.send(SIGKILL) }

@@ -134,4 +134,3 @@ final class OpsFixture {
 func widestLine(_ text: String) -> Int {
     text.split(separator: "\n", omittingEmptySubsequences: false).map(\.count).max() ?? 0
 }
-

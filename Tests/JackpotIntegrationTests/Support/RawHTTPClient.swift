@@ -91,7 +91,8 @@ final class RawHTTPConnection: @unchecked Sendable {
                 var buffer = [UInt8](repeating: 0, count: 64 * 1024)
                 while true {
                     if let reply = HTTPReply(received), let length = reply.headers["content-length"].flatMap(Int.init),
-                       reply.body.count >= length {
+                        reply.body.count >= length
+                    {
                         continuation.resume(returning: reply)
                         return
                     }

@@ -26,8 +26,11 @@ final class ScriptedTransport: HTTPTransport {
 
     /// A wallet's success answer with a transaction id derived from the call.
     static func confirmed(_ transactionId: String) -> HTTPExchangeResult {
-        .success(HTTPResponseData(
-            status: 200, headers: ["content-type": "application/json"],
-            body: Array("{\"transactionId\":\"\(transactionId)\",\"currency\":\"EUR\",\"error\":0,\"description\":\"Success\"}".utf8)))
+        .success(
+            HTTPResponseData(
+                status: 200, headers: ["content-type": "application/json"],
+                body: Array(
+                    "{\"transactionId\":\"\(transactionId)\",\"currency\":\"EUR\",\"error\":0,\"description\":\"Success\"}".utf8))
+        )
     }
 }

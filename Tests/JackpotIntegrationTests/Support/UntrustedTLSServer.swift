@@ -14,7 +14,7 @@ final class UntrustedTLSServer {
 
     init?(in directory: TemporaryDirectory) throws {
         guard let (certificate, key) = try OpenSSLServer.selfSigned("tls", in: directory),
-              let server = try OpenSSLServer(arguments: ["-cert", certificate, "-key", key])
+            let server = try OpenSSLServer(arguments: ["-cert", certificate, "-key", key])
         else { return nil }
         self.server = server
     }

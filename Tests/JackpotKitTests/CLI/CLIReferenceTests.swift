@@ -38,8 +38,10 @@ import TestSupport
                     lines.replaceSubrange(transcript.outputLines, with: fresh)
                     continue
                 }
-                #expect(TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(transcript.output),
-                        "\(page): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(printed)")
+                #expect(
+                    TranscriptNormalizer.normalize(printed) == TranscriptNormalizer.normalize(transcript.output),
+                    "\(page): $ \(transcript.command)\n--- the page shows:\n\(transcript.output)--- the binary printed:\n\(printed)"
+                )
                 #expect(result.code.rawValue == transcript.exitCode, "$ \(transcript.command): exit \(result.code.rawValue)")
             }
             if recording, lines != docs.lines {

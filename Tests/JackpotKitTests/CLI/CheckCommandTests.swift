@@ -8,18 +8,24 @@ import TestSupport
     static let secret = "check-secret-5b2e"
 
     static func goodConfig(_ directory: TemporaryDirectory) -> String {
-        writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin?authToken=tok-77", secret: secret),
-            TestOperator(name: "casino-b", url: "http://127.0.0.1:8082/V4/JackPotWin", secret: secret, extra: "\"encoding\": \"form\""),
-        ])
+        writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin?authToken=tok-77", secret: secret),
+                TestOperator(
+                    name: "casino-b", url: "http://127.0.0.1:8082/V4/JackPotWin", secret: secret, extra: "\"encoding\": \"form\""),
+            ])
     }
 
     /// A config with two mistakes in one operator; both must be reported by key.
     static func badConfig(_ directory: TemporaryDirectory) -> String {
-        writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: secret,
-                         extra: "\"timeoutSeconds\": \"fast\", \"retries\": 3"),
-        ])
+        writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(
+                    name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: secret,
+                    extra: "\"timeoutSeconds\": \"fast\", \"retries\": 3")
+            ])
     }
 
     @Test func goodConfigPrintsASummaryWithoutSecrets() async throws {
@@ -39,16 +45,19 @@ import TestSupport
     /// One final newline is what editors and `echo` add, and is dropped; a blank
     /// line or a trailing space would become part of the secret and every hash
     /// would be wrong, so check warns (without showing the secret).
-    @Test(arguments: [
-        ("check-secret\n", nil), ("check-secret", nil), ("check-secret\r\n", nil),
-        ("check-secret\n\n", "ends in a blank line"), ("check-secret\r\n\r\n", "ends in a blank line"),
-        ("check-secret \n", "ends in whitespace"), ("check-\nsecret\n", "holds more than one line"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("check-secret\n", nil), ("check-secret", nil), ("check-secret\r\n", nil),
+            ("check-secret\n\n", "ends in a blank line"), ("check-secret\r\n\r\n", "ends in a blank line"),
+            ("check-secret \n", "ends in whitespace"), ("check-\nsecret\n", "holds more than one line"),
+        ] as [(String, String?)])
     func aSecretFileEndingInABlankLineIsWarnedAbout(contents: String, warning: String?) async throws {
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: contents),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: "http://127.0.0.1:8081/V4/JackPotWin", secret: contents)
+            ])
         let result = await runCLI(["check", "--config", config])
         #expect(result.code == .success, "\(result.errors)")
         guard let warning else {
@@ -56,8 +65,10 @@ import TestSupport
             return
         }
         let line = firstLine(result.errors)
-        #expect(line.hasPrefix("warning: operators.casino-a.secretFile: the secret file \(directory.path("secrets/casino-a")) \(warning)"),
-                "\(result.errors)")
+        #expect(
+            line.hasPrefix(
+                "warning: operators.casino-a.secretFile: the secret file \(directory.path("secrets/casino-a")) \(warning)"),
+            "\(result.errors)")
         #expect(!line.contains("check-secret") && !line.contains("check-"), "the warning must not show the secret")
     }
 
@@ -83,7 +94,9 @@ import TestSupport
 
     @Test func insecureURLIsRefusedByKey() async {
         let directory = TemporaryDirectory()
-        let config = directory.write("config.json", """
+        let config = directory.write(
+            "config.json",
+            """
             {"database": "outbox.sqlite3", "providerId": "luckymonaco",
              "operators": {"casino-a": {"url": "http://wallet.casino-a.example/V4/JackPotWin", "secretEnv": "CASINO_A_SECRET"}}}
             """)
@@ -115,8 +128,9 @@ import TestSupport
         #expect(object["ok"] == .bool(false))
         let problems = (object["problems"]?.asArray ?? []).compactMap(\.objectValue)
         #expect(problems.count == 2)
-        #expect(Set(problems.compactMap { $0["key"]?.stringValue })
-            == ["operators.casino-a.timeoutSeconds", "operators.casino-a.retries"])
+        #expect(
+            Set(problems.compactMap { $0["key"]?.stringValue })
+                == ["operators.casino-a.timeoutSeconds", "operators.casino-a.retries"])
         #expect(problems.allSatisfy { !($0["message"]?.stringValue ?? "").isEmpty })
     }
 

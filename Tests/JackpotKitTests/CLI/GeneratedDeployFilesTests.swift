@@ -14,7 +14,8 @@ import TestSupport
 
     @Test func committedCompletionIsTheRenderedDefinitions() throws {
         let committed = try String(contentsOfFile: DocsText.path(of: "Deploy/bash-completion/jackpotd"), encoding: .utf8)
-        #expect(committed == BashCompletion.render(), "Deploy/bash-completion/jackpotd is stale: run `make regenerate` and commit it")
+        #expect(
+            committed == BashCompletion.render(), "Deploy/bash-completion/jackpotd is stale: run `make regenerate` and commit it")
     }
 
     @Test func manPageHasASectionForEveryCommandAndAnItemForEachOption() {

@@ -143,7 +143,9 @@ import TestSupport
     }
 
     @Test func missingPositionalIsAUsageError() async {
-        for (arguments, what) in [(["show"], "REFERENCE"), (["backup"], "FILE"), (["pause"], "OPERATOR"), (["resume"], "OPERATOR")] {
+        for (arguments, what) in [
+            (["show"], "REFERENCE"), (["backup"], "FILE"), (["pause"], "OPERATOR"), (["resume"], "OPERATOR"),
+        ] {
             let result = await runCLI(arguments + ["--db", "/nonexistent/outbox.sqlite3"])
             #expect(result.code == .usage)
             #expect(firstLine(result.errors) == "jackpotd \(arguments[0]): error: missing \(what)")

@@ -17,9 +17,11 @@ import TestSupport
     /// `held` paused, `done` with only a delivered win, and 21 that never had one.
     func manyOperators() async throws -> String {
         let names = ["busy", "failing", "held", "done"] + (1...21).map { "quiet-\($0)" }
-        let config = writeConfig(in: directory, operators: names.map {
-            TestOperator(name: $0, url: "https://\($0).casino.example/credit", secret: "secret-of-\($0)")
-        })
+        let config = writeConfig(
+            in: directory,
+            operators: names.map {
+                TestOperator(name: $0, url: "https://\($0).casino.example/credit", secret: "secret-of-\($0)")
+            })
         let probe = OutboxProbe(database)
         try probe.enqueue(["b-1"], operator: "busy")
         try probe.enqueue(["f-1"], operator: "failing")
@@ -45,8 +47,9 @@ import TestSupport
         let result = await runCLI(["status", "--config", config])
         #expect(result.code == .success, "\(result.errors)")
         #expect(firstCells(result.output) == ["operator", "busy", "failing", "held", "TOTAL", "+"], "\n\(result.output)")
-        #expect(result.output.contains(
-            "\n+ 22 quiet operators: nothing pending, sending or failed; --all lists them\n"), "\n\(result.output)")
+        #expect(
+            result.output.contains(
+                "\n+ 22 quiet operators: nothing pending, sending or failed; --all lists them\n"), "\n\(result.output)")
         // TOTAL still counts every operator's wins, the quiet ones' delivered win too.
         let total = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("TOTAL ") })
         #expect(total.split(separator: " ").prefix(6) == ["TOTAL", "1", "0", "1", "1", "0"])
@@ -70,9 +73,11 @@ import TestSupport
 
     /// Up to twenty operators the table is what it always was: a row each, quiet ones too.
     @Test func aFewOperatorsAreAllListed() async throws {
-        let config = writeConfig(in: directory, operators: ["casino-a", "casino-b", "casino-c"].map {
-            TestOperator(name: $0, url: "https://\($0).example/credit", secret: "secret-of-\($0)")
-        })
+        let config = writeConfig(
+            in: directory,
+            operators: ["casino-a", "casino-b", "casino-c"].map {
+                TestOperator(name: $0, url: "https://\($0).example/credit", secret: "secret-of-\($0)")
+            })
         try OutboxProbe(database).enqueue(["a-1"], operator: "casino-a")
         let result = await runCLI(["status", "--config", config])
         #expect(firstCells(result.output) == ["operator", "casino-a", "casino-b", "casino-c", "TOTAL"], "\n\(result.output)")
@@ -82,7 +87,9 @@ import TestSupport
     /// not `status`, which shows neither; the keys it does read are checked as `check` checks them.
     @Test func statusReadsOnlyTheDatabaseOperatorsAndDuplicateWindows() async throws {
         try OutboxProbe(database).enqueue(["a-1"], operator: "casino-a")
-        let config = directory.write("config.json", """
+        let config = directory.write(
+            "config.json",
+            """
             {"database": "outbox.sqlite3", "providerId": "luckymonaco", "operators": {
               "casino-a": {"url": "https://a.example/credit", "secretFile": "secrets/missing", "duplicateWindowHours": 24},
               "casino-b": {"url": "ftp://b.example/credit", "secret": "inline-secret", "retyr": {}}
@@ -98,12 +105,16 @@ import TestSupport
         #expect(status.errors.isEmpty, "\(status.errors)")
         #expect(firstCells(status.output) == ["operator", "casino-a", "casino-b", "TOTAL"], "\n\(status.output)")
 
-        let badWindow = directory.write("bad-window.json", """
+        let badWindow = directory.write(
+            "bad-window.json",
+            """
             {"database": "outbox.sqlite3", "operators": {"casino-a": {"duplicateWindowHours": 0}, "-x": {}}}
             """)
         let refused = await runCLI(["status", "--config", badWindow])
         #expect(refused.code == .usage)
-        #expect(refused.errors.contains("operators.casino-a.duplicateWindowHours: must be a number of hours > 0, got 0"), "\(refused.errors)")
+        #expect(
+            refused.errors.contains("operators.casino-a.duplicateWindowHours: must be a number of hours > 0, got 0"),
+            "\(refused.errors)")
         #expect(refused.errors.contains("invalid operator name"), "\(refused.errors)")
     }
 }

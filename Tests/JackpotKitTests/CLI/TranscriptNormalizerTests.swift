@@ -57,7 +57,8 @@ import TestSupport
     }
 
     @Test func eachVolatileTokenBecomesItsPlaceholder() {
-        let line = "ts=2026-12-02T06:42:06.752Z event=start daemon=vm:10665:1d7xndo:99c5b30f-a1ba:4026531836 "
+        let line =
+            "ts=2026-12-02T06:42:06.752Z event=start daemon=vm:10665:1d7xndo:99c5b30f-a1ba:4026531836 "
             + "detail=\"Failed to connect to 127.0.0.1 port 9 after 0 ms\" duration_ms=0.6 url=http://127.0.0.1:45835/V4"
         #expect(
             TranscriptNormalizer.normalize(line)

@@ -34,18 +34,21 @@ import TestSupport
 
     @Test func headersInlineFromAFileAndFromTheEnvironment() throws {
         let file = directory.write("secrets/gateway-token", "t0k3n\n")
-        let config = try operatorConfig(body: """
-            "headers": {"X-Tenant": "casino a", "X-Api-Key": {"valueEnv": "API_KEY"}, "Authorization": {"valueFile": "\(file)"}}
-            """)
-        #expect(config.headers == [
-            StaticHeader("X-Tenant", "casino a"), StaticHeader("X-Api-Key", "k-123", isSecret: true),
-            StaticHeader("Authorization", "t0k3n", isSecret: true),
-        ])
+        let config = try operatorConfig(
+            body: """
+                "headers": {"X-Tenant": "casino a", "X-Api-Key": {"valueEnv": "API_KEY"}, "Authorization": {"valueFile": "\(file)"}}
+                """)
+        #expect(
+            config.headers == [
+                StaticHeader("X-Tenant", "casino a"), StaticHeader("X-Api-Key", "k-123", isSecret: true),
+                StaticHeader("Authorization", "t0k3n", isSecret: true),
+            ])
         #expect(config.wireSettings.headers == config.headers)
     }
 
     @Test func previousSecretWithItsEndAndTheBadHashCode() throws {
-        let config = try operatorConfig(body: #""previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "2099-01-02T03:04Z", "badHashErrorCode": 110"#)
+        let config = try operatorConfig(
+            body: #""previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "2099-01-02T03:04Z", "badHashErrorCode": 110"#)
         #expect(config.previousSecret == PreviousSecret(secret: "oldKey", untilMs: 4_071_006_240_000))
         #expect(config.previousSecret?.active(at: 4_071_006_239_999) == "oldKey")
         #expect(config.previousSecret?.active(at: 4_071_006_240_000) == nil)
@@ -54,64 +57,89 @@ import TestSupport
     }
 
     @Test func aPreviousSecretPastItsEndIsAWarningNotAnError() throws {
-        let loaded = try parse(ConfigLoaderTests.document(
-            body: Self.base + #", "previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "2020-01-01""#))
+        let loaded = try parse(
+            ConfigLoaderTests.document(
+                body: Self.base + #", "previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "2020-01-01""#))
         #expect(loaded.warnings.contains { $0.hasPrefix("operators.casino-a.previousSecretUntil: has passed") })
     }
 
     @Test func checkSummaryNamesTheControlsWithoutSecretValues() throws {
-        let loaded = try parse(ConfigLoaderTests.document(body: Self.base + """
-            , "rateLimit": {"requestsPerSecond": 20, "burst": 5}, "headers": {"X-Api-Key": {"valueEnv": "API_KEY"}},
-            "previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "2099-01-02T03:04Z"
-            """))
+        let loaded = try parse(
+            ConfigLoaderTests.document(
+                body: Self.base + """
+                    , "rateLimit": {"requestsPerSecond": 20, "burst": 5}, "headers": {"X-Api-Key": {"valueEnv": "API_KEY"}},
+                    "previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "2099-01-02T03:04Z"
+                    """))
         let line = try #require(loaded.summary().first)
         #expect(line.contains("rate 20/s burst 5  headers X-Api-Key(secret)  previous secret until 2099-01-02T03:04:00Z"))
         #expect(!line.contains("k-123") && !line.contains("oldKey"))
     }
 
     static let badConfigs: [BadConfig] = [
-        bad("rate without requestsPerSecond", #""rateLimit": {"burst": 3}"#,
+        bad(
+            "rate without requestsPerSecond", #""rateLimit": {"burst": 3}"#,
             "operators.casino-a.rateLimit.requestsPerSecond", "is required"),
-        bad("rate of zero", #""rateLimit": {"requestsPerSecond": 0}"#,
+        bad(
+            "rate of zero", #""rateLimit": {"requestsPerSecond": 0}"#,
             "operators.casino-a.rateLimit.requestsPerSecond", "from 0.001 to 1000000, got 0"),
-        bad("burst of zero", #""rateLimit": {"requestsPerSecond": 5, "burst": 0}"#,
+        bad(
+            "burst of zero", #""rateLimit": {"requestsPerSecond": 5, "burst": 0}"#,
             "operators.casino-a.rateLimit.burst", "from 1 to 100000, got 0"),
-        bad("misspelt rate key", #""rateLimit": {"requestPerSecond": 5}"#,
+        bad(
+            "misspelt rate key", #""rateLimit": {"requestPerSecond": 5}"#,
             "operators.casino-a.rateLimit.requestPerSecond", #"did you mean "requestsPerSecond"?"#),
-        BadConfig(name: "bad global rate", json: ConfigLoaderTests.document(top: #""rateLimit": {"requestsPerSecond": -1}"#),
-                  environment: environment, keyPath: "rateLimit.requestsPerSecond", mentions: "got -1"),
-        bad("header name with a space", #""headers": {"X Api": "v"}"#,
+        BadConfig(
+            name: "bad global rate", json: ConfigLoaderTests.document(top: #""rateLimit": {"requestsPerSecond": -1}"#),
+            environment: environment, keyPath: "rateLimit.requestsPerSecond", mentions: "got -1"),
+        bad(
+            "header name with a space", #""headers": {"X Api": "v"}"#,
             #"operators.casino-a.headers["X Api"]"#, "RFC 7230 token"),
-        bad("Content-Type header", #""headers": {"content-type": "text/plain"}"#,
+        bad(
+            "Content-Type header", #""headers": {"content-type": "text/plain"}"#,
             "operators.casino-a.headers.content-type", "set by jackpotd or libcurl"),
         bad("Host header", #""headers": {"Host": "other.example"}"#, "operators.casino-a.headers.Host", "cannot be configured"),
-        bad("Content-Length header", #""headers": {"Content-Length": "1"}"#,
+        bad(
+            "Content-Length header", #""headers": {"Content-Length": "1"}"#,
             "operators.casino-a.headers.Content-Length", "cannot be configured"),
-        bad("Transfer-Encoding header", #""headers": {"Transfer-Encoding": "chunked"}"#,
+        bad(
+            "Transfer-Encoding header", #""headers": {"Transfer-Encoding": "chunked"}"#,
             "operators.casino-a.headers.Transfer-Encoding", "cannot be configured"),
-        bad("Expect header", #""headers": {"Expect": "100-continue"}"#, "operators.casino-a.headers.Expect", "cannot be configured"),
-        bad("header twice", #""headers": {"X-Key": "a", "x-key": "b"}"#,
+        bad(
+            "Expect header", #""headers": {"Expect": "100-continue"}"#, "operators.casino-a.headers.Expect",
+            "cannot be configured"),
+        bad(
+            "header twice", #""headers": {"X-Key": "a", "x-key": "b"}"#,
             "operators.casino-a.headers.x-key", "configured twice"),
-        bad("header value with a line break", #""headers": {"X-Key": "a\r\nX-Evil: 1"}"#,
+        bad(
+            "header value with a line break", #""headers": {"X-Key": "a\r\nX-Evil: 1"}"#,
             "operators.casino-a.headers.X-Key", "without line breaks"),
         bad("empty header value", #""headers": {"X-Key": ""}"#, "operators.casino-a.headers.X-Key", "not empty"),
         bad("header value a number", #""headers": {"X-Key": 5}"#, "operators.casino-a.headers.X-Key", #"{"valueFile": PATH}"#),
-        bad("secret header from an unset variable", #""headers": {"X-Key": {"valueEnv": "NOT_SET"}}"#,
+        bad(
+            "secret header from an unset variable", #""headers": {"X-Key": {"valueEnv": "NOT_SET"}}"#,
             "operators.casino-a.headers.X-Key.valueEnv", "NOT_SET is not set"),
-        bad("secret header with both sources", #""headers": {"X-Key": {"valueEnv": "API_KEY", "valueFile": "/x"}}"#,
+        bad(
+            "secret header with both sources", #""headers": {"X-Key": {"valueEnv": "API_KEY", "valueFile": "/x"}}"#,
             "operators.casino-a.headers.X-Key", "exactly one"),
-        bad("previous secret without an end", #""previousSecretEnv": "OLD_SECRET""#,
+        bad(
+            "previous secret without an end", #""previousSecretEnv": "OLD_SECRET""#,
             "operators.casino-a.previousSecretUntil", "is required with previousSecretEnv"),
-        bad("end that is not a time", #""previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "next friday""#,
+        bad(
+            "end that is not a time", #""previousSecretEnv": "OLD_SECRET", "previousSecretUntil": "next friday""#,
             "operators.casino-a.previousSecretUntil", "must be a UTC time"),
-        bad("end without a previous secret", #""previousSecretUntil": "2099-01-01""#,
+        bad(
+            "end without a previous secret", #""previousSecretUntil": "2099-01-01""#,
             "operators.casino-a.previousSecretUntil", "neither is set"),
-        bad("two previous secrets", #""previousSecretEnv": "OLD_SECRET", "previousSecretFile": "/x", "previousSecretUntil": "2099-01-01""#,
+        bad(
+            "two previous secrets",
+            #""previousSecretEnv": "OLD_SECRET", "previousSecretFile": "/x", "previousSecretUntil": "2099-01-01""#,
             "operators.casino-a", "exactly one previous secret source"),
-        bad("previous secret unset", #""previousSecretEnv": "GONE", "previousSecretUntil": "2099-01-01""#,
+        bad(
+            "previous secret unset", #""previousSecretEnv": "GONE", "previousSecretUntil": "2099-01-01""#,
             "operators.casino-a.previousSecretEnv", "GONE is not set"),
         bad("bad-hash code 0", #""badHashErrorCode": 0"#, "operators.casino-a.badHashErrorCode", "must not be 0"),
-        bad("bad-hash code also already-credited", #""alreadyCreditedErrorCodes": [61], "badHashErrorCode": 61"#,
+        bad(
+            "bad-hash code also already-credited", #""alreadyCreditedErrorCodes": [61], "badHashErrorCode": 61"#,
             "operators.casino-a.badHashErrorCode", "also in alreadyCreditedErrorCodes"),
     ]
 

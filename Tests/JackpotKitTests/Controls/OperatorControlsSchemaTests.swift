@@ -20,7 +20,8 @@ import TestSupport
                 VALUES ('old-1', 'casino-a', '421', 'g', 'r', '55', '568')
                 """)
             try database.execute(
-                "INSERT INTO attempts (win_id, attempt, started_at, duration_ms, outcome, detail, daemon) VALUES (1, 1, 5, 1.5, 'retry', 'timeout', 'd')")
+                "INSERT INTO attempts (win_id, attempt, started_at, duration_ms, outcome, detail, daemon) VALUES (1, 1, 5, 1.5, 'retry', 'timeout', 'd')"
+            )
             try database.execute("INSERT INTO operators (name) VALUES ('casino-a')")
         }
         let outbox = try Outbox(path: path)

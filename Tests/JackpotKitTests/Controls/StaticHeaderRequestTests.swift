@@ -13,7 +13,8 @@ import JackpotWire
         #expect(request.http.headers.last?.value == "k-123")
         #expect(request.displayHeaders().suffix(2) == [HTTPHeader("X-Tenant", "casino-a"), HTTPHeader("X-Api-Key", "***")])
         // Headers are not part of the hashed text or the body.
-        let plain = try WireRequest.build(win: WireRequestTests.productWin(), providerId: "luckymonaco", operator: WireRequestTests.casino())
+        let plain = try WireRequest.build(
+            win: WireRequestTests.productWin(), providerId: "luckymonaco", operator: WireRequestTests.casino())
         #expect(request.http.body == plain.http.body)
         #expect(request.hash == plain.hash)
     }

@@ -36,8 +36,9 @@ import JackpotDelivery
             for end in taken.indices {
                 while taken[end] - taken[start] >= window { start += 1 }
                 let count = end - start + 1
-                #expect(Double(count) <= Double(limit.burst) + limit.rate * Double(window) / 1000,
-                        "\(count) takes within \(window) ms at \(limit.rate)/s burst \(limit.burst)")
+                #expect(
+                    Double(count) <= Double(limit.burst) + limit.rate * Double(window) / 1000,
+                    "\(count) takes within \(window) ms at \(limit.rate)/s burst \(limit.burst)")
             }
         }
     }

@@ -26,7 +26,8 @@ import JackpotWire
     }
 
     @Test func theIssueExampleDecodes() throws {
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             "encoding": "form",
             "hash": { "fields": ["amount", "gameId", "jackpotId", "providerId", "reference", "roundid", "timestamp", "token", "userid"],
                       "includeEmpty": true, "includeQuery": true, "encodeValues": false },
@@ -60,34 +61,67 @@ import JackpotWire
 
     static let mistakes: [(body: String, problem: String)] = [
         (#""hash": {"feilds": ["amount"]}"#, #"operators.casino-b.hash.feilds: unknown key; did you mean "fields"?"#),
-        (#""hash": {"fields": ["amount", "userid"]}"#, #"operators.casino-b.hash.fields[1]: unknown field "userid"; did you mean "userId"?"#),
-        (#""hash": {"fields": ["userid", "userId"]}, "fieldNames": {"userId": "userid"}"#,
-         #"operators.casino-b.hash.fields[1]: lists "userid" twice (as "userId", its name before fieldNames)"#),
-        (#""hash": {"fields": []}"#, "operators.casino-b.hash.fields: must be a non-empty array of the wire names hashed, got an array"),
+        (
+            #""hash": {"fields": ["amount", "userid"]}"#,
+            #"operators.casino-b.hash.fields[1]: unknown field "userid"; did you mean "userId"?"#
+        ),
+        (
+            #""hash": {"fields": ["userid", "userId"]}, "fieldNames": {"userId": "userid"}"#,
+            #"operators.casino-b.hash.fields[1]: lists "userid" twice (as "userId", its name before fieldNames)"#
+        ),
+        (
+            #""hash": {"fields": []}"#,
+            "operators.casino-b.hash.fields: must be a non-empty array of the wire names hashed, got an array"
+        ),
         (#""hash": {"fields": ["amount", "amount"]}"#, #"operators.casino-b.hash.fields[1]: lists "amount" twice"#),
         (#""hash": {"fields": [5]}"#, "operators.casino-b.hash.fields[0]: must be a field name (a string), got 5"),
         (#""hash": {"includeEmpty": "yes"}"#, #"operators.casino-b.hash.includeEmpty: must be true or false, got "yes""#),
         (#""hash": []"#, "operators.casino-b.hash: must be an object, got an array"),
         (#""fieldNames": {"userID": "userid"}"#, #"operators.casino-b.fieldNames.userID: unknown key; did you mean "userId"?"#),
-        (#""fieldNames": {"userId": "user id"}"#,
-         #"operators.casino-b.fieldNames.userId: must be a field name matching [A-Za-z][A-Za-z0-9_]{0,63}, got "user id""#),
-        (#""fieldNames": {"userId": "gameId"}"#, #"operators.casino-b.fieldNames.userId: sends gameId and userId both as "gameId""#),
+        (
+            #""fieldNames": {"userId": "user id"}"#,
+            #"operators.casino-b.fieldNames.userId: must be a field name matching [A-Za-z][A-Za-z0-9_]{0,63}, got "user id""#
+        ),
+        (
+            #""fieldNames": {"userId": "gameId"}"#,
+            #"operators.casino-b.fieldNames.userId: sends gameId and userId both as "gameId""#
+        ),
         (#""fieldNames": {"userId": 7}"#, "operators.casino-b.fieldNames.userId: must be a string, got 7"),
-        (#""extraFields": {"userId": "x"}"#,
-         "operators.casino-b.extraFields.userId: clashes with a standard field sent to this operator; rename it (or use fieldNames)"),
-        (#""extraFields": {"userid": "x"}, "fieldNames": {"userId": "userid"}"#,
-         "operators.casino-b.extraFields.userid: clashes with a standard field sent to this operator; rename it (or use fieldNames)"),
+        (
+            #""extraFields": {"userId": "x"}"#,
+            "operators.casino-b.extraFields.userId: clashes with a standard field sent to this operator; rename it (or use fieldNames)"
+        ),
+        (
+            #""extraFields": {"userid": "x"}, "fieldNames": {"userId": "userid"}"#,
+            "operators.casino-b.extraFields.userid: clashes with a standard field sent to this operator; rename it (or use fieldNames)"
+        ),
         (#""extraFields": {"brand": 7}"#, "operators.casino-b.extraFields.brand: must be a string, got 7"),
-        (#""extraFields": {"9brand": "x"}"#, "operators.casino-b.extraFields.9brand: invalid field name: use [A-Za-z][A-Za-z0-9_]{0,63}"),
+        (
+            #""extraFields": {"9brand": "x"}"#,
+            "operators.casino-b.extraFields.9brand: invalid field name: use [A-Za-z][A-Za-z0-9_]{0,63}"
+        ),
         (#""providerId": """#, "operators.casino-b.providerId: must not be empty"),
         (#""requireToken": 1"#, "operators.casino-b.requireToken: must be true or false, got 1"),
-        (#""alreadyCreditedErrorCodes": [61, "x"]"#, #"operators.casino-b.alreadyCreditedErrorCodes[1]: must be a whole-number error code, got "x""#),
-        (#""alreadyCreditedErrorCodes": [120]"#,
-         "operators.casino-b.alreadyCreditedErrorCodes: 120 also in noRetryErrorCodes (the default is 120, 999); a code cannot mean both credited and refused"),
-        (#""limits": {"referenceMaxLenght": 32}"#, #"operators.casino-b.limits.referenceMaxLenght: unknown key; did you mean "referenceMaxLength"?"#),
-        (#""limits": {"referenceMaxLength": 0}"#, "operators.casino-b.limits.referenceMaxLength: must be a whole number from 1 to 128, got 0"),
-        (#""limits": {"amountMaxDecimals": 2}, "amountDecimals": 3"#,
-         "operators.casino-b.limits.amountMaxDecimals: is 2 but amountDecimals sends 3 decimals; the wallet would refuse every win"),
+        (
+            #""alreadyCreditedErrorCodes": [61, "x"]"#,
+            #"operators.casino-b.alreadyCreditedErrorCodes[1]: must be a whole-number error code, got "x""#
+        ),
+        (
+            #""alreadyCreditedErrorCodes": [120]"#,
+            "operators.casino-b.alreadyCreditedErrorCodes: 120 also in noRetryErrorCodes (the default is 120, 999); a code cannot mean both credited and refused"
+        ),
+        (
+            #""limits": {"referenceMaxLenght": 32}"#,
+            #"operators.casino-b.limits.referenceMaxLenght: unknown key; did you mean "referenceMaxLength"?"#
+        ),
+        (
+            #""limits": {"referenceMaxLength": 0}"#,
+            "operators.casino-b.limits.referenceMaxLength: must be a whole number from 1 to 128, got 0"
+        ),
+        (
+            #""limits": {"amountMaxDecimals": 2}, "amountDecimals": 3"#,
+            "operators.casino-b.limits.amountMaxDecimals: is 2 but amountDecimals sends 3 decimals; the wallet would refuse every win"
+        ),
         (#""requireTokens": true"#, #"operators.casino-b.requireTokens: unknown key; did you mean "requireToken"?"#),
     ]
 
@@ -101,9 +135,10 @@ import JackpotWire
     @Test func aContractNameInHashFieldsMeansItsWireName() throws {
         let loaded = try parse(#""hash": {"fields": ["amount", "userId"]}, "fieldNames": {"userId": "userid"}"#)
         #expect(loaded.config.operators["casino-b"]?.dialect.hash.fields == ["amount", "userid"])
-        #expect(loaded.warnings == [
-            #"operators.casino-b.hash.fields[1]: "userId" is sent as "userid" (fieldNames), so "userid" is hashed"#,
-        ])
+        #expect(
+            loaded.warnings == [
+                #"operators.casino-b.hash.fields[1]: "userId" is sent as "userid" (fieldNames), so "userid" is hashed"#
+            ])
     }
 
     @Test func aPerWinExtraNameMayBeHashed() throws {

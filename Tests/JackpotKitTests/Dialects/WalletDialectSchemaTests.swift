@@ -19,7 +19,8 @@ import JackpotWire
             let old = try Database(path: path)
             for migration in Self.previousMigrations { try old.executeScript(migration) }
             try old.setUserVersion(Self.previousMigrations.count)
-            try old.executeScript("""
+            try old.executeScript(
+                """
                 INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp, token)
                 VALUES ('old-pending', 'casino-a', '421', 'g', 'r', '55.50', '568', '1482429190374', 'tok');
                 INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, timestamp,
@@ -64,10 +65,11 @@ import JackpotWire
     }
 
     static func newWin(_ reference: String, details: String?, extra: [WireField]) throws -> NewWin {
-        NewWin(JackpotWin(
-            operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r",
-            amount: try DecimalAmount(validating: "5"), reference: reference, timestamp: "1482429190374",
-            jackpotId: "568", jackpotDetails: details, extra: extra))
+        NewWin(
+            JackpotWin(
+                operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r",
+                amount: try DecimalAmount(validating: "5"), reference: reference, timestamp: "1482429190374",
+                jackpotId: "568", jackpotDetails: details, extra: extra))
     }
 
     @Test func jackpotDetailsAndExtraArePartOfTheWinsContent() throws {
@@ -82,12 +84,13 @@ import JackpotWire
             try Self.newWin("w-1", details: details, extra: [WireField("sessionId", "s-2")]),
             try Self.newWin("w-1", details: details, extra: []),
         ])
-        #expect(results == [
-            .accepted, .duplicate,
-            .rejected(.conflict(reference: "w-1", fields: ["jackpotDetails"])),
-            .rejected(.conflict(reference: "w-1", fields: ["extra"])),
-            .rejected(.conflict(reference: "w-1", fields: ["extra"])),
-        ])
+        #expect(
+            results == [
+                .accepted, .duplicate,
+                .rejected(.conflict(reference: "w-1", fields: ["jackpotDetails"])),
+                .rejected(.conflict(reference: "w-1", fields: ["extra"])),
+                .rejected(.conflict(reference: "w-1", fields: ["extra"])),
+            ])
         let stored = try #require(try outbox.win(reference: "w-1"))
         #expect(stored.jackpotDetails == details)
         #expect(stored.extra == #"{"sessionId":"s-1"}"#)
@@ -99,7 +102,8 @@ import JackpotWire
     @Test func aPlainSQLRowWithABadExtraIsNotAValidWin() throws {
         let directory = TemporaryDirectory()
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
-        try outbox.database.executeScript("""
+        try outbox.database.executeScript(
+            """
             INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, extra)
             VALUES ('sql-1', 'casino-a', '421', 'g', 'r', '5', '568', '{"sessionId": 5}'),
                    ('sql-2', 'casino-a', '421', 'g', 'r', '5', '568', 'not json'),

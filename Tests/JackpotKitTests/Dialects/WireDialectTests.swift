@@ -60,10 +60,14 @@ import OperatorSimulator
     @Test func queryParametersJoinTheHashedSetSortedAndMaskedWhenShown() throws {
         let url = "https://wallet.casino-b.example/pplay/jackpotWin?authToken=abc%2B1&site=b"
         let request = try Self.build(try Self.win(token: "player-tok"), url: url) { $0.hash.includeQuery = true }
-        #expect(request.canonicalString
-            == "amount=55&authToken=abc+1&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&site=b&timestamp=1482429190374&token=player-tok&userId=421")
-        #expect(request.displayHashedInput()
-            == "amount=55&authToken=***&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&site=***&timestamp=1482429190374&token=***&userId=421<secret>")
+        #expect(
+            request.canonicalString
+                == "amount=55&authToken=abc+1&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&site=b&timestamp=1482429190374&token=player-tok&userId=421"
+        )
+        #expect(
+            request.displayHashedInput()
+                == "amount=55&authToken=***&gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&site=***&timestamp=1482429190374&token=***&userId=421<secret>"
+        )
         // The body does not repeat the query.
         #expect(!request.bodyText.contains("authToken"))
         #expect(request.http.url == url)
@@ -71,9 +75,12 @@ import OperatorSimulator
 
     @Test func encodeValuesPercentEncodesInsideTheHashOnly() throws {
         for encoding in [BodyEncoding.json, .form] {
-            let request = try Self.build(try Self.win(gameId: "Im 60/tumble~fortune"), encoding: encoding) { $0.hash.encodeValues = true }
+            let request = try Self.build(try Self.win(gameId: "Im 60/tumble~fortune"), encoding: encoding) {
+                $0.hash.encodeValues = true
+            }
             #expect(request.canonicalString.hasPrefix("amount=55&gameId=Im%2060%2Ftumble~fortune&jackpotId=568&"))
-            let sent = encoding == .form
+            let sent =
+                encoding == .form
                 ? try Self.formFields(request).first { $0.key == "gameId" }?.value
                 : try #require(try JSONValue.parse(request.http.body).objectValue)["gameId"]?.stringValue
             #expect(sent == "Im 60/tumble~fortune")
@@ -84,10 +91,14 @@ import OperatorSimulator
         let request = try Self.build(try Self.win(token: "t-1")) {
             $0.fieldNames = ["userId": "userid", "roundId": "roundid", "token": "sessionToken", "amount": "sum"]
         }
-        #expect(request.canonicalString
-            == "gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundid=5103188801&sessionToken=t-1&sum=55&timestamp=1482429190374&userid=421")
-        #expect(request.bodyText
-            == #"{"hash":"\#(request.hash)","userid":"421","gameId":"Im_60_tumblefortune","roundid":"5103188801","sum":55,"reference":"585c1306f89c56f5ecfc2f5d","providerId":"luckymonaco","timestamp":"1482429190374","jackpotId":"568","sessionToken":"t-1"}"#)
+        #expect(
+            request.canonicalString
+                == "gameId=Im_60_tumblefortune&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundid=5103188801&sessionToken=t-1&sum=55&timestamp=1482429190374&userid=421"
+        )
+        #expect(
+            request.bodyText
+                == #"{"hash":"\#(request.hash)","userid":"421","gameId":"Im_60_tumblefortune","roundid":"5103188801","sum":55,"reference":"585c1306f89c56f5ecfc2f5d","providerId":"luckymonaco","timestamp":"1482429190374","jackpotId":"568","sessionToken":"t-1"}"#
+        )
         #expect(request.displayBody().contains(#""sessionToken":"***""#))
         #expect(request.displayHashedInput().contains("&sessionToken=***&"))
     }
@@ -98,8 +109,10 @@ import OperatorSimulator
                 $0.extraFields = [WireField("brand", "b7"), WireField("site", "casino b")]
                 $0.providerId = "PragmaticPlay"
             }
-            #expect(request.canonicalString
-                == "amount=55&brand=b7&gameId=Im_60_tumblefortune&jackpotId=568&providerId=PragmaticPlay&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&site=casino b&timestamp=1482429190374&userId=421")
+            #expect(
+                request.canonicalString
+                    == "amount=55&brand=b7&gameId=Im_60_tumblefortune&jackpotId=568&providerId=PragmaticPlay&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&site=casino b&timestamp=1482429190374&userId=421"
+            )
             #expect(Array(request.fields.map(\.key).suffix(2)) == ["brand", "site"])
             if encoding == .form {
                 #expect(request.bodyText.hasSuffix("&brand=b7&site=casino%20b"))
@@ -110,13 +123,18 @@ import OperatorSimulator
     }
 
     @Test func jackpotDetailsAndExtraAreSentAsTextAndHashed() throws {
-        let details = try WinExtras.jackpotDetailsText(try JSONValue.parse(#"{ "progressive": 200.25, "pool": {"b": 1.50, "a": 1e2} }"#))
+        let details = try WinExtras.jackpotDetailsText(
+            try JSONValue.parse(#"{ "progressive": 200.25, "pool": {"b": 1.50, "a": 1e2} }"#))
         #expect(details == #"{"progressive":200.25,"pool":{"b":1.50,"a":1e2}}"#)
         let win = try Self.win(jackpotDetails: details, extra: [WireField("sessionId", "s-9")])
         let json = try Self.build(win)
-        #expect(json.canonicalString
-            == #"amount=55&gameId=Im_60_tumblefortune&jackpotDetails={"progressive":200.25,"pool":{"b":1.50,"a":1e2}}&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&sessionId=s-9&timestamp=1482429190374&userId=421"#)
-        #expect(json.bodyText.hasSuffix(#","jackpotDetails":"{\"progressive\":200.25,\"pool\":{\"b\":1.50,\"a\":1e2}}","sessionId":"s-9"}"#))
+        #expect(
+            json.canonicalString
+                == #"amount=55&gameId=Im_60_tumblefortune&jackpotDetails={"progressive":200.25,"pool":{"b":1.50,"a":1e2}}&jackpotId=568&providerId=luckymonaco&reference=585c1306f89c56f5ecfc2f5d&roundId=5103188801&sessionId=s-9&timestamp=1482429190374&userId=421"#
+        )
+        #expect(
+            json.bodyText.hasSuffix(
+                #","jackpotDetails":"{\"progressive\":200.25,\"pool\":{\"b\":1.50,\"a\":1e2}}","sessionId":"s-9"}"#))
         let form = try Self.build(win, encoding: .form)
         #expect(form.canonicalString == json.canonicalString)
         #expect(try Self.formFields(form).first { $0.key == "jackpotDetails" }?.value == details)
@@ -128,7 +146,8 @@ import OperatorSimulator
     @Test func everyRetryOfADialectWinIsByteIdentical() throws {
         let win = try Self.win(token: "t", jackpotDetails: #"{"progressive":200.25}"#, extra: [WireField("sessionId", "s")])
         let change: (inout WireDialect) -> Void = {
-            $0.hash = HashRules(fields: ["amount", "token", "userid", "sessionId"], includeEmpty: true, includeQuery: true, encodeValues: true)
+            $0.hash = HashRules(
+                fields: ["amount", "token", "userid", "sessionId"], includeEmpty: true, includeQuery: true, encodeValues: true)
             $0.fieldNames = ["userId": "userid"]
             $0.extraFields = [WireField("brand", "b7")]
         }
@@ -143,10 +162,16 @@ import OperatorSimulator
             try Self.build(try Self.win()) { $0.requireToken = true }
         }
         let long = String(repeating: "r", count: 33)
-        #expect(throws: WinValidationError(field: "reference", reason: "is longer than 32 characters (limits.referenceMaxLength of this operator)")) {
+        #expect(
+            throws: WinValidationError(
+                field: "reference", reason: "is longer than 32 characters (limits.referenceMaxLength of this operator)")
+        ) {
             try Self.build(try Self.win(reference: long)) { $0.limits.referenceMaxLength = 32 }
         }
-        #expect(throws: WinValidationError(field: "amount", reason: "has more than 2 decimal places (limits.amountMaxDecimals of this operator): 1.255")) {
+        #expect(
+            throws: WinValidationError(
+                field: "amount", reason: "has more than 2 decimal places (limits.amountMaxDecimals of this operator): 1.255")
+        ) {
             try Self.build(try Self.win(amount: "1.255")) { $0.limits.amountMaxDecimals = 2 }
         }
         // Within the limits: sent.

@@ -20,7 +20,8 @@ import TestSupport
     private static let serverError = AttemptOutcome.retry(.httpStatus(500), retryAfterSeconds: nil)
 
     private func verdict(
-        _ outcome: AttemptOutcome = AttemptVerdictTests.serverError, attempt: Int = 1, policy: RetryPolicy = AttemptVerdictTests.policy(),
+        _ outcome: AttemptOutcome = AttemptVerdictTests.serverError, attempt: Int = 1,
+        policy: RetryPolicy = AttemptVerdictTests.policy(),
         duration: Duration = .milliseconds(250), now: UTCTime? = nil, seed: UInt64 = 1
     ) -> AttemptVerdict {
         var random = SplitMix64(seed: seed)
@@ -42,8 +43,9 @@ import TestSupport
 
     @Test func aRetryIsScheduledFromWhenTheAnswerCameWithTheBackOffOfItsAttempt() {
         // Third attempt: 2 s × 2² = 8 s, after a call of 1 234.2 ms counted as 1 235 ms.
-        #expect(verdict(attempt: 3, duration: .microseconds(1_234_200))
-            == .retry(at: startedAt + .milliseconds(1_235) + .seconds(8)))
+        #expect(
+            verdict(attempt: 3, duration: .microseconds(1_234_200))
+                == .retry(at: startedAt + .milliseconds(1_235) + .seconds(8)))
     }
 
     @Test func aCommitLaterThanTheAnswerSchedulesFromTheCommit() {
@@ -80,7 +82,9 @@ import TestSupport
         let policy = Self.policy(maxAgeHours: 1)
         let asked = AttemptOutcome.retry(.httpStatus(429), retryAfterSeconds: 1)
         #expect(verdict(asked, policy: policy, now: enqueued + .seconds(3_600) + .milliseconds(1)) == .expired)
-        #expect(verdict(.retry(.transport(.timeout), retryAfterSeconds: nil), policy: policy, now: enqueued + .seconds(7_200)) == .expired)
+        #expect(
+            verdict(.retry(.transport(.timeout), retryAfterSeconds: nil), policy: policy, now: enqueued + .seconds(7_200))
+                == .expired)
         // At exactly its max age it still gets the attempt.
         guard case .retry = verdict(policy: policy, now: enqueued + .seconds(3_600)) else {
             Issue.record("a win at exactly its max age was not retried")

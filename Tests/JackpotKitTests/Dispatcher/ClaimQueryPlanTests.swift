@@ -46,9 +46,10 @@ import TestSupport
     static func expectCheap(
         _ plan: [String], index indexes: String..., sortsFewRows: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(plan.contains { line in
-            line.hasPrefix("SEARCH wins USING") && indexes.contains { line.contains("INDEX \($0) (") }
-        }, "\(plan)", sourceLocation: sourceLocation)
+        #expect(
+            plan.contains { line in
+                line.hasPrefix("SEARCH wins USING") && indexes.contains { line.contains("INDEX \($0) (") }
+            }, "\(plan)", sourceLocation: sourceLocation)
         #expect(!plan.contains { $0.hasPrefix("SCAN wins") }, "\(plan)", sourceLocation: sourceLocation)
         if !sortsFewRows {
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)", sourceLocation: sourceLocation)
@@ -63,47 +64,69 @@ import TestSupport
 
         // Outbox.claim, verbatim: the UPDATE and its inner SELECT.
         let claimArguments: [SQLValue] = ["daemon", .integer(now + 33_000), .integer(now), "op-2", 8]
-        Self.expectCheap(try Self.plan(probe, """
-            SELECT id FROM wins
-            WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
-            ORDER BY next_attempt_at LIMIT ?5
-            """, claimArguments), index: "wins_due")
-        Self.expectCheap(try Self.plan(probe, """
-            UPDATE wins SET state = 'sending', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3
-            WHERE id IN (
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
                 SELECT id FROM wins
                 WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
-                ORDER BY next_attempt_at LIMIT ?5)
-              AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?4 AND paused = 1)
-            RETURNING id
-            """, claimArguments), index: "wins_due")
+                ORDER BY next_attempt_at LIMIT ?5
+                """, claimArguments), index: "wins_due")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
+                UPDATE wins SET state = 'sending', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3
+                WHERE id IN (
+                    SELECT id FROM wins
+                    WHERE state = 'pending' AND operator = ?4 AND next_attempt_at <= ?3
+                    ORDER BY next_attempt_at LIMIT ?5)
+                  AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?4 AND paused = 1)
+                RETURNING id
+                """, claimArguments), index: "wins_due")
         // Outbox.nextDueTime, Outbox.nextClaimTime and the status snapshot's per-operator minima.
-        Self.expectCheap(try Self.plan(probe,
-            "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_due")
-        Self.expectCheap(try Self.plan(probe, """
-            SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?1
-              AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?1 AND paused = 1)
-            """, ["op-2"]), index: "wins_due")
-        Self.expectCheap(try Self.plan(probe,
-            "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_pending")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                "SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_due")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
+                SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = ?1
+                  AND NOT EXISTS (SELECT 1 FROM operators WHERE name = ?1 AND paused = 1)
+                """, ["op-2"]), index: "wins_due")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", ["op-2"]), index: "wins_pending")
         // Housekeeping every 500 ms: max age and lease recovery.
-        Self.expectCheap(try Self.plan(probe, """
-            UPDATE wins SET state = 'failed', last_error = ?1, updated_at = ?2
-            WHERE state = 'pending' AND operator = ?3 AND created_at < ?4 AND coalesce(retried_at, 0) < ?4
-            RETURNING reference
-            """, ["reason", .integer(now), "op-2", .integer(now - 3_600_000)]), index: "wins_pending")
-        Self.expectCheap(try Self.plan(probe, """
-            UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1,
-                last_error = 'lease of ' || lease_owner || ' expired; sending again',
-                lease_owner = NULL, lease_expires_at = NULL
-            WHERE state = 'sending' AND lease_expires_at < ?1 RETURNING reference
-            """, [.integer(now)]), index: "wins_leased")
-        Self.expectCheap(try Self.plan(probe,
-            "SELECT DISTINCT lease_owner FROM wins WHERE state = 'sending'", []),
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
+                UPDATE wins SET state = 'failed', last_error = ?1, updated_at = ?2
+                WHERE state = 'pending' AND operator = ?3 AND created_at < ?4 AND coalesce(retried_at, 0) < ?4
+                RETURNING reference
+                """, ["reason", .integer(now), "op-2", .integer(now - 3_600_000)]), index: "wins_pending")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
+                UPDATE wins SET state = 'pending', next_attempt_at = ?1, updated_at = ?1,
+                    last_error = 'lease of ' || lease_owner || ' expired; sending again',
+                    lease_owner = NULL, lease_expires_at = NULL
+                WHERE state = 'sending' AND lease_expires_at < ?1 RETURNING reference
+                """, [.integer(now)]), index: "wins_leased")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                "SELECT DISTINCT lease_owner FROM wins WHERE state = 'sending'", []),
             index: "wins_leased", sortsFewRows: true)
 
         // Status counts come from the trigger-kept table, not from wins.
-        let counts = try Self.plan(probe, "SELECT operator, state, count FROM win_counts WHERE count > 0 ORDER BY operator, state", [])
+        let counts = try Self.plan(
+            probe, "SELECT operator, state, count FROM win_counts WHERE count > 0 ORDER BY operator, state", [])
         #expect(!counts.contains { $0.contains(" wins ") || $0.hasSuffix(" wins") }, "\(counts)")
         #expect(!counts.contains { $0.contains("TEMP B-TREE") }, "\(counts)")
         let snapshot = try Outbox(path: probe.path).statusSnapshot(now: now)
@@ -126,33 +149,50 @@ import TestSupport
         let now: Int64 = 1_700_000_100_000
         for state in ["delivered", "failed"] {
             // Outbox.countAttempted, verbatim.
-            Self.expectCheap(try Self.plan(probe, """
+            Self.expectCheap(
+                try Self.plan(
+                    probe,
+                    """
+                    SELECT count(*) FROM wins
+                    WHERE state = ? AND operator = ? AND created_at < ?
+                      AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
+                    """, [.text(state), "op-1", .integer(now), .integer(now), "reconcile"]), index: "wins_finished")
+            // Outbox.retryAll's selection.
+            Self.expectCheap(
+                try Self.plan(
+                    probe,
+                    "SELECT reference FROM wins WHERE operator = ?1 AND state = ?2", ["op-1", .text(state)]),
+                index: "wins_finished")
+        }
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
                 SELECT count(*) FROM wins
                 WHERE state = ? AND operator = ? AND created_at < ?
                   AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
-                """, [.text(state), "op-1", .integer(now), .integer(now), "reconcile"]), index: "wins_finished")
-            // Outbox.retryAll's selection.
-            Self.expectCheap(try Self.plan(probe,
-                "SELECT reference FROM wins WHERE operator = ?1 AND state = ?2", ["op-1", .text(state)]), index: "wins_finished")
-        }
-        Self.expectCheap(try Self.plan(probe, """
-            SELECT count(*) FROM wins
-            WHERE state = ? AND operator = ? AND created_at < ?
-              AND EXISTS (SELECT 1 FROM attempts a WHERE a.win_id = wins.id AND a.started_at < ? AND a.daemon <> ?)
-            """, ["pending", "op-1", .integer(now), .integer(now), "reconcile"]), index: "wins_pending")
+                """, ["pending", "op-1", .integer(now), .integer(now), "reconcile"]), index: "wins_pending")
         // `list --state`, newest first: the state's entries, then a sort of those alone.
         for (state, index) in [("pending", "wins_pending"), ("sending", "wins_leased"), ("cancelled", "wins_finished")] {
-            Self.expectCheap(try Self.plan(probe,
-                "SELECT id FROM wins WHERE state = ? ORDER BY id DESC LIMIT 50", [.text(state)]), index: index, sortsFewRows: true)
+            Self.expectCheap(
+                try Self.plan(
+                    probe,
+                    "SELECT id FROM wins WHERE state = ? ORDER BY id DESC LIMIT 50", [.text(state)]), index: index,
+                sortsFewRows: true)
         }
         // Retention (Outbox.countDelivered): the due range of delivery times, not every delivered win.
-        Self.expectCheap(try Self.plan(probe,
-            "SELECT count(*) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ?",
-            [.integer(now - 86_400_000)]), index: "wins_delivered")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                "SELECT count(*) FROM wins INDEXED BY wins_delivered WHERE state = 'delivered' AND delivered_at < ?",
+                [.integer(now - 86_400_000)]), index: "wins_delivered")
         // Reconciliation's unreported deliveries of one enqueue window.
-        Self.expectCheap(try Self.plan(probe, """
-            SELECT id FROM wins WHERE state = 'delivered' AND operator = ? AND created_at >= ? AND created_at < ?
-            ORDER BY created_at, id
-            """, ["op-1", .integer(now - 86_400_000), .integer(now)]), index: "wins_finished")
+        Self.expectCheap(
+            try Self.plan(
+                probe,
+                """
+                SELECT id FROM wins WHERE state = 'delivered' AND operator = ? AND created_at >= ? AND created_at < ?
+                ORDER BY created_at, id
+                """, ["op-1", .integer(now - 86_400_000), .integer(now)]), index: "wins_finished")
     }
 }

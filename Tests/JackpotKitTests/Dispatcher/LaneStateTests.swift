@@ -131,10 +131,12 @@ private typealias Lane = LaneState<TestWin>
         let enough = TestWin(id: 2, leaseExpiresAt: start + .seconds(15))
         lane.claimed([short, enough], requested: 12, nextDue: nil, now: start)
         var slotsTaken = 0
-        let take = lane.takeNext(now: start, takeGlobalSlot: {
-            slotsTaken += 1
-            return true
-        })
+        let take = lane.takeNext(
+            now: start,
+            takeGlobalSlot: {
+                slotsTaken += 1
+                return true
+            })
         #expect(Self.sent(take) == enough)
         #expect(slotsTaken == 1)
         #expect(lane.takeReleases() == [short])

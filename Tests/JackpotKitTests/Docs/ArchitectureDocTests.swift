@@ -22,13 +22,19 @@ import TestSupport
         let all = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String]) ?? []
         let inlineCode = try Regex(#"`([^`\n]+)`"#)
         let named = architecture.text.matches(of: inlineCode).compactMap { $0.output[1].substring.map(String.init) }
-            .filter { ($0.hasSuffix(".swift") || $0.hasSuffix("/")) && !$0.contains(" ") && $0 != "Package.swift" && !$0.hasPrefix("Tests/") }
+            .filter {
+                ($0.hasSuffix(".swift") || $0.hasSuffix("/")) && !$0.contains(" ") && $0 != "Package.swift"
+                    && !$0.hasPrefix("Tests/")
+            }
         try #require(named.count > 20, "found only \(named)")
         for name in named {
             // `Schema*.swift`: at least one file of that pattern.
-            let parts = (name.hasSuffix("/") ? String(name.dropLast()) : name).split(separator: "*", maxSplits: 1).map(String.init)
+            let parts = (name.hasSuffix("/") ? String(name.dropLast()) : name).split(separator: "*", maxSplits: 1).map(
+                String.init)
             let found = all.contains { file in
-                let matchesStart = file == parts[0] || file.hasSuffix("/" + parts[0]) || (parts.count == 2 && (file.hasPrefix(parts[0]) || file.contains("/" + parts[0])))
+                let matchesStart =
+                    file == parts[0] || file.hasSuffix("/" + parts[0])
+                    || (parts.count == 2 && (file.hasPrefix(parts[0]) || file.contains("/" + parts[0])))
                 return matchesStart && (parts.count == 1 || file.hasSuffix(parts[1]))
             }
             #expect(found, "docs/architecture.md names \(name), which is not in Sources/")
@@ -43,10 +49,13 @@ import TestSupport
         let starts = manifest.matches(of: declaration).map(\.range.lowerBound)
         for (index, start) in starts.enumerated() {
             let chunk = manifest[start..<(index + 1 < starts.count ? starts[index + 1] : manifest.endIndex)]
-            guard let nameKey = chunk.range(of: "name:"), let name = chunk[nameKey.upperBound...].firstMatch(of: quoted) else { continue }
+            guard let nameKey = chunk.range(of: "name:"), let name = chunk[nameKey.upperBound...].firstMatch(of: quoted) else {
+                continue
+            }
             var dependencies: Set<String> = []
             if let key = chunk.range(of: "dependencies:"), let close = chunk[key.upperBound...].firstIndex(of: "]") {
-                dependencies = Set(chunk[key.upperBound..<close].matches(of: quoted).map { String(chunk[$0.range].dropFirst().dropLast()) })
+                dependencies = Set(
+                    chunk[key.upperBound..<close].matches(of: quoted).map { String(chunk[$0.range].dropFirst().dropLast()) })
             }
             targets[String(chunk[name.range].dropFirst().dropLast())] = dependencies
         }
@@ -57,9 +66,15 @@ import TestSupport
     static func targets(inTable section: String) -> [String: Set<String>] {
         var targets: [String: Set<String>] = [:]
         for row in section.split(separator: "\n") where row.hasPrefix("| `") {
-            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = row.split(separator: "|", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard cells.count >= 4 else { continue }
-            let names = { (cell: String) in cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) } }
+            let names = { (cell: String) in
+                cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map {
+                    String($0.element)
+                }
+            }
             guard let name = names(cells[1]).first else { continue }
             targets[name] = Set(names(cells[3]))
         }

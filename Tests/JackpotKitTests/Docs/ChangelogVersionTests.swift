@@ -19,12 +19,16 @@ import TestSupport
             return String(try #require(match.output[1].substring))
         }
         try #require(!versions.isEmpty)
-        #expect(versions.first == ProductVersion.current, "jackpotd is \(ProductVersion.current), CHANGELOG's newest release \(versions.first ?? "")")
+        #expect(
+            versions.first == ProductVersion.current,
+            "jackpotd is \(ProductVersion.current), CHANGELOG's newest release \(versions.first ?? "")")
         #expect(versions == versions.sorted { $0.compare($1, options: .numeric) == .orderedDescending }, "releases newest first")
 
         let result = await runCLI(["--version"])
         #expect(result.code == .success)
         #expect(result.output.contains(ProductVersion.current), "jackpotd --version printed \(result.output)")
-        #expect(changelog.contains("**\(Schema.currentVersion)**"), "CHANGELOG.md does not describe schema version \(Schema.currentVersion)")
+        #expect(
+            changelog.contains("**\(Schema.currentVersion)**"),
+            "CHANGELOG.md does not describe schema version \(Schema.currentVersion)")
     }
 }

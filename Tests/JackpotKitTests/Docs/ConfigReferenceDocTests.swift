@@ -32,10 +32,13 @@ import TestSupport
         let path = directory.write("config.json", relocated)
         let loaded: LoadedConfig
         do {
-            loaded = try ConfigLoader.load(path: path, environment: [
-                "JACKPOTD_SECRET_CASINO_B": "example-secret-b", "JACKPOTD_PREVIOUS_SECRET_CASINO_B": "example-previous-secret-b",
-                "JACKPOTD_GATEWAY_KEY_CASINO_B": "example-gateway-key-b",
-            ])
+            loaded = try ConfigLoader.load(
+                path: path,
+                environment: [
+                    "JACKPOTD_SECRET_CASINO_B": "example-secret-b",
+                    "JACKPOTD_PREVIOUS_SECRET_CASINO_B": "example-previous-secret-b",
+                    "JACKPOTD_GATEWAY_KEY_CASINO_B": "example-gateway-key-b",
+                ])
         } catch {
             Issue.record("the example config does not pass: \(error.problems)")
             return
@@ -70,10 +73,12 @@ import TestSupport
         let known = try Self.knownKeys()
         let operations = try DocsText(DocsText.operations)
         let section = try #require(operations.section("## Configuration reference"))
-        let documented = Set(section.split(separator: "\n").filter { $0.hasPrefix("| `") }.flatMap { row -> [String] in
-            let cell = row.split(separator: "|").first.map(String.init) ?? ""
-            return cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
-        })
+        let documented = Set(
+            section.split(separator: "\n").filter { $0.hasPrefix("| `") }.flatMap { row -> [String] in
+                let cell = row.split(separator: "|").first.map(String.init) ?? ""
+                return cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map
+                { String($0.element) }
+            })
         // An object key (`retry`) is documented by its members' rows (`retry.jitter`).
         let missing = known.filter { key in !documented.contains(key) && !documented.contains { $0.hasPrefix(key + ".") } }
         #expect(missing.isEmpty, "keys the configuration reference does not name: \(missing)")
@@ -90,16 +95,21 @@ import TestSupport
             """
         var problems: [ConfigProblem] = []
         do {
-            _ = try ConfigLoader.parse(Array(config.utf8), path: "config.json", baseDirectory: "/", environment: [:], secrets: .skipped)
+            _ = try ConfigLoader.parse(
+                Array(config.utf8), path: "config.json", baseDirectory: "/", environment: [:], secrets: .skipped)
         } catch {
             problems = error.problems
         }
         // Key path of the unknown key's parent, as the reference writes it ("" top level, "" for an operator's own keys).
-        let prefixes = ["": "", "transport.": "transport.", "operators.casino-a.": "", "operators.casino-a.retry.": "retry.", "operators.casino-a.circuit.": "circuit.",
-                        "operators.casino-a.tls.": "tls.", "operators.casino-a.hash.": "hash.", "operators.casino-a.limits.": "limits."]
+        let prefixes = [
+            "": "", "transport.": "transport.", "operators.casino-a.": "", "operators.casino-a.retry.": "retry.",
+            "operators.casino-a.circuit.": "circuit.",
+            "operators.casino-a.tls.": "tls.", "operators.casino-a.hash.": "hash.", "operators.casino-a.limits.": "limits.",
+        ]
         var known: [String] = []
         for (parent, written) in prefixes {
-            let problem = try #require(problems.first { $0.keyPath == parent + Self.unknown }, "no problem for \(parent)\(Self.unknown): \(problems)")
+            let problem = try #require(
+                problems.first { $0.keyPath == parent + Self.unknown }, "no problem for \(parent)\(Self.unknown): \(problems)")
             let list = try #require(problem.message.components(separatedBy: "known keys here are ").last)
             known += list.components(separatedBy: ", ").map { written + $0 }
         }

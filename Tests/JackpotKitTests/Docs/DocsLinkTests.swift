@@ -49,10 +49,12 @@ import TestSupport
             if line.hasPrefix("```") { inFence.toggle() }
             guard !inFence, line.hasPrefix("#") else { continue }
             let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).lowercased()
-            anchors.insert(String(title.compactMap { character -> Character? in
-                if character == " " { return "-" }
-                return character.isLetter || character.isNumber || character == "-" || character == "_" ? character : nil
-            }))
+            anchors.insert(
+                String(
+                    title.compactMap { character -> Character? in
+                        if character == " " { return "-" }
+                        return character.isLetter || character.isNumber || character == "-" || character == "_" ? character : nil
+                    }))
         }
         return anchors
     }

@@ -13,10 +13,14 @@ import TestSupport
             let docs = try DocsText(page)
             var block: [String]?
             for line in docs.lines {
-                if line == "```sql" { block = [] } else if line.hasPrefix("```"), let lines = block {
+                if line == "```sql" {
+                    block = []
+                } else if line.hasPrefix("```"), let lines = block {
                     examples.append((page, lines.joined(separator: "\n")))
                     block = nil
-                } else if block != nil { block?.append(line) }
+                } else if block != nil {
+                    block?.append(line)
+                }
             }
         }
         try #require(examples.count >= 2, "found \(examples.count) SQL examples")
@@ -26,7 +30,8 @@ import TestSupport
             let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
             try outbox.database.executeScript(example.sql)
             try outbox.database.executeScript(example.sql)
-            let match = try #require(example.sql.firstMatch(of: reference), "\(example.page): an example inserts no win:\n\(example.sql)")
+            let match = try #require(
+                example.sql.firstMatch(of: reference), "\(example.page): an example inserts no win:\n\(example.sql)")
             let win = try #require(try outbox.win(reference: String(example.sql[match.output[1].range!])))
             #expect(win.state == .pending, "\(example.page): \(example.sql)")
             #expect(try outbox.database.queryScalar("SELECT count(*) FROM wins").integerValue == 1)

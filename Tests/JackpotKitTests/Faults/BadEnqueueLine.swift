@@ -62,27 +62,47 @@ struct BadEnqueueLine: Sendable, CustomTestStringConvertible {
         let prefix = Array(#"{"operator":"casino-a","userId":"42"#.utf8)
         let suffix = Array((#"","# + object(validMembers.filter { $0.key != "operator" && $0.key != "userId" }).dropFirst()).utf8)
         return [
-            BadEnqueueLine("invalid UTF-8 byte in a value", bytes: prefix + [0xFF] + suffix, mentions: ["line", "invalid UTF-8"]),
-            BadEnqueueLine("truncated UTF-8 sequence in a value", bytes: prefix + [0xC3, 0x28] + suffix, mentions: ["line", "invalid UTF-8"]),
-            BadEnqueueLine("overlong UTF-8 encoding in a value", bytes: prefix + [0xC0, 0xAF] + suffix, mentions: ["line", "invalid UTF-8"]),
-            BadEnqueueLine("invalid UTF-8 byte between members", bytes: Array(valid.dropLast()) + [0x2C, 0xFE, 0x7D], mentions: ["line", "not valid JSON"]),
-            BadEnqueueLine("raw control byte inside a string", bytes: prefix + [0x01] + suffix, mentions: ["line", "control character"]),
+            BadEnqueueLine(
+                "invalid UTF-8 byte in a value", bytes: prefix + [0xFF] + suffix, mentions: ["line", "invalid UTF-8"]),
+            BadEnqueueLine(
+                "truncated UTF-8 sequence in a value", bytes: prefix + [0xC3, 0x28] + suffix, mentions: ["line", "invalid UTF-8"]),
+            BadEnqueueLine(
+                "overlong UTF-8 encoding in a value", bytes: prefix + [0xC0, 0xAF] + suffix, mentions: ["line", "invalid UTF-8"]),
+            BadEnqueueLine(
+                "invalid UTF-8 byte between members", bytes: Array(valid.dropLast()) + [0x2C, 0xFE, 0x7D],
+                mentions: ["line", "not valid JSON"]),
+            BadEnqueueLine(
+                "raw control byte inside a string", bytes: prefix + [0x01] + suffix, mentions: ["line", "control character"]),
             BadEnqueueLine("plain text", "hello, this is not JSON", mentions: ["line", "not valid JSON"]),
-            BadEnqueueLine("CSV instead of JSON", "casino-a,421,Im_60,5103188801,55,ref,568", mentions: ["line", "not valid JSON"]),
+            BadEnqueueLine(
+                "CSV instead of JSON", "casino-a,421,Im_60,5103188801,55,ref,568", mentions: ["line", "not valid JSON"]),
             BadEnqueueLine("object cut short", String(object(validMembers).dropLast()), mentions: ["line", "not valid JSON"]),
-            BadEnqueueLine("trailing comma", String(object(validMembers).dropLast()) + ",}", mentions: ["line", "not valid JSON"]),
-            BadEnqueueLine("single quotes", object(validMembers).replacingOccurrences(of: "\"", with: "'"), mentions: ["line", "not valid JSON"]),
-            BadEnqueueLine("two objects on one line", object(validMembers) + object(validMembers), mentions: ["line", "not valid JSON"]),
-            BadEnqueueLine("lone UTF-16 surrogate escape", with("userId", #""\uD800""#), mentions: ["line", "unpaired surrogate"]),
-            BadEnqueueLine("nesting 1000 levels deep", with("platform", String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)), mentions: ["line", "nesting"]),
+            BadEnqueueLine(
+                "trailing comma", String(object(validMembers).dropLast()) + ",}", mentions: ["line", "not valid JSON"]),
+            BadEnqueueLine(
+                "single quotes", object(validMembers).replacingOccurrences(of: "\"", with: "'"),
+                mentions: ["line", "not valid JSON"]),
+            BadEnqueueLine(
+                "two objects on one line", object(validMembers) + object(validMembers), mentions: ["line", "not valid JSON"]),
+            BadEnqueueLine(
+                "lone UTF-16 surrogate escape", with("userId", #""\uD800""#), mentions: ["line", "unpaired surrogate"]),
+            BadEnqueueLine(
+                "nesting 1000 levels deep",
+                with("platform", String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)),
+                mentions: ["line", "nesting"]),
             BadEnqueueLine("array", "[1,2,3]", mentions: ["line", "must be a JSON object, got array"]),
             BadEnqueueLine("string", #""a win""#, mentions: ["line", "must be a JSON object, got string"]),
             BadEnqueueLine("number", "42", mentions: ["line", "must be a JSON object, got number"]),
             BadEnqueueLine("null", "null", mentions: ["line", "must be a JSON object, got null"]),
             BadEnqueueLine("boolean", "true", mentions: ["line", "must be a JSON object, got boolean"]),
-            BadEnqueueLine("line of 1 MiB", with("token", quoted(String(repeating: "x", count: 1 << 20))), mentions: ["line", "65536-byte limit"]),
-            BadEnqueueLine("duplicate key amount", object(validMembers + [("amount", "56")]), mentions: ["line", "duplicate key \"amount\""]),
-            BadEnqueueLine("duplicate key reference", object(validMembers + [("reference", #""other""#)]), mentions: ["line", "duplicate key \"reference\""]),
+            BadEnqueueLine(
+                "line of 1 MiB", with("token", quoted(String(repeating: "x", count: 1 << 20))),
+                mentions: ["line", "65536-byte limit"]),
+            BadEnqueueLine(
+                "duplicate key amount", object(validMembers + [("amount", "56")]), mentions: ["line", "duplicate key \"amount\""]),
+            BadEnqueueLine(
+                "duplicate key reference", object(validMembers + [("reference", #""other""#)]),
+                mentions: ["line", "duplicate key \"reference\""]),
             BadEnqueueLine("amount NaN (bare)", with("amount", "NaN"), mentions: ["line", "not valid JSON"]),
             BadEnqueueLine("amount Infinity (bare)", with("amount", "Infinity"), mentions: ["line", "not valid JSON"]),
             BadEnqueueLine("amount 0x10 (bare)", with("amount", "0x10"), mentions: ["line", "not valid JSON"]),
@@ -96,11 +116,14 @@ struct BadEnqueueLine: Sendable, CustomTestStringConvertible {
         var cases: [BadEnqueueLine] = []
         for field in requiredTextFields + optionalTextFields {
             for (kind, raw) in kinds {
-                cases.append(BadEnqueueLine("\(field) as \(kind)", with(field, raw), mentions: [field, "must be a string, got \(kind)"]))
+                cases.append(
+                    BadEnqueueLine("\(field) as \(kind)", with(field, raw), mentions: [field, "must be a string, got \(kind)"]))
             }
         }
         for (kind, raw) in kinds where kind != "number" {
-            cases.append(BadEnqueueLine("amount as \(kind)", with("amount", raw), mentions: ["amount", "must be a number or a string, got \(kind)"]))
+            cases.append(
+                BadEnqueueLine(
+                    "amount as \(kind)", with("amount", raw), mentions: ["amount", "must be a number or a string, got \(kind)"]))
         }
         return cases
     }()
@@ -112,12 +135,16 @@ struct BadEnqueueLine: Sendable, CustomTestStringConvertible {
 
     static let controlCharacters: [BadEnqueueLine] = [
         BadEnqueueLine("userId with \\u0001", with("userId", #""42\u00011""#), mentions: ["userId", "control character"]),
-        BadEnqueueLine("gameId with escaped newline", with("gameId", #""Im_60\ntumble""#), mentions: ["gameId", "control character"]),
+        BadEnqueueLine(
+            "gameId with escaped newline", with("gameId", #""Im_60\ntumble""#), mentions: ["gameId", "control character"]),
         BadEnqueueLine("roundId with tab", with("roundId", #""5103\t188801""#), mentions: ["roundId", "control character"]),
-        BadEnqueueLine("reference with NUL", with("reference", #""bad\u0000ref""#), mentions: ["reference", "control character"]),
+        BadEnqueueLine(
+            "reference with NUL", with("reference", #""bad\u0000ref""#), mentions: ["reference", "control character"]),
         BadEnqueueLine("jackpotId with DEL", with("jackpotId", #""56\u007f8""#), mentions: ["jackpotId", "control character"]),
-        BadEnqueueLine("operator with carriage return", with("operator", #""casino-a\r""#), mentions: ["operator", "control character"]),
-        BadEnqueueLine("platform with ANSI escape", with("platform", #""\u001b[31mdesktop""#), mentions: ["platform", "control character"]),
+        BadEnqueueLine(
+            "operator with carriage return", with("operator", #""casino-a\r""#), mentions: ["operator", "control character"]),
+        BadEnqueueLine(
+            "platform with ANSI escape", with("platform", #""\u001b[31mdesktop""#), mentions: ["platform", "control character"]),
         BadEnqueueLine("token with escaped newline", with("token", #""tok\nen""#), mentions: ["token", "control character"]),
     ]
 
@@ -127,13 +154,16 @@ struct BadEnqueueLine: Sendable, CustomTestStringConvertible {
             ("jackpotId", 128), ("platform", 128), ("token", 512),
         ]
         return limits.map { field, limit in
-            BadEnqueueLine("\(field) of \(limit + 1) characters", with(field, quoted(String(repeating: "a", count: limit + 1))),
-                           mentions: [field, "longer than \(limit) characters"])
+            BadEnqueueLine(
+                "\(field) of \(limit + 1) characters", with(field, quoted(String(repeating: "a", count: limit + 1))),
+                mentions: [field, "longer than \(limit) characters"])
         } + [
-            BadEnqueueLine("reference of 129 multi-byte characters", with("reference", quoted(String(repeating: "€", count: 129))),
-                           mentions: ["reference", "longer than 128 characters"]),
-            BadEnqueueLine("timestamp of 17 digits", with("timestamp", quoted(String(repeating: "9", count: 17))),
-                           mentions: ["timestamp", "epoch milliseconds"]),
+            BadEnqueueLine(
+                "reference of 129 multi-byte characters", with("reference", quoted(String(repeating: "€", count: 129))),
+                mentions: ["reference", "longer than 128 characters"]),
+            BadEnqueueLine(
+                "timestamp of 17 digits", with("timestamp", quoted(String(repeating: "9", count: 17))),
+                mentions: ["timestamp", "epoch milliseconds"]),
         ]
     }()
 
@@ -156,11 +186,16 @@ struct BadEnqueueLine: Sendable, CustomTestStringConvertible {
     }
 
     static let unknownKeys: [BadEnqueueLine] = [
-        BadEnqueueLine("unknown key roundid", with("roundid", #""1""#), mentions: ["roundid", "not a known field", "did you mean \"roundId\""]),
-        BadEnqueueLine("unknown key hash", with("hash", #""a8c7e9491d0388489dea4443545f7ea0""#), mentions: ["hash", "not a known field"]),
-        BadEnqueueLine("unknown key providerId", with("providerId", #""luckymonaco""#), mentions: ["providerId", "not a known field"]),
+        BadEnqueueLine(
+            "unknown key roundid", with("roundid", #""1""#),
+            mentions: ["roundid", "not a known field", "did you mean \"roundId\""]),
+        BadEnqueueLine(
+            "unknown key hash", with("hash", #""a8c7e9491d0388489dea4443545f7ea0""#), mentions: ["hash", "not a known field"]),
+        BadEnqueueLine(
+            "unknown key providerId", with("providerId", #""luckymonaco""#), mentions: ["providerId", "not a known field"]),
         BadEnqueueLine("unknown key currency", with("currency", #""EUR""#), mentions: ["currency", "not a known field"]),
-        BadEnqueueLine("unknown operator", with("operator", #""casino-z""#), mentions: ["operator", "casino-z", "not configured"]),
+        BadEnqueueLine(
+            "unknown operator", with("operator", #""casino-z""#), mentions: ["operator", "casino-z", "not configured"]),
     ]
 
     static let all: [BadEnqueueLine] =

@@ -10,9 +10,11 @@ import TestSupport
 @Suite(.timeLimit(.minutes(2))) struct EnqueueBadInputTests {
     /// A config naming `casino-a` (so unknown operators are caught) and an input file.
     private func enqueue(_ lines: [[UInt8]], in directory: TemporaryDirectory) async -> CLIResult {
-        let config = writeConfig(in: directory, operators: [
-            TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: "testKey"),
-        ])
+        let config = writeConfig(
+            in: directory,
+            operators: [
+                TestOperator(name: "casino-a", url: "http://127.0.0.1:9/V4/JackPotWin", secret: "testKey")
+            ])
         var bytes: [UInt8] = []
         for line in lines { bytes += line + [UInt8(ascii: "\n")] }
         let file = directory.path("wins.jsonl")
@@ -93,16 +95,20 @@ import TestSupport
         #expect(again.output.contains("accepted 0, duplicate 1, rejected 0"), "\(again.output)")
 
         let changed = await enqueue(
-            [good("ref-3"), Array(winLine("ref-1", operator: "casino-a", amount: "56").utf8),
-             Array(winLine("ref-2", operator: "casino-a", extra: #""platform":"mobile""#).utf8)],
+            [
+                good("ref-3"), Array(winLine("ref-1", operator: "casino-a", amount: "56").utf8),
+                Array(winLine("ref-2", operator: "casino-a", extra: #""platform":"mobile""#).utf8),
+            ],
             in: directory)
         #expect(changed.code == .failure)
         let rejections = rejectionLines(changed.errors)
         #expect(rejections.count == 2, "\(changed.errors)")
-        #expect(rejections.first { $0.hasPrefix("line 2: ") }?.contains("ref-1 already exists with a different amount") == true,
-                "\(changed.errors)")
-        #expect(rejections.first { $0.hasPrefix("line 3: ") }?.contains("ref-2 already exists with a different platform") == true,
-                "\(changed.errors)")
+        #expect(
+            rejections.first { $0.hasPrefix("line 2: ") }?.contains("ref-1 already exists with a different amount") == true,
+            "\(changed.errors)")
+        #expect(
+            rejections.first { $0.hasPrefix("line 3: ") }?.contains("ref-2 already exists with a different platform") == true,
+            "\(changed.errors)")
         #expect(changed.output.contains("accepted 1, duplicate 0, rejected 2"))
 
         let probe = OutboxProbe(path: directory.path("outbox.sqlite3"))

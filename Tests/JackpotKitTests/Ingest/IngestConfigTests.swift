@@ -31,7 +31,8 @@ import TestSupport
         directory.write("token", "fedcba9876543210fedcba\n")
         let certificate = directory.write("server.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
         let key = directory.write("server.key", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n")
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             {"listen": "[::1]:8470",
              "tokens": [{"name": "platform", "tokenFile": "token"},
                         {"name": "next", "tokenEnv": "INGEST_TOKEN", "operators": ["casino-a"]}],
@@ -40,10 +41,11 @@ import TestSupport
             """)
         let ingest = try #require(loaded.config.ingest)
         #expect(ingest.listen == .inet6(host: "::1", port: 8470))
-        #expect(ingest.tokens == [
-            IngestToken(name: "platform", token: "fedcba9876543210fedcba"),
-            IngestToken(name: "next", token: "0123456789abcdef0123", operators: ["casino-a"]),
-        ])
+        #expect(
+            ingest.tokens == [
+                IngestToken(name: "platform", token: "fedcba9876543210fedcba"),
+                IngestToken(name: "next", token: "0123456789abcdef0123", operators: ["casino-a"]),
+            ])
         #expect(ingest.tls == IngestTLSFiles(certificateFile: certificate, keyFile: key))
         #expect(ingest.limits.maxBodyBytes == 2048 && ingest.limits.maxLinesPerRequest == 5)
         #expect(ingest.limits.maxConnections == 9 && ingest.limits.requestTimeoutSeconds == 3)
@@ -51,8 +53,10 @@ import TestSupport
     }
 
     @Test func absentMeansNoListener() throws {
-        let json = #"{ "providerId": "p", "operators": { "casino-a": { "url": "https://w.example/", "secretEnv": "CASINO_A_SECRET" } } }"#
-        let loaded = try ConfigLoader.parse(Array(json.utf8), path: "c", baseDirectory: directory.path, environment: Self.environment)
+        let json =
+            #"{ "providerId": "p", "operators": { "casino-a": { "url": "https://w.example/", "secretEnv": "CASINO_A_SECRET" } } }"#
+        let loaded = try ConfigLoader.parse(
+            Array(json.utf8), path: "c", baseDirectory: directory.path, environment: Self.environment)
         #expect(loaded.config.ingest == nil)
     }
 
@@ -68,24 +72,46 @@ import TestSupport
 
     @Test(arguments: [
         (#"{"tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#, "ingest.listen: is required"),
-        (#"{"listen": "localhost:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#, "ingest.listen: must be IPv4:port"),
+        (
+            #"{"listen": "localhost:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#,
+            "ingest.listen: must be IPv4:port"
+        ),
         (#"{"listen": "127.0.0.1:1"}"#, "ingest.tokens: is required"),
         (#"{"listen": "127.0.0.1:1", "tokens": []}"#, "ingest.tokens: must be a non-empty array"),
         (#"{"listen": "127.0.0.1:1", "tokens": [{"tokenEnv": "INGEST_TOKEN"}]}"#, "ingest.tokens[0].name: is required"),
         (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p"}]}"#, "ingest.tokens[0]: needs \"tokenFile\""),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "NOPE"}]}"#, "ingest.tokens[0].tokenEnv: environment variable NOPE is not set"),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "CASINO_A_SECRET"}]}"#, "ingest.tokens[0].tokenEnv: the token is shorter than 16"),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN", "operators": ["casino-x"]}]}"#,
-         "ingest.tokens[0].operators[0]: \"casino-x\" is not a configured operator (did you mean \"casino-a\"?)"),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}, {"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#,
-         "ingest.tokens[1].name: \"p\" names another token too"),
-        (#"{"listen": "10.0.0.5:8470", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#, "ingest.listen: plain HTTP on 10.0.0.5:8470"),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}], "limits": {"maxBodyBytes": 10}}"#,
-         "ingest.limits.maxBodyBytes: must be a whole number from 1024"),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}], "limit": {}}"#,
-         "ingest.limit: unknown key; did you mean \"limits\"?"),
-        (#"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}], "tls": {"certificateFile": "/nope.pem"}}"#,
-         "ingest.tls.keyFile: is required"),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "NOPE"}]}"#,
+            "ingest.tokens[0].tokenEnv: environment variable NOPE is not set"
+        ),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "CASINO_A_SECRET"}]}"#,
+            "ingest.tokens[0].tokenEnv: the token is shorter than 16"
+        ),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN", "operators": ["casino-x"]}]}"#,
+            "ingest.tokens[0].operators[0]: \"casino-x\" is not a configured operator (did you mean \"casino-a\"?)"
+        ),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}, {"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#,
+            "ingest.tokens[1].name: \"p\" names another token too"
+        ),
+        (
+            #"{"listen": "10.0.0.5:8470", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#,
+            "ingest.listen: plain HTTP on 10.0.0.5:8470"
+        ),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}], "limits": {"maxBodyBytes": 10}}"#,
+            "ingest.limits.maxBodyBytes: must be a whole number from 1024"
+        ),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}], "limit": {}}"#,
+            "ingest.limit: unknown key; did you mean \"limits\"?"
+        ),
+        (
+            #"{"listen": "127.0.0.1:1", "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}], "tls": {"certificateFile": "/nope.pem"}}"#,
+            "ingest.tls.keyFile: is required"
+        ),
     ])
     func refusalsNameTheKeyPath(ingest: String, expected: String) {
         let found = problems(ingest)
@@ -93,7 +119,8 @@ import TestSupport
     }
 
     @Test func plainHTTPBeyondLoopbackNeedsAllowInsecureHTTP() throws {
-        let loaded = try parse(#"{"listen": "0.0.0.0:8470", "allowInsecureHTTP": true, "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#)
+        let loaded = try parse(
+            #"{"listen": "0.0.0.0:8470", "allowInsecureHTTP": true, "tokens": [{"name": "p", "tokenEnv": "INGEST_TOKEN"}]}"#)
         #expect(loaded.config.ingest?.allowInsecureHTTP == true)
     }
 }

@@ -18,7 +18,8 @@ import JackpotIngest
 
     @Test func tokensMatchExactlyWhateverTheCaseOfBearer() {
         let tokens = IngestTokens([
-            IngestToken(name: "a", token: "aaaaaaaaaaaaaaaa"), IngestToken(name: "b", token: "bbbbbbbbbbbbbbbb", operators: ["x"]),
+            IngestToken(name: "a", token: "aaaaaaaaaaaaaaaa"),
+            IngestToken(name: "b", token: "bbbbbbbbbbbbbbbb", operators: ["x"]),
         ])
         #expect(tokens.authenticate(authorization: "Bearer aaaaaaaaaaaaaaaa")?.name == "a")
         #expect(tokens.authenticate(authorization: "bearer bbbbbbbbbbbbbbbb")?.name == "b")

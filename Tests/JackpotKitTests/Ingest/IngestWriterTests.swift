@@ -21,7 +21,8 @@ import TestSupport
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
         let blocker = try Outbox(path: path)
-        let writer = try IngestWriter(databasePath: path, busyTimeoutMilliseconds: 60_000, metrics: MetricsRegistry(), maximumQueuedWins: 5)
+        let writer = try IngestWriter(
+            databasePath: path, busyTimeoutMilliseconds: 60_000, metrics: MetricsRegistry(), maximumQueuedWins: 5)
         defer { writer.stop() }
 
         // Another process holds the write lock: the writer's first commit waits for it.

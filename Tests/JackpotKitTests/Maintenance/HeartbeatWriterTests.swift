@@ -41,9 +41,10 @@ import JackpotStore
         let start = fixture.clock.now
         try fixture.withOutbox { outbox in
             for (owner, silentFor) in [("far-host:1:old:b:n", 8 * Self.day), ("far-host:2:recent:b:n", Self.day)] {
-                try outbox.recordHeartbeat(DaemonHeartbeat(
-                    owner: owner, host: "far-host", pid: 1, startedAt: start - silentFor, lastSeenAt: start - silentFor,
-                    intervalMilliseconds: 2_000))
+                try outbox.recordHeartbeat(
+                    DaemonHeartbeat(
+                        owner: owner, host: "far-host", pid: 1, startedAt: start - silentFor, lastSeenAt: start - silentFor,
+                        intervalMilliseconds: 2_000))
             }
         }
 

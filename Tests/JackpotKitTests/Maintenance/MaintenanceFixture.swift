@@ -23,7 +23,9 @@ struct MaintenanceFixture {
     /// The test's own view of the outbox, as another process would have it.
     var probe: OutboxProbe { OutboxProbe(path) }
 
-    init(operators: [OperatorConfig] = [MaintenanceFixture.operatorConfig("casino-a")], owner: LeaseOwner = .current()) async throws {
+    init(operators: [OperatorConfig] = [MaintenanceFixture.operatorConfig("casino-a")], owner: LeaseOwner = .current())
+        async throws
+    {
         let config = JackpotConfig(
             providerId: "provider-1", operators: Dictionary(uniqueKeysWithValues: operators.map { ($0.name, $0) }))
         self.owner = owner

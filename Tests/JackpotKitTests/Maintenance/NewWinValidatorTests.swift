@@ -7,7 +7,9 @@ import JackpotStore
 /// `failed` with the reason, a slice per pass, and a backlog asks for the next
 /// pass at once.
 @Suite(.timeLimit(.minutes(2))) struct NewWinValidatorTests {
-    static func insert(_ outbox: Outbox, _ reference: String, operator name: String = "casino-a", userIdSQL: String = "'421'") throws {
+    static func insert(_ outbox: Outbox, _ reference: String, operator name: String = "casino-a", userIdSQL: String = "'421'")
+        throws
+    {
         try outbox.database.execute(
             """
             INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id)

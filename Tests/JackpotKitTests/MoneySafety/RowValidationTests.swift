@@ -6,7 +6,9 @@ import JackpotWire
 
 /// Every pending row is checked once, whatever its id and whoever wrote it.
 @Suite(.timeLimit(.minutes(2))) struct RowValidationTests {
-    static func insert(_ outbox: Outbox, _ reference: String, operator name: String = "casino-a", userIdSQL: String = "'421'") throws {
+    static func insert(_ outbox: Outbox, _ reference: String, operator name: String = "casino-a", userIdSQL: String = "'421'")
+        throws
+    {
         try outbox.database.execute(
             """
             INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id)
@@ -47,7 +49,9 @@ import JackpotWire
         try outbox.database.transaction {
             for index in 0..<25 { try Self.insert(outbox, "b-\(index)", operator: index % 10 == 9 ? "nobody" : "casino-a") }
         }
-        func unvalidated() throws -> Int64? { try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue }
+        func unvalidated() throws -> Int64? {
+            try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue
+        }
 
         let first = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 1, batch: 4, maximumRows: 10)
         // Whole batches of four: the first twelve rows.

@@ -36,12 +36,16 @@ import JackpotStore
         let path = directory.path("outbox.sqlite3")
         try Self.makeVersion1File(path)
         let before = try Database(path: path).query("SELECT reference, state, attempts, transaction_id FROM wins ORDER BY id")
-            .map { "\($0.string("reference") ?? "") \($0.string("state") ?? "") \($0.int("attempts") ?? -1) \($0.string("transaction_id") ?? "-")" }
+            .map {
+                "\($0.string("reference") ?? "") \($0.string("state") ?? "") \($0.int("attempts") ?? -1) \($0.string("transaction_id") ?? "-")"
+            }
 
         let outbox = try Outbox(path: path)
         #expect(try outbox.database.userVersion() == Schema.currentVersion)
         let after = try outbox.database.query("SELECT reference, state, attempts, transaction_id FROM wins ORDER BY id")
-            .map { "\($0.string("reference") ?? "") \($0.string("state") ?? "") \($0.int("attempts") ?? -1) \($0.string("transaction_id") ?? "-")" }
+            .map {
+                "\($0.string("reference") ?? "") \($0.string("state") ?? "") \($0.int("attempts") ?? -1) \($0.string("transaction_id") ?? "-")"
+            }
         #expect(after == before)
         #expect(before.count == 4)
         let delivered = try #require(try outbox.win(reference: "v-delivered"))
@@ -54,7 +58,9 @@ import JackpotStore
         #expect(counts.total(.pending) == 1 && counts.total(.delivered) == 1 && counts.total(.failed) == 1)
 
         // The pending row is checked once more under the new per-row rule; the others need no check.
-        #expect(try outbox.database.queryScalar("SELECT group_concat(reference) FROM wins WHERE validated = 0").textValue == "v-pending")
+        #expect(
+            try outbox.database.queryScalar("SELECT group_concat(reference) FROM wins WHERE validated = 0").textValue
+                == "v-pending")
         #expect(try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 9000).isEmpty)
         #expect(try outbox.database.queryScalar("SELECT count(*) FROM wins WHERE validated = 0").integerValue == 0)
         // And the purge of the migrated delivered win leaves its tombstone.

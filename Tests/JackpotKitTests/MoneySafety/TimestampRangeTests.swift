@@ -13,7 +13,9 @@ import JackpotWire
     static let latest = now + 86_400_000
 
     static func line(timestamp: String) -> [UInt8] {
-        Array(#"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":"55","reference":"ts","jackpotId":"568","timestamp":"\#(timestamp)"}"#.utf8)
+        Array(
+            #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":"55","reference":"ts","jackpotId":"568","timestamp":"\#(timestamp)"}"#
+                .utf8)
     }
 
     static func reason(_ timestamp: String) -> String? {
@@ -47,9 +49,11 @@ import JackpotWire
         let directory = TemporaryDirectory()
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
         func win(_ reference: String, _ timestamp: String) throws -> NewWin {
-            NewWin(JackpotWin(
-                operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r", amount: try DecimalAmount(validating: "5"),
-                reference: reference, timestamp: timestamp, jackpotId: "568"))
+            NewWin(
+                JackpotWin(
+                    operatorName: "casino-a", userId: "421", gameId: "g", roundId: "r",
+                    amount: try DecimalAmount(validating: "5"),
+                    reference: reference, timestamp: timestamp, jackpotId: "568"))
         }
         let results = try outbox.enqueue([try win("lib-seconds", "1482429190"), try win("lib-ok", "1482429190374")])
         let rejected = try #require(results.first)
@@ -75,8 +79,9 @@ import JackpotWire
             """)
         let parked = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: Self.now)
         #expect(parked.map(\.reference) == ["sql-seconds"])
-        #expect(parked.first?.reason.hasSuffix("got 1482429190, which looks like seconds: multiply by 1000") == true,
-                "\(parked.first?.reason ?? "")")
+        #expect(
+            parked.first?.reason.hasSuffix("got 1482429190, which looks like seconds: multiply by 1000") == true,
+            "\(parked.first?.reason ?? "")")
         #expect(try outbox.win(reference: "sql-seconds")?.state == .failed)
     }
 }

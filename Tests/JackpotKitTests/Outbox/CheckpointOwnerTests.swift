@@ -10,7 +10,8 @@ import TestSupport
     let directory = TemporaryDirectory()
 
     func parse(_ top: String) throws(ConfigError) -> JackpotConfig {
-        let json = #"{ \#(top)"providerId": "luckymonaco", "operators": { "casino-a": { "url": "https://w.example/J", "secretEnv": "S" } } }"#
+        let json =
+            #"{ \#(top)"providerId": "luckymonaco", "operators": { "casino-a": { "url": "https://w.example/J", "secretEnv": "S" } } }"#
         return try ConfigLoader.parse(
             Array(json.utf8), path: directory.path("config.json"), baseDirectory: directory.path, environment: ["S": "k"]
         ).config
@@ -36,7 +37,9 @@ import TestSupport
         // checkpointed at 1 000 and reused the log; here it keeps them all.
         try replicated.database.execute("CREATE TABLE filler (blob BLOB)")
         for _ in 0..<300 {
-            try replicated.database.execute("INSERT INTO filler SELECT randomblob(4000) FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8)")
+            try replicated.database.execute(
+                "INSERT INTO filler SELECT randomblob(4000) FROM (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8)"
+            )
         }
         let walPages = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) / 4096
         #expect(walPages > 1500, "the write-ahead log was checkpointed (\(walPages) pages)")

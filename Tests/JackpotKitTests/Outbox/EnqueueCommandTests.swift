@@ -8,7 +8,8 @@ import TestSupport
 @Suite(.timeLimit(.minutes(2))) struct EnqueueCommandTests {
     @Test func jsonLinesKeepGoodLinesAndReportBadOnesByLine() async throws {
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
+        let config = writeConfig(
+            in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
         let lines = [
             winLine("good-1", operator: "casino-a"),
             "this is not json",
@@ -41,16 +42,23 @@ import TestSupport
     @Test func winsCheckedAgainstTheConfigAreStoredValidatedOthersAreCheckedByTheDaemon() async throws {
         let directory = TemporaryDirectory()
         let database = directory.path("outbox.sqlite3")
-        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
-        let checked = await runCLI(["enqueue", "--create", "--config", config, "--file",
-                                    directory.write("checked.jsonl", winLine("checked-1", operator: "casino-a") + "\n")])
+        let config = writeConfig(
+            in: directory, operators: [TestOperator(name: "casino-a", url: "http://127.0.0.1:9/x", secret: "s")])
+        let checked = await runCLI([
+            "enqueue", "--create", "--config", config, "--file",
+            directory.write("checked.jsonl", winLine("checked-1", operator: "casino-a") + "\n"),
+        ])
         #expect(checked.code == .success, "\(checked.errors)")
-        let unchecked = await runCLI(["enqueue", "--db", database, "--file",
-                                      directory.write("unchecked.jsonl", winLine("unchecked-1", operator: "casino-z") + "\n")])
+        let unchecked = await runCLI([
+            "enqueue", "--db", database, "--file",
+            directory.write("unchecked.jsonl", winLine("unchecked-1", operator: "casino-z") + "\n"),
+        ])
         #expect(unchecked.code == .success, "\(unchecked.errors)")
 
         let outbox = try Outbox(path: database)
-        let unvalidated = try outbox.database.query("SELECT reference FROM wins WHERE validated = 0").compactMap { $0.string("reference") }
+        let unvalidated = try outbox.database.query("SELECT reference FROM wins WHERE validated = 0").compactMap {
+            $0.string("reference")
+        }
         #expect(unvalidated == ["unchecked-1"])
         let parked = try outbox.parkInvalidNewWins(knownOperators: ["casino-a"], now: 1)
         #expect(parked.map(\.reference) == ["unchecked-1"])
@@ -62,8 +70,10 @@ import TestSupport
     @Test func oneWinFromFlagsAndItsDuplicate() async throws {
         let directory = TemporaryDirectory()
         let database = directory.path("outbox.sqlite3")
-        let flags = ["enqueue", "--create", "--db", database, "--operator", "casino-a", "--reference", "flag-1", "--user-id", "421",
-                     "--game-id", "g", "--round-id", "r", "--jackpot-id", "568", "--amount", "55.0", "--token", "secret-token"]
+        let flags = [
+            "enqueue", "--create", "--db", database, "--operator", "casino-a", "--reference", "flag-1", "--user-id", "421",
+            "--game-id", "g", "--round-id", "r", "--jackpot-id", "568", "--amount", "55.0", "--token", "secret-token",
+        ]
         let first = await runCLI(flags)
         #expect(first.code == .success)
         #expect(first.output == "accepted flag-1\n")
@@ -76,7 +86,9 @@ import TestSupport
 
         let bad = await runCLI(["enqueue", "--db", database, "--operator", "casino-a", "--reference", "flag-2"])
         #expect(bad.code == .usage)
-        #expect(firstLine(bad.errors) == "jackpotd enqueue: error: a single win also needs --user-id, --game-id, --round-id, --jackpot-id, --amount")
+        #expect(
+            firstLine(bad.errors)
+                == "jackpotd enqueue: error: a single win also needs --user-id, --game-id, --round-id, --jackpot-id, --amount")
     }
 
     @Test func standardInputAndJSONSummary() async throws {
@@ -86,10 +98,16 @@ import TestSupport
         let result = await runCLI(["enqueue", "--create", "--db", database, "--json"], standardInputFile: file)
         #expect(result.code == .failure)
         let summary = try JSONValue.parse(result.output.trimmingCharacters(in: .newlines))
-        #expect(summary == .object(JSONObject([
-            "accepted": .number("1"), "duplicate": .number("0"), "rejected": .number("1"),
-            "rejections": .array([.object(JSONObject(["line": .number("2"), "reason": .string("line must be a JSON object, got array")]))]),
-        ])))
+        #expect(
+            summary
+                == .object(
+                    JSONObject([
+                        "accepted": .number("1"), "duplicate": .number("0"), "rejected": .number("1"),
+                        "rejections": .array([
+                            .object(
+                                JSONObject(["line": .number("2"), "reason": .string("line must be a JSON object, got array")]))
+                        ]),
+                    ])))
     }
 
     @Test func usageErrorsExitTwoAndNameTheProblem() async {
@@ -100,7 +118,9 @@ import TestSupport
         #expect(noDatabase.code == .usage)
         #expect(noDatabase.errors.contains("no database"))
         let directory = TemporaryDirectory()
-        let missingFile = await runCLI(["enqueue", "--create", "--db", directory.path("o.sqlite3"), "--file", "/nonexistent/wins.jsonl"])
+        let missingFile = await runCLI([
+            "enqueue", "--create", "--db", directory.path("o.sqlite3"), "--file", "/nonexistent/wins.jsonl",
+        ])
         #expect(missingFile.code == .failure)
         #expect(missingFile.errors.contains("cannot read /nonexistent/wins.jsonl"))
     }

@@ -52,7 +52,7 @@ import TestSupport
         let path = directory.path("no-such-directory/outbox.sqlite3")
         let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: true) }
         #expect(error.code == .notFound, "\(error)")
-        #expect(error.sqliteCode == 14)   // SQLITE_CANTOPEN
+        #expect(error.sqliteCode == 14)  // SQLITE_CANTOPEN
         #expect(error.description.contains(path), "\(error)")
     }
 
@@ -62,7 +62,7 @@ import TestSupport
         let path = directory.write("wins.csv", text)
         let error = try Self.failure { () throws(OutboxError) in _ = try Outbox(path: path, createIfMissing: true) }
         #expect(error.code == .notAnOutbox, "\(error)")
-        #expect(error.sqliteCode == 26)   // SQLITE_NOTADB
+        #expect(error.sqliteCode == 26)  // SQLITE_NOTADB
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 
@@ -106,7 +106,7 @@ import TestSupport
         try blocker.database.execute("BEGIN IMMEDIATE")
         let error = try Self.failure { () throws(OutboxError) in _ = try platform.enqueue([Self.newWin("b-1")]) }
         #expect(error.code == .busy, "\(error)")
-        #expect(error.sqliteCode & 0xFF == 5)   // SQLITE_BUSY
+        #expect(error.sqliteCode & 0xFF == 5)  // SQLITE_BUSY
         try blocker.database.execute("ROLLBACK")
         #expect(try platform.enqueue([Self.newWin("b-1")]) == [.accepted])
     }
@@ -159,15 +159,22 @@ import TestSupport
             INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
             VALUES (?, ?, ?, 'T-9', 1793543405123, 1793629805123)
             """,
-            [.text("t-1"), .text("casino-a"), .blob(Tombstone.digest(
-                operatorName: "casino-a", userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
-                amount: "55", jackpotId: "568", platform: nil, token: nil, jackpotDetails: nil, extra: nil))])
+            [
+                .text("t-1"), .text("casino-a"),
+                .blob(
+                    Tombstone.digest(
+                        operatorName: "casino-a", userId: "421", gameId: "Im_60_tumblefortune", roundId: "5103188801",
+                        amount: "55", jackpotId: "568", platform: nil, token: nil, jackpotDetails: nil, extra: nil)),
+            ])
         #expect(try outbox.enqueue([purged]) == [.duplicate])
         let results = try outbox.enqueue([Self.newWin("t-1", amount: "99")])
         let expected = EnqueueRejection.conflictWithPurgedWin(
             reference: "t-1", transactionId: "T-9", deliveredAt: "2026-11-01T14:30:05.123Z", purgedAt: "2026-11-02T14:30:05.123Z")
         #expect(results == [.rejected(expected)])
-        #expect(expected.description == "reference t-1 was delivered on 2026-11-01T14:30:05.123Z (transactionId T-9), purged on 2026-11-02T14:30:05.123Z, with different content")
+        #expect(
+            expected.description
+                == "reference t-1 was delivered on 2026-11-01T14:30:05.123Z (transactionId T-9), purged on 2026-11-02T14:30:05.123Z, with different content"
+        )
     }
 
     @Test func aTimestampLeftOutIsNowAndNotPartOfTheContent() throws {
@@ -180,9 +187,10 @@ import TestSupport
         #expect(stamp >= before && stamp <= WallClock.nowMilliseconds())
         #expect(try outbox.enqueue([stamped]) == [.accepted])
         #expect(try outbox.enqueue([Self.newWin("n-1", timestamp: nil)]) == [.duplicate])
-        #expect(try outbox.enqueue([Self.newWin("n-1", timestamp: "1482429190374")]) == [
-            .rejected(.conflict(reference: "n-1", fields: ["timestamp"])),
-        ])
+        #expect(
+            try outbox.enqueue([Self.newWin("n-1", timestamp: "1482429190374")]) == [
+                .rejected(.conflict(reference: "n-1", fields: ["timestamp"]))
+            ])
         #expect(NewWin(stamped.win).isTimestampGiven)
     }
 }

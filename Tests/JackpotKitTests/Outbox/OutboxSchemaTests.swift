@@ -14,14 +14,19 @@ import TestSupport
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let tables = try outbox.database.query("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        #expect(tables.compactMap { $0.string("name") } == ["attempts", "daemons", "meta", "operators", "ops_actions", "tombstones", "win_counts", "wins"])
+        #expect(
+            tables.compactMap { $0.string("name") } == [
+                "attempts", "daemons", "meta", "operators", "ops_actions", "tombstones", "win_counts", "wins",
+            ])
         for table in tables {
             #expect(table.string("sql")?.contains("STRICT") == true, "table \(table.string("name") ?? "") is STRICT")
         }
         // docs/platform.md's table of the wins columns (a public interface) names every column, and only those.
         let columns = try outbox.database.query("PRAGMA table_info(wins)").compactMap { $0.string("name") }
         let documented = try Self.documentedWinsColumns()
-        #expect(Set(columns) == Set(documented), "undocumented: \(Set(columns).subtracting(documented)), not in the schema: \(Set(documented).subtracting(columns))")
+        #expect(
+            Set(columns) == Set(documented),
+            "undocumented: \(Set(columns).subtracting(documented)), not in the schema: \(Set(documented).subtracting(columns))")
         let indexes = try outbox.database.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'wins'")
             .compactMap { $0.string("name") }
         #expect(Set(indexes).isSuperset(of: ["wins_due", "wins_pending", "wins_leased", "wins_finished", "wins_delivered"]))
@@ -38,7 +43,9 @@ import TestSupport
         let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }
         return rows.flatMap { row -> [String] in
             let cell = row.split(separator: "|").first.map(String.init) ?? ""
-            return cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            return cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map {
+                String($0.element)
+            }
         }
     }
 

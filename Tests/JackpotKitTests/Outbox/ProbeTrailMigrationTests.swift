@@ -15,15 +15,18 @@ import JackpotStore
                 try database.setUserVersion(index)
             }
             try database.execute(
-                "INSERT INTO ops_actions (id, at, actor, action, reference, operator, reason) VALUES (7, 1000, 'ana', 'cancel', 'w-1', 'casino-a', 'void')")
+                "INSERT INTO ops_actions (id, at, actor, action, reference, operator, reason) VALUES (7, 1000, 'ana', 'cancel', 'w-1', 'casino-a', 'void')"
+            )
         }
         let outbox = try Outbox(path: path)
         #expect(try outbox.database.userVersion() == Schema.currentVersion)
         let kept = try #require(try outbox.opsActions(reference: "w-1").first)
         #expect(kept.kind == .cancel && kept.actor == "ana" && kept.reason == "void" && kept.at == 1000)
 
-        let row = try outbox.recordProbeCall(OpsAction(
-            at: 2000, actor: "ana", kind: .probe, reference: "probe-1", operatorName: "casino-c", reason: "probe call 1", detail: "sent"))
+        let row = try outbox.recordProbeCall(
+            OpsAction(
+                at: 2000, actor: "ana", kind: .probe, reference: "probe-1", operatorName: "casino-c", reason: "probe call 1",
+                detail: "sent"))
         #expect(row == 8)
         try outbox.recordProbeAnswer(id: row, detail: "refused: HTTP 405")
         #expect(try outbox.opsActions(reference: "probe-1").map(\.detail) == ["refused: HTTP 405"])

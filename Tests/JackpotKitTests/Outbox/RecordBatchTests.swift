@@ -32,7 +32,8 @@ import JackpotWire
             for index in 0..<count { try Self.insert(outbox, "r-\(index)") }
         }
         let now = WallClock.nowMilliseconds() + 60_000  // every row due
-        let claimed = try outbox.claim(operator: "casino-a", limit: count, owner: "test:1:x", leaseExpiresAt: now + 99_000, now: now)
+        let claimed = try outbox.claim(
+            operator: "casino-a", limit: count, owner: "test:1:x", leaseExpiresAt: now + 99_000, now: now)
         #expect(claimed.count == count)
         // Two wins were confirmed before (another daemon's record), under other ids.
         let repeated = Set(claimed.prefix(2).map(\.id))
@@ -45,22 +46,27 @@ import JackpotWire
         for (index, win) in claimed.enumerated() {
             switch index % 10 {
             case 7:
-                outcomes.append(RecordedOutcome(
-                    winId: win.id, attempt: Self.attempt(win.id, outcome: "retry", detail: "HTTP 503", status: 503),
-                    change: .retry(nextAttemptAt: 500, reason: "HTTP 503"), operatorName: "casino-a"))
+                outcomes.append(
+                    RecordedOutcome(
+                        winId: win.id, attempt: Self.attempt(win.id, outcome: "retry", detail: "HTTP 503", status: 503),
+                        change: .retry(nextAttemptAt: 500, reason: "HTTP 503"), operatorName: "casino-a"))
             case 8:
-                outcomes.append(RecordedOutcome(
-                    winId: win.id, attempt: Self.attempt(win.id, outcome: "failed", detail: "error 5"),
-                    change: .failed(reason: "error 5"), operatorName: "casino-a"))
+                outcomes.append(
+                    RecordedOutcome(
+                        winId: win.id, attempt: Self.attempt(win.id, outcome: "failed", detail: "error 5"),
+                        change: .failed(reason: "error 5"), operatorName: "casino-a"))
             case 9:
                 outcomes.append(RecordedOutcome(winId: win.id, attempt: nil, change: .released))
             default:
                 let confirmation = Confirmation(
                     transactionId: index == 3 ? awkward : "T-\(win.id)", currency: index % 2 == 0 ? "EUR" : nil,
                     cash: index == 4 ? "10.50" : nil, bonus: index == 4 ? "0" : nil, alreadyCreditedCode: index == 5 ? 61 : nil)
-                outcomes.append(RecordedOutcome(
-                    winId: win.id, attempt: Self.attempt(win.id, outcome: "delivered", detail: "transactionId \(confirmation.transactionId)"),
-                    change: .delivered(confirmation), operatorName: "casino-a"))
+                outcomes.append(
+                    RecordedOutcome(
+                        winId: win.id,
+                        attempt: Self.attempt(
+                            win.id, outcome: "delivered", detail: "transactionId \(confirmation.transactionId)"),
+                        change: .delivered(confirmation), operatorName: "casino-a"))
             }
         }
         try outbox.database.transaction { try outbox.record(outcomes, owner: "test:1:x", now: now + 10) }
@@ -73,7 +79,10 @@ import JackpotWire
                 #expect(win.state == .delivered)
                 #expect(win.transactionId == "T-earlier")
                 #expect(win.otherTransactionIds == confirmation.transactionId)
-                #expect(attempts.map(\.detail) == ["transactionId \(confirmation.transactionId); a repeat delivery with another transactionId: kept the first, T-earlier"])
+                #expect(
+                    attempts.map(\.detail) == [
+                        "transactionId \(confirmation.transactionId); a repeat delivery with another transactionId: kept the first, T-earlier"
+                    ])
             case .delivered(let confirmation):
                 #expect(win.state == .delivered)
                 #expect(win.transactionId == confirmation.transactionId)

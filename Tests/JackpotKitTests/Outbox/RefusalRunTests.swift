@@ -33,7 +33,8 @@ import JackpotWire
     /// One round: every win called side by side, each answer recorded in `order`.
     func round(_ number: Int, order: [Int64], status: Int? = 200, errorCode: Int? = 5, outcome: String = "retry") throws {
         let now = Self.base + Int64(10_000 * number)
-        let claimed = try outbox.claim(operator: "casino-a", limit: wins.count, owner: Self.owner, leaseExpiresAt: now + 5_000, now: now)
+        let claimed = try outbox.claim(
+            operator: "casino-a", limit: wins.count, owner: Self.owner, leaseExpiresAt: now + 5_000, now: now)
         #expect(claimed.count == wins.count)
         let outcomes = order.enumerated().map { position, winId in
             RecordedOutcome(

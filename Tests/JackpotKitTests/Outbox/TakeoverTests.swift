@@ -22,10 +22,12 @@ import TestSupport
         let now = WallClock.nowMilliseconds()
         let lost = "jackpotd-a:4242:k3x9:boot-a:4026531836"
         _ = try outbox.claim(operator: "casino-a", limit: 3, owner: lost, leaseExpiresAt: now + 60_000, now: now)
-        _ = try outbox.claim(operator: "casino-a", limit: 1, owner: "jackpotd-b:77:zz:boot-b:4026531836", leaseExpiresAt: now + 60_000, now: now)
-        try outbox.recordHeartbeat(DaemonHeartbeat(
-            owner: lost, host: "jackpotd-a", pid: 4242, startedAt: now - 600_000, lastSeenAt: now - ageMilliseconds,
-            intervalMilliseconds: 2000))
+        _ = try outbox.claim(
+            operator: "casino-a", limit: 1, owner: "jackpotd-b:77:zz:boot-b:4026531836", leaseExpiresAt: now + 60_000, now: now)
+        try outbox.recordHeartbeat(
+            DaemonHeartbeat(
+                owner: lost, host: "jackpotd-a", pid: 4242, startedAt: now - 600_000, lastSeenAt: now - ageMilliseconds,
+                intervalMilliseconds: 2000))
         return outbox
     }
 
@@ -44,7 +46,9 @@ import TestSupport
         let result = await runCLI(
             ["takeover", "--db", database, "--host", "jackpotd-a", "--reason", "host a lost"], environment: environment)
         #expect(result.code == .success, "\(result.errors)")
-        #expect(result.output.hasPrefix("took over host jackpotd-a: 3 wins back to pending, due now (leases of jackpotd-a:4242:"), "\(result.output)")
+        #expect(
+            result.output.hasPrefix("took over host jackpotd-a: 3 wins back to pending, due now (leases of jackpotd-a:4242:"),
+            "\(result.output)")
 
         let probe = OutboxProbe(database)
         for reference in ["lost-1", "lost-2", "lost-3"] {
@@ -77,10 +81,12 @@ import TestSupport
     @Test func waitWaitsOutTheSilenceLimit() async throws {
         // Silent for 11 s: fresh for another 4 s (however slow the setup), then stale.
         _ = try outboxWithLostLeases(heartbeatAge: 11_000)
-        let result = await runCLI(["takeover", "--db", database, "--host", "jackpotd-a", "--wait", "--json"], environment: environment)
+        let result = await runCLI(
+            ["takeover", "--db", database, "--host", "jackpotd-a", "--wait", "--json"], environment: environment)
         #expect(result.code == .success, "\(result.errors)")
         #expect(result.errors.contains("jackpotd takeover: waiting "), "\(result.errors)")
-        #expect(result.errors.contains(" s for jackpotd-a:4242:k3x9:boot-a:4026531836's heartbeat to go stale"), "\(result.errors)")
+        #expect(
+            result.errors.contains(" s for jackpotd-a:4242:k3x9:boot-a:4026531836's heartbeat to go stale"), "\(result.errors)")
         let json = try parseObject(result.output)
         #expect(json["released"] == .array([.string("lost-1"), .string("lost-2"), .string("lost-3")]))
     }
@@ -88,7 +94,8 @@ import TestSupport
     @Test func statusPointsAtTakeoverForAVanishedHostsLeases() async throws {
         _ = try outboxWithLostLeases(heartbeatAge: 16_000)
         let status = await runCLI(["status", "--db", database])
-        #expect(status.output.contains("or now by `jackpotd takeover --host jackpotd-a` if that host is gone"), "\(status.output)")
+        #expect(
+            status.output.contains("or now by `jackpotd takeover --host jackpotd-a` if that host is gone"), "\(status.output)")
     }
 
     @Test func migrationKeepsTheTrailAndAcceptsTakeovers() throws {
@@ -96,7 +103,8 @@ import TestSupport
         for migration in Schema.migrations.dropLast() { try database.executeScript(migration) }
         try database.setUserVersion(Schema.migrations.count - 1)
         try database.execute(
-            "INSERT INTO ops_actions (at, actor, action, reference, reason) VALUES (1, 'ops-amy', 'cancel', 'r-1', 'credited by hand')")
+            "INSERT INTO ops_actions (at, actor, action, reference, reason) VALUES (1, 'ops-amy', 'cancel', 'r-1', 'credited by hand')"
+        )
 
         let outbox = try Outbox(path: self.database)
         #expect(try outbox.opsActions(reference: "r-1").map(\.reason) == ["credited by hand"])

@@ -5,7 +5,8 @@ import JackpotStore
 import JackpotWire
 
 @Suite(.timeLimit(.minutes(2))) struct WinLineParserTests {
-    static let good = #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":55.50,"reference":"ref","jackpotId":"568"}"#
+    static let good =
+        #"{"operator":"casino-a","userId":"421","gameId":"g","roundId":"r","amount":55.50,"reference":"ref","jackpotId":"568"}"#
 
     @Test func aGoodLineKeepsTheAmountExactAndStampsNow() throws {
         let parsed = try WinLineParser.parse(Array(Self.good.utf8), now: 1_700_000_000_123)
@@ -17,7 +18,9 @@ import JackpotWire
 
     @Test func amountsAsStringsAndHugeExactValuesAreAccepted() throws {
         let line = Self.good.replacingOccurrences(of: "55.50", with: "\"123456789012345678.12345678\"")
-        #expect(try WinLineParser.parse(Array(line.utf8), now: 1_700_000_000_123).win.amount.canonical == "123456789012345678.12345678")
+        #expect(
+            try WinLineParser.parse(Array(line.utf8), now: 1_700_000_000_123).win.amount.canonical
+                == "123456789012345678.12345678")
     }
 
     @Test(arguments: [

@@ -38,7 +38,9 @@ import JackpotWire
 
     @Test func aHashRefusalTriesHashSettingsFirstAndFindsTheTableList() {
         // The wallet hashes the API table's fields, token included even when empty.
-        let wanted: Set<String> = ["userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId", "token"]
+        let wanted: Set<String> = [
+            "userId", "gameId", "roundId", "amount", "reference", "providerId", "timestamp", "jackpotId", "token",
+        ]
         let result = Self.search { Self.hashed($0) == wanted ? nil : .hash }
         let found = result.found
         #expect(found?.includeEmpty == true)
@@ -52,7 +54,9 @@ import JackpotWire
     @Test func aMissingFieldUnderAnotherSpellingIsRenamedAtOnce() {
         let result = Self.search { candidate in
             if candidate.wireName("userId") != "user_id" { return .missingField(standard: "userId", spellings: ["user_id"]) }
-            if candidate.wireName("roundId") != "round_id" { return .missingField(standard: "roundId", spellings: ["round_id", "roundid"]) }
+            if candidate.wireName("roundId") != "round_id" {
+                return .missingField(standard: "roundId", spellings: ["round_id", "roundid"])
+            }
             return nil
         }
         #expect(result.found?.fieldNames == ["userId": "user_id", "roundId": "round_id"])

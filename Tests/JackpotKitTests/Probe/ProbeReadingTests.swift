@@ -25,7 +25,10 @@ import JackpotWire
         (403, "Forbidden", .hash),
         (200, #"{"code":"E1","error":"Checksum failed"}"#, .hash),
         (400, #"{"error":1,"description":"Missing field userid"}"#, .missingField(standard: "userId", spellings: ["userid"])),
-        (422, #"{"message":"The user id field is required."}"#, .missingField(standard: "userId", spellings: ["user_id", "userid"])),
+        (
+            422, #"{"message":"The user id field is required."}"#,
+            .missingField(standard: "userId", spellings: ["user_id", "userid"])
+        ),
         (400, #"{"error":1,"description":"Missing field userId"}"#, .unreadBody),
         (400, #"{"error":1,"description":"Malformed body: not JSON"}"#, .unreadBody),
         (415, "Unsupported Media Type", .unreadBody),
@@ -52,13 +55,17 @@ import JackpotWire
     @Test func transportFailuresAndRedirectsAreDeadEnds() {
         let refused = ProbeRefusal(transportFailure: .connection("Connection refused"))
         #expect(ProbeSymptom.read(refused, sent: Self.sent, userId: "421") == .deadEnd(.connection("Connection refused")))
-        #expect(ProbeSymptom.read(ProbeRefusal(transportFailure: .tls("bad cert")), sent: Self.sent, userId: "421") == .deadEnd(.tls("bad cert")))
-        #expect(Self.symptom(302, "", headers: ["location": "https://elsewhere/x"])
-            == .deadEnd(.redirect(status: 302, location: "https://elsewhere/x")))
+        #expect(
+            ProbeSymptom.read(ProbeRefusal(transportFailure: .tls("bad cert")), sent: Self.sent, userId: "421")
+                == .deadEnd(.tls("bad cert")))
+        #expect(
+            Self.symptom(302, "", headers: ["location": "https://elsewhere/x"])
+                == .deadEnd(.redirect(status: 302, location: "https://elsewhere/x")))
     }
 
     @Test func creditsKeepTheirQuirks() throws {
-        guard case .credited(let credit) = Self.answer(201, #"{"transactionId":"t-1","cash":"9.50","bonus":"0","error":"0"}"#) else {
+        guard case .credited(let credit) = Self.answer(201, #"{"transactionId":"t-1","cash":"9.50","bonus":"0","error":"0"}"#)
+        else {
             Issue.record("not a credit")
             return
         }
@@ -80,7 +87,8 @@ import JackpotWire
         let checks = ProbeChecks(
             first: Self.credit("t-1", cash: "10.01"), repeated: .credited(Self.credit("t-1", cash: "10.01")),
             another: .credited(Self.credit("t-2", cash: "10.02")),
-            wrongHash: .refused(ProbeRefusal(status: 200, errorCode: 110, description: "Invalid hash", isJSON: true)), amount: Self.amount)
+            wrongHash: .refused(ProbeRefusal(status: 200, errorCode: 110, description: "Invalid hash", isJSON: true)),
+            amount: Self.amount)
         #expect(Self.codes(checks, .ok) == ["repeat-not-credited", "wrong-hash-refused"])
         #expect(Self.codes(checks, .critical).isEmpty && Self.codes(checks, .warning).isEmpty)
     }
@@ -102,12 +110,14 @@ import JackpotWire
     }
 
     @Test func anAlreadyCreditedCodeGoesIntoTheSnippet() throws {
-        let repeated = ProbeRefusal(status: 200, errorCode: 61, description: "Transaction already exists. No action required.", isJSON: true)
+        let repeated = ProbeRefusal(
+            status: 200, errorCode: 61, description: "Transaction already exists. No action required.", isJSON: true)
         let checks = ProbeChecks(first: Self.credit("t-1"), repeated: .refused(repeated), amount: Self.amount)
         #expect(checks.alreadyCreditedCode == 61)
         #expect(Self.codes(checks, .info) == ["already-credited-code"])
         let other = ProbeChecks(
-            first: Self.credit("t-1"), repeated: .refused(ProbeRefusal(status: 200, errorCode: 3, description: "Error", isJSON: true)),
+            first: Self.credit("t-1"),
+            repeated: .refused(ProbeRefusal(status: 200, errorCode: 3, description: "Error", isJSON: true)),
             amount: Self.amount)
         #expect(other.alreadyCreditedCode == nil)
         #expect(Self.codes(other, .warning).contains("repeat-refused"))
@@ -121,11 +131,12 @@ import JackpotWire
         candidate.includeEmpty = true
         let config = OperatorConfig(name: "casino-p", url: "https://w.example/win", secret: "k")
         let members = ProbeSnippet.members(candidate, operator: config, alreadyCreditedCode: nil)
-        #expect(ProbeSnippet.text(members) == """
-            "encoding": "form",
-            "fieldNames": {"userId":"user_id","roundId":"round_id"},
-            "hash": {"fields":["user_id","amount","token"],"includeEmpty":true}
-            """)
+        #expect(
+            ProbeSnippet.text(members) == """
+                "encoding": "form",
+                "fieldNames": {"userId":"user_id","roundId":"round_id"},
+                "hash": {"fields":["user_id","amount","token"],"includeEmpty":true}
+                """)
         #expect(ProbeSnippet.members(ProbeCandidate(), operator: config, alreadyCreditedCode: nil).count == 0)
     }
 

@@ -7,7 +7,10 @@ import TestSupport
     @Test(arguments: [
         (["probe", "casino-p"], "missing --user-id TEST_PLAYER"),
         (["probe", "--user-id", "421"], "missing OPERATOR"),
-        (["probe", "casino-p", "--user-id", "421", "--max-calls", "0"], "--max-calls must be a whole number from 1 to 500, got \"0\""),
+        (
+            ["probe", "casino-p", "--user-id", "421", "--max-calls", "0"],
+            "--max-calls must be a whole number from 1 to 500, got \"0\""
+        ),
         (["probe", "casino-p", "--user-id", "421", "--amount", "-1"], "--amount: amount \"-1\" must be positive"),
     ])
     func badArgumentsAreUsageErrors(_ arguments: [String], _ message: String) async {
@@ -18,7 +21,8 @@ import TestSupport
 
     @Test func anUnknownOperatorOrAnInsecureURLIsRefusedBeforeAnyCall() async {
         let directory = TemporaryDirectory()
-        let config = writeConfig(in: directory, operators: [TestOperator(name: "casino-p", url: "http://127.0.0.1:9/w", secret: "k")])
+        let config = writeConfig(
+            in: directory, operators: [TestOperator(name: "casino-p", url: "http://127.0.0.1:9/w", secret: "k")])
         let unknown = await runCLI(["probe", "casino-q", "--user-id", "421", "--yes", "--config", config])
         #expect(unknown.code == .usage)
         #expect(unknown.errors.hasPrefix("jackpotd probe: error: unknown operator \"casino-q\" (configured: casino-p)"))
