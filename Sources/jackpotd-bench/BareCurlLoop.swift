@@ -36,7 +36,7 @@ enum BareCurlLoop {
         headers = curl_slist_append(headers, "Expect:")
         defer { curl_slist_free_all(headers) }
         let handles = (0..<max(1, min(concurrency, requests.count))).compactMap { _ in curl_easy_init() }
-        defer { handles.forEach { curl_easy_cleanup($0) } }
+        defer { for handle in handles { curl_easy_cleanup(handle) } }
 
         var next = 0
         var finished = 0

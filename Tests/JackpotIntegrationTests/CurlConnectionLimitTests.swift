@@ -15,7 +15,7 @@ import OperatorSimulator
             maximumConnectionsPerHost: 4, connections: CurlConnectionSettings(maxConnections: 1, idleConnectionSeconds: 50))
         defer {
             transport.shutdown()
-            wallets.forEach { $0.stop() }
+            for wallet in wallets { wallet.stop() }
         }
         for round in 0..<5 {
             for (index, wallet) in wallets.enumerated() {

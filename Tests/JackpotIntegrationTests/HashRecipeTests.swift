@@ -160,7 +160,7 @@ enum RealCalls {
     static func capture() async throws -> [Call] {
         let directory = TemporaryDirectory()
         var wallets: [String: ScriptedOperator] = [:]
-        defer { wallets.values.forEach { $0.stop() } }
+        defer { for wallet in wallets.values { wallet.stop() } }
         var testOperators: [TestOperator] = []
         for (name, settings, _) in operators {
             let wallet = try ScriptedOperator(secret: "secret-of-\(name)", recordsRequests: true)

@@ -60,7 +60,7 @@ final class OpsFixture {
             extraTopLevel: extraTopLevel)
     }
 
-    deinit { wallets.values.forEach { $0.stop() } }
+    deinit { for wallet in wallets.values { wallet.stop() } }
 
     var databasePath: String { directory.path("outbox.sqlite3") }
 
