@@ -27,7 +27,7 @@ import TestSupport
         try #require(arguments.first == "demo", "\(transcript.command)")
 
         let logPath = session.directory.path("demo-output.txt")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        try #require(FileManager.default.createFile(atPath: logPath, contents: nil))
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         let process = Process()
         process.executableURL = DaemonProcess.binary

@@ -51,7 +51,7 @@ import TestSupport
         let status = await runCLI(["status", "--json", "--config", config])
         let shownLimited = try parseObject(status.output)["operators"]?.objectValue?["limited"]?.objectValue
         let statusText = await runCLI(["status", "--config", config]).output
-        let metricShown = try await eventually(within: 60) {
+        let metricShown = await eventually(within: 60) {
             (try? String(contentsOfFile: metricsFile, encoding: .utf8))?
                 .contains("jackpotd_operator_rate_limited{operator=\"limited\"} 1") == true
         }

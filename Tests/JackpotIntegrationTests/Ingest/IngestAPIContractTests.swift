@@ -75,7 +75,7 @@ enum APITools {
     static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let directory = TemporaryDirectory()
         let log = directory.path("output.txt")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        try #require(FileManager.default.createFile(atPath: log, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

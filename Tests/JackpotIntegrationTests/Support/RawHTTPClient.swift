@@ -65,6 +65,7 @@ final class RawHTTPConnection: @unchecked Sendable {
         return true
     }
 
+    @discardableResult
     func write(_ text: String) -> Bool { write(Array(text.utf8)) }
 
     /// Everything until the peer closes (or the receive timeout passes).
