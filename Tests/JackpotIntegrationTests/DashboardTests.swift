@@ -3,6 +3,7 @@ import Testing
 import JackpotDelivery
 import JackpotIngest
 import JackpotStore
+import JackpotTelemetry
 import JackpotWire
 import OperatorSimulator
 import TestSupport
