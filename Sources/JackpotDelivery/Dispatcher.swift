@@ -59,6 +59,9 @@ package final class Dispatcher: Sendable {
     private let pollUntil = Atomic<UInt64>(0)
     let control: Mutex<Control>
     let calls = CallsInFlight()
+
+    /// Calls started and not yet finished: what a hard stop cancels.
+    package var callsInFlight: Int { calls.count }
     package let passes = PassCounter()
     /// Operator confirmations dropped at the stop because they could not be stored.
     let droppedConfirmations = Atomic<Int>(0)

@@ -68,7 +68,7 @@ import TestSupport
         let running = try CancellableService(configPath: config)
         // All four claimed; two calls started (the lane's concurrency), and they never end by themselves.
         let claimed = try await eventually { try probe.count(.sending) == wins.count }
-        let started = await running.service.dispatcher.waitForPasses(loop: 2)
+        let started = await eventually { running.service.dispatcher.callsInFlight == 2 }
 
         let stopped = await running.cancelAndWait(within: Self.deadlineSeconds)
 
