@@ -82,7 +82,11 @@ import TestSupport
         #expect(try probe.attemptCount() == 2)
         let attempts = try wins.flatMap { try probe.attempts($0) }
         #expect(attempts.allSatisfy { $0.outcome == "retry" }, "\(attempts.map(\.outcome))")
-        #expect(running.logged("cancelled", "in_flight=2"), "\(running.log)")
+        // The hard stop was taken. How many calls its log line still counts is a
+        // race: cancelling the task cancels the calls, its children, at once, and
+        // they may end before the loop gets there; the two retry attempts above
+        // are what says both were cancelled.
+        #expect(running.logged("cancelled"), "\(running.log)")
         #expect(!running.logged("grace_period_over"))
     }
 
