@@ -4,10 +4,7 @@ import JackpotTelemetry
 /// at once, those of daemons on this host that are known dead
 /// (`LeaseOwner.knowsDead`): they go back to `pending`, due now.
 package struct LeaseRescuer: MaintenanceService {
-    package struct Settings: Sendable {
-        package var interval = Duration.milliseconds(500)
-        package init(interval: Duration = .milliseconds(500)) { self.interval = interval }
-    }
+    package typealias Settings = ChoreInterval
 
     package struct Pass: MaintenancePass {
         /// References of the wins put back to `pending`.

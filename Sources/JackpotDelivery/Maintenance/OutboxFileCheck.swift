@@ -5,10 +5,7 @@ import JackpotStore
 /// finds either gone throws, and the daemon stops (exit 1, for the service
 /// manager to start it again on the file now at the path).
 package struct OutboxFileCheck: MaintenanceService {
-    package struct Settings: Sendable {
-        package var interval = Duration.milliseconds(500)
-        package init(interval: Duration = .milliseconds(500)) { self.interval = interval }
-    }
+    package typealias Settings = ChoreInterval
 
     package struct Pass: MaintenancePass {}
 

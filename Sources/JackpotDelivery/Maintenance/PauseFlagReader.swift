@@ -5,10 +5,7 @@ import JackpotTelemetry
 /// operators in SQL; this is what lets a lane give back what it holds, and
 /// what logs the change.
 package struct PauseFlagReader: MaintenanceService {
-    package struct Settings: Sendable {
-        package var interval = Duration.milliseconds(500)
-        package init(interval: Duration = .milliseconds(500)) { self.interval = interval }
-    }
+    package typealias Settings = ChoreInterval
 
     package struct Pass: MaintenancePass {
         /// Operators found paused, and found resumed, since the previous pass.

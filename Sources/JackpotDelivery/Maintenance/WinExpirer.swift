@@ -6,10 +6,7 @@ import JackpotTelemetry
 /// `retry`). A claim parks an expired win it leased too, so none is sent after
 /// its age whenever this runs.
 package struct WinExpirer: MaintenanceService {
-    package struct Settings: Sendable {
-        package var interval = Duration.milliseconds(500)
-        package init(interval: Duration = .milliseconds(500)) { self.interval = interval }
-    }
+    package typealias Settings = ChoreInterval
 
     package struct Pass: MaintenancePass {
         /// The references parked, by operator.
