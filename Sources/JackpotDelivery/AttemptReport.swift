@@ -20,12 +20,11 @@ struct AttemptReport: Sendable {
 
     /// Makes the call and classifies the answer. Never throws: every failure is an outcome.
     /// `operatorSecrets` hides the operator's secret and URL credentials; the win's token is added here.
+    /// `startedAt` is when the call was permitted; its duration is timed from when the request is handed over.
     static func perform(
         _ win: ReadyWin, request: HTTPRequestData, operatorConfig: OperatorConfig, operatorSecrets: SecretScrubber,
-        transport: any HTTPTransport,
-        clock: @Sendable () -> Int64
+        transport: any HTTPTransport, startedAt: Int64
     ) async -> AttemptReport {
-        let startedAt = clock()
         let start = ContinuousClock.now
         let result = await transport.send(request, timeoutSeconds: operatorConfig.timeoutSeconds)
         let elapsed = ContinuousClock.now - start

@@ -7,10 +7,12 @@ import Synchronization
 
 /// Starting calls and keeping their slots busy.
 extension Dispatcher {
-    /// A call to start: the win it begins with, and the lane whose slot it holds.
+    /// A call to start: the win it begins with, the lane whose slot it holds,
+    /// and when the lane let it go (the time its slot and rate-limit token were taken).
     struct Launch: Sendable {
         let win: ReadyWin
         let lane: OperatorLane
+        let permittedAt: Int64
     }
 
     /// A claimed win whose request could not be built (a bad row, or a dialect
@@ -33,8 +35,8 @@ extension Dispatcher {
         while progress {
             progress = false
             for lane in rotated {
-                if let win = lane.takeNext(now: now, global: global) {
-                    launches.append(Launch(win: win, lane: lane))
+                if let (win, permittedAt) = lane.takeNext(now: now, global: global) {
+                    launches.append(Launch(win: win, lane: lane, permittedAt: permittedAt))
                     progress = true
                 }
             }
@@ -45,15 +47,20 @@ extension Dispatcher {
     func start(_ launch: Launch, in group: inout DiscardingTaskGroup) {
         calls.started()
         group.addTask(executorPreference: transport.callExecutor) { [self] in
-            await call(launch.win, on: launch.lane)
+            await call(launch.win, permittedAt: launch.permittedAt, on: launch.lane)
             calls.ended()
         }
     }
 
     /// One slot's calls: `first`, then this operator's next ready wins while there are any.
     /// Each request is built here, with the config of the moment.
-    private func call(_ first: ReadyWin, on lane: OperatorLane) async {
+    ///
+    /// An attempt starts when the lane permits it: the time the rate limit counted
+    /// its token is the attempt's `started_at`, so the attempt log alone proves the
+    /// limit held, whatever the wait for a thread before the request left.
+    private func call(_ first: ReadyWin, permittedAt firstPermit: Int64, on lane: OperatorLane) async {
         var next: ReadyWin? = first
+        var permittedAt = firstPermit
         while let win = next {
             let (config, secrets, firstSecret) = lane.callSettings
             let providerId = control.withLock { $0.config.providerId }
@@ -64,11 +71,11 @@ extension Dispatcher {
                 if let rotation = config.previousSecret, let previous = rotation.active(at: clock()) {
                     report = await callDuringRotation(
                         win, current: request, previousSecret: previous, first: firstSecret, providerId: providerId,
-                        config: config, secrets: secrets, lane: lane)
+                        config: config, secrets: secrets, lane: lane, permittedAt: permittedAt)
                 } else {
                     report = await AttemptReport.perform(
                         win, request: request.http, operatorConfig: config, operatorSecrets: secrets, transport: transport,
-                        clock: clock)
+                        startedAt: permittedAt)
                 }
                 now = clock()
                 // The report first: a record running in between then stores (and logs)
@@ -84,7 +91,9 @@ extension Dispatcher {
             }
             // Keep the slot busy with this operator's next ready win, unless
             // another operator is waiting for a global slot.
-            next = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+            let taken = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+            next = taken?.win
+            permittedAt = taken?.permittedAt ?? now
             // Wake the loop only when it has something to do now: a call that
             // cannot go on (a slot to share, wins to release) or a batch to
             // claim. Results alone wait for a tick, to share a commit.
@@ -103,24 +112,25 @@ extension Dispatcher {
     /// signed with the same secret sends the same bytes.
     private func callDuringRotation(
         _ win: ReadyWin, current: WireRequest, previousSecret: String, first: SecretChoice, providerId: String,
-        config: OperatorConfig, secrets: SecretScrubber, lane: OperatorLane
+        config: OperatorConfig, secrets: SecretScrubber, lane: OperatorLane, permittedAt: Int64
     ) async -> AttemptReport {
         var signing = config
         signing.secret = previousSecret
         // Built from the same win and dialect as `current`, so it builds too; should it
         // not, the wallet gets the current secret alone.
         let previous = try? WireRequest.build(win: win.stored.win(), providerId: providerId, operator: signing)
-        func send(_ choice: SecretChoice) async -> AttemptReport {
+        func send(_ choice: SecretChoice, startedAt: Int64) async -> AttemptReport {
             let request = choice == .previous ? previous?.http ?? current.http : current.http
             let report = await AttemptReport.perform(
-                win, request: request, operatorConfig: config, operatorSecrets: secrets, transport: transport, clock: clock)
+                win, request: request, operatorConfig: config, operatorSecrets: secrets, transport: transport,
+                startedAt: startedAt)
             return report.signed(with: previous == nil ? .current : choice)
         }
-        let firstReport = await send(first)
+        let firstReport = await send(first, startedAt: permittedAt)
         if firstReport.isDelivered { lane.accepted(first, now: clock()) }
         guard previous != nil, firstReport.errorCode == config.badHashErrorCode else { return firstReport }
         metrics.counter(DaemonMetrics.secretFallbackCallsTotal, labels: ["operator": config.name])
-        let secondReport = await send(first.other)
+        let secondReport = await send(first.other, startedAt: clock())
         if secondReport.isDelivered { lane.accepted(first.other, now: clock()) }
         return secondReport.following(firstReport, badHashCode: config.badHashErrorCode)
     }

@@ -59,6 +59,10 @@ package struct LaneState<Win: LeasedWin>: Sendable {
     private var pace = ClaimPace()
     /// The operator's `rateLimit`; nil when it has none.
     private var bucket: TokenBucket?
+    /// When the last call was let go: never before the call let go ahead of it,
+    /// nor before the time the rate limit counted its token at. Recorded as the
+    /// attempt's start, it makes the attempt log obey the limit exactly.
+    package private(set) var lastPermittedAt = UTCTime.epoch
     /// Since when a ready win waits for a token; cleared once the backlog is gone.
     package private(set) var rateLimitedSince: UTCTime?
     /// The last claim found fewer due wins than it asked for: once `ready` is
@@ -199,8 +203,10 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         if breaker != before { circuitDirty = true }
         inFlight += 1
         let win = ready.removeFirst()
+        lastPermittedAt = max(lastPermittedAt, now)
         if bucket != nil {
             _ = bucket?.take(now: now.epochMilliseconds)
+            if let bucket { lastPermittedAt = max(lastPermittedAt, UTCTime(epochMilliseconds: bucket.updatedAt)) }
             if backlogClaimed && ready.isEmpty { clearRateLimited() }
         }
         return permission == .probe ? .probe(win) : .send(win)

@@ -72,14 +72,15 @@ final class OperatorLane: Sendable {
         state.withLock { $0.checkSoon(at: UTCTime(epochMilliseconds: time)) }
     }
 
-    /// The next win to send now, taking a lane slot and a global slot, or nil.
-    func takeNext(now: Int64, global: GlobalSlots) -> ReadyWin? {
+    /// The next win to send now, taking a lane slot and a global slot, and when
+    /// it was let go (the attempt's start); nil when none may go.
+    func takeNext(now: Int64, global: GlobalSlots) -> (win: ReadyWin, permittedAt: Int64)? {
         state.withLock { state in
             switch state.takeNext(now: UTCTime(epochMilliseconds: now), takeGlobalSlot: global.tryAcquire) {
             case .nothing:
                 return nil
             case .send(let win), .probe(let win):
-                return win
+                return (win, state.lastPermittedAt.epochMilliseconds)
             case .returnGlobalSlot:
                 global.release()
                 return nil

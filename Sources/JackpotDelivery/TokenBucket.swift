@@ -9,7 +9,9 @@ package struct TokenBucket: Sendable, Hashable {
     package let ratePerSecond: Double
     package let burst: Int
     private var tokens: Double
-    private var updatedAt: Int64
+    /// The latest time it has counted up to: a token taken with an earlier
+    /// `now` (a clock that stepped back) is counted at this time.
+    package private(set) var updatedAt: Int64
 
     /// Starts full: the first `burst` calls go at once.
     package init(ratePerSecond: Double, burst: Int, now: Int64) {

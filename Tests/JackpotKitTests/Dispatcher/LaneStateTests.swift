@@ -298,6 +298,17 @@ private typealias Lane = LaneState<TestWin>
         #expect(Self.sent(lane.takeNext(now: start + .milliseconds(100), takeGlobalSlot: { true }))?.id == 3)
     }
 
+    @Test func aCallLetGoWithAStaleClockIsPermittedAtTheTimeItsTokenWasCountedAt() {
+        var lane = makeLane(Self.config(rateLimit: RateLimit(requestsPerSecond: 10, burst: 2)))
+        lane.claimed(wins(1...2), requested: 2, nextDue: nil, now: start)
+        #expect(Self.sent(lane.takeNext(now: start + .milliseconds(100), takeGlobalSlot: { true }))?.id == 1)
+        #expect(lane.lastPermittedAt == start + .milliseconds(100))
+        // A pass that read the clock before that call took the second token:
+        // the bucket counted it at +100 ms, and so does the permit.
+        #expect(Self.sent(lane.takeNext(now: start + .milliseconds(40), takeGlobalSlot: { true }))?.id == 2)
+        #expect(lane.lastPermittedAt == start + .milliseconds(100))
+    }
+
     @Test func theRateLimitedMarkClearsOnceTheBacklogIsGone() {
         var lane = makeLane(Self.config(rateLimit: RateLimit(requestsPerSecond: 10, burst: 1)))
         lane.claimed(wins(1...2), requested: 2, nextDue: nil, now: start)
