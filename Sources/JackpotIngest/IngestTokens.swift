@@ -16,8 +16,8 @@ package struct IngestTokens: Sendable {
     package func authenticate(authorization header: String?) -> IngestToken? {
         guard let header else { return nil }
         let bytes = header.utf8
-        guard bytes.count > 7,
-            zip(bytes.prefix(7), "bearer ".utf8).allSatisfy({ byte, want in (65...90).contains(byte) ? byte + 32 == want : byte == want })
+        let scheme = zip(bytes.prefix(7), "bearer ".utf8)
+        guard bytes.count > 7, scheme.allSatisfy({ byte, want in (65...90).contains(byte) ? byte + 32 == want : byte == want })
         else { return nil }
         let presented = bytes.dropFirst(7)
         var match: IngestToken?
