@@ -74,6 +74,26 @@ static inline const char *jk_mhd_header(struct MHD_Connection *connection, const
     return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
 }
 
+/*
+ * Writes `size` bytes straight to the client, through the connection's TLS
+ * session when it has one. Only for an answer libmicrohttpd will not queue: a
+ * response cannot be queued while the access handler is taking a piece of the
+ * body, so a request still uploading at its deadline gets its 408 this way,
+ * and the handler then returns MHD_NO so that libmicrohttpd closes the
+ * connection (it shuts the socket down for writing first, so the bytes go out
+ * ahead of the FIN). Nothing else is ever being written at that point: the
+ * connection's previous answer went out before this request was read.
+ * 1 when every byte was written.
+ */
+static inline int jk_mhd_write_final_answer(struct MHD_Connection *connection, const void *data, size_t size) {
+    const union MHD_ConnectionInfo *tls = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (tls != NULL && tls->tls_session != NULL)
+        return gnutls_record_send((gnutls_session_t)tls->tls_session, data, size) == (ssize_t)size;
+    const union MHD_ConnectionInfo *socket = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (socket == NULL) return 0;
+    return send(socket->connect_fd, data, size, MSG_NOSIGNAL) == (ssize_t)size;
+}
+
 /* A response owning a copy of `size` bytes at `data`. */
 static inline struct MHD_Response *jk_mhd_response_copy(size_t size, const void *data) {
     return MHD_create_response_from_buffer(size, (void *)data, MHD_RESPMEM_MUST_COPY);

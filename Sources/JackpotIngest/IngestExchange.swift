@@ -19,10 +19,16 @@ final class IngestExchange: Sendable {
     }
 
     let route: IngestRoute
+    /// When the headers were in plus `requestTimeoutSeconds`: a piece of body
+    /// arriving later ends the request with 408. libmicrohttpd's own timeout
+    /// only closes a connection idle that long, which a client sending a byte
+    /// now and then never is.
+    let bodyDeadline: ContinuousClock.Instant
     let progress = Mutex(Progress())
 
-    init(route: IngestRoute) {
+    init(route: IngestRoute, bodyDeadline: ContinuousClock.Instant) {
         self.route = route
+        self.bodyDeadline = bodyDeadline
     }
 }
 

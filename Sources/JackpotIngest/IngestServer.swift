@@ -159,7 +159,9 @@ package final class IngestServer: Sendable {
         uploadSize: UnsafeMutablePointer<Int>, requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
         guard let stored = requestContext.pointee else {
-            let exchange = IngestExchange(route: IngestRoute(method: method, path: url))
+            let exchange = IngestExchange(
+                route: IngestRoute(method: method, path: url),
+                bodyDeadline: .now + .seconds(limits.requestTimeoutSeconds))
             requestContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
             changeInFlight(by: 1)
             if let answer = admit(exchange, connection) { return queue(answer, for: exchange, on: connection) }
@@ -167,6 +169,7 @@ package final class IngestServer: Sendable {
         }
         let exchange = Unmanaged<IngestExchange>.fromOpaque(stored).takeUnretainedValue()
         if uploadSize.pointee > 0 {
+            guard ContinuousClock.now < exchange.bodyDeadline else { return timedOut(exchange, connection) }
             let count = uploadSize.pointee
             if let upload {
                 exchange.progress.withLock { progress in
@@ -193,6 +196,30 @@ package final class IngestServer: Sendable {
 
     private var bodyTooLarge: IngestAnswer {
         .error(413, "the body is larger than ingest.limits.maxBodyBytes (\(limits.maxBodyBytes) bytes); split the batch")
+    }
+
+    /// Answers 408 to a request whose body is still arriving at its deadline,
+    /// then has libmicrohttpd close the connection. libmicrohttpd queues no
+    /// response while it hands the handler pieces of a body (microhttpd.h:
+    /// "The response cannot be queued when this callback is called to process
+    /// the client upload data"), so the answer is written as it is, head and
+    /// body, and `MHD_NO` ends the connection: a client that trickles its body
+    /// hears why it was cut off instead of seeing the connection drop.
+    private func timedOut(_ exchange: IngestExchange, _ connection: OpaquePointer) -> MHD_Result {
+        let answer = IngestAnswer.error(
+            408,
+            "the body did not arrive within ingest.limits.requestTimeoutSeconds (\(limits.requestTimeoutSeconds) s) of the headers; nothing was stored, send it again",
+            headers: [("Connection", "close")])
+        exchange.progress.withLock {
+            $0.status = answer.status
+            $0.body = []
+        }
+        var head = "HTTP/1.1 408 Request Timeout\r\n"
+        for (name, value) in answer.headers { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(answer.body.count)\r\n\r\n"
+        let bytes = Array(head.utf8) + answer.body
+        _ = bytes.withUnsafeBytes { jk_mhd_write_final_answer(connection, $0.baseAddress, $0.count) }
+        return JK_MHD_NO
     }
 
     /// Decides from the headers alone, before any body is read: an answer, or nil to read the body.
@@ -313,11 +340,10 @@ package final class IngestServer: Sendable {
             }
         }
         guard !wins.isEmpty else { return queue(answer([]), for: exchange, on: connection) }
-        return suspend(exchange, connection) { [metrics, logger, writer] finish in
+        return suspend(exchange, connection) { [logger, writer] finish in
             let queued = writer.store(wins) { result in
                 switch result {
                 case .success(let outcomes):
-                    Self.count(outcomes, in: metrics)
                     finish(answer(outcomes))
                 case .failure(let error):
                     logger.error("storage_error", ["error": .string(String(describing: error)), "in": "ingest"])
@@ -328,22 +354,6 @@ package final class IngestServer: Sendable {
                 logger.debug("ingest_queued", ["wins": LogValue(wins.count), "queued": LogValue(writer.queuedWins)])
             }
             return queued
-        }
-    }
-
-    private static func count(_ outcomes: [IngestWriter.Outcome], in metrics: MetricsRegistry) {
-        var counts: [String: Int] = [:]
-        for outcome in outcomes {
-            switch outcome {
-            case .accepted: counts["accepted", default: 0] += 1
-            case .duplicate: counts["duplicate", default: 0] += 1
-            case .conflict: counts["conflict", default: 0] += 1
-            }
-        }
-        for (result, count) in counts {
-            metrics.counter(
-                IngestMetrics.wins,
-                labels: ["result": result], add: Double(count))
         }
     }
 

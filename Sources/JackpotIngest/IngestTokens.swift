@@ -14,8 +14,12 @@ package struct IngestTokens: Sendable {
     /// configured token is compared, each in time independent of where the
     /// bytes differ, so timing tells an attacker nothing about any of them.
     package func authenticate(authorization header: String?) -> IngestToken? {
-        guard let header, header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        let presented = Array(header.utf8.dropFirst(7))
+        guard let header else { return nil }
+        let bytes = header.utf8
+        let scheme = zip(bytes.prefix(7), "bearer ".utf8)
+        guard bytes.count > 7, scheme.allSatisfy({ byte, want in (65...90).contains(byte) ? byte + 32 == want : byte == want })
+        else { return nil }
+        let presented = bytes.dropFirst(7)
         var match: IngestToken?
         for candidate in tokens where Self.constantTimeEquals(presented, candidate.bytes) {
             match = candidate.token
@@ -24,11 +28,14 @@ package struct IngestTokens: Sendable {
     }
 
     /// Equality whose running time depends only on the lengths, not on the contents.
-    static func constantTimeEquals(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+    static func constantTimeEquals(_ left: some Collection<UInt8>, _ right: [UInt8]) -> Bool {
         var difference: UInt8 = left.count == right.count ? 0 : 1
-        for index in 0..<max(left.count, right.count) {
-            difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
+        var index = 0
+        for byte in left {
+            difference |= byte ^ (index < right.count ? right[index] : 0)
+            index += 1
         }
+        for extra in index..<max(index, right.count) { difference |= right[extra] }
         return difference == 0
     }
 }

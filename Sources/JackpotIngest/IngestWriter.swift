@@ -144,11 +144,17 @@ package final class IngestWriter: @unchecked Sendable {
         let transactions = (wins.count + Outbox.enqueueChunkSize - 1) / Outbox.enqueueChunkSize
         commitCount.add(transactions, ordering: .relaxed)
         metrics.counter(IngestMetrics.commits, labels: [:], add: Double(transactions))
-        return results.map { result in
+        var (accepted, duplicate, conflict) = (0, 0, 0)
+        let outcomes = results.map { result -> Outcome in
             switch result {
-            case .accepted: return .accepted
-            case .duplicate: return .duplicate
+            case .accepted:
+                accepted += 1
+                return .accepted
+            case .duplicate:
+                duplicate += 1
+                return .duplicate
             case .rejected(let rejection):
+                conflict += 1
                 // Every win was validated before it got here, so this is a conflict; one with
                 // a purged win names no fields (only a digest of that win is kept).
                 var fields: [String] = []
@@ -156,5 +162,10 @@ package final class IngestWriter: @unchecked Sendable {
                 return .conflict(reason: rejection.description, fields: fields)
             }
         }
+        // Counted once per commit for all the requests in it, not once per request.
+        for (result, count) in [("accepted", accepted), ("duplicate", duplicate), ("conflict", conflict)] where count > 0 {
+            metrics.counter(IngestMetrics.wins, labels: ["result": result], add: Double(count))
+        }
+        return outcomes
     }
 }

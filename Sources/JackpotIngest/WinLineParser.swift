@@ -11,7 +11,17 @@ package enum WinLineParser {
 
     static let requiredTextFields = ["operator", "userId", "gameId", "roundId", "reference", "jackpotId"]
     static let optionalTextFields = ["platform", "token", "timestamp"]
-    static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
+    package static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
+
+    /// `knownFields.contains(key)`, by comparison rather than hashing: this runs for every field of every win.
+    package static func isKnownField(_ key: String) -> Bool {
+        switch key {
+        case "operator", "userId", "gameId", "roundId", "reference", "jackpotId", "platform", "token", "timestamp", "amount",
+            "jackpotDetails", "extra":
+            true
+        default: false
+        }
+    }
 
     /// Parses and validates one line. `now` supplies the timestamp when the line has none.
     package static func parse(_ line: some Collection<UInt8>, now: Int64) throws(WinValidationError) -> NewWin {
@@ -31,7 +41,7 @@ package enum WinLineParser {
     }
 
     package static func parse(_ object: JSONObject, now: Int64) throws(WinValidationError) -> NewWin {
-        for key in object.keys where !knownFields.contains(key) {
+        for key in object.keys where !isKnownField(key) {
             let hint = Suggestion.closest(to: key, among: knownFields.sorted()).map { " (did you mean \"\($0)\"?)" } ?? ""
             let why = key == "hash" || key == "providerId" ? " (jackpotd adds it from the config)" : ""
             throw WinValidationError(field: key, reason: "is not a known field\(hint)\(why)")

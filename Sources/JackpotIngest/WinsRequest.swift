@@ -16,14 +16,23 @@ package enum WinsRequest {
 
         package init?(contentType: String?) {
             guard let contentType else { return nil }
-            let media = contentType.split(separator: ";", maxSplits: 1).first.map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            // Compared as bytes, without a copy: this runs on libmicrohttpd's one thread for every post.
+            var media = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+            while let first = media.first, first == 0x20 || first == 0x09 { media = media.dropFirst() }
+            while let last = media.last, last == 0x20 || last == 0x09 { media = media.dropLast() }
+            if Self.equalIgnoringCase(media, "application/json") {
+                self = .single
+            } else if Self.equalIgnoringCase(media, "application/x-ndjson") {
+                self = .batch
+            } else {
+                return nil
             }
-            switch media {
-            case "application/json": self = .single
-            case "application/x-ndjson": self = .batch
-            default: return nil
-            }
+        }
+
+        private static func equalIgnoringCase(_ bytes: Substring.UTF8View.SubSequence, _ lowercase: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+            guard bytes.count == expected.count else { return false }
+            return zip(bytes, expected).allSatisfy { byte, want in (65...90).contains(byte) ? byte + 32 == want : byte == want }
         }
     }
 

@@ -47,6 +47,7 @@ struct BenchMain {
             try await step("neighbour") { try await HangingNeighbourBench(options: options, scratch: scratch).run() }
             try await step("hanging") { try await HangingCallsCPUBench(options: options, scratch: scratch).run() }
             try await step("ingest") { try await IngestBench(options: options, scratch: scratch).run() }
+            try await step("ingest-clients") { try IngestBench(options: options, scratch: scratch).runClients() }
             try await step("big-answers") { try await BigAnswerBench(options: options, scratch: scratch).run() }
             try await step("https") { try await HTTPSDispatchBench(options: options, scratch: scratch).run() }
             try await step("many-operators") { try await ManyOperatorsBench(options: options, scratch: scratch).run() }

@@ -15,7 +15,7 @@ struct BenchOptions: Sendable {
 
     static let measurements = [
         "dispatch", "dispatcher-cost", "enqueue", "first-attempt", "outbox", "neighbour", "hanging", "big-answers", "reconcile",
-        "ingest",
+        "ingest", "ingest-clients",
         "https", "many-operators", "many-configured", "backlog",
     ]
 
@@ -30,8 +30,8 @@ struct BenchOptions: Sendable {
           --json    print the results as one JSON object instead of a table
           --only    run only these measurements: dispatch, dispatcher-cost, enqueue,
                     first-attempt, outbox, neighbour, hanging, big-answers,
-                    reconcile, ingest, https, many-operators, many-configured,
-                    backlog (for profiling one of them)
+                    reconcile, ingest, ingest-clients, https, many-operators,
+                    many-configured, backlog (for profiling one of them)
           --keep    keep the scratch directory (outboxes, daemon logs) and print its path
           --backlog-wins N
                     the size of the backlog drained after an outage (default 1 000 000,

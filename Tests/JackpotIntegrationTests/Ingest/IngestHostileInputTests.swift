@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 import TestSupport
@@ -56,16 +57,51 @@ import TestSupport
         #expect(try daemon.probe.count() == 20)
     }
 
-    @Test func aSlowClientIsCutOffAndAHeaderFloodIsRefused() async throws {
+    /// Sends `bytes` one at a time, 100 ms apart, on a dispatch thread, until all are sent or the listener closes.
+    static func trickle(_ bytes: [UInt8], on connection: RawHTTPConnection) {
+        DispatchQueue.global().async {
+            for byte in bytes {
+                guard connection.write([byte]) else { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+    }
+
+    @Test func aBodyStillTricklingAtTheDeadlineIsAnswered408AndClosed() async throws {
+        let daemon = try await IngestDaemon(limits: #"{"requestTimeoutSeconds": 2}"#)
+        // Headers whole, then a byte every 100 ms: never idle for the 2 s
+        // libmicrohttpd waits, but the whole body (about 15 s at this pace)
+        // cannot arrive before the request's deadline, 2 s after its headers.
+        let body = Array(winLine("slow-body", operator: "casino-a").utf8)
+        try #require(body.count > 60)
+        let slow = try #require(RawHTTPConnection(port: daemon.port, receiveTimeoutSeconds: 60))
+        slow.write(
+            "POST /v1/wins HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
+        Self.trickle(body, on: slow)
+        let received = await slow.readToEnd()
+        let reply = try #require(HTTPReply(received), "\(String(decoding: received, as: UTF8.self))")
+        #expect(reply.status == 408)
+        #expect(reply.headers["connection"] == "close")
+        #expect(reply.string("error")?.contains("requestTimeoutSeconds") == true, "\(reply.text)")
+        #expect(try daemon.probe.count() == 0)
+        #expect(await httpRequest(port: daemon.port, "GET", "/healthz")?.status == 200)
+    }
+
+    @Test func headersThatNeverFinishAreClosedWithoutAnAnswer() async throws {
         let daemon = try await IngestDaemon(limits: #"{"requestTimeoutSeconds": 1}"#)
-        // Slowloris: headers never finished. The connection is closed (libmicrohttpd
-        // closes an idle connection after the timeout) — no request is ever handled.
-        let slow = try #require(RawHTTPConnection(port: daemon.port, receiveTimeoutSeconds: 20))
+        // Headers never finished: no request exists yet, so there is nothing to
+        // answer. libmicrohttpd closes the connection once it has been idle for
+        // the timeout, without a word (nginx does the same).
+        let slow = try #require(RawHTTPConnection(port: daemon.port, receiveTimeoutSeconds: 30))
         slow.write("POST /v1/wins HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         let cutOff = await slow.readToEnd()
-        let reply = HTTPReply(cutOff)
-        #expect(reply == nil || reply?.status == 408, "\(String(decoding: cutOff, as: UTF8.self))")
+        #expect(cutOff.isEmpty, "\(String(decoding: cutOff, as: UTF8.self))")
+        #expect(await httpRequest(port: daemon.port, "GET", "/healthz")?.status == 200)
+    }
 
+    @Test func aHeaderFloodIsRefused() async throws {
+        let daemon = try await IngestDaemon()
         // Thousands of headers: more than the connection's memory limit.
         let flood = try #require(RawHTTPConnection(port: daemon.port))
         var head = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"

@@ -84,4 +84,46 @@ struct IngestTLSTests {
         #expect(try daemon.probe.win("m-2") == nil && daemon.probe.win("m-3") == nil)
         #expect(try daemon.probe.win("m-1") != nil)
     }
+
+    @Test func aBodyTricklingOverTLSIsAnswered408Too() async throws {
+        let certificates = TemporaryDirectory()
+        let server = try #require(try OpenSSLServer.selfSigned("server", in: certificates))
+        let daemon = try await IngestDaemon(
+            limits: #"{"requestTimeoutSeconds": 2}"#,
+            tls: #"{"certificateFile": "\#(server.certificate)", "keyFile": "\#(server.key)"}"#)
+        // openssl s_client forwards what it reads from its input as it reads
+        // it: the headers at once, then the body a byte every 100 ms (about
+        // 15 s for all of it), so the body is still arriving at its deadline.
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: try #require(UntrustedTLSServer.opensslPath))
+        client.arguments = ["s_client", "-quiet", "-connect", "127.0.0.1:\(daemon.port)", "-CAfile", server.certificate]
+        let input = Pipe()
+        let output = Pipe()
+        client.standardInput = input
+        client.standardOutput = output
+        client.standardError = FileHandle.nullDevice
+        try client.run()
+        let body = Array(winLine("tls-slow", operator: "casino-a").utf8)
+        let head =
+            "POST /v1/wins HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(daemon.platformToken)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let writer = input.fileHandleForWriting
+        // Writing to openssl's input once it has exited must fail, not kill the test process.
+        signal(SIGPIPE, SIG_IGN)
+        DispatchQueue.global().async {
+            guard (try? writer.write(contentsOf: Data(head.utf8))) != nil else { return }
+            for byte in body {
+                guard client.isRunning, (try? writer.write(contentsOf: Data([byte]))) != nil else { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        let received = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }
+        }
+        client.terminate()
+        let reply = try #require(HTTPReply(Array(received)), "\(String(decoding: received, as: UTF8.self))")
+        #expect(reply.status == 408)
+        #expect(reply.headers["connection"] == "close")
+        #expect(try daemon.probe.win("tls-slow") == nil)
+    }
 }

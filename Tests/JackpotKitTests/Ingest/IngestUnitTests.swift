@@ -28,6 +28,10 @@ import JackpotIngest
         #expect(tokens.authenticate(authorization: "Basic aaaaaaaaaaaaaaaa") == nil)
         #expect(tokens.authenticate(authorization: nil) == nil)
         #expect(tokens.authenticate(authorization: "Bearer bbbbbbbbbbbbbbbb")?.allows("y") == false)
+        #expect(tokens.authenticate(authorization: "BEARER aaaaaaaaaaaaaaaa")?.name == "a")
+        #expect(tokens.authenticate(authorization: "Bearer ") == nil)
+        #expect(tokens.authenticate(authorization: "Bearer aaaaaaaaaaaaaaab") == nil)
+        #expect(tokens.authenticate(authorization: "Bearerxaaaaaaaaaaaaaaaa") == nil)
     }
 
     @Test func linesSkipBlanksKeepNumbersAndStopAtTheLimit() {
@@ -43,5 +47,18 @@ import JackpotIngest
         #expect(WinsRequest.Kind(contentType: "Application/X-NDJSON") == .batch)
         #expect(WinsRequest.Kind(contentType: "text/plain") == nil)
         #expect(WinsRequest.Kind(contentType: nil) == nil)
+        #expect(WinsRequest.Kind(contentType: " application/json ;charset=utf-8") == .single)
+        #expect(WinsRequest.Kind(contentType: "\tapplication/x-ndjson") == .batch)
+        #expect(WinsRequest.Kind(contentType: "application/jsonx") == nil)
+        #expect(WinsRequest.Kind(contentType: "application/json-seq") == nil)
+        #expect(WinsRequest.Kind(contentType: "") == nil)
+    }
+
+    @Test func theFieldCheckKnowsExactlyTheKnownFields() {
+        for field in WinLineParser.knownFields { #expect(WinLineParser.isKnownField(field), "\(field)") }
+        for other in ["", "Operator", "roundid", "hash", "providerId", "amounts", "extra "] {
+            #expect(!WinLineParser.isKnownField(other), "\(other)")
+        }
+        #expect(WinLineParser.knownFields.count == 12)
     }
 }
