@@ -2,7 +2,9 @@
 # (.ci/install-deps, through sudo when not root), then runs.
 .PHONY: demo test lint format warnings imports deps release regenerate
 
+# jackpotd demo runs its simulated wallets in jackpotd-demo-wallets, beside it.
 demo: deps
+	swift build --product jackpotd-demo-wallets
 	swift run jackpotd demo --ingest
 
 # Unit tests as parallel as Swift Testing likes; integration tests (daemons,
@@ -30,8 +32,15 @@ imports: deps
 
 # The binary Deploy/install.sh installs: the Swift runtime linked in, so a
 # server needs libsqlite3, libcurl, libmicrohttpd and CA certificates, not the toolchain.
+# It carries no simulated operator: OperatorSimulator's mangled module name
+# (17OperatorSimulator) is in none of its symbols, while JackpotCLI's are there
+# to be found (so a stripped binary cannot pass by showing nothing).
 release: deps
 	swift build -c release --static-swift-stdlib --product jackpotd --scratch-path .build-static $(RELEASE_FLAGS)
+	@nm .build-static/release/jackpotd | grep -q '10JackpotCLI' \
+	    || { echo "make release: no JackpotCLI symbols in .build-static/release/jackpotd to check" >&2; exit 1; }
+	@! nm .build-static/release/jackpotd | grep -q '17OperatorSimulator' \
+	    || { echo "make release: .build-static/release/jackpotd links OperatorSimulator; only jackpotd-demo-wallets may" >&2; exit 1; }
 
 deps:
 	.ci/install-deps
