@@ -2,7 +2,9 @@
 # (.ci/install-deps, through sudo when not root), then runs.
 .PHONY: demo test lint format warnings imports deps release regenerate
 
+# jackpotd demo runs its simulated wallets in jackpotd-demo-wallets, beside it.
 demo: deps
+	swift build --product jackpotd-demo-wallets
 	swift run jackpotd demo --ingest
 
 # Unit tests as parallel as Swift Testing likes; integration tests (daemons,
@@ -10,28 +12,38 @@ demo: deps
 # machine slows them down without starving one test's daemon behind another's.
 # (Swift Testing's own flag; XCTest's --parallel/--num-workers do not apply.)
 #
-# It checks the formatting first (make lint) and the imports (make imports),
-# then builds every target of Sources/ as the release binary is built with
-# warnings as errors (make warnings; the tree has none, and this keeps it so),
-# then the release binary with the same flags, so that step only links.
+# It checks the formatting first (make lint) and the imports by their names
+# (make imports), then builds every target of Sources/ as the release binary is
+# built with warnings as errors (make warnings; the tree has none, and this
+# keeps it so), then the release binary with the same flags, so that step only
+# links. After the debug build, the imports again by the compiler's index of it.
 # Last, the library's public API against the latest v* release tag, if any.
 test: RELEASE_FLAGS = $(WARNINGS_AS_ERRORS)
 test: lint imports deps warnings release
 	swift build --build-tests
+	.ci/check-imports --require-index
 	swift test --skip-build --filter JackpotKitTests
 	swift test --skip-build --filter JackpotIntegrationTests --experimental-maximum-parallelization-width "$$(nproc)"
 	.ci/check-api-breakage
 
 # No project import without a use, and each target's dependencies exactly what
-# its files import; seconds, no build (.ci/check-imports says how it decides).
+# its files import; seconds. It reads the compiler's index when a debug build
+# left one, else the names (.ci/check-imports says how it decides).
 imports: deps
 	.ci/check-imports
 	.ci/check-imports --self-test
 
 # The binary Deploy/install.sh installs: the Swift runtime linked in, so a
 # server needs libsqlite3, libcurl, libmicrohttpd and CA certificates, not the toolchain.
+# It carries no simulated operator: OperatorSimulator's mangled module name
+# (17OperatorSimulator) is in none of its symbols, while JackpotCLI's are there
+# to be found (so a stripped binary cannot pass by showing nothing).
 release: deps
 	swift build -c release --static-swift-stdlib --product jackpotd --scratch-path .build-static $(RELEASE_FLAGS)
+	@nm .build-static/release/jackpotd | grep -q '10JackpotCLI' \
+	    || { echo "make release: no JackpotCLI symbols in .build-static/release/jackpotd to check" >&2; exit 1; }
+	@! nm .build-static/release/jackpotd | grep -q '17OperatorSimulator' \
+	    || { echo "make release: .build-static/release/jackpotd links OperatorSimulator; only jackpotd-demo-wallets may" >&2; exit 1; }
 
 deps:
 	.ci/install-deps

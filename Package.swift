@@ -14,23 +14,26 @@ import PackageDescription
 //   JackpotDelivery       dispatcher, lanes, breaker, transport  → Configuration, Telemetry, Store, Wire, CCurl
 //   JackpotDaemon         `run`: delivery, listener, signals     → Delivery, Ingest, Configuration, Telemetry
 //   OperatorSimulator     loopback wallets for demo/tests/bench  → Wire
-//   JackpotCLI            commands                               → Daemon, Delivery, Ingest, OperatorSimulator, …
+//   JackpotCLI            commands                               → Daemon, Delivery, Ingest, …
 //   jackpotd              the executable                         → CLI
+//   jackpotd-demo-wallets `demo`'s wallets, a child process      → OperatorSimulator
 //   JackpotOutbox         the library product's module           → Store, Wire (re-exports their public API)
 //
 // As a graph (an edge that a longer path already implies is left out):
 //
 //   JackpotWire ◀─┬─ JackpotStore ◀─┬─ JackpotConfiguration ◀─┬─ JackpotIngest ◀───┬─ JackpotDaemon ◀─ JackpotCLI ◀─ jackpotd
-//                 │                 └─ JackpotOutbox          │                    │                       │
-//                 ├─ JackpotTelemetry ◀───────────────────────┤                    │                       │
-//                 │                                           └─ JackpotDelivery ◀─┘                       │
-//                 └─ OperatorSimulator ◀───────────────────────────────────────────────────────────────────┘
+//                 │                 └─ JackpotOutbox          │                    │
+//                 ├─ JackpotTelemetry ◀───────────────────────┤                    │
+//                 │                                           └─ JackpotDelivery ◀─┘
+//                 └─ OperatorSimulator ◀─ jackpotd-demo-wallets (run by `jackpotd demo` as a child process)
 
 let package = Package(
     name: "jackpotd",
     products: [
         .executable(name: "jackpotd", targets: ["jackpotd"]),
         .executable(name: "jackpotd-bench", targets: ["jackpotd-bench"]),
+        // `jackpotd demo` runs it beside itself: the simulated wallets stay out of the shipped `jackpotd`.
+        .executable(name: "jackpotd-demo-wallets", targets: ["jackpotd-demo-wallets"]),
         // For game platforms that enqueue from Swift (`import JackpotOutbox`): `Outbox.enqueue` and its types.
         .library(name: "JackpotOutbox", targets: ["JackpotOutbox"]),
     ],
@@ -68,11 +71,11 @@ let package = Package(
         .target(
             name: "JackpotCLI",
             dependencies: [
-                "JackpotDaemon", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry",
-                "JackpotConfiguration",
+                "JackpotDaemon", "JackpotDelivery", "JackpotIngest", "JackpotTelemetry", "JackpotConfiguration",
                 "JackpotStore", "JackpotWire",
             ]),
         .executableTarget(name: "jackpotd", dependencies: ["JackpotCLI"]),
+        .executableTarget(name: "jackpotd-demo-wallets", dependencies: ["OperatorSimulator"]),
         .executableTarget(
             name: "jackpotd-bench",
             dependencies: [

@@ -1,4 +1,3 @@
-import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
 import JackpotTelemetry

@@ -25,15 +25,16 @@ package enum AttemptVerdict: Sendable, Hashable {
         case .giveUp:
             self = .refused
         case .retry(_, let retryAfterSeconds):
-            if policy.isExpired(enqueuedAtMs: ageOrigin.epochMilliseconds, nowMs: now.epochMilliseconds) {
+            if policy.isExpired(enqueuedAt: ageOrigin, now: now) {
                 self = .expired
                 return
             }
-            let delaySeconds = policy.delaySeconds(afterAttempts: attempt, retryAfter: retryAfterSeconds, using: &random)
+            let retryAfter = retryAfterSeconds.flatMap { $0.isNaN ? nil : Duration.seconds(clamping: $0) }
+            let delay = policy.delay(afterAttempts: attempt, retryAfter: retryAfter, using: &random)
             // From when the answer came, not from the commit's clock reading, which
             // may predate a fast call: a `Retry-After: 2` must mean two seconds after it.
             let answeredAt = max(now, startedAt + Self.roundedUpToMilliseconds(duration))
-            self = .retry(at: answeredAt + .milliseconds(Int64(delaySeconds * 1000)))
+            self = .retry(at: answeredAt + delay)
         }
     }
 

@@ -1,5 +1,7 @@
 import JackpotConfiguration
 import JackpotStore
+import JackpotWire
+
 /// Per-operator circuit breaker. An operator that keeps failing at transport
 /// level (connection refused, timeouts, resets) gets no traffic except one
 /// probe per cool-down: its wins wait without burning attempts, and its dead
@@ -17,55 +19,52 @@ package struct CircuitBreaker: Sendable, Hashable {
         /// `recordTransportFailure` or `releaseProbe`.
         case probe
         /// Send nothing before this time.
-        case wait(untilMs: Int64)
+        case wait(until: UTCTime)
     }
 
     /// How soon to ask again while a probe is in flight: the probe's own result
     /// normally arrives first, this only bounds the wait if it never does.
-    package static let probeRecheckMs: Int64 = 1000
+    package static let probeRecheck = Duration.seconds(1)
 
     package let settings: CircuitSettings
     package private(set) var state: State
     package private(set) var consecutiveFailures: Int
     /// When the next probe may go.
-    package private(set) var openUntilMs: Int64?
+    package private(set) var openUntil: UTCTime?
     /// The current cool-down; grows ×2 per failed probe up to `maxOpenSeconds`.
-    package private(set) var cooldownSeconds: Double
+    package private(set) var cooldown: Duration
     package private(set) var probeInFlight: Bool
 
     package init(settings: CircuitSettings) {
         self.init(
-            settings: settings, state: .closed, consecutiveFailures: 0, openUntilMs: nil,
-            cooldownSeconds: settings.openSeconds)
+            settings: settings, state: .closed, consecutiveFailures: 0, openUntil: nil,
+            cooldown: Self.firstCooldown(settings))
     }
 
     /// Restores the fields stored in the database. A probe cannot survive a
     /// restart, so none is in flight: a restored half-open circuit probes again.
     package init(
-        settings: CircuitSettings, state: State, consecutiveFailures: Int, openUntilMs: Int64?, cooldownSeconds: Double
+        settings: CircuitSettings, state: State, consecutiveFailures: Int, openUntil: UTCTime?, cooldown: Duration
     ) {
         self.settings = settings
         self.state = state
         self.consecutiveFailures = max(0, consecutiveFailures)
-        self.openUntilMs = openUntilMs
-        self.cooldownSeconds = cooldownSeconds.isFinite && cooldownSeconds > 0 ? cooldownSeconds : settings.openSeconds
+        self.openUntil = openUntil
+        self.cooldown = cooldown > .zero ? cooldown : Self.firstCooldown(settings)
         self.probeInFlight = false
     }
 
     /// Whether a call may start now. Asking is what starts a probe, so call it
     /// only when a call would really start.
-    package mutating func permission(nowMs: Int64) -> Permission {
+    package mutating func permission(now: UTCTime) -> Permission {
         switch state {
         case .closed:
             return .send
         case .open:
-            if let openUntilMs, nowMs < openUntilMs { return .wait(untilMs: openUntilMs) }
+            if let openUntil, now < openUntil { return .wait(until: openUntil) }
             return startProbe()
         case .halfOpen:
-            if probeInFlight {
-                let (recheck, overflow) = nowMs.addingReportingOverflow(Self.probeRecheckMs)
-                return .wait(untilMs: overflow ? .max : recheck)
-            }
+            if probeInFlight { return .wait(until: now + Self.probeRecheck) }
             return startProbe()
         }
     }
@@ -75,8 +74,8 @@ package struct CircuitBreaker: Sendable, Hashable {
     package mutating func recordSuccess() {
         state = .closed
         consecutiveFailures = 0
-        openUntilMs = nil
-        cooldownSeconds = settings.openSeconds
+        openUntil = nil
+        cooldown = Self.firstCooldown(settings)
         probeInFlight = false
     }
 
@@ -84,16 +83,17 @@ package struct CircuitBreaker: Sendable, Hashable {
     /// the current cool-down; a failed probe re-opens it with the cool-down
     /// doubled. Failures of calls that started before the circuit opened leave
     /// the cool-down alone, so a burst of in-flight timeouts does not stretch it.
-    package mutating func recordTransportFailure(nowMs: Int64) {
+    package mutating func recordTransportFailure(now: UTCTime) {
         consecutiveFailures += 1
         switch state {
         case .closed:
             if consecutiveFailures >= max(1, settings.failureThreshold) {
-                open(nowMs: nowMs)
+                open(now: now)
             }
         case .halfOpen:
-            cooldownSeconds = min(cooldownSeconds * 2, max(settings.maxOpenSeconds, settings.openSeconds))
-            open(nowMs: nowMs)
+            let longest = max(Duration.seconds(clamping: settings.maxOpenSeconds), Self.firstCooldown(settings))
+            cooldown = min(cooldown * 2, longest)
+            open(now: now)
         case .open:
             break
         }
@@ -112,11 +112,14 @@ package struct CircuitBreaker: Sendable, Hashable {
         return .probe
     }
 
-    private mutating func open(nowMs: Int64) {
+    private mutating func open(now: UTCTime) {
         state = .open
         probeInFlight = false
-        let cooldownMs = Int64(min((cooldownSeconds * 1000).rounded(.up), 1e15))
-        let (until, overflow) = nowMs.addingReportingOverflow(cooldownMs)
-        openUntilMs = overflow ? .max : until
+        openUntil = now + cooldown
+    }
+
+    /// `openSeconds` as a span, the cool-down a circuit starts with.
+    private static func firstCooldown(_ settings: CircuitSettings) -> Duration {
+        Duration.seconds(clamping: settings.openSeconds)
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import JackpotConfiguration
-import JackpotStore
 import JackpotTelemetry
 import JackpotWire
 

@@ -2,7 +2,6 @@ import Foundation
 import JackpotConfiguration
 import JackpotStore
 import JackpotTelemetry
-import JackpotWire
 import Synchronization
 
 /// Applying a configuration: a lane per operator, the global limit, a row per

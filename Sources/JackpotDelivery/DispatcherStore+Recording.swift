@@ -78,7 +78,7 @@ extension DispatcherStore {
             let fields: KeyValuePairs<String, LogValue> = [
                 "operator": .string(name), "state": .string(breaker.state.rawValue),
                 "consecutive_failures": .int(Int64(breaker.consecutiveFailures)),
-                "probe_at": .string(breaker.openUntilMs.flatMap { TimeFormat.iso8601($0) } ?? "-"),
+                "probe_at": .string(breaker.openUntil.flatMap { TimeFormat.iso8601($0.epochMilliseconds) } ?? "-"),
             ]
             if breaker.state == .closed {
                 dispatcher.logger.info("circuit", fields)
@@ -115,7 +115,9 @@ extension DispatcherStore {
                 for stored in wins {
                     // `WinExpirer` parks expired wins on its own schedule; one claimed
                     // before it came round is parked here rather than sent once more.
-                    if policy.isExpired(enqueuedAtMs: stored.ageOrigin, nowMs: now) {
+                    if policy.isExpired(
+                        enqueuedAt: UTCTime(epochMilliseconds: stored.ageOrigin), now: UTCTime(epochMilliseconds: now))
+                    {
                         let reason = "not delivered within maxAgeHours (\(Dispatcher.format(config.retry.maxAgeHours)) h)"
                         expired.append(RecordedOutcome(winId: stored.id, attempt: nil, change: .failed(reason: reason)))
                         parked.append((lane.name, stored.reference, reason))

@@ -117,7 +117,7 @@ package struct LaneState<Win: LeasedWin>: Sendable {
                 return max(0, min(room, spendable - ready.count))
             }
         case .open:
-            guard let until = breaker.openUntilMs, now.epochMilliseconds >= until else { return 0 }
+            guard let until = breaker.openUntil, now >= until else { return 0 }
             room = 1 - inFlight - ready.count
         case .halfOpen:
             guard !breaker.probeInFlight else { return 0 }
@@ -145,8 +145,8 @@ package struct LaneState<Win: LeasedWin>: Sendable {
             }
             return due
         case .open:
-            guard let until = breaker.openUntilMs, waiting == 0 else { return nil }
-            return max(UTCTime(epochMilliseconds: until), nextCheckAt)
+            guard let until = breaker.openUntil, waiting == 0 else { return nil }
+            return max(until, nextCheckAt)
         case .halfOpen:
             guard !breaker.probeInFlight, waiting == 0 else { return nil }
             return nextCheckAt
@@ -162,7 +162,7 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         // the ones already waiting, instead of holding their leases while it is open.
         // A look at a copy: asking the breaker itself would start a probe.
         var look = breaker
-        if case .wait = look.permission(nowMs: now.epochMilliseconds) {
+        if case .wait = look.permission(now: now) {
             toRelease.append(contentsOf: wins)
         } else {
             ready.append(contentsOf: wins)
@@ -198,7 +198,7 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         }
         guard takeGlobalSlot() else { return .nothing }
         let before = breaker
-        let permission = breaker.permission(nowMs: now.epochMilliseconds)
+        let permission = breaker.permission(now: now)
         if case .wait = permission { return .returnGlobalSlot }
         if breaker != before { circuitDirty = true }
         inFlight += 1
@@ -228,7 +228,7 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         pace.countFinished(now: now.epochMilliseconds)
         let before = breaker
         if case .retry(let reason, _) = outcome, reason.isTransportLevel {
-            breaker.recordTransportFailure(nowMs: now.epochMilliseconds)
+            breaker.recordTransportFailure(now: now)
         } else {
             breaker.recordSuccess()
         }

@@ -1,5 +1,4 @@
 import Foundation
-import JackpotConfiguration
 
 /// Who holds a lease: `host:pid:nonce:bootId:pidNamespace`. They let a daemon
 /// starting on the same machine see that the previous holder is dead (`kill -9`)

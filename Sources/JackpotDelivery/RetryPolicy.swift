@@ -1,9 +1,10 @@
 #if canImport(Glibc)
 import Glibc
-import JackpotConfiguration
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JackpotConfiguration
+import JackpotWire
 
 /// When the next attempt of an undelivered win may go, and when to give up.
 /// Pure: the caller supplies the clock and the random source, so the schedule
@@ -22,38 +23,39 @@ package struct RetryPolicy: Sendable, Hashable {
     ///
     /// Attempt counts only grow, so the exponent is computed in floating point
     /// and a growth that overflows to infinity simply means "capped".
-    package func backoffSeconds(afterAttempts attempts: Int, using random: inout some RandomNumberGenerator) -> Double {
+    package func backoff(afterAttempts attempts: Int, using random: inout some RandomNumberGenerator) -> Duration {
         let base = undisturbedBackoffSeconds(afterAttempts: attempts)
         let jitter = min(max(settings.jitter.isFinite ? settings.jitter : 0, 0), 1)
-        guard jitter > 0, base > 0 else { return base }
+        guard jitter > 0, base > 0 else { return .seconds(clamping: base) }
         let factor = 1 + Double.random(in: -jitter...jitter, using: &random)
-        return max(0, base * factor)
+        return .seconds(clamping: max(0, base * factor))
     }
 
     /// The delay to use: an operator's `Retry-After` (capped at
     /// `maxRetryAfterSeconds`, so a misconfigured operator cannot stall its wins
     /// for days) when given, else the back-off.
-    package func delaySeconds(
-        afterAttempts attempts: Int, retryAfter: Double?, using random: inout some RandomNumberGenerator
-    ) -> Double {
-        if let retryAfter, !retryAfter.isNaN {
-            return max(0, min(retryAfter, settings.maxRetryAfterSeconds))
+    package func delay(
+        afterAttempts attempts: Int, retryAfter: Duration?, using random: inout some RandomNumberGenerator
+    ) -> Duration {
+        if let retryAfter {
+            return max(.zero, min(retryAfter, .seconds(clamping: settings.maxRetryAfterSeconds)))
         }
-        return backoffSeconds(afterAttempts: attempts, using: &random)
+        return backoff(afterAttempts: attempts, using: &random)
     }
 
-    /// True once a win enqueued at `enqueuedAtMs` is older than `maxAgeHours` at
-    /// `nowMs` (strictly: at exactly the max age it still gets its attempt).
-    package func isExpired(enqueuedAtMs: Int64, nowMs: Int64) -> Bool {
-        let (age, overflow) = nowMs.subtractingReportingOverflow(enqueuedAtMs)
-        if overflow { return nowMs > enqueuedAtMs }
-        let maxAgeMs = settings.maxAgeHours * 3_600_000
-        guard !maxAgeMs.isNaN else { return false }
-        return Double(age) > maxAgeMs
+    /// True once a win enqueued at `enqueuedAt` is older than `maxAgeHours` at
+    /// `now` (strictly: at exactly the max age it still gets its attempt).
+    package func isExpired(enqueuedAt: UTCTime, now: UTCTime) -> Bool {
+        guard !settings.maxAgeHours.isNaN else { return false }
+        return now - enqueuedAt > .seconds(clamping: settings.maxAgeHours * 3600)
     }
 
     /// The schedule before jitter: what `status` can show as "next delay".
-    package func undisturbedBackoffSeconds(afterAttempts attempts: Int) -> Double {
+    package func undisturbedBackoff(afterAttempts attempts: Int) -> Duration {
+        .seconds(clamping: undisturbedBackoffSeconds(afterAttempts: attempts))
+    }
+
+    private func undisturbedBackoffSeconds(afterAttempts attempts: Int) -> Double {
         let initial = settings.initialDelaySeconds
         let cap = max(0, settings.maxDelaySeconds)
         guard initial > 0 else { return 0 }

@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import JackpotStore
 import JackpotTelemetry
-import JackpotWire
 import Synchronization
 
 /// The listener's one writer: a thread of its own with its own outbox

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import JackpotWire
 /// The durable outbox: a SQLite file holding wins, their attempt log and the
 /// operators' runtime state. One `Outbox` is one connection; it is not shared
 /// across tasks (the daemon owns one, each CLI command opens its own).

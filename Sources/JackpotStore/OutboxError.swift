@@ -2,7 +2,6 @@ import CSQLite
 #if canImport(Glibc)
 import Glibc
 #endif
-import JackpotWire
 
 /// Why the library could not open an outbox or store wins, in a form a program
 /// can act on: `code` says what to do (retry, free disk space, fix the path),

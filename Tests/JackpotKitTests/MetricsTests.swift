@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-import JackpotCLI
-import JackpotConfiguration
-import JackpotDelivery
 import JackpotIngest
-import JackpotStore
 import JackpotTelemetry
 import TestSupport
 

@@ -5,7 +5,6 @@ import JackpotIngest
 import JackpotStore
 import JackpotTelemetry
 import JackpotWire
-import OperatorSimulator
 
 struct DemoCommand: Command {
     static let name = "demo"
@@ -18,6 +17,8 @@ struct DemoCommand: Command {
         HTTP until every win is delivered. Shows live progress per operator and a
         summary: delivered, attempts, retries, latency, and the operators' own count
         of credits (each win is credited exactly once, however often it was sent).
+        The wallets run in jackpotd-demo-wallets, a program that must be in the
+        same directory as jackpotd (`make demo` builds both there).
 
         With --keep the directory stays: outbox.sqlite3, config.json (secrets in
         secrets/), and daemon.log (the daemon's info-level log), so the outbox can be
@@ -49,23 +50,17 @@ struct DemoCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
+        let walletsProgram = try DemoWallets.program(in: DemoWallets.ownDirectory)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "jackpotd-demo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
 
-        let healthy = try ScriptedOperator(secret: "demo-secret-healthy")
-        let flaky = try ScriptedOperator(secret: "demo-secret-flaky", numericTransactionIds: true)
-        defer { healthy.stop(); flaky.stop() }
-        flaky.setFaultPlan { number in
-            switch number % 10 {
-            case 1: .resetBeforeAnswer
-            case 4: .status(503, body: "{\"error\":1,\"description\":\"maintenance\"}")
-            case 7: .creditThenReset
-            default: nil
-            }
-        }
+        let simulated = try DemoWallets(program: walletsProgram)
+        defer { simulated.stop() }
+        let healthy = try simulated.wallet("healthy-casino")
+        let flaky = try simulated.wallet("flaky-casino")
         let config = Self.config(database: directory + "/outbox.sqlite3", healthy: healthy, flaky: flaky)
         if keep { try Self.writeConfigFile(config, in: directory) }
 
@@ -100,7 +95,7 @@ struct DemoCommand: Command {
             snapshot = try outbox.statusSnapshot(now: WallClock.nowMilliseconds())
             if terminal || ContinuousClock.now - lastPrinted >= .seconds(1) {
                 lastPrinted = ContinuousClock.now
-                let line = Self.progress(snapshot, healthy: healthy, flaky: flaky)
+                let line = Self.progress(snapshot, books: try simulated.books())
                 context.output.write(terminal ? "\r\u{1B}[2K" + line : line + "\n")
                 context.output.flush()
             }
@@ -115,8 +110,10 @@ struct DemoCommand: Command {
         try await daemon.value
         let elapsed = ContinuousClock.now - started
 
+        let books = try simulated.books()
         let summary = try DemoSummary(
-            outbox: outbox, wins: expected, healthy: healthy.snapshot, flaky: flaky.snapshot, elapsed: elapsed)
+            outbox: outbox, wins: expected, healthy: books["healthy-casino"] ?? DemoWallets.Books(),
+            flaky: books["flaky-casino"] ?? DemoWallets.Books(), elapsed: elapsed)
         context.output.write(summary.text)
         if keep {
             context.output.line("kept \(directory): outbox.sqlite3, config.json, secrets/, daemon.log")
@@ -125,9 +122,9 @@ struct DemoCommand: Command {
         return summary.allDeliveredOnce ? .success : .failure
     }
 
-    static func config(database: String, healthy: ScriptedOperator, flaky: ScriptedOperator) -> JackpotConfig {
-        func demoOperator(_ name: String, _ server: ScriptedOperator, secret: String) -> OperatorConfig {
-            var config = OperatorConfig(name: name, url: server.url, secret: secret)
+    static func config(database: String, healthy: DemoWallets.Wallet, flaky: DemoWallets.Wallet) -> JackpotConfig {
+        func demoOperator(_ wallet: DemoWallets.Wallet) -> OperatorConfig {
+            var config = OperatorConfig(name: wallet.name, url: wallet.url, secret: wallet.secret)
             config.allowInsecureHTTP = true
             config.timeoutSeconds = 2
             config.concurrency = 8
@@ -138,14 +135,14 @@ struct DemoCommand: Command {
             config.circuit.maxOpenSeconds = 2
             return config
         }
-        var flakyConfig = demoOperator("flaky-casino", flaky, secret: "demo-secret-flaky")
+        var flakyConfig = demoOperator(flaky)
         flakyConfig.encoding = .form
         flakyConfig.amountDecimals = 2
         return JackpotConfig(
             database: database, providerId: "luckymonaco",
             operators: [
-                "healthy-casino": demoOperator("healthy-casino", healthy, secret: "demo-secret-healthy"),
-                "flaky-casino": flakyConfig,
+                healthy.name: demoOperator(healthy),
+                flaky.name: flakyConfig,
             ])
     }
 
@@ -194,10 +191,10 @@ struct DemoCommand: Command {
         }
     }
 
-    static func progress(_ snapshot: StatusSnapshot, healthy: ScriptedOperator, flaky: ScriptedOperator) -> String {
+    static func progress(_ snapshot: StatusSnapshot, books: [String: DemoWallets.Books]) -> String {
         ["healthy-casino", "flaky-casino"].map { name in
             let total = WinState.allCases.reduce(0) { $0 + snapshot.count($1, operator: name) }
-            let requests = (name == "healthy-casino" ? healthy : flaky).snapshot.requests
+            let requests = books[name]?.requests ?? 0
             return "\(name) \(snapshot.count(.delivered, operator: name))/\(total) delivered, \(requests) calls"
         }.joined(separator: "  |  ")
     }
@@ -208,7 +205,7 @@ struct DemoSummary {
     let text: String
     let allDeliveredOnce: Bool
 
-    init(outbox: Outbox, wins: Int, healthy: OperatorSnapshot, flaky: OperatorSnapshot, elapsed: Duration) throws {
+    init(outbox: Outbox, wins: Int, healthy: DemoWallets.Books, flaky: DemoWallets.Books, elapsed: Duration) throws {
         let database = outbox.database
         let delivered = try database.queryScalar("SELECT count(*) FROM wins WHERE state = 'delivered'").integerValue ?? 0
         let attempts = try database.queryScalar("SELECT count(*) FROM attempts").integerValue ?? 0

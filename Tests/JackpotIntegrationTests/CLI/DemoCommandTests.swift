@@ -30,4 +30,21 @@ import TestSupport
             firstLine(result.errors) == "jackpotd demo: error: --wins must be a whole number from 2 to 100000, got \"\(count)\"")
         #expect(result.output.isEmpty)
     }
+
+    /// The simulated wallets are a program of their own beside jackpotd; a
+    /// jackpotd without it says so and how to build it, before it starts anything.
+    @Test func withoutItsWalletsProgramTheDemoNamesTheFix() async throws {
+        let directory = TemporaryDirectory()
+        let lonely = directory.path("jackpotd")
+        try FileManager.default.copyItem(atPath: DaemonProcess.binary.path, toPath: lonely)
+        let child = try DaemonProcess(
+            ["demo", "--wins", "2"], logPath: directory.path("errors.txt"), executable: URL(fileURLWithPath: lonely))
+        let status = await child.waitForExit(within: 60)
+        #expect(status == ExitCode.failure.rawValue, "\(child.log)")
+        #expect(
+            firstLine(child.log)
+                == "jackpotd demo: error: the simulated operators run in jackpotd-demo-wallets, which is not in "
+                + "\(directory.path); build it beside jackpotd with `swift build --product jackpotd-demo-wallets` (make demo does)"
+        )
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import JackpotWire
 import OperatorSimulator
 import TestSupport
 import JackpotStore

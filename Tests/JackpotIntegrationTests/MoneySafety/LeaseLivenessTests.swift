@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import TestSupport
-import JackpotConfiguration
 import JackpotDelivery
 import JackpotStore
 import JackpotWire

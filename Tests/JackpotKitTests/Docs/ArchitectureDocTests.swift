@@ -14,6 +14,26 @@ import TestSupport
         #expect(Self.targets(inTable: section) == declared)
     }
 
+    /// The shipped `jackpotd` links no simulator (scripted wallets, injected faults, the gzip bomb): no target
+    /// it depends on, directly or not, is `OperatorSimulator`; `demo` runs its wallets in `jackpotd-demo-wallets`.
+    /// (`make test` also looks for the module's symbols in the release binary.)
+    @Test func theShippedBinaryLinksNoSimulator() throws {
+        let manifest = try String(contentsOfFile: DocsText.path(of: "Package.swift"), encoding: .utf8)
+        let declared = try Self.targets(inManifest: manifest)
+        func closure(of target: String) -> Set<String> {
+            var reached: Set<String> = []
+            var pending = [target]
+            while let next = pending.popLast() {
+                for dependency in declared[next] ?? [] where reached.insert(dependency).inserted { pending.append(dependency) }
+            }
+            return reached
+        }
+        let shipped = closure(of: "jackpotd")
+        try #require(shipped.contains("JackpotCLI") && shipped.contains("JackpotWire"), "\(shipped.sorted())")
+        #expect(!shipped.contains("OperatorSimulator"), "\(shipped.sorted())")
+        #expect(closure(of: "jackpotd-demo-wallets").contains("OperatorSimulator"))
+    }
+
     /// Every source file and folder the page names (`JackpotWire/AttemptOutcome.swift`, `Outbox+Admin.swift`,
     /// `JackpotCLI/Commands/`) is in Sources/, so "where each rule lives" stays true when files move.
     @Test func everySourceFileNamedExists() throws {
