@@ -162,6 +162,12 @@ final class NginxWallet {
             latencyMilliseconds > 0
             ? "echo_read_request_body;\n            echo_sleep \(Double(latencyMilliseconds) / 1000);\n            echo '\(success)';"
             : "return 200 '\(success)';"
+        let location = """
+                        location / {
+                            if (-f \(directory)/down) { return 503 '\(outage)'; }
+                            \(answer)
+                        }
+            """
         return """
             \(latencyMilliseconds > 0 ? "load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;" : "")
             daemon off;
@@ -177,20 +183,28 @@ final class NginxWallet {
                 client_body_temp_path \(directory)/body;
                 keepalive_timeout 300s;
                 keepalive_requests 100000000;
-                server {
-            \(addresses.map { "        listen \($0):\(port) ssl;" }.joined(separator: "\n"))
-                    ssl_certificate \(certificates.certificateFile);
-                    ssl_certificate_key \(certificates.keyFile);
-                    ssl_session_cache shared:bench:10m;
-                    access_log \(directory)/access.log counts;
-                    default_type application/json;
-                    location / {
-                        if (-f \(directory)/down) { return 503 '\(outage)'; }
-                        \(answer)
-                    }
-                }
+            \(certificates.servers.map {
+                serverBlock($0, port: port, keyFile: certificates.keyFile, location: location, directory: directory)
+            }.joined(separator: "\n"))
             }
 
             """
+    }
+
+    /// One `server` for the addresses one certificate names; access logs and answers are the same in all.
+    private static func serverBlock(
+        _ server: LoopbackCertificates.Server, port: Int, keyFile: String, location: String, directory: String
+    ) -> String {
+        """
+                server {
+        \(server.addresses.map { "            listen \($0):\(port) ssl;" }.joined(separator: "\n"))
+                    ssl_certificate \(server.certificateFile);
+                    ssl_certificate_key \(keyFile);
+                    ssl_session_cache shared:bench:10m;
+                    access_log \(directory)/access.log counts;
+                    default_type application/json;
+        \(location)
+                }
+        """
     }
 }
