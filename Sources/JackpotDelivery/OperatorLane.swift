@@ -58,6 +58,9 @@ final class OperatorLane: Sendable {
         state.withLock { $0.nextClaimAt(now: UTCTime(epochMilliseconds: now))?.epochMilliseconds }
     }
 
+    /// Some call of this lane has not finished yet.
+    var hasCallsInFlight: Bool { state.withLock { $0.inFlight > 0 } }
+
     /// Records the claim's result and when to look again.
     func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) {
         state.withLock {
