@@ -22,24 +22,21 @@ extension Dispatcher {
         let reason: String
     }
 
-    /// Takes free slots, one operator at a time in rotation so that a global
-    /// limit is shared fairly; the loop starts the calls.
+    /// Takes free slots, one call per operator in turn (`SlotTurn`), so that a
+    /// global limit is shared fairly; the loop starts the calls.
     func startCalls(_ loop: inout LoopState, now: Int64) -> [Launch] {
         let lanes = allLanes()
-        guard !lanes.isEmpty else { return [] }
         global.clearStarved()
-        loop.rotation = (loop.rotation + 1) % lanes.count
-        let rotated = Array(lanes[loop.rotation...] + lanes[..<loop.rotation])
         var launches: [Launch] = []
-        var progress = true
-        while progress {
-            progress = false
-            for lane in rotated {
-                if let (win, permittedAt) = lane.takeNext(now: now, global: global) {
-                    launches.append(Launch(win: win, lane: lane, permittedAt: permittedAt))
-                    progress = true
-                }
+        loop.slotTurn.share(among: lanes.count) { index, round in
+            let lane = lanes[index]
+            if case .lanesWithoutCalls = round, lane.hasCallsInFlight { return .nothing }
+            if let (win, permittedAt) = lane.takeNext(now: now, global: global) {
+                launches.append(Launch(win: win, lane: lane, permittedAt: permittedAt))
+                return .took
             }
+            // Starved: this lane (or a call ending meanwhile) found the global limit reached.
+            return global.isStarved ? .slotsGone : .nothing
         }
         return launches
     }
@@ -139,7 +136,6 @@ extension Dispatcher {
 extension Dispatcher {
     /// Every operator's lane, in name order.
     func allLanes() -> [OperatorLane] {
-        let order = laneOrder.withLock { $0 }
-        return lanes.withLock { lanes in order.compactMap { lanes[$0] } }
+        lanesInOrder.withLock { $0 }
     }
 }

@@ -47,7 +47,8 @@ package final class Dispatcher: Sendable {
     let clock: @Sendable () -> Int64
 
     let lanes = Mutex<[String: OperatorLane]>([:])
-    let laneOrder = Mutex<[String]>([])
+    /// `lanes` in name order, kept with them: the loop goes over every lane several times a pass.
+    let lanesInOrder = Mutex<[OperatorLane]>([])
     let global: GlobalSlots
     let completed = Mutex<[AttemptReport]>([])
     let unsendable = Mutex<[UnsendableWin]>([])
@@ -207,7 +208,7 @@ package final class Dispatcher: Sendable {
         var unrecordedSince = ContinuousClock.now
         var unreleased: [ReadyWin] = []
         var unsendable: [UnsendableWin] = []
-        var rotation = 0
+        var slotTurn = SlotTurn()
         /// Circuit state last logged per operator: transitions are logged, not every count.
         var loggedCircuits: [String: CircuitBreaker.State] = [:]
     }

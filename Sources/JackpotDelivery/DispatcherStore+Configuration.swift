@@ -28,7 +28,8 @@ extension DispatcherStore {
                 lane.withState { $0.removed = true }
             }
         }
-        dispatcher.laneOrder.withLock { $0 = dispatcher.lanes.withLock { Array($0.keys).sorted() } }
+        let ordered = dispatcher.lanes.withLock { lanes in lanes.keys.sorted().compactMap { lanes[$0] } }
+        dispatcher.lanesInOrder.withLock { $0 = ordered }
         try outbox.ensureOperators(Array(config.operators.keys), now: now)
         dispatcher.logger.info(
             "config",

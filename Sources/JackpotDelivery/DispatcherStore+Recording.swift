@@ -24,14 +24,18 @@ extension DispatcherStore {
         }
         if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
         loop.unrecorded += finished
-        let everyLane = dispatcher.allLanes()
-        for lane in everyLane { loop.unreleased += lane.takeReleases() }
+        var circuits: [(String, CircuitBreaker)] = []
+        var controls: [(String, (secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?))] = []
+        for lane in dispatcher.allLanes() {
+            let changes = lane.takeChanges()
+            loop.unreleased += changes.releases
+            if let circuit = changes.circuit { circuits.append((lane.name, circuit)) }
+            if let shown = changes.controls { controls.append((lane.name, shown)) }
+        }
         loop.unsendable += dispatcher.unsendable.withLock { wins in
             defer { wins.removeAll(keepingCapacity: true) }
             return wins
         }
-        let circuits = everyLane.compactMap { lane in lane.takeDirtyCircuit().map { (lane.name, $0) } }
-        let controls = everyLane.compactMap { lane in lane.takeDirtyControls().map { (lane.name, $0) } }
         let resultsDue =
             !loop.unrecorded.isEmpty
             && (ContinuousClock.now - loop.unrecordedSince >= .milliseconds(dispatcher.settings.recordIntervalMilliseconds)
@@ -146,7 +150,7 @@ extension Dispatcher {
     /// The win's next state after an attempt: `AttemptVerdict` decides.
     func outcome(for report: AttemptReport, now: Int64) -> RecordedOutcome {
         let lane = lanes.withLock { $0[report.operatorName] }
-        let retrySettings = lane?.config.retry ?? RetrySettings()
+        let retrySettings = lane?.withState { $0.config.retry } ?? RetrySettings()
         var record = AttemptRecord(
             winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
             durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,

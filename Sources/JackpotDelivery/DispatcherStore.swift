@@ -106,13 +106,10 @@ package actor DispatcherStore {
         return outcome
     }
 
-    func writeMetrics(to path: String, now: Int64) throws {
+    /// Sets the gauges from the outbox; `MetricsWriter` renders and writes the
+    /// file off this queue, which every claim and record waits for.
+    func refreshMetrics(now: Int64) throws {
         try dispatcher.refreshMetrics(openOutbox(), now: now)
-        do {
-            try AtomicFile.write(dispatcher.metrics.render(), to: path)
-        } catch {
-            dispatcher.logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
-        }
     }
 
     func openOutbox() throws -> Outbox {

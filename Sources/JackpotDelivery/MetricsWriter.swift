@@ -17,11 +17,20 @@ struct MetricsWriter: Sendable {
         await write()
     }
 
+    /// The gauges are read from the outbox on the store's queue; the text, some
+    /// twenty lines per operator, is rendered and written here, so a thousand
+    /// operators' file does not hold up claims and records.
     private func write() async {
         do {
-            try await store.writeMetrics(to: path, now: dispatcher.clock())
+            try await store.refreshMetrics(now: dispatcher.clock())
         } catch {
             dispatcher.logger.error("storage_error", ["error": .string(String(describing: error)), "in": "metrics"])
+            return
+        }
+        do {
+            try AtomicFile.write(dispatcher.metrics.render(), to: path)
+        } catch {
+            dispatcher.logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
         }
     }
 }

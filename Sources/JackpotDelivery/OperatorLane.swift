@@ -58,6 +58,9 @@ final class OperatorLane: Sendable {
         state.withLock { $0.nextClaimAt(now: UTCTime(epochMilliseconds: now))?.epochMilliseconds }
     }
 
+    /// Some call of this lane has not finished yet.
+    var hasCallsInFlight: Bool { state.withLock { $0.inFlight > 0 } }
+
     /// Records the claim's result and when to look again.
     func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) {
         state.withLock {
@@ -100,29 +103,31 @@ final class OperatorLane: Sendable {
         state.withLock { $0.finished(outcome, now: UTCTime(epochMilliseconds: now)) }
     }
 
-    /// Wins to hand back unsent.
-    func takeReleases() -> [ReadyWin] {
-        state.withLock { $0.takeReleases() }
+    /// What the record stores of this lane since it last asked, taken under
+    /// one lock: the record asks every lane every pass.
+    struct Changes {
+        /// Wins to hand back unsent.
+        var releases: [ReadyWin]
+        /// The breaker, when it changed.
+        var circuit: CircuitBreaker?
+        /// What `status` shows of the lane's controls, when it changed.
+        var controls: (secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?)?
+    }
+
+    func takeChanges() -> Changes {
+        state.withLock { state in
+            let controls = state.takeDirtyControls().map { shown in
+                (
+                    secretInUse: shown.secretInUse, secretInUseSince: shown.secretInUseSince?.epochMilliseconds,
+                    rateLimitedSince: shown.rateLimitedSince?.epochMilliseconds
+                )
+            }
+            return Changes(releases: state.takeReleases(), circuit: state.takeDirtyCircuit(), controls: controls)
+        }
     }
 
     /// The wallet accepted a call signed with `secret` during a rotation.
     func accepted(_ secret: SecretChoice, now: Int64) {
         state.withLock { $0.accepted(secret, now: UTCTime(epochMilliseconds: now)) }
-    }
-
-    /// What `status` shows of this lane's controls, when it changed since last taken.
-    func takeDirtyControls() -> (secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?)? {
-        state.withLock { state in
-            guard let shown = state.takeDirtyControls() else { return nil }
-            return (
-                secretInUse: shown.secretInUse, secretInUseSince: shown.secretInUseSince?.epochMilliseconds,
-                rateLimitedSince: shown.rateLimitedSince?.epochMilliseconds
-            )
-        }
-    }
-
-    /// The breaker to store, when it changed since the last call.
-    func takeDirtyCircuit() -> CircuitBreaker? {
-        state.withLock { $0.takeDirtyCircuit() }
     }
 }
