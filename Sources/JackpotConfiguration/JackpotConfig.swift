@@ -87,35 +87,68 @@ package struct OperatorConfig: Sendable, Hashable {
         box = Box(Settings(name: name, url: url, secret: secret))
     }
 
-    package var name: String { get { box.settings.name } set { update { $0.name = newValue } } }
+    package var name: String {
+        get { box.settings.name }
+        set { update { $0.name = newValue } }
+    }
     /// The full URL, including any query string such as `?authToken=…`.
-    package var url: String { get { box.settings.url } set { update { $0.url = newValue } } }
+    package var url: String {
+        get { box.settings.url }
+        set { update { $0.url = newValue } }
+    }
     /// The hash secret, resolved from `secretFile`, `secretEnv` or inline `secret`.
-    package var secret: String { get { box.settings.secret } set { update { $0.secret = newValue } } }
-    package var encoding: BodyEncoding { get { box.settings.encoding } set { update { $0.encoding = newValue } } }
+    package var secret: String {
+        get { box.settings.secret }
+        set { update { $0.secret = newValue } }
+    }
+    package var encoding: BodyEncoding {
+        get { box.settings.encoding }
+        set { update { $0.encoding = newValue } }
+    }
     package var timeoutSeconds: Double {
         get { box.settings.timeoutSeconds }
         set { update { $0.timeoutSeconds = newValue } }
     }
-    package var concurrency: Int { get { box.settings.concurrency } set { update { $0.concurrency = newValue } } }
-    package var retry: RetrySettings { get { box.settings.retry } set { update { $0.retry = newValue } } }
-    package var circuit: CircuitSettings { get { box.settings.circuit } set { update { $0.circuit = newValue } } }
+    package var concurrency: Int {
+        get { box.settings.concurrency }
+        set { update { $0.concurrency = newValue } }
+    }
+    package var retry: RetrySettings {
+        get { box.settings.retry }
+        set { update { $0.retry = newValue } }
+    }
+    package var circuit: CircuitSettings {
+        get { box.settings.circuit }
+        set { update { $0.circuit = newValue } }
+    }
     package var noRetryErrorCodes: Set<Int> {
         get { box.settings.noRetryErrorCodes }
         set { update { $0.noRetryErrorCodes = newValue } }
     }
     /// When set, amounts are sent with exactly this many decimals.
-    package var amountDecimals: Int? { get { box.settings.amountDecimals } set { update { $0.amountDecimals = newValue } } }
+    package var amountDecimals: Int? {
+        get { box.settings.amountDecimals }
+        set { update { $0.amountDecimals = newValue } }
+    }
     package var allowInsecureHTTP: Bool {
         get { box.settings.allowInsecureHTTP }
         set { update { $0.allowInsecureHTTP = newValue } }
     }
     /// Client certificate, key and private CA for this operator's TLS (`tls` in the config).
-    package var tls: TLSSettings { get { box.settings.tls } set { update { $0.tls = newValue } } }
+    package var tls: TLSSettings {
+        get { box.settings.tls }
+        set { update { $0.tls = newValue } }
+    }
     /// Egress proxy URL (`http://` or `https://`), possibly with credentials: display it masked.
-    package var proxy: String? { get { box.settings.proxy } set { update { $0.proxy = newValue } } }
+    package var proxy: String? {
+        get { box.settings.proxy }
+        set { update { $0.proxy = newValue } }
+    }
     /// How this operator's wallet differs from the contract (hash, names, limits).
-    package var dialect: WireDialect { get { box.settings.dialect } set { update { $0.dialect = newValue } } }
+    package var dialect: WireDialect {
+        get { box.settings.dialect }
+        set { update { $0.dialect = newValue } }
+    }
     /// Answers meaning "credited before": the win ends delivered.
     package var alreadyCreditedErrorCodes: Set<Int> {
         get { box.settings.alreadyCreditedErrorCodes }
@@ -129,9 +162,15 @@ package struct OperatorConfig: Sendable, Hashable {
         set { update { $0.duplicateWindowHours = newValue } }
     }
     /// Calls a second this operator's wallet accepts; nil: only `concurrency` bounds them.
-    package var rateLimit: RateLimit? { get { box.settings.rateLimit } set { update { $0.rateLimit = newValue } } }
+    package var rateLimit: RateLimit? {
+        get { box.settings.rateLimit }
+        set { update { $0.rateLimit = newValue } }
+    }
     /// Headers sent on every call, after jackpotd's own.
-    package var headers: [StaticHeader] { get { box.settings.headers } set { update { $0.headers = newValue } } }
+    package var headers: [StaticHeader] {
+        get { box.settings.headers }
+        set { update { $0.headers = newValue } }
+    }
     /// The secret being rotated out, tried when the wallet refuses the current one.
     package var previousSecret: PreviousSecret? {
         get { box.settings.previousSecret }

@@ -1,6 +1,5 @@
 import JackpotConfiguration
 import JackpotStore
-import JackpotTelemetry
 import JackpotWire
 import Synchronization
 
