@@ -28,7 +28,12 @@ package final class IngestServer: Sendable {
         var stopping = false
         /// Requests between their first call and their completion.
         var inFlight = 0
+        /// Answers completed since the metrics were last published, by status
+        /// code (`noStatus` for a connection that ended before any answer).
+        var unpublishedAnswers: [Int: Int] = [:]
     }
+
+    private static let noStatus = -1
 
     /// libmicrohttpd's memory per connection (headers, read buffer), its own
     /// default. It zeroes the whole of it before each request on a kept-alive
@@ -96,6 +101,8 @@ package final class IngestServer: Sendable {
                 "libmicrohttpd could not start on \(socket.boundAddress) (check ingest.tls: key and certificate must match)")
         }
         daemon.withLock { $0 = ConnectionHandle(pointer: started) }
+        publishMetrics()
+        writer.afterEachCycle { [weak self] in self?.publishMetrics() }
         logger.info(
             "ingest_listening",
             [
@@ -123,6 +130,7 @@ package final class IngestServer: Sendable {
         waitForRequests(graceSeconds: 2)
         MHD_stop_daemon(handle.pointer)
         daemon.withLock { $0 = nil }
+        publishMetrics()
         if let socketPath { unlink(socketPath) }
         logger.info("ingest_stopped", ["address": .string(boundAddress)])
     }
@@ -163,7 +171,7 @@ package final class IngestServer: Sendable {
                 route: IngestRoute(method: method, path: url),
                 bodyDeadline: .now + .seconds(limits.requestTimeoutSeconds))
             requestContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
-            changeInFlight(by: 1)
+            lifecycle.withLock { $0.inFlight += 1 }
             if let answer = admit(exchange, connection) { return queue(answer, for: exchange, on: connection) }
             return JK_MHD_YES
         }
@@ -273,7 +281,8 @@ package final class IngestServer: Sendable {
             }
         case .metrics:
             return suspend(exchange, connection) { [metricsPage, logger] finish in
-                writer.read { outbox in
+                writer.read { [self] outbox in
+                    publishMetrics()
                     do {
                         let text = try metricsPage(outbox)
                         finish(
@@ -412,17 +421,28 @@ package final class IngestServer: Sendable {
         guard let stored = requestContext.pointee else { return }
         requestContext.pointee = nil
         let exchange = Unmanaged<IngestExchange>.fromOpaque(stored).takeRetainedValue()
-        let status = exchange.progress.withLock { $0.status }
-        metrics.counter(
-            IngestMetrics.requests,
-            labels: ["code": status.map(String.init) ?? "none"])
-        changeInFlight(by: -1)
+        let status = exchange.progress.withLock { $0.status } ?? Self.noStatus
+        lifecycle.withLock { state in
+            state.inFlight -= 1
+            state.unpublishedAnswers[status, default: 0] += 1
+        }
     }
 
-    private func changeInFlight(by change: Int) {
-        let inFlight = lifecycle.withLock { state in
-            state.inFlight += change
-            return state.inFlight
+    /// Brings the request counter and the in-flight gauge up to date in the
+    /// registry. Requests are counted in `lifecycle`, under the lock each one
+    /// takes anyway, and published by the writer's thread after each of its
+    /// cycles (at least once a second), right before `/metrics` renders, and
+    /// at stop: three registry updates per request on libmicrohttpd's thread
+    /// cost more than the rest of answering a GET.
+    private func publishMetrics() {
+        let (answers, inFlight) = lifecycle.withLock { state in
+            defer { state.unpublishedAnswers.removeAll(keepingCapacity: true) }
+            return (state.unpublishedAnswers, state.inFlight)
+        }
+        for (status, count) in answers {
+            metrics.counter(
+                IngestMetrics.requests, labels: ["code": status == Self.noStatus ? "none" : String(status)],
+                add: Double(count))
         }
         metrics.gauge(IngestMetrics.inFlight, labels: [:], set: Double(inFlight))
     }
