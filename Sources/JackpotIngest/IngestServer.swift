@@ -162,13 +162,16 @@ package final class IngestServer: Sendable {
     /// libmicrohttpd's access handler, called on its thread: first with the
     /// headers, then once per piece of body, then with no body left (and once
     /// more after a resume).
+    /// `url` and `method` are read on the first call only: the later ones (body
+    /// pieces, the end, the resume) have the route in the request's exchange.
     fileprivate func access(
-        _ connection: OpaquePointer, url: String, method: String, upload: UnsafePointer<CChar>?,
+        _ connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?, upload: UnsafePointer<CChar>?,
         uploadSize: UnsafeMutablePointer<Int>, requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
         guard let stored = requestContext.pointee else {
             let exchange = IngestExchange(
-                route: IngestRoute(method: method, path: url),
+                route: IngestRoute(
+                    method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/"),
                 bodyDeadline: .now + .seconds(limits.requestTimeoutSeconds))
             requestContext.pointee = Unmanaged.passRetained(exchange).toOpaque()
             lifecycle.withLock { $0.inFlight += 1 }
@@ -466,8 +469,7 @@ private let ingestAccessHandler: MHD_AccessHandlerCallback = {
     guard let context, let connection, let uploadSize, let requestContext else { return JK_MHD_NO }
     let server = Unmanaged<IngestServer>.fromOpaque(context).takeUnretainedValue()
     return server.access(
-        connection, url: url.map { String(cString: $0) } ?? "/", method: method.map { String(cString: $0) } ?? "",
-        upload: upload, uploadSize: uploadSize, requestContext: requestContext)
+        connection, url: url, method: method, upload: upload, uploadSize: uploadSize, requestContext: requestContext)
 }
 
 private let ingestRequestCompleted: MHD_RequestCompletedCallback = { context, _, requestContext, _ in
