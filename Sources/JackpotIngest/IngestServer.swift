@@ -40,7 +40,7 @@ package final class IngestServer: Sendable {
     /// connection, on its one polling thread: at 64 KiB that memset took 8 % of
     /// the thread's CPU under 64 single-win clients (perf). Bodies are read
     /// through it in pieces, so a batch is not limited by it; headers are.
-    static let connectionMemory = 32 * 1024
+    package static let connectionMemory = 32 * 1024
 
     package let boundAddress: String
     package let writer: IngestWriter
