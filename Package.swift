@@ -18,6 +18,7 @@ import PackageDescription
 //   jackpotd              the executable                         → CLI
 //   jackpotd-demo-wallets `demo`'s wallets, a child process      → OperatorSimulator
 //   JackpotOutbox         the library product's module           → Store, Wire (re-exports their public API)
+//   BenchMicroHTTPD       the bench's bare libmicrohttpd ceiling  → Ingest, Configuration, CMicroHTTPD
 //
 // As a graph (an edge that a longer path already implies is left out):
 //
@@ -80,8 +81,11 @@ let package = Package(
             name: "jackpotd-bench",
             dependencies: [
                 "JackpotCLI", "JackpotDelivery", "JackpotIngest", "OperatorSimulator", "JackpotTelemetry", "JackpotConfiguration",
-                "JackpotStore", "JackpotWire", "CCurl",
+                "JackpotStore", "JackpotWire", "CCurl", "BenchMicroHTTPD",
             ]),
+        // The bench's ceiling for the listener: libmicrohttpd answering a fixed 201.
+        // Bench-only, so it stays out of `JackpotIngest` and the shipped binary.
+        .target(name: "BenchMicroHTTPD", dependencies: ["JackpotIngest", "JackpotConfiguration", "CMicroHTTPD"]),
         // The library product's module: re-exports the public enqueue API of these two.
         .target(name: "JackpotOutbox", dependencies: ["JackpotStore", "JackpotWire"]),
         // Helpers both test targets share (temporary directories, in-process CLI runs,

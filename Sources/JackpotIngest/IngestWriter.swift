@@ -39,6 +39,7 @@ package final class IngestWriter: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let commitCount = Atomic<Int>(0)
+    private let cycleHook = Mutex<(@Sendable () -> Void)?>(nil)
     /// Touched only by the writer thread once started.
     private let outbox: Outbox
     private let metrics: MetricsRegistry
@@ -91,6 +92,13 @@ package final class IngestWriter: @unchecked Sendable {
         return queued
     }
 
+    /// Runs `hook` on the writer's thread after each cycle that did work, and
+    /// once a second while idle: for what is cheaper done once per commit
+    /// than once per request (the listener's request metrics).
+    package func afterEachCycle(_ hook: @escaping @Sendable () -> Void) {
+        cycleHook.withLock { $0 = hook }
+    }
+
     /// Refuses new jobs, finishes the queued ones, and returns when the thread has ended.
     package func stop() {
         state.withLock { $0.stopping = true }
@@ -101,13 +109,14 @@ package final class IngestWriter: @unchecked Sendable {
     private func run() {
         ThreadName.setCurrent("jackpotd.ingest")
         while true {
-            wake.wait()
+            let idle = wake.wait(timeout: .now() + .seconds(1)) == .timedOut
             let (jobs, stopping) = state.withLock { state in
                 let jobs = state.jobs
                 state.jobs.removeAll(keepingCapacity: true)
                 return (jobs, state.stopping)
             }
             if !jobs.isEmpty { perform(jobs) }
+            if idle || !jobs.isEmpty { cycleHook.withLock { $0 }?() }
             if stopping, state.withLock({ $0.jobs.isEmpty }) { break }
         }
         finished.signal()

@@ -4,16 +4,16 @@ import JackpotConfiguration
 /// The listener's socket, bound and listening before libmicrohttpd takes it
 /// (`MHD_OPTION_LISTEN_SOCKET`): one path for IPv4, IPv6 and unix sockets,
 /// and the real port known when the config says 0.
-struct ListenSocket {
-    let descriptor: Int32
+package struct ListenSocket {
+    package let descriptor: Int32
     /// Where clients connect, e.g. `127.0.0.1:8470` or `[::1]:8470`, with the port the kernel chose for 0.
-    let boundAddress: String
+    package let boundAddress: String
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    init(_ address: IngestListenAddress, backlog: Int32) throws(Failure) {
+    package init(_ address: IngestListenAddress, backlog: Int32) throws(Failure) {
         let failure = { @Sendable (what: String) in
             Failure(description: "cannot \(what) \(address): \(String(cString: strerror(errno)))")
         }

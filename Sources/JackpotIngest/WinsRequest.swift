@@ -121,8 +121,8 @@ package enum WinsRequest {
             return .json(403, JSONObject(["result": .string("forbidden"), "reference": reference, "reason": .string(reason)]))
         case .store:
             switch outcome {
-            case .accepted?: return .json(201, JSONObject(["result": .string("accepted"), "reference": reference]))
-            case .duplicate?: return .json(200, JSONObject(["result": .string("duplicate"), "reference": reference]))
+            case .accepted?: return stored(201, "accepted", reference: line.reference)
+            case .duplicate?: return stored(200, "duplicate", reference: line.reference)
             case .conflict(let reason, let fields)?:
                 return .json(
                     409,
@@ -134,6 +134,25 @@ package enum WinsRequest {
                 return .unavailable("the win was not stored; send it again")
             }
         }
+    }
+
+    /// `{"result":…,"reference":…}` written straight into bytes: the answer to
+    /// nearly every single win, built once per post on the writer's thread,
+    /// where a `JSONObject` and its serialization cost several times as much.
+    /// The same bytes as `.json(status, JSONObject(["result": …, "reference": …]))`.
+    package static func stored(_ status: Int, _ result: StaticString, reference: String?) -> IngestAnswer {
+        var body: [UInt8] = []
+        body.reserveCapacity(40 + (reference?.utf8.count ?? 4))
+        body += #"{"result":""#.utf8
+        body += UnsafeBufferPointer(start: result.utf8Start, count: result.utf8CodeUnitCount)
+        body += #"","reference":"#.utf8
+        if let reference {
+            JSONWriter.appendQuoted(reference, to: &body)
+        } else {
+            body += "null".utf8
+        }
+        body += "}\n".utf8
+        return IngestAnswer(status: status, headers: [("Content-Type", "application/json")], body: body)
     }
 
     /// The answer to a batch: one result per non-blank line, in order, and the counts.

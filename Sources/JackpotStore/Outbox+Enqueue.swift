@@ -21,15 +21,25 @@ extension Outbox {
         results.reserveCapacity(wins.count)
         for chunk in SQLBatch.chunks(of: wins, size: Self.enqueueChunkSize) {
             try database.transaction {
-                for newWin in chunk { results.append(try insert(newWin, now: now, validated: operatorsChecked)) }
+                // Purged references are rare and a batch has many wins: one look for any tombstone
+                // in the transaction (its write lock keeps new ones out) saves a lookup per win.
+                let checkTombstones = try chunk.count == 1 || anyTombstone()
+                for newWin in chunk {
+                    results.append(
+                        try insert(newWin, now: now, validated: operatorsChecked, checkTombstone: checkTombstones))
+                }
             }
         }
         return results
     }
 
-    private func insert(_ newWin: NewWin, now: Int64, validated: Bool) throws -> EnqueueResult {
+    private func anyTombstone() throws -> Bool {
+        try database.queryScalar("SELECT EXISTS (SELECT 1 FROM tombstones)") == .integer(1)
+    }
+
+    private func insert(_ newWin: NewWin, now: Int64, validated: Bool, checkTombstone: Bool) throws -> EnqueueResult {
         let win = newWin.win
-        if let tombstone = try tombstone(reference: win.reference) {
+        if checkTombstone, let tombstone = try tombstone(reference: win.reference) {
             if tombstone.contentDigest == Tombstone.digest(win) { return .duplicate }
             let times = try tombstone.times(in: database)
             return .rejected(

@@ -1,3 +1,4 @@
+import BenchMicroHTTPD
 import Dispatch
 import Foundation
 import JackpotConfiguration

@@ -54,6 +54,13 @@ import JackpotWire
         #expect(
             reference == "p-3" && !transactionId.isEmpty && deliveredAt.hasSuffix("Z") && purgedAt.hasSuffix("Z"), "\(rejection)")
         #expect(rejection.description.contains("was delivered on") && rejection.description.contains("with different content"))
+        // In a batch too (one transaction looks for tombstones once, not per win).
+        let batch = try outbox.enqueue([Self.newWin("p-3", amount: "55"), Self.newWin("p-2", amount: "99")])
+        #expect(batch.first == .duplicate, "\(batch)")
+        guard case .rejected(.conflictWithPurgedWin(let batchReference, _, _, _))? = batch.last else {
+            Issue.record("\(batch)"); return
+        }
+        #expect(batch.count == 2 && batchReference == "p-2", "\(batch)")
         #expect(try fixture.count("SELECT count(*) FROM wins") == 0)
 
         // Plain SQL: the row is kept but parked, never sent.

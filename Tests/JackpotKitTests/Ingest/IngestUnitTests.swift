@@ -1,6 +1,7 @@
 import Testing
 import JackpotConfiguration
 import JackpotIngest
+import JackpotWire
 
 /// The listener's pure parts: routing, token checks, line splitting and the answers.
 @Suite(.timeLimit(.minutes(2))) struct IngestUnitTests {
@@ -60,5 +61,18 @@ import JackpotIngest
             #expect(!WinLineParser.isKnownField(other), "\(other)")
         }
         #expect(WinLineParser.knownFields.count == 12)
+    }
+
+    @Test func theStoredAnswerIsTheSameBytesAsItsJSONObject() {
+        for reference in ["585c1306f89c56f5ecfc2f5d", "quote\"back\\slash", "line\nbreak", "é-ü-\u{2028}", nil] {
+            for (status, result) in [(201, "accepted"), (200, "duplicate")] {
+                let fast = WinsRequest.stored(status, result == "accepted" ? "accepted" : "duplicate", reference: reference)
+                let general = IngestAnswer.json(
+                    status, JSONObject(["result": .string(result), "reference": reference.map { .string($0) } ?? .null]))
+                #expect(fast.status == general.status)
+                #expect(fast.headers.map(\.0) == general.headers.map(\.0) && fast.headers.map(\.1) == general.headers.map(\.1))
+                #expect(fast.body == general.body, "\(String(decoding: fast.body, as: UTF8.self))")
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 import CMicroHTTPD
 import Glibc
 import JackpotConfiguration
+import JackpotIngest
 
 /// The ceiling `jackpotd-bench` sets beside the single-win ingest figure:
 /// libmicrohttpd on a loopback port with the listener's flags and memory per
@@ -18,7 +19,7 @@ package final class BareMicroHTTPD {
         do {
             socket = try ListenSocket(.inet(host: "127.0.0.1", port: 0), backlog: 4096)
         } catch {
-            throw IngestStartError(error.description)
+            throw BareMicroHTTPDError(description: error.description)
         }
         let listener = socket.descriptor
         port = socket.boundAddress.split(separator: ":").last.flatMap { Int($0) } ?? 0
@@ -26,7 +27,7 @@ package final class BareMicroHTTPD {
         let body = Array(#"{"result":"accepted","reference":"ib-0000000000"}"#.utf8) + [10]
         guard let fixed = body.withUnsafeBytes({ jk_mhd_response_copy($0.count, $0.baseAddress) }) else {
             close(listener)
-            throw IngestStartError("libmicrohttpd could not make a response")
+            throw BareMicroHTTPDError(description: "libmicrohttpd could not make a response")
         }
         MHD_add_response_header(fixed, "Content-Type", "application/json")
         response = fixed
@@ -37,7 +38,7 @@ package final class BareMicroHTTPD {
         else {
             MHD_destroy_response(fixed)
             close(listener)
-            throw IngestStartError("the bare libmicrohttpd server did not start")
+            throw BareMicroHTTPDError(description: "the bare libmicrohttpd server did not start")
         }
         daemon = started
     }
@@ -47,6 +48,11 @@ package final class BareMicroHTTPD {
         MHD_stop_daemon(daemon)
         MHD_destroy_response(response)
     }
+}
+
+/// Why the bare server could not start.
+package struct BareMicroHTTPDError: Error, CustomStringConvertible {
+    package let description: String
 }
 
 /// First call (headers in): mark the request; body pieces: take them; last call: the fixed 201.
