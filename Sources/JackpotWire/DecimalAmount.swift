@@ -15,10 +15,14 @@ public struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
     /// followed by digits. No sign, exponent, spaces, separators or hex.
     public init(validating text: String) throws(AmountError) {
         guard !text.isEmpty else { throw AmountError(text: text, reason: "is empty") }
-        let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { throw AmountError(text: text, reason: "has more than one decimal point") }
-        let integerPart = parts[0]
-        let fractionPart = parts.count == 2 ? parts[1] : ""
+        // Split at the point by bytes: a split by `Character` costs more than the rest,
+        // and every call re-validates its win's amount.
+        let point = text.utf8.firstIndex(of: UInt8(ascii: "."))
+        let integerPart = point.map { text[..<$0] } ?? text[...]
+        let fractionPart = point.map { text[text.utf8.index(after: $0)...] } ?? ""
+        guard !fractionPart.utf8.contains(UInt8(ascii: ".")) else {
+            throw AmountError(text: text, reason: "has more than one decimal point")
+        }
         guard integerPart.utf8.allSatisfy(Self.isDigit), fractionPart.utf8.allSatisfy(Self.isDigit) else {
             if text.hasPrefix("-") { throw AmountError(text: text, reason: "must be positive") }
             throw AmountError(text: text, reason: "is not a plain decimal number (digits and an optional '.')")
@@ -26,7 +30,7 @@ public struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
         // From here on every character is an ASCII digit, so UTF-8 counts are digit
         // counts (and far cheaper than counting Characters).
         guard !integerPart.isEmpty else { throw AmountError(text: text, reason: "needs a digit before the decimal point") }
-        if parts.count == 2, fractionPart.isEmpty {
+        if point != nil, fractionPart.isEmpty {
             throw AmountError(text: text, reason: "needs a digit after the decimal point")
         }
         if integerPart.utf8.count > 1, integerPart.utf8.first == UInt8(ascii: "0") {

@@ -13,31 +13,38 @@ package enum MD5 {
         padded += repeatElement(0, count: (56 - padded.count % 64 + 64) % 64)
         for shift in stride(from: 0, to: 64, by: 8) { padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
 
-        var words = [UInt32](repeating: 0, count: 16)
-        for chunkStart in stride(from: 0, to: padded.count, by: 64) {
-            padded.withUnsafeBytes { bytes in
-                for wordIndex in 0..<16 {
-                    words[wordIndex] = UInt32(
-                        littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
+        // Through unsafe buffers: every request is signed, and the checked array
+        // subscripts and table accesses cost more than the rounds themselves.
+        padded.withUnsafeBytes { bytes in
+            shifts.withUnsafeBufferPointer { shifts in
+                sineTable.withUnsafeBufferPointer { sines in
+                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { words in
+                        for chunkStart in stride(from: 0, to: bytes.count, by: 64) {
+                            for wordIndex in 0..<16 {
+                                words[wordIndex] = UInt32(
+                                    littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
+                            }
+                            var (a, b, c, d) = state
+                            for round in 0..<64 {
+                                var f: UInt32
+                                let g: Int
+                                switch round {
+                                case 0..<16: f = (b & c) | (~b & d); g = round
+                                case 16..<32: f = (d & b) | (~d & c); g = (5 &* round &+ 1) & 15
+                                case 32..<48: f = b ^ c ^ d; g = (3 &* round &+ 5) & 15
+                                default: f = c ^ (b | ~d); g = (7 &* round) & 15
+                                }
+                                f = f &+ a &+ sines[round] &+ words[g]
+                                a = d
+                                d = c
+                                c = b
+                                b = b &+ (f << shifts[round] | f >> (32 &- shifts[round]))
+                            }
+                            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d)
+                        }
+                    }
                 }
             }
-            var (a, b, c, d) = state
-            for round in 0..<64 {
-                var f: UInt32
-                let g: Int
-                switch round {
-                case 0..<16: f = (b & c) | (~b & d); g = round
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * round + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * round + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * round) % 16
-                }
-                f = f &+ a &+ sineTable[round] &+ words[g]
-                a = d
-                d = c
-                c = b
-                b = b &+ (f << shifts[round] | f >> (32 - shifts[round]))
-            }
-            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d)
         }
         var digest: [UInt8] = []
         digest.reserveCapacity(16)

@@ -36,10 +36,16 @@ package enum RequestHash {
             selected += query.filter { $0.key != "hash" && (rules.includeEmpty || !$0.value.isEmpty) }
         }
         // Byte order of the keys; equal keys keep their order, so the result never depends on the sort.
-        selected = selected.enumerated().sorted { left, right in
-            if left.element.key == right.element.key { return left.offset < right.offset }
-            return left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
-        }.map(\.element)
+        // An insertion sort, stable and in place: a request has a dozen fields, and this runs for every one.
+        for index in selected.indices.dropFirst() {
+            let field = selected[index]
+            var position = index
+            while position > 0, field.key.utf8.lexicographicallyPrecedes(selected[position - 1].key.utf8) {
+                selected[position] = selected[position - 1]
+                position -= 1
+            }
+            selected[position] = field
+        }
         if rules.encodeValues {
             selected = selected.map { WireField($0.key, FormEncoding.encodeComponent($0.value)) }
         }
