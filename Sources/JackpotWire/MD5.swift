@@ -22,7 +22,8 @@ package enum MD5 {
                         for chunkStart in stride(from: 0, to: bytes.count, by: 64) {
                             for wordIndex in 0..<16 {
                                 words[wordIndex] = UInt32(
-                                    littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
+                                    littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self)
+                                )
                             }
                             var (a, b, c, d) = state
                             // One loop per RFC 1321 round, so no round is chosen per step.
