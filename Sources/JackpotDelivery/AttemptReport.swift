@@ -44,7 +44,11 @@ struct AttemptReport: Sendable {
             }
             // Masked before the cut: a token cut in half at the limit would not be found after it.
             let text = String(decoding: response.body.prefix(AttemptRecord.responseHeadLimit + 1024), as: UTF8.self)
-            head = String(scrubber.scrubbed(text).prefix(AttemptRecord.responseHeadLimit))
+            let scrubbed = scrubber.scrubbed(text)
+            // No more bytes than the limit means no more characters: no cut to make.
+            head =
+                scrubbed.utf8.count <= AttemptRecord.responseHeadLimit
+                ? scrubbed : String(scrubbed.prefix(AttemptRecord.responseHeadLimit))
         }
         return AttemptReport(
             win: win, operatorName: operatorConfig.name, attempt: win.stored.attempts + 1, startedAt: startedAt,

@@ -189,11 +189,16 @@ final class CurlExchange {
             return 0
         }
         if bytes.starts(with: "HTTP/".utf8) {
-            headers = [:]
+            // Room for a usual answer's headers at once, rather than growing per header.
+            headers = Dictionary(minimumCapacity: 12)
             return bytes.count
         }
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return bytes.count }
-        let name = String(decoding: Self.trimmed(bytes[..<colon]).map(Self.lowercasedASCII), as: UTF8.self)
+        let nameBytes = Self.trimmed(bytes[..<colon])
+        let name = String(unsafeUninitializedCapacity: nameBytes.count) { buffer in
+            for (offset, byte) in nameBytes.enumerated() { buffer[offset] = Self.lowercasedASCII(byte) }
+            return nameBytes.count
+        }
         let value = String(decoding: Self.trimmed(bytes[(colon + 1)...]), as: UTF8.self)
         guard !name.isEmpty else { return bytes.count }
         if let existing = headers[name] {

@@ -18,12 +18,17 @@ extension DispatcherStore {
     func record(now: Int64) throws {
         let outbox = try openOutbox()
         let dispatcher = self.dispatcher
-        let finished = dispatcher.completed.withLock { reports in
-            defer { reports.removeAll(keepingCapacity: true) }
-            return reports
+        if loop.unrecorded.isEmpty {
+            loop.unrecordedSince = .now
+            // The two arrays trade places (each keeps its capacity): thousands of
+            // reports a second are not copied from one to the other.
+            dispatcher.completed.withLock { swap(&loop.unrecorded, &$0) }
+        } else {
+            loop.unrecorded += dispatcher.completed.withLock { reports in
+                defer { reports.removeAll(keepingCapacity: true) }
+                return reports
+            }
         }
-        if loop.unrecorded.isEmpty { loop.unrecordedSince = .now }
-        loop.unrecorded += finished
         var circuits: [(String, CircuitBreaker)] = []
         var controls: [(String, (secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?))] = []
         for lane in dispatcher.allLanes() {

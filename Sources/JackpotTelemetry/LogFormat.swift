@@ -65,7 +65,7 @@ package enum LogLineFormatter {
         if key.isEmpty {
             output.append(UInt8(ascii: "_"))
         } else if key.utf8.allSatisfy(isKeyByte) {
-            output += key.utf8
+            output.appendUTF8(key)
         } else {
             for scalar in key.unicodeScalars {
                 switch scalar {
@@ -100,7 +100,7 @@ package enum LogLineFormatter {
                 scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || isControl(scalar)
             }
         }
-        if needsQuotes { JSONWriter.appendQuoted(text, to: &output) } else { output += text.utf8 }
+        if needsQuotes { JSONWriter.appendQuoted(text, to: &output) } else { output.appendUTF8(text) }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

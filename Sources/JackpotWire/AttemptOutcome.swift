@@ -188,6 +188,12 @@ package enum OutcomeText {
     static let maxLength = 200
 
     static func oneLine(_ text: String) -> String {
+        // Nearly every text (a transaction id, a status) is short and has no control
+        // character: it is returned as it is, without a scalar-by-scalar copy, since
+        // every attempt's summary goes through here. Bytes below 0x20 and 0x7F occur
+        // in UTF-8 only as those characters, and no more bytes than `maxLength` means
+        // no more scalars.
+        if text.utf8.count <= maxLength, !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars.prefix(maxLength) {
             scalars.append(scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar)

@@ -15,9 +15,10 @@ public struct DecimalAmount: Sendable, Hashable, CustomStringConvertible {
     /// followed by digits. No sign, exponent, spaces, separators or hex.
     public init(validating text: String) throws(AmountError) {
         guard !text.isEmpty else { throw AmountError(text: text, reason: "is empty") }
-        // Split at the point by bytes: a split by Characters costs more than the rest of this check.
+        // Split at the point by bytes: a split by `Character` costs more than the rest,
+        // and every call re-validates its win's amount.
         let point = text.utf8.firstIndex(of: UInt8(ascii: "."))
-        let integerPart = text[..<(point ?? text.endIndex)]
+        let integerPart = point.map { text[..<$0] } ?? text[...]
         let fractionPart = point.map { text[text.utf8.index(after: $0)...] } ?? ""
         guard !fractionPart.utf8.contains(UInt8(ascii: ".")) else {
             throw AmountError(text: text, reason: "has more than one decimal point")

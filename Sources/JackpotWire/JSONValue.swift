@@ -268,10 +268,19 @@ private struct JSONParser {
         // Fast path for the usual string without escapes (keys, ids, amounts): one
         // UTF-8 validation of the bytes in place. Anything else takes the loop below.
         var end = index
+        var ascii = true
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            if bytes[end] >= 0x80 { ascii = false }
             end += 1
         }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            // ASCII is valid UTF-8 as it is: decoded without the generic validation,
+            // which cost more than the rest of parsing an operator's answer.
+            if ascii {
+                let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                index = end + 1
+                return text
+            }
             guard let text = String(validating: bytes[index..<end], as: UTF8.self) else {
                 throw JSONParseError(message: "invalid UTF-8 in string", offset: index)
             }

@@ -75,7 +75,7 @@ package enum JSONWriter {
             return
         }
         output.append(UInt8(ascii: "\""))
-        output += text.utf8
+        output.appendUTF8(text)
         output.append(UInt8(ascii: "\""))
     }
 

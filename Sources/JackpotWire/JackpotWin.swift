@@ -96,7 +96,8 @@ public struct JackpotWin: Sendable, Hashable {
     }
 
     static func checkTimestamp(_ value: String, now: Int64) throws(WinValidationError) {
-        let shown = value.unicodeScalars.count > 40 ? String(value.unicodeScalars.prefix(40)) + "…" : value
+        // Only for a refusal's text: a valid timestamp (every call's) is not counted.
+        var shown: String { value.unicodeScalars.count > 40 ? String(value.unicodeScalars.prefix(40)) + "…" : value }
         guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw WinValidationError(
                 field: "timestamp", reason: "must be epoch milliseconds, digits only (e.g. \"1482429190374\"), got \"\(shown)\"")

@@ -13,31 +13,36 @@ package enum MD5 {
         padded += repeatElement(0, count: (56 - padded.count % 64 + 64) % 64)
         for shift in stride(from: 0, to: 64, by: 8) { padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
 
-        var words = [UInt32](repeating: 0, count: 16)
-        for chunkStart in stride(from: 0, to: padded.count, by: 64) {
-            padded.withUnsafeBytes { bytes in
-                for wordIndex in 0..<16 {
-                    words[wordIndex] = UInt32(
-                        littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self))
+        // Through unsafe buffers: every request is signed, and the checked array
+        // subscripts and table accesses cost more than the rounds themselves.
+        padded.withUnsafeBytes { bytes in
+            shifts.withUnsafeBufferPointer { shifts in
+                sineTable.withUnsafeBufferPointer { sines in
+                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { words in
+                        for chunkStart in stride(from: 0, to: bytes.count, by: 64) {
+                            for wordIndex in 0..<16 {
+                                words[wordIndex] = UInt32(
+                                    littleEndian: bytes.loadUnaligned(fromByteOffset: chunkStart + wordIndex * 4, as: UInt32.self)
+                                )
+                            }
+                            var (a, b, c, d) = state
+                            // One loop per RFC 1321 round, so no round is chosen per step.
+                            @inline(__always) func step(_ mixed: UInt32, _ index: Int, _ word: Int) {
+                                let f = mixed &+ a &+ sines[index] &+ words[word]
+                                a = d
+                                d = c
+                                c = b
+                                b = b &+ (f << shifts[index] | f >> (32 &- shifts[index]))
+                            }
+                            for index in 0..<16 { step((b & c) | (~b & d), index, index) }
+                            for index in 16..<32 { step((d & b) | (~d & c), index, (5 &* index &+ 1) & 15) }
+                            for index in 32..<48 { step(b ^ c ^ d, index, (3 &* index &+ 5) & 15) }
+                            for index in 48..<64 { step(c ^ (b | ~d), index, (7 &* index) & 15) }
+                            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d)
+                        }
+                    }
                 }
             }
-            var (a, b, c, d) = state
-            for round in 0..<64 {
-                var f: UInt32
-                let g: Int
-                switch round {
-                case 0..<16: f = (b & c) | (~b & d); g = round
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * round + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * round + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * round) % 16
-                }
-                f = f &+ a &+ sineTable[round] &+ words[g]
-                a = d
-                d = c
-                c = b
-                b = b &+ (f << shifts[round] | f >> (32 - shifts[round]))
-            }
-            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d)
         }
         var digest: [UInt8] = []
         digest.reserveCapacity(16)
@@ -54,14 +59,18 @@ package enum MD5 {
 
     /// The digest of `message` as 32 lowercase hex digits.
     package static func hex(bytes message: some Collection<UInt8>) -> String {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(32)
-        for byte in digest(message) {
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
+        let digest = digest(message)
+        return String(unsafeUninitializedCapacity: 2 * digest.count) { output in
+            for (offset, byte) in digest.enumerated() {
+                output[2 * offset] = hexDigit(byte >> 4)
+                output[2 * offset + 1] = hexDigit(byte & 0x0F)
+            }
+            return 2 * digest.count
         }
-        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     private static let shifts: [UInt32] = [

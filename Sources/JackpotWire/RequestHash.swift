@@ -36,14 +36,27 @@ package enum RequestHash {
             selected += query.filter { $0.key != "hash" && (rules.includeEmpty || !$0.value.isEmpty) }
         }
         // Byte order of the keys; equal keys keep their order, so the result never depends on the sort.
-        selected = selected.enumerated().sorted { left, right in
-            if left.element.key == right.element.key { return left.offset < right.offset }
-            return left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
-        }.map(\.element)
+        // An insertion sort, stable and in place: a request has a dozen fields, and this runs for every one.
+        for index in selected.indices.dropFirst() {
+            let field = selected[index]
+            var position = index
+            while position > 0, precedes(field.key, selected[position - 1].key) {
+                selected[position] = selected[position - 1]
+                position -= 1
+            }
+            selected[position] = field
+        }
         if rules.encodeValues {
             selected = selected.map { WireField($0.key, FormEncoding.encodeComponent($0.value)) }
         }
         return selected
+    }
+
+    /// Byte order of two keys, compared in place rather than through their `UTF8View`s.
+    private static func precedes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in right.withUTF8 { leftBytes.lexicographicallyPrecedes($0) } }
     }
 
     /// `key=value` joined with `&`. Appended into one buffer: this runs for every
@@ -58,9 +71,9 @@ package enum RequestHash {
         bytes.reserveCapacity(fields.reduce(fields.count * 2 + extra) { $0 + $1.key.utf8.count + $1.value.utf8.count })
         for (position, field) in fields.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: "&")) }
-            bytes += field.key.utf8
+            bytes.appendUTF8(field.key)
             bytes.append(UInt8(ascii: "="))
-            bytes += field.value.utf8
+            bytes.appendUTF8(field.value)
         }
         return bytes
     }

@@ -24,6 +24,13 @@ package struct SecretScrubber: Sendable {
     package func adding(_ values: [String]) -> SecretScrubber {
         var forms = self.forms
         for value in values where value.count >= SecretScrubbing.minimumLength {
+            // A value of unreserved characters only (most tokens) is its own form-encoded
+            // and JSON form: one form, without building the other three.
+            if value.utf8.allSatisfy(FormEncoding.isUnreserved) {
+                let raw = Array(value.utf8)
+                if !forms.contains(raw) { forms.insert(raw, at: forms.firstIndex { Self.precedes(raw, $0) } ?? forms.endIndex) }
+                continue
+            }
             let json = Array(JSONWriter.quoted(value).utf8.dropFirst().dropLast())
             // Many encoders (PHP's among them) write "/" as "\/".
             var slashEscaped: [UInt8] = []

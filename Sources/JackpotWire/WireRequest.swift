@@ -94,7 +94,7 @@ package struct WireRequest: Sendable, Hashable {
         let query = dialect.hash.includeQuery ? RequestHash.queryParameters(of: settings.url) : []
         let hashed = RequestHash.hashedFields(pairs, query: query, rules: dialect.hash)
         var hashInput = RequestHash.joinedBytes(hashed, reserving: settings.secret.utf8.count)
-        hashInput += settings.secret.utf8
+        hashInput.appendUTF8(settings.secret)
         let hash = MD5.hex(bytes: hashInput)
         let amountKey = name("amount")
         let tokenKey = name("token")
@@ -173,12 +173,12 @@ package struct WireRequest: Sendable, Hashable {
         switch encoding {
         case .form:
             output += "hash=".utf8
-            output += FormEncoding.encodeComponent(hash).utf8
+            output.appendUTF8(FormEncoding.encodeComponent(hash))
             for (index, field) in fields.enumerated() {
                 output.append(UInt8(ascii: "&"))
-                output += FormEncoding.encodeComponent(field.key).utf8
+                output.appendUTF8(FormEncoding.encodeComponent(field.key))
                 output.append(UInt8(ascii: "="))
-                output += index == maskIndex ? tokenMask.utf8 : FormEncoding.encodeComponent(field.value).utf8
+                output.appendUTF8(index == maskIndex ? tokenMask : FormEncoding.encodeComponent(field.value))
             }
         case .json:
             output += "{\"hash\":".utf8
@@ -188,7 +188,7 @@ package struct WireRequest: Sendable, Hashable {
                 JSONWriter.appendQuoted(field.key, to: &output)
                 output.append(UInt8(ascii: ":"))
                 if index == amountIndex {
-                    output += field.value.utf8
+                    output.appendUTF8(field.value)
                 } else if index == maskIndex {
                     JSONWriter.appendQuoted(tokenMask, to: &output)
                 } else {

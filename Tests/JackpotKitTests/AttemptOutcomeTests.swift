@@ -166,4 +166,16 @@ import JackpotWire
         #expect(outcome.summary == "error 100: " + String(repeating: "x", count: 200) + "…")
         #expect(outcome.retryReason == .errorCode(100, description: description))
     }
+
+    /// Cut after 200 characters, however many bytes they take; C0 controls and DEL become spaces.
+    @Test(arguments: [
+        (String(repeating: "x", count: 200), String(repeating: "x", count: 200)),
+        (String(repeating: "é", count: 200), String(repeating: "é", count: 200)),
+        (String(repeating: "é", count: 201), String(repeating: "é", count: 200) + "…"),
+        ("a\u{7F}b\tc\r\n", "a b c  "),
+    ])
+    func operatorTextIsOneShortLine(description: String, shown: String) {
+        let outcome = AttemptOutcome.retry(.errorCode(100, description: description), retryAfterSeconds: nil)
+        #expect(outcome.summary == "error 100: " + shown)
+    }
 }
