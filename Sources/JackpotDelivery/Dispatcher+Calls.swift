@@ -24,12 +24,16 @@ extension Dispatcher {
 
     /// Takes free slots, one call per operator in turn (`SlotTurn`), so that a
     /// global limit is shared fairly; the loop starts the calls.
+    /// Only lanes that want a slot are offered one, as the last look at each saw them.
     func startCalls(_ loop: inout LoopState, now: Int64) -> [Launch] {
         let lanes = allLanes()
         global.clearStarved()
         var launches: [Launch] = []
-        loop.slotTurn.share(among: lanes.count) { index, round in
+        var turn = loop.slotTurn
+        turn.share(among: loop.wantingSlots, withoutCalls: loop.withoutCalls) { index, round in
+            guard index < lanes.count else { return .nothing }
             let lane = lanes[index]
+            loop.touch(lane)
             if case .lanesWithoutCalls = round, lane.hasCallsInFlight { return .nothing }
             if let (win, permittedAt) = lane.takeNext(now: now, global: global) {
                 launches.append(Launch(win: win, lane: lane, permittedAt: permittedAt))
@@ -38,6 +42,7 @@ extension Dispatcher {
             // Starved: this lane (or a call ending meanwhile) found the global limit reached.
             return global.isStarved ? .slotsGone : .nothing
         }
+        loop.slotTurn = turn
         return launches
     }
 
@@ -88,7 +93,8 @@ extension Dispatcher {
             }
             // Keep the slot busy with this operator's next ready win, unless
             // another operator is waiting for a global slot.
-            let taken = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+            let taken =
+                global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global, fromCall: true)
             next = taken?.win
             permittedAt = taken?.permittedAt ?? now
             // Wake the loop only when it has something to do now: a call that
