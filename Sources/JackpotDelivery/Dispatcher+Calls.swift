@@ -30,8 +30,10 @@ extension Dispatcher {
         global.clearStarved()
         var launches: [Launch] = []
         var turn = loop.slotTurn
+        // Once only the global reserve is left, only quiet lanes are worth a look.
+        var onlyReserveLeft = false
         turn.share(among: loop.wantingSlots, withoutCalls: loop.withoutCalls) { index, round in
-            guard index < lanes.count else { return .nothing }
+            guard index < lanes.count, !onlyReserveLeft || loop.quiet.contains(index) else { return .nothing }
             let lane = lanes[index]
             loop.touch(lane)
             if case .lanesWithoutCalls = round, lane.hasCallsInFlight { return .nothing }
@@ -39,8 +41,12 @@ extension Dispatcher {
                 launches.append(Launch(win: win, lane: lane, permittedAt: permittedAt))
                 return .took
             }
-            // Starved: this lane (or a call ending meanwhile) found the global limit reached.
-            return global.isStarved ? .slotsGone : .nothing
+            // Starved: this lane (or a call ending meanwhile) found the global limit
+            // reached; while the reserve is not, quiet lanes may still take it.
+            guard global.isStarved else { return .nothing }
+            guard global.hasRoom(quiet: true) else { return .slotsGone }
+            onlyReserveLeft = true
+            return .nothing
         }
         loop.slotTurn = turn
         return launches

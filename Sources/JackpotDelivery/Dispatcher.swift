@@ -224,6 +224,8 @@ package final class Dispatcher: Sendable {
         /// lanes with no call in flight, as of the last look at each.
         var wantingSlots = LaneSet(capacity: 0)
         var withoutCalls = LaneSet(capacity: 0)
+        /// Lanes that may take a slot of the global reserve (`LaneState.isQuiet`).
+        var quiet = LaneSet(capacity: 0)
 
         /// Sizes the per-lane state for `count` lanes, after a configure: every lane gets a look.
         mutating func resize(lanes count: Int) {
@@ -232,6 +234,7 @@ package final class Dispatcher: Sendable {
             nextLook = Array(repeating: Int64.min, count: count)
             wantingSlots = LaneSet(capacity: count)
             withoutCalls = LaneSet(capacity: count)
+            quiet = LaneSet(capacity: count)
         }
 
         /// Adds `lane` to this pass's lanes, once.
@@ -248,6 +251,7 @@ package final class Dispatcher: Sendable {
             nextLook[index] = look.nextClaimAt ?? Int64.max
             wantingSlots.set(index, look.wantsSlot)
             withoutCalls.set(index, !look.hasCallsInFlight)
+            quiet.set(index, look.isQuiet)
         }
         /// Circuit state last logged per operator: transitions are logged, not every count.
         var loggedCircuits: [String: CircuitBreaker.State] = [:]

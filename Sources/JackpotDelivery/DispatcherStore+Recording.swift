@@ -148,7 +148,9 @@ extension DispatcherStore {
             }
         }
         for (lane, ready, limit, nextDue) in claimed {
-            loop.wantingSlots.set(lane.index, lane.claimed(ready, requested: limit, nextDue: nextDue, now: now))
+            let (wantsSlot, isQuiet) = lane.claimed(ready, requested: limit, nextDue: nextDue, now: now)
+            loop.wantingSlots.set(lane.index, wantsSlot)
+            loop.quiet.set(lane.index, isQuiet)
         }
         for (name, reference, reason) in parked { dispatcher.logParked(operator: name, reference: reference, reason: reason) }
     }

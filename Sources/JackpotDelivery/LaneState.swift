@@ -182,6 +182,12 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         return true
     }
 
+    /// A quiet operator's lane: no call in flight and no backlog (its last
+    /// claim found fewer due wins than it asked for). Its call may take one of
+    /// the global slots kept for such lanes (`GlobalSlots`), so a new win of an
+    /// operator with nothing going on does not wait behind a thousand busy ones.
+    package var isQuiet: Bool { inFlight == 0 && backlogClaimed }
+
     /// Whether `takeNext` can start a call given a global slot, as far as
     /// anything other than the time goes: it holds ready wins and has room
     /// under its concurrency. Only a claim (more ready wins) or a call ending

@@ -77,6 +77,8 @@ final class OperatorLane: Sendable {
         var claimLimit: Int
         /// It may start a call given a slot (`LaneState.wantsSlot`).
         var wantsSlot: Bool
+        /// It may take a slot of the reserve (`LaneState.isQuiet`).
+        var isQuiet: Bool
         var hasCallsInFlight: Bool
         /// When a claim can next find work (`LaneState.nextClaimAt`), epoch ms.
         var nextClaimAt: Int64?
@@ -86,7 +88,8 @@ final class OperatorLane: Sendable {
         state.withLock { state in
             let time = UTCTime(epochMilliseconds: now)
             return Look(
-                claimLimit: state.claimLimit(now: time), wantsSlot: state.wantsSlot, hasCallsInFlight: state.inFlight > 0,
+                claimLimit: state.claimLimit(now: time), wantsSlot: state.wantsSlot, isQuiet: state.isQuiet,
+                hasCallsInFlight: state.inFlight > 0,
                 nextClaimAt: state.nextClaimAt(now: time)?.epochMilliseconds)
         }
     }
@@ -118,12 +121,12 @@ final class OperatorLane: Sendable {
 
     /// Records the claim's result and when to look again (the loop's pass, which
     /// looks at the lane again itself); whether it may now start a call.
-    func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) -> Bool {
+    func claimed(_ wins: [ReadyWin], requested: Int, nextDue: Int64?, now: Int64) -> (wantsSlot: Bool, isQuiet: Bool) {
         state.withLock {
             $0.claimed(
                 wins, requested: requested, nextDue: nextDue.map(UTCTime.init(epochMilliseconds:)),
                 now: UTCTime(epochMilliseconds: now))
-            return $0.wantsSlot
+            return ($0.wantsSlot, $0.isQuiet)
         }
     }
 
@@ -140,7 +143,8 @@ final class OperatorLane: Sendable {
     func takeNext(now: Int64, global: GlobalSlots, fromCall: Bool = false) -> (win: ReadyWin, permittedAt: Int64)? {
         defer { if fromCall { news.post(self) } }
         return state.withLock { state in
-            switch state.takeNext(now: UTCTime(epochMilliseconds: now), takeGlobalSlot: global.tryAcquire) {
+            let quiet = state.isQuiet
+            switch state.takeNext(now: UTCTime(epochMilliseconds: now), takeGlobalSlot: { global.tryAcquire(quiet: quiet) }) {
             case .nothing:
                 return nil
             case .send(let win), .probe(let win):
