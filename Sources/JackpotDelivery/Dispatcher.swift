@@ -204,6 +204,10 @@ package final class Dispatcher: Sendable {
     struct LoopState {
         var dataVersion: Int64 = -1
         var newRowsToValidate = true
+        /// The newest win id seen after another connection's write; -1 before the first look.
+        var lastWinId: Int64 = -1
+        /// When another connection's write last made every lane look (`lookAtOtherWrites`).
+        var everyLaneLookedAt: Int64 = 0
         var unrecorded: [AttemptReport] = []
         /// When the oldest of `unrecorded` was picked up.
         /// Measured on the monotonic clock, not `clock`: batching is about real

@@ -43,17 +43,37 @@ package actor DispatcherStore {
         if version != loop.dataVersion {
             loop.dataVersion = version
             loop.newRowsToValidate = true
-            // Another process wrote: each lane learns when its next pending win is
-            // due, from one statement, rather than each claiming to find out.
-            let due = try openOutbox().nextClaimTimes()
-            for lane in dispatcher.allLanes() {
-                if let time = due[lane.name] { lane.checkSoon(at: max(time, now)) }
-            }
+            try lookAtOtherWrites(now: now)
         }
         lookAtLanesWithNews(now: now)
         try claim(now: now)
         return dispatcher.startCalls(&loop, now: now)
     }
+
+    /// Another connection wrote. New wins tell their lanes when they are due,
+    /// from a search of the newest rows; a write that added none (an operator's
+    /// command, another daemon giving wins back), and at least once a second
+    /// whatever was written, makes every lane learn when its next pending win
+    /// is due, from one statement. Either way no lane claims only to find out.
+    private func lookAtOtherWrites(now: Int64) throws {
+        let outbox = try openOutbox()
+        let due: [String: Int64]
+        if loop.lastWinId >= 0 && now - loop.everyLaneLookedAt < Self.everyLaneLookInterval,
+            case let (newWins, lastId) = try outbox.newPendingWins(after: loop.lastWinId), lastId > loop.lastWinId
+        {
+            loop.lastWinId = lastId
+            due = newWins
+        } else {
+            due = try outbox.nextClaimTimes()
+            loop.lastWinId = try outbox.newPendingWins(after: Int64.max).lastId
+            loop.everyLaneLookedAt = now
+        }
+        let lanes = dispatcher.lanes.withLock { $0 }
+        for (name, time) in due { lanes[name]?.checkSoon(at: max(time, now)) }
+    }
+
+    /// How often, at most, another connection's writes make every lane look at its pending wins.
+    static let everyLaneLookInterval: Int64 = 1000
 
     /// Adds to this pass the lanes with news and those whose time came.
     private func lookAtLanesWithNews(now: Int64) {

@@ -66,6 +66,23 @@ extension Outbox {
         return times
     }
 
+    /// Pending wins inserted after row `id` (ids grow): each of their operators'
+    /// earliest due time, and the last row id now. A search of the newest rows
+    /// only, whatever the outbox holds.
+    package func newPendingWins(after id: Int64) throws -> (dueTimes: [String: Int64], lastId: Int64) {
+        var times: [String: Int64] = [:]
+        for row in try database.query(
+            """
+            SELECT operator, min(next_attempt_at) AS due FROM wins
+            WHERE id > ? AND state = 'pending' GROUP BY operator
+            """, [.integer(id)])
+        {
+            if let name = row.string("operator"), let due = row.int64("due") { times[name] = due }
+        }
+        let last = try database.queryScalar("SELECT coalesce(max(id), 0) FROM wins").integerValue ?? 0
+        return (times, last)
+    }
+
     /// Writes the outcome of finished attempts: the attempt log rows and the wins'
     /// new states. Runs inside the caller's transaction.
     ///
