@@ -3,7 +3,7 @@ import Synchronization
 /// The global limit on calls in flight across all operators.
 ///
 /// The last `reserve` slots are kept for quiet lanes (`LaneState.isQuiet`:
-/// no call in flight, no backlog): when a thousand operators' backlogs hold
+/// no backlog): when a thousand operators' backlogs hold
 /// every slot with slow calls (a wallet outage, a storm of TLS handshakes after
 /// a start), a quiet operator's new win still finds a slot at once instead of
 /// waiting seconds for one of theirs to end. The limit itself holds.

@@ -182,11 +182,13 @@ package struct LaneState<Win: LeasedWin>: Sendable {
         return true
     }
 
-    /// A quiet operator's lane: no call in flight and no backlog (its last
-    /// claim found fewer due wins than it asked for). Its call may take one of
-    /// the global slots kept for such lanes (`GlobalSlots`), so a new win of an
-    /// operator with nothing going on does not wait behind a thousand busy ones.
-    package var isQuiet: Bool { inFlight == 0 && backlogClaimed }
+    /// A quiet operator's lane: no backlog (its last claim found fewer due wins
+    /// than it asked for), so whatever it holds is new. Its calls may take the
+    /// global slots kept for such lanes (`GlobalSlots`), so a new win of an
+    /// operator keeping up with its traffic does not wait behind a thousand
+    /// backlogs, even while its previous call is still in flight (a wallet
+    /// slowed by the same load answers in hundreds of milliseconds).
+    package var isQuiet: Bool { backlogClaimed }
 
     /// Whether `takeNext` can start a call given a global slot, as far as
     /// anything other than the time goes: it holds ready wins and has room

@@ -23,6 +23,18 @@ import TestSupport
         #expect(none.isEmpty && same == last)
     }
 
+    @Test func newPendingWinsSearchTheRowIdRangeNotEveryPendingWin() throws {
+        let directory = TemporaryDirectory()
+        let probe = OutboxProbe(try ClaimQueryPlanTests.bigOutbox(in: directory))
+        let plan = try ClaimQueryPlanTests.plan(
+            probe,
+            """
+            SELECT operator, min(next_attempt_at) AS due FROM wins NOT INDEXED
+            WHERE id > ? AND state = 'pending' GROUP BY operator
+            """, [.integer(Int64(ClaimQueryPlanTests.rows - 10))])
+        #expect(plan.contains { $0.hasPrefix("SEARCH wins USING INTEGER PRIMARY KEY (rowid>?)") }, "\(plan)")
+    }
+
     @Test func nextClaimTimesGiveEachOperatorsEarliestPendingWinAndLeaveOutPausedOnes() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("outbox.sqlite3")
