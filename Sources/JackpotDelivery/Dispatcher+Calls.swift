@@ -43,7 +43,7 @@ extension Dispatcher {
             }
             // Starved: this lane (or a call ending meanwhile) found the global limit
             // reached; while the reserve is not, quiet lanes may still take it.
-            guard global.isStarved else { return .nothing }
+            guard global.isStarved, !global.hasRoom(quiet: false) else { return .nothing }
             guard global.hasRoom(quiet: true) else { return .slotsGone }
             onlyReserveLeft = true
             return .nothing
