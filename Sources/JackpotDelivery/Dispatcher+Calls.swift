@@ -24,20 +24,31 @@ extension Dispatcher {
 
     /// Takes free slots, one call per operator in turn (`SlotTurn`), so that a
     /// global limit is shared fairly; the loop starts the calls.
+    /// Only lanes that want a slot are offered one, as the last look at each saw them.
     func startCalls(_ loop: inout LoopState, now: Int64) -> [Launch] {
         let lanes = allLanes()
         global.clearStarved()
         var launches: [Launch] = []
-        loop.slotTurn.share(among: lanes.count) { index, round in
+        var turn = loop.slotTurn
+        // Once only the global reserve is left, only quiet lanes are worth a look.
+        var onlyReserveLeft = false
+        turn.share(among: loop.wantingSlots, withoutCalls: loop.withoutCalls) { index, round in
+            guard index < lanes.count, !onlyReserveLeft || loop.quiet.contains(index) else { return .nothing }
             let lane = lanes[index]
+            loop.touch(lane)
             if case .lanesWithoutCalls = round, lane.hasCallsInFlight { return .nothing }
             if let (win, permittedAt) = lane.takeNext(now: now, global: global) {
                 launches.append(Launch(win: win, lane: lane, permittedAt: permittedAt))
                 return .took
             }
-            // Starved: this lane (or a call ending meanwhile) found the global limit reached.
-            return global.isStarved ? .slotsGone : .nothing
+            // Starved: this lane (or a call ending meanwhile) found the global limit
+            // reached; while the reserve is not, quiet lanes may still take it.
+            guard global.isStarved, !global.hasRoom(quiet: false) else { return .nothing }
+            guard global.hasRoom(quiet: true) else { return .slotsGone }
+            onlyReserveLeft = true
+            return .nothing
         }
+        loop.slotTurn = turn
         return launches
     }
 
@@ -88,7 +99,8 @@ extension Dispatcher {
             }
             // Keep the slot busy with this operator's next ready win, unless
             // another operator is waiting for a global slot.
-            let taken = global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global)
+            let taken =
+                global.isStarved || Task.isCancelled ? nil : lane.takeNext(now: now, global: global, fromCall: true)
             next = taken?.win
             permittedAt = taken?.permittedAt ?? now
             // Wake the loop only when it has something to do now: a call that

@@ -94,7 +94,7 @@ extension Dispatcher {
             metrics.gauge(
                 DaemonMetrics.oldestPendingAgeSeconds,
                 labels: ["operator": lane.name], set: age)
-            let (open, paused, rateLimited, secretInUse) = lane.withState {
+            let (open, paused, rateLimited, secretInUse) = lane.read {
                 ($0.breaker.state != .closed, $0.paused, $0.rateLimitedSince != nil, $0.secretInUse)
             }
             metrics.gauge(

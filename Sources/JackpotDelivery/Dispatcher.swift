@@ -47,8 +47,10 @@ package final class Dispatcher: Sendable {
     let clock: @Sendable () -> Int64
 
     let lanes = Mutex<[String: OperatorLane]>([:])
-    /// `lanes` in name order, kept with them: the loop goes over every lane several times a pass.
+    /// `lanes` in name order, kept with them; a lane's `index` is its place here.
     let lanesInOrder = Mutex<[OperatorLane]>([])
+    /// Lanes changed since the loop last looked (`LaneNews`).
+    let news = LaneNews()
     let global: GlobalSlots
     let completed = Mutex<[AttemptReport]>([])
     let unsendable = Mutex<[UnsendableWin]>([])
@@ -146,13 +148,15 @@ package final class Dispatcher: Sendable {
             }
             do {
                 for launch in try await store.claimStep(now: now) { start(launch, in: &group) }
-                let resultsWaiting = try await store.recordStep(now: now)
+                let (resultsWaiting, nextClaimAt) = try await store.recordStep(now: now)
                 passes.countLoop()
                 if storageBackoffMs > 0 {
                     logger.info("storage_recovered", ["database": .string(databasePath)])
                     storageBackoffMs = 0
                 }
-                timer.fire(withinMilliseconds: tickMilliseconds(resultsWaiting: resultsWaiting, watching: watching))
+                timer.fire(
+                    withinMilliseconds: tickMilliseconds(
+                        resultsWaiting: resultsWaiting, nextClaimAt: nextClaimAt, watching: watching))
             } catch {
                 storageBackoffMs = min(max(storageBackoffMs * 2, 100), 10_000)
                 retryStorageAt = now + storageBackoffMs
@@ -177,14 +181,13 @@ package final class Dispatcher: Sendable {
     /// How long the loop may sleep after a pass. Calls ending, reloads, stops
     /// and (with `watching`) other processes' writes wake it themselves, so it
     /// ticks only for what falls due with time: results waiting for their shared
-    /// commit, a retry, a circuit probe.
-    private func tickMilliseconds(resultsWaiting: Bool, watching: Bool) -> Int64 {
+    /// commit, a retry, a circuit probe (`nextClaimAt`, the soonest of any lane).
+    private func tickMilliseconds(resultsWaiting: Bool, nextClaimAt: Int64?, watching: Bool) -> Int64 {
         guard watching, DispatchTime.now().uptimeNanoseconds >= pollUntil.load(ordering: .relaxed) else {
             return settings.pollIntervalMilliseconds
         }
         if resultsWaiting { return settings.recordIntervalMilliseconds }
-        let now = clock()
-        let due = allLanes().compactMap { $0.nextClaimAt(now: now) }.min().map { $0 - now } ?? settings.idleTickMilliseconds
+        let due = nextClaimAt.map { $0 - clock() } ?? settings.idleTickMilliseconds
         return min(max(due, settings.pollIntervalMilliseconds), settings.idleTickMilliseconds)
     }
 
@@ -201,6 +204,10 @@ package final class Dispatcher: Sendable {
     struct LoopState {
         var dataVersion: Int64 = -1
         var newRowsToValidate = true
+        /// The newest win id seen after another connection's write; -1 before the first look.
+        var lastWinId: Int64 = -1
+        /// When another connection's write last made every lane look (`lookAtOtherWrites`).
+        var everyLaneLookedAt: Int64 = 0
         var unrecorded: [AttemptReport] = []
         /// When the oldest of `unrecorded` was picked up.
         /// Measured on the monotonic clock, not `clock`: batching is about real
@@ -209,6 +216,47 @@ package final class Dispatcher: Sendable {
         var unreleased: [ReadyWin] = []
         var unsendable: [UnsendableWin] = []
         var slotTurn = SlotTurn()
+        /// The lanes this pass looks at, and takes changes from: those with
+        /// news, those whose time came, those offered a slot.
+        var touched: [OperatorLane] = []
+        var touchedSet = LaneSet(capacity: 0)
+        /// Per lane (by index): when a claim can next find work
+        /// (`LaneState.nextClaimAt`; `Int64.max`: not before some news), as of the
+        /// last look at it. A lane with no news is as it was then.
+        var nextLook: [Int64] = []
+        /// Lanes that may start a call given a slot (`LaneState.wantsSlot`), and
+        /// lanes with no call in flight, as of the last look at each.
+        var wantingSlots = LaneSet(capacity: 0)
+        var withoutCalls = LaneSet(capacity: 0)
+        /// Lanes that may take a slot of the global reserve (`LaneState.isQuiet`).
+        var quiet = LaneSet(capacity: 0)
+
+        /// Sizes the per-lane state for `count` lanes, after a configure: every lane gets a look.
+        mutating func resize(lanes count: Int) {
+            touched = []
+            touchedSet = LaneSet(capacity: count)
+            nextLook = Array(repeating: Int64.min, count: count)
+            wantingSlots = LaneSet(capacity: count)
+            withoutCalls = LaneSet(capacity: count)
+            quiet = LaneSet(capacity: count)
+        }
+
+        /// Adds `lane` to this pass's lanes, once.
+        mutating func touch(_ lane: OperatorLane) {
+            let index = lane.index
+            guard index < nextLook.count, !touchedSet.contains(index) else { return }
+            touchedSet.insert(index)
+            touched.append(lane)
+        }
+
+        /// Keeps what a look at lane `index` saw.
+        mutating func keep(_ look: OperatorLane.Look, of index: Int) {
+            guard index < nextLook.count else { return }
+            nextLook[index] = look.nextClaimAt ?? Int64.max
+            wantingSlots.set(index, look.wantsSlot)
+            withoutCalls.set(index, !look.hasCallsInFlight)
+            quiet.set(index, look.isQuiet)
+        }
         /// Circuit state last logged per operator: transitions are logged, not every count.
         var loggedCircuits: [String: CircuitBreaker.State] = [:]
     }

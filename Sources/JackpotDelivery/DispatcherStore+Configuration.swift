@@ -21,7 +21,8 @@ extension DispatcherStore {
                         stored[name]?.breaker(settings: operatorConfig.circuit)
                         ?? CircuitBreaker(settings: operatorConfig.circuit)
                     lanes[name] = OperatorLane(
-                        config: operatorConfig, breaker: breaker, paused: stored[name]?.paused ?? false, now: now)
+                        config: operatorConfig, breaker: breaker, paused: stored[name]?.paused ?? false, now: now,
+                        news: dispatcher.news)
                 }
             }
             for (name, lane) in lanes where config.operators[name] == nil {
@@ -29,7 +30,9 @@ extension DispatcherStore {
             }
         }
         let ordered = dispatcher.lanes.withLock { lanes in lanes.keys.sorted().compactMap { lanes[$0] } }
+        for (index, lane) in ordered.enumerated() { lane.index = index }
         dispatcher.lanesInOrder.withLock { $0 = ordered }
+        loop.resize(lanes: ordered.count)
         try outbox.ensureOperators(Array(config.operators.keys), now: now)
         dispatcher.logger.info(
             "config",

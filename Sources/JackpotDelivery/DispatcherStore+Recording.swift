@@ -14,8 +14,10 @@ extension DispatcherStore {
     /// keeps the calls fed while the record's fsync runs.
     ///
     /// Stores finished attempts (once the oldest has waited `recordIntervalMilliseconds`,
-    /// or when stopping), released claims and changed circuits.
-    func record(now: Int64) throws {
+    /// or when stopping), released claims and changed circuits. Takes the changes
+    /// of this pass's lanes (`everyLane`: of every lane, at the stop), then keeps
+    /// what a look at each of them sees for the next pass.
+    func record(now: Int64, everyLane: Bool = false) throws {
         let outbox = try openOutbox()
         let dispatcher = self.dispatcher
         if loop.unrecorded.isEmpty {
@@ -31,12 +33,16 @@ extension DispatcherStore {
         }
         var circuits: [(String, CircuitBreaker)] = []
         var controls: [(String, (secretInUse: SecretChoice?, secretInUseSince: Int64?, rateLimitedSince: Int64?))] = []
-        for lane in dispatcher.allLanes() {
+        if everyLane { for lane in dispatcher.allLanes() { loop.touch(lane) } }
+        for lane in loop.touched {
             let changes = lane.takeChanges()
             loop.unreleased += changes.releases
             if let circuit = changes.circuit { circuits.append((lane.name, circuit)) }
             if let shown = changes.controls { controls.append((lane.name, shown)) }
+            loop.keep(lane.look(now: now), of: lane.index)
+            loop.touchedSet.remove(lane.index)
         }
+        loop.touched.removeAll(keepingCapacity: true)
         loop.unsendable += dispatcher.unsendable.withLock { wins in
             defer { wins.removeAll(keepingCapacity: true) }
             return wins
@@ -100,12 +106,17 @@ extension DispatcherStore {
         loop.unsendable.removeAll(keepingCapacity: true)
     }
 
-    /// Leases due wins to every lane with room; their calls build the requests.
+    /// Leases due wins to this pass's lanes with room; their calls build the requests.
     func claim(now: Int64) throws {
         let outbox = try openOutbox()
         let dispatcher = self.dispatcher
         let stopping = dispatcher.control.withLock { $0.stopRequested }
-        let wants = stopping ? [] : dispatcher.allLanes().map { ($0, $0.claimLimit(now: now)) }.filter { $0.1 > 0 }
+        var wants: [(OperatorLane, Int)] = []
+        for lane in loop.touched {
+            let look = lane.look(now: now)
+            loop.keep(look, of: lane.index)
+            if look.claimLimit > 0 && !stopping { wants.append((lane, look.claimLimit)) }
+        }
         guard !wants.isEmpty else { return }
         var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
         var parked: [(String, String, String)] = []
@@ -141,7 +152,11 @@ extension DispatcherStore {
                 claimed.append((lane, ready, limit, nextDue))
             }
         }
-        for (lane, ready, limit, nextDue) in claimed { lane.claimed(ready, requested: limit, nextDue: nextDue, now: now) }
+        for (lane, ready, limit, nextDue) in claimed {
+            let (wantsSlot, isQuiet) = lane.claimed(ready, requested: limit, nextDue: nextDue, now: now)
+            loop.wantingSlots.set(lane.index, wantsSlot)
+            loop.quiet.set(lane.index, isQuiet)
+        }
         for (name, reference, reason) in parked { dispatcher.logParked(operator: name, reference: reference, reason: reason) }
     }
 }
@@ -155,7 +170,7 @@ extension Dispatcher {
     /// The win's next state after an attempt: `AttemptVerdict` decides.
     func outcome(for report: AttemptReport, now: Int64) -> RecordedOutcome {
         let lane = lanes.withLock { $0[report.operatorName] }
-        let retrySettings = lane?.withState { $0.config.retry } ?? RetrySettings()
+        let retrySettings = lane?.config.retry ?? RetrySettings()
         var record = AttemptRecord(
             winId: report.win.stored.id, attempt: report.attempt, startedAt: report.startedAt,
             durationMs: report.durationMs, httpStatus: report.httpStatus, errorCode: report.errorCode,

@@ -43,17 +43,55 @@ package actor DispatcherStore {
         if version != loop.dataVersion {
             loop.dataVersion = version
             loop.newRowsToValidate = true
-            for lane in dispatcher.allLanes() { lane.checkSoon(at: now) }
+            try lookAtOtherWrites(now: now)
         }
+        lookAtLanesWithNews(now: now)
         try claim(now: now)
         return dispatcher.startCalls(&loop, now: now)
     }
 
-    /// Stores finished calls, once the new calls are started; true while some
-    /// wait in memory for the commit they will share.
-    func recordStep(now: Int64) throws -> Bool {
+    /// Another connection wrote. New wins tell their lanes when they are due,
+    /// from a search of the newest rows; a write that added none (an operator's
+    /// command, another daemon giving wins back), and at least once a second
+    /// whatever was written, makes every lane learn when its next pending win
+    /// is due, from one statement. Either way no lane claims only to find out.
+    private func lookAtOtherWrites(now: Int64) throws {
+        let outbox = try openOutbox()
+        let due: [String: Int64]
+        if loop.lastWinId >= 0 && now - loop.everyLaneLookedAt < Self.everyLaneLookInterval,
+            case let (newWins, lastId) = try outbox.newPendingWins(after: loop.lastWinId), lastId > loop.lastWinId
+        {
+            loop.lastWinId = lastId
+            due = newWins
+        } else {
+            due = try outbox.nextClaimTimes()
+            loop.lastWinId = try outbox.newPendingWins(after: Int64.max).lastId
+            loop.everyLaneLookedAt = now
+        }
+        let lanes = dispatcher.lanes.withLock { $0 }
+        for (name, time) in due { lanes[name]?.checkSoon(at: max(time, now)) }
+    }
+
+    /// How often, at most, another connection's writes make every lane look at its pending wins.
+    static let everyLaneLookInterval: Int64 = 1000
+
+    /// Adds to this pass the lanes with news and those whose time came.
+    private func lookAtLanesWithNews(now: Int64) {
+        let lanes = dispatcher.allLanes()
+        for lane in dispatcher.news.take() { loop.touch(lane) }
+        for (index, time) in loop.nextLook.enumerated() where time <= now && index < lanes.count {
+            loop.touch(lanes[index])
+        }
+    }
+
+    /// Stores finished calls, once the new calls are started: whether some
+    /// wait in memory for the commit they will share, and when a lane's claim
+    /// can next find work with nothing else happening.
+    func recordStep(now: Int64) throws -> (resultsWaiting: Bool, nextClaimAt: Int64?) {
         try record(now: now)
-        return !loop.unrecorded.isEmpty
+        var soonest = loop.nextLook.min() ?? Int64.max
+        for lane in dispatcher.news.peek() { soonest = min(soonest, lane.nextClaimAt(now: now) ?? Int64.max) }
+        return (!loop.unrecorded.isEmpty, soonest == Int64.max ? nil : soonest)
     }
 
     /// Takes a configuration given to `Dispatcher.apply` (or the first one), if any.
@@ -69,7 +107,7 @@ package actor DispatcherStore {
 
     /// After the last call: every result stored, every unsent claim handed back.
     func finish(now: Int64) throws {
-        try record(now: now)
+        try record(now: now, everyLane: true)
         try openOutbox().releaseAll(owner: dispatcher.owner.description, now: now)
     }
 

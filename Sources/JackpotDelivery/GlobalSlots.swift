@@ -1,7 +1,13 @@
 import Synchronization
 
 /// The global limit on calls in flight across all operators.
-final class GlobalSlots: Sendable {
+///
+/// The last `reserve` slots are kept for quiet lanes (`LaneState.isQuiet`:
+/// no backlog): when a thousand operators' backlogs hold
+/// every slot with slow calls (a wallet outage, a storm of TLS handshakes after
+/// a start), a quiet operator's new win still finds a slot at once instead of
+/// waiting seconds for one of theirs to end. The limit itself holds.
+package final class GlobalSlots: Sendable {
     private struct State {
         var limit: Int
         var used = 0
@@ -11,11 +17,17 @@ final class GlobalSlots: Sendable {
     }
     private let state: Mutex<State>
 
-    init(limit: Int) { state = Mutex(State(limit: limit)) }
+    package init(limit: Int) { state = Mutex(State(limit: limit)) }
 
-    func tryAcquire() -> Bool {
+    /// Slots only quiet lanes may take: a sixteenth of the limit (64 of 1 024;
+    /// none below 16, where one slot is a large share of a small limit).
+    package static func reserve(of limit: Int) -> Int { limit / 16 }
+
+    /// Takes a slot; a lane that is not quiet gets none of the reserve.
+    package func tryAcquire(quiet: Bool) -> Bool {
         state.withLock { state in
-            guard state.used < state.limit else {
+            let cap = quiet ? state.limit : state.limit - Self.reserve(of: state.limit)
+            guard state.used < cap else {
                 state.starved = true
                 return false
             }
@@ -24,7 +36,7 @@ final class GlobalSlots: Sendable {
         }
     }
 
-    func release() { state.withLock { $0.used -= 1 } }
+    package func release() { state.withLock { $0.used -= 1 } }
 
     var isStarved: Bool { state.withLock { $0.starved } }
 
@@ -32,5 +44,12 @@ final class GlobalSlots: Sendable {
 
     func setLimit(_ limit: Int) { state.withLock { $0.limit = limit } }
 
-    var inUse: Int { state.withLock { $0.used } }
+    package var inUse: Int { state.withLock { $0.used } }
+
+    /// Whether a lane that is not quiet, or any lane (`quiet`), could take a slot now.
+    package func hasRoom(quiet: Bool) -> Bool {
+        state.withLock { state in
+            state.used < (quiet ? state.limit : state.limit - Self.reserve(of: state.limit))
+        }
+    }
 }

@@ -173,9 +173,30 @@ package struct LaneState<Win: LeasedWin>: Sendable {
     }
 
     /// Something may have become due at `time` (another process wrote, a lease
-    /// was recovered, a retry was scheduled).
-    package mutating func checkSoon(at time: UTCTime) {
-        nextCheckAt = min(nextCheckAt, time)
+    /// was recovered, a retry was scheduled); true when that is sooner than
+    /// the lane knew, so a claim may find work earlier than it would have.
+    @discardableResult
+    package mutating func checkSoon(at time: UTCTime) -> Bool {
+        guard time < nextCheckAt else { return false }
+        nextCheckAt = time
+        return true
+    }
+
+    /// A quiet operator's lane: no backlog (its last claim found fewer due wins
+    /// than it asked for), so whatever it holds is new. Its calls may take the
+    /// global slots kept for such lanes (`GlobalSlots`), so a new win of an
+    /// operator keeping up with its traffic does not wait behind a thousand
+    /// backlogs, even while its previous call is still in flight (a wallet
+    /// slowed by the same load answers in hundreds of milliseconds).
+    package var isQuiet: Bool { backlogClaimed }
+
+    /// Whether `takeNext` can start a call given a global slot, as far as
+    /// anything other than the time goes: it holds ready wins and has room
+    /// under its concurrency. Only a claim (more ready wins) or a call ending
+    /// (room) makes a lane that does not want a slot want one; a wait for the
+    /// rate limit's token or the circuit is time, and such a lane still wants one.
+    package var wantsSlot: Bool {
+        !ready.isEmpty && inFlight < config.concurrency && !paused && !stopping
     }
 
     /// The next win to send now, if any. `takeGlobalSlot` is called only when a

@@ -34,28 +34,42 @@ package struct SlotTurn: Sendable {
 
     package init() {}
 
-    /// Offers slots to `count` lanes: once to each lane without calls, then in
-    /// turn from `next` until a whole round goes by with none taken or `offer`
-    /// answers `.slotsGone`; the lane after the last served is first in the next pass.
+    /// Offers slots to `count` lanes, every one of them a candidate in both rounds.
     package mutating func share(among count: Int, offer: (_ lane: Int, _ round: Round) -> Answer) {
         guard count > 0 else { return }
-        let start = next % count
-        next = start
-        for step in 0..<count {
-            if case .slotsGone = offer((start + step) % count, .lanesWithoutCalls) { return }
+        var every = LaneSet(capacity: count)
+        for lane in 0..<count { every.insert(lane) }
+        next = next % count
+        share(among: every, withoutCalls: every, offer: offer)
+    }
+
+    /// Offers slots to the lanes in `candidates` (those that may start a call;
+    /// a lane left out is one that would answer `.nothing`): once to each of
+    /// them also in `withoutCalls`, then in turn from `next` until a whole round
+    /// of candidates goes by with none taken or `offer` answers `.slotsGone`;
+    /// the candidate after the last served is first in the next pass. The work
+    /// is proportional to the candidates, not to every lane.
+    package mutating func share(
+        among candidates: LaneSet, withoutCalls: LaneSet, offer: (_ lane: Int, _ round: Round) -> Answer
+    ) {
+        let order = candidates.inTurn(from: next)
+        guard let first = order.first else { return }
+        next = first
+        for lane in order where withoutCalls.contains(lane) {
+            if case .slotsGone = offer(lane, .lanesWithoutCalls) { return }
         }
-        var index = start
+        var position = 0
         var untakenInARow = 0
-        while untakenInARow < count {
-            switch offer(index, .everyLane) {
+        while untakenInARow < order.count {
+            switch offer(order[position], .everyLane) {
             case .took: untakenInARow = 0
             case .nothing: untakenInARow += 1
             case .slotsGone:
-                next = index
+                next = order[position]
                 return
             }
-            index = (index + 1) % count
+            position = (position + 1) % order.count
         }
-        next = index
+        next = order[position]
     }
 }

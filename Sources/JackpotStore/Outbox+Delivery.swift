@@ -50,6 +50,40 @@ extension Outbox {
         ).integerValue
     }
 
+    /// `nextClaimTime` of every operator not paused that has a pending win, in
+    /// one statement (an index search per operator): what the dispatcher asks
+    /// after another process wrote, instead of a claim per operator.
+    package func nextClaimTimes() throws -> [String: Int64] {
+        var times: [String: Int64] = [:]
+        for row in try database.query(
+            """
+            SELECT name, (SELECT min(next_attempt_at) FROM wins WHERE state = 'pending' AND operator = o.name) AS due
+            FROM operators o WHERE paused = 0
+            """)
+        {
+            if let name = row.string("name"), let due = row.int64("due") { times[name] = due }
+        }
+        return times
+    }
+
+    /// Pending wins inserted after row `id` (ids grow): each of their operators'
+    /// earliest due time, and the last row id now. A search of the newest rows
+    /// only, whatever the outbox holds: `NOT INDEXED` keeps SQLite from going
+    /// through every pending win of `wins_pending` instead of the row id range.
+    package func newPendingWins(after id: Int64) throws -> (dueTimes: [String: Int64], lastId: Int64) {
+        var times: [String: Int64] = [:]
+        for row in try database.query(
+            """
+            SELECT operator, min(next_attempt_at) AS due FROM wins NOT INDEXED
+            WHERE id > ? AND state = 'pending' GROUP BY operator
+            """, [.integer(id)])
+        {
+            if let name = row.string("operator"), let due = row.int64("due") { times[name] = due }
+        }
+        let last = try database.queryScalar("SELECT coalesce(max(id), 0) FROM wins").integerValue ?? 0
+        return (times, last)
+    }
+
     /// Writes the outcome of finished attempts: the attempt log rows and the wins'
     /// new states. Runs inside the caller's transaction.
     ///

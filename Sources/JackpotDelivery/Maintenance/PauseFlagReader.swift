@@ -31,11 +31,7 @@ package struct PauseFlagReader: MaintenanceService {
         var pass = Pass()
         for lane in dispatcher.allLanes() {
             let paused = states[lane.name]?.paused ?? false
-            let changed = lane.withState { state -> Bool in
-                defer { state.paused = paused }
-                return state.paused != paused
-            }
-            guard changed else { continue }
+            guard lane.setPaused(paused) else { continue }
             dispatcher.logger.info(paused ? "operator_paused" : "operator_resumed", ["operator": .string(lane.name)])
             if paused {
                 pass.paused.append(lane.name)

@@ -337,6 +337,47 @@ private typealias Lane = LaneState<TestWin>
         #expect(lane.takeDirtyControls() != nil)
     }
 
+    // MARK: What a pass needs to look at
+
+    @Test func aLaneWantsASlotWhileItHoldsReadyWinsAndHasRoomUnderItsConcurrency() {
+        var lane = makeLane(Self.config(concurrency: 1))
+        #expect(!lane.wantsSlot)
+        lane.claimed(wins(1...2), requested: 3, nextDue: nil, now: start)
+        #expect(lane.wantsSlot)
+        _ = lane.takeNext(now: start, takeGlobalSlot: { true })
+        // Full: only the call ending gives it room again.
+        #expect(!lane.wantsSlot)
+        lane.finished(Self.answered, now: start)
+        #expect(lane.wantsSlot)
+        lane.paused = true
+        #expect(!lane.wantsSlot)
+    }
+
+    @Test func aLaneIsQuietOnceItHoldsEveryDueWin() {
+        var lane = makeLane()
+        // Nothing claimed yet: it may have a backlog.
+        #expect(!lane.isQuiet)
+        lane.claimed(wins(1...12), requested: 12, nextDue: nil, now: start)
+        #expect(!lane.isQuiet)
+        lane.claimed(wins(13...14), requested: 12, nextDue: nil, now: start)
+        #expect(lane.isQuiet)
+        _ = lane.takeNext(now: start, takeGlobalSlot: { true })
+        #expect(lane.isQuiet)
+        // A full claim: more may be waiting behind it.
+        lane.claimed(wins(15...16), requested: 2, nextDue: nil, now: start)
+        #expect(!lane.isQuiet)
+    }
+
+    @Test func onlyASoonerCheckIsNews() {
+        var lane = makeLane()
+        lane.claimed([], requested: 12, nextDue: start + .seconds(10), now: start)
+        let sooner = lane.checkSoon(at: start + .seconds(5))
+        let same = lane.checkSoon(at: start + .seconds(5))
+        let later = lane.checkSoon(at: start + .seconds(8))
+        #expect(sooner && !same && !later)
+        #expect(lane.nextCheckAt == start + .seconds(5))
+    }
+
     // MARK: Helpers
 
     /// A lane whose circuit opened at `start` (threshold 1, 5 s cool-down), holding nothing.

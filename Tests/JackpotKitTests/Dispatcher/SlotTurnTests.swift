@@ -96,4 +96,64 @@ import JackpotDelivery
         }
         #expect(offers == 0)
     }
+
+    /// One pass offering slots only to `candidates`, those of them in
+    /// `withoutCalls` first; answers as `pass`, and records every lane offered.
+    private static func pass(
+        _ turn: inout SlotTurn, candidates: [Int], withoutCalls: [Int], wanting: inout [Int], slots: Int,
+        offered: inout [Int]
+    ) -> [Int] {
+        var served: [Int] = []
+        var free = slots
+        var lanes = LaneSet(capacity: wanting.count)
+        var idle = LaneSet(capacity: wanting.count)
+        for lane in candidates { lanes.insert(lane) }
+        for lane in withoutCalls { idle.insert(lane) }
+        turn.share(among: lanes, withoutCalls: idle) { lane, round in
+            offered.append(lane)
+            guard wanting[lane] > 0 else { return .nothing }
+            guard free > 0 else { return .slotsGone }
+            free -= 1
+            wanting[lane] -= 1
+            served.append(lane)
+            return .took
+        }
+        return served
+    }
+
+    @Test func onlyCandidatesAreOfferedAndTheTurnGoesOnFromTheLastServed() {
+        var turn = SlotTurn()
+        var wanting = Array(repeating: 0, count: 1_000)
+        for lane in [3, 500, 998] { wanting[lane] = 5 }
+        var offered: [Int] = []
+        let first = Self.pass(
+            &turn, candidates: [3, 500, 998], withoutCalls: [998], wanting: &wanting, slots: 2, offered: &offered)
+        // The lane without calls first, then in turn from lane 0: no other lane is looked at.
+        #expect(first == [998, 3])
+        #expect(offered == [998, 3, 500])
+        #expect(turn.next == 500)
+        offered = []
+        let second = Self.pass(
+            &turn, candidates: [3, 500, 998], withoutCalls: [], wanting: &wanting, slots: 4, offered: &offered)
+        #expect(second == [500, 998, 3, 500])
+        #expect(Set(offered) == [3, 500, 998])
+    }
+
+    @Test func aSubsetTurnServesLanesInTheSameOrderAsTheWholeTurn() {
+        // Lanes 1, 4, 6 want work, the others nothing: offering only those
+        // three serves the same lanes in the same order as offering every lane.
+        var whole = SlotTurn()
+        var subset = SlotTurn()
+        var wantingWhole = [0, 3, 0, 0, 3, 0, 3, 0]
+        var wantingSubset = wantingWhole
+        var inFlight = Array(repeating: 1, count: 8)
+        var offered: [Int] = []
+        for slots in [2, 1, 3, 2] {
+            let a = Self.pass(&whole, wanting: &wantingWhole, slots: slots, inFlight: &inFlight)
+            let b = Self.pass(
+                &subset, candidates: [1, 4, 6], withoutCalls: [], wanting: &wantingSubset, slots: slots,
+                offered: &offered)
+            #expect(a == b)
+        }
+    }
 }
