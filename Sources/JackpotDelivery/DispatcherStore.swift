@@ -59,7 +59,7 @@ package actor DispatcherStore {
         let outbox = try openOutbox()
         let due: [String: Int64]
         if loop.lastWinId >= 0 && now - loop.everyLaneLookedAt < Self.everyLaneLookInterval,
-            case let (newWins, lastId) = try outbox.newPendingWins(after: loop.lastWinId), lastId > loop.lastWinId
+            case (let newWins, let lastId) = try outbox.newPendingWins(after: loop.lastWinId), lastId > loop.lastWinId
         {
             loop.lastWinId = lastId
             due = newWins
