@@ -38,6 +38,8 @@ struct ManyConfiguredBench {
         let config = BenchOperator.daemonConfig(database: directory + "/outbox.sqlite3", operators: operators)
 
         let (daemon, startup) = try await timedAsync { try await ChildDaemon(config: config, in: directory) }
+        // Idle means started: every lane and its metrics series in place, then 2 s.
+        try await daemon.waitForMetrics(naming: small.name)
         try await Task.sleep(for: .seconds(2))
         let idle = try daemon.memory()
         let checks = try (0..<3).map { _ in try command(["check", "--config", daemon.configPath], in: directory) }
