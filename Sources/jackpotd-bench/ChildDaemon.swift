@@ -45,6 +45,20 @@ final class ChildDaemon {
         }
     }
 
+    /// Returns once the daemon's log has its `config` line: written after every
+    /// lane exists and every operator has its row, so from then on it delivers.
+    func waitForConfigApplied(within limit: Duration = .seconds(60)) async throws {
+        let log = directory + "/daemon.log"
+        let line = Data(" event=config ".utf8)
+        let deadline = ContinuousClock.now + limit
+        while FileManager.default.contents(atPath: log)?.range(of: line) == nil {
+            guard child.process.isRunning, ContinuousClock.now < deadline else {
+                throw BenchFailure("the daemon applied no config within \(limit); log: \(log)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Wins delivered to `operatorName` so far, as `status` counts them.
     func delivered(_ operatorName: String) throws -> Int {
         Int(
