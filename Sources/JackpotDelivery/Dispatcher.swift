@@ -216,6 +216,9 @@ package final class Dispatcher: Sendable {
         var unreleased: [ReadyWin] = []
         var unsendable: [UnsendableWin] = []
         var slotTurn = SlotTurn()
+        var claimTurn = ClaimTurn()
+        /// Lanes that wanted to claim in the last pass but were left for the next (`ClaimTurn`).
+        var claimLeftOut = LaneSet(capacity: 0)
         /// The lanes this pass looks at, and takes changes from: those with
         /// news, those whose time came, those offered a slot.
         var touched: [OperatorLane] = []
@@ -239,6 +242,7 @@ package final class Dispatcher: Sendable {
             wantingSlots = LaneSet(capacity: count)
             withoutCalls = LaneSet(capacity: count)
             quiet = LaneSet(capacity: count)
+            claimLeftOut = LaneSet(capacity: count)
         }
 
         /// Adds `lane` to this pass's lanes, once.

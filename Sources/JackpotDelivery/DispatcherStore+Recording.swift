@@ -111,13 +111,23 @@ extension DispatcherStore {
         let outbox = try openOutbox()
         let dispatcher = self.dispatcher
         let stopping = dispatcher.control.withLock { $0.stopRequested }
-        var wants: [(OperatorLane, Int)] = []
+        var limits: [Int: (OperatorLane, Int)] = [:]
+        var wanting = LaneSet(capacity: loop.nextLook.count)
         for lane in loop.touched {
             let look = lane.look(now: now)
             loop.keep(look, of: lane.index)
-            if look.claimLimit > 0 && !stopping { wants.append((lane, look.claimLimit)) }
+            if look.claimLimit > 0 && !stopping && lane.index < loop.nextLook.count {
+                limits[lane.index] = (lane, look.claimLimit)
+                wanting.insert(lane.index)
+            }
         }
-        guard !wants.isEmpty else { return }
+        guard !limits.isEmpty else { return }
+        // A pass claims for a bounded number of lanes, quiet ones first (`ClaimTurn`);
+        // the others claim in the next pass, which looks at them again.
+        let chosen = loop.claimTurn.lanes(wanting: wanting, quiet: loop.quiet)
+        for index in chosen { wanting.remove(index) }
+        loop.claimLeftOut = wanting
+        let wants = chosen.compactMap { limits[$0] }
         var claimed: [(OperatorLane, [ReadyWin], Int, Int64?)] = []
         var parked: [(String, String, String)] = []
         try outbox.write(durability: .withoutFsync) {

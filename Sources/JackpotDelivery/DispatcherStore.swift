@@ -79,6 +79,8 @@ package actor DispatcherStore {
     private func lookAtLanesWithNews(now: Int64) {
         let lanes = dispatcher.allLanes()
         for lane in dispatcher.news.take() { loop.touch(lane) }
+        for index in loop.claimLeftOut.inTurn(from: 0) where index < lanes.count { loop.touch(lanes[index]) }
+        loop.claimLeftOut = LaneSet(capacity: loop.nextLook.count)
         for (index, time) in loop.nextLook.enumerated() where time <= now && index < lanes.count {
             loop.touch(lanes[index])
         }
@@ -89,7 +91,7 @@ package actor DispatcherStore {
     /// can next find work with nothing else happening.
     func recordStep(now: Int64) throws -> (resultsWaiting: Bool, nextClaimAt: Int64?) {
         try record(now: now)
-        var soonest = loop.nextLook.min() ?? Int64.max
+        var soonest = loop.claimLeftOut.count > 0 ? now : loop.nextLook.min() ?? Int64.max
         for lane in dispatcher.news.peek() { soonest = min(soonest, lane.nextClaimAt(now: now) ?? Int64.max) }
         return (!loop.unrecorded.isEmpty, soonest == Int64.max ? nil : soonest)
     }

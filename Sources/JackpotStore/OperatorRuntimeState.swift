@@ -48,7 +48,14 @@ extension Outbox {
     }
 
     /// Makes sure every configured operator has a row, so `pause` and `status` know it.
+    /// One transaction for all: a commit per row made a 10 000-operator start wait for
+    /// 10 000 fsyncs.
     package func ensureOperators(_ names: [String], now: Int64) throws {
+        try database.transaction { try insertMissingOperators(names, now: now) }
+    }
+
+    /// `ensureOperators` inside a transaction the caller holds.
+    private func insertMissingOperators(_ names: [String], now: Int64) throws {
         for name in names {
             try database.execute(
                 "INSERT INTO operators (name, updated_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
@@ -97,7 +104,7 @@ extension Outbox {
     @discardableResult
     package func setPaused(operator name: String, _ paused: Bool, reason: String?, now: Int64, by actor: String) throws -> Bool {
         try database.transaction {
-            try ensureOperators([name], now: now)
+            try insertMissingOperators([name], now: now)
             try database.execute(
                 """
                 UPDATE operators SET paused = ?, pause_reason = ?, paused_at = ?, updated_at = ?

@@ -28,6 +28,37 @@ final class ChildDaemon {
         }
     }
 
+    /// Returns once a metrics file the daemon wrote names `operatorName`: its
+    /// lanes exist and their series are in the registry. The first file is
+    /// written before the config is applied, so memory read before this misses
+    /// the lanes' series (about 30 MB with 10 000 operators), and whether it
+    /// does depends on how long the start-up took.
+    func waitForMetrics(naming operatorName: String, within limit: Duration = .seconds(60)) async throws {
+        let metrics = directory + "/metrics.prom"
+        let label = Data("operator=\"\(operatorName)\"".utf8)
+        let deadline = ContinuousClock.now + limit
+        while FileManager.default.contents(atPath: metrics)?.range(of: label) == nil {
+            guard child.process.isRunning, ContinuousClock.now < deadline else {
+                throw BenchFailure("no metrics file named \(operatorName) within \(limit); log: \(directory)/daemon.log")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Returns once the daemon's log has its `config` line: written after every
+    /// lane exists and every operator has its row, so from then on it delivers.
+    func waitForConfigApplied(within limit: Duration = .seconds(60)) async throws {
+        let log = directory + "/daemon.log"
+        let line = Data(" event=config ".utf8)
+        let deadline = ContinuousClock.now + limit
+        while FileManager.default.contents(atPath: log)?.range(of: line) == nil {
+            guard child.process.isRunning, ContinuousClock.now < deadline else {
+                throw BenchFailure("the daemon applied no config within \(limit); log: \(log)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Wins delivered to `operatorName` so far, as `status` counts them.
     func delivered(_ operatorName: String) throws -> Int {
         Int(

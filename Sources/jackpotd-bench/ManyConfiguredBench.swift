@@ -37,7 +37,13 @@ struct ManyConfiguredBench {
         operators += [draining, small]
         let config = BenchOperator.daemonConfig(database: directory + "/outbox.sqlite3", operators: operators)
 
-        let (daemon, startup) = try await timedAsync { try await ChildDaemon(config: config, in: directory) }
+        let spawned = ContinuousClock.now
+        let (daemon, firstMetrics) = try await timedAsync { try await ChildDaemon(config: config, in: directory) }
+        // Started means the config applied (the first metrics file comes before that).
+        try await daemon.waitForConfigApplied()
+        let startup = ContinuousClock.now - spawned
+        // Idle means every lane's metrics series in place too (the next metrics refresh), then 2 s.
+        try await daemon.waitForMetrics(naming: small.name)
         try await Task.sleep(for: .seconds(2))
         let idle = try daemon.memory()
         let checks = try (0..<3).map { _ in try command(["check", "--config", daemon.configPath], in: directory) }
@@ -78,8 +84,9 @@ struct ManyConfiguredBench {
         let worstWait = waits.max() ?? 0
         return [
             Figure(
-                "\(count)-operator config: start-up (spawn → first metrics file)", value: startup.seconds, unit: "s",
-                target: "≤ 2 s", met: startup.seconds <= 2),
+                "\(count)-operator config: start-up (spawn → config applied, its log line)",
+                value: startup.seconds, unit: "s", target: "≤ 2 s", met: startup.seconds <= 2),
+            Figure("  spawn → first metrics file (before the config is applied)", value: firstMetrics.seconds, unit: "s"),
             Figure("  idle RSS, \(count) operators", value: idleMB, unit: "MB", target: "≤ 60 MB", met: idleMB <= 60),
             Figure(
                 "  `jackpotd check` on it (a process, wall, median of 3)", value: Measurements.median(checks.map(\.wall)),
