@@ -33,29 +33,30 @@ final class ChildDaemon {
     /// written before the config is applied, so memory read before this misses
     /// the lanes' series (about 30 MB with 10 000 operators), and whether it
     /// does depends on how long the start-up took.
-    func waitForMetrics(naming operatorName: String, within limit: Duration = .seconds(60)) async throws {
-        let metrics = directory + "/metrics.prom"
-        let label = Data("operator=\"\(operatorName)\"".utf8)
-        let deadline = ContinuousClock.now + limit
-        while FileManager.default.contents(atPath: metrics)?.range(of: label) == nil {
-            guard child.process.isRunning, ContinuousClock.now < deadline else {
-                throw BenchFailure("no metrics file named \(operatorName) within \(limit); log: \(directory)/daemon.log")
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+    func waitForMetrics(naming operatorName: String) async throws {
+        try await waitFor(
+            "operator=\"\(operatorName)\"", in: directory + "/metrics.prom", every: .milliseconds(100),
+            missing: "no metrics file named \(operatorName)")
     }
 
     /// Returns once the daemon's log has its `config` line: written after every
     /// lane exists and every operator has its row, so from then on it delivers.
-    func waitForConfigApplied(within limit: Duration = .seconds(60)) async throws {
-        let log = directory + "/daemon.log"
-        let line = Data(" event=config ".utf8)
+    func waitForConfigApplied() async throws {
+        try await waitFor(
+            " event=config ", in: directory + "/daemon.log", every: .milliseconds(10),
+            missing: "the daemon applied no config")
+    }
+
+    /// Polls `path` until it contains `text`; fails when the daemon exits or 60 s pass first.
+    private func waitFor(_ text: String, in path: String, every interval: Duration, missing: String) async throws {
+        let bytes = Data(text.utf8)
+        let limit = Duration.seconds(60)
         let deadline = ContinuousClock.now + limit
-        while FileManager.default.contents(atPath: log)?.range(of: line) == nil {
+        while FileManager.default.contents(atPath: path)?.range(of: bytes) == nil {
             guard child.process.isRunning, ContinuousClock.now < deadline else {
-                throw BenchFailure("the daemon applied no config within \(limit); log: \(log)")
+                throw BenchFailure("\(missing) within \(limit); log: \(directory)/daemon.log")
             }
-            try await Task.sleep(for: .milliseconds(10))
+            try await Task.sleep(for: interval)
         }
     }
 
