@@ -121,6 +121,7 @@ package enum Schema {
         takeoverTrail,
         operatorControls,
         probeTrail,
+        stateChecks,
     ]
 
     package static var currentVersion: Int { migrations.count }
@@ -141,6 +142,11 @@ package enum Schema {
             for migration in migrations[version...] {
                 try database.executeScript(migration)
             }
+            // A step that edits a definition in place (`stateChecks`) does not move
+            // the schema version as DDL does; moved here, other connections read
+            // the new definitions at their next statement.
+            let schemaVersion = try database.queryScalar("PRAGMA schema_version", cached: false).integerValue ?? 0
+            try database.execute("PRAGMA schema_version = \(schemaVersion + 1)", cached: false)
             try database.setUserVersion(currentVersion)
         }
     }
