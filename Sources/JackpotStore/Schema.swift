@@ -121,6 +121,7 @@ package enum Schema {
         takeoverTrail,
         operatorControls,
         probeTrail,
+        stateCheck,
     ]
 
     package static var currentVersion: Int { migrations.count }
@@ -140,6 +141,7 @@ package enum Schema {
             }
             for migration in migrations[version...] {
                 try database.executeScript(migration)
+                if editsSchemaText.contains(migration) { try database.incrementSchemaVersion() }
             }
             try database.setUserVersion(currentVersion)
         }
