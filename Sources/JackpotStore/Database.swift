@@ -264,15 +264,6 @@ package final class Database {
         try execute("PRAGMA user_version = \(version)", cached: false)
     }
 
-    /// Raises `PRAGMA schema_version` by one, inside the caller's transaction,
-    /// after an edit of `sqlite_schema`'s text: other connections see the new
-    /// version and reload the schema before their next statement.
-    func incrementSchemaVersion() throws(DatabaseError) {
-        let version = try integer(queryScalar("PRAGMA schema_version", cached: false), from: "PRAGMA schema_version")
-        // PRAGMA takes no bound arguments; an Int interpolates safely.
-        try execute("PRAGMA schema_version = \(version + 1)", cached: false)
-    }
-
     /// "ok" when healthy; otherwise SQLite's findings, one per line.
     package func integrityCheck() throws(DatabaseError) -> String {
         let sql = "PRAGMA integrity_check"

@@ -121,7 +121,7 @@ package enum Schema {
         takeoverTrail,
         operatorControls,
         probeTrail,
-        stateCheck,
+        insertCost,
     ]
 
     package static var currentVersion: Int { migrations.count }
@@ -141,7 +141,6 @@ package enum Schema {
             }
             for migration in migrations[version...] {
                 try database.executeScript(migration)
-                if editsSchemaText.contains(migration) { try database.incrementSchemaVersion() }
             }
             try database.setUserVersion(currentVersion)
         }
