@@ -33,7 +33,8 @@ import JackpotStore
         #expect(!table.contains("state IN ("), "\(table)")
         #expect(
             table.contains(
-                "CHECK (state = 'pending' OR state = 'sending' OR state = 'delivered' OR state = 'failed' OR state = 'cancelled')"))
+                "CHECK (state = 'pending' OR state = 'sending' OR state = 'delivered' OR state = 'failed' OR state = 'cancelled')"
+            ))
         #expect(
             try outbox.database.query("SELECT reference, state FROM wins ORDER BY id").map {
                 "\($0.string("reference") ?? "") \($0.string("state") ?? "")"
