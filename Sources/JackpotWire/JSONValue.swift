@@ -94,10 +94,7 @@ package struct JSONObject: Sendable, Hashable {
 
     private func position(of key: String) -> Int? {
         if let positions { return positions[key] }
-        // Lengths first: O(1) for Swift strings, and most keys of an object differ in it,
-        // so few comparisons reach `==`, which costs a call into the runtime when the keys differ.
-        let length = key.utf8.count
-        return storage.firstIndex { $0.key.utf8.count == length && $0.key == key }
+        return storage.firstIndex { $0.key == key }
     }
 
     /// Adds a member whose key the caller knows is not there yet (the parser has just looked).
