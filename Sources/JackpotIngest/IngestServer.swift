@@ -35,12 +35,17 @@ package final class IngestServer: Sendable {
 
     private static let noStatus = -1
 
-    /// libmicrohttpd's memory per connection (headers, read buffer), its own
-    /// default. It zeroes the whole of it before each request on a kept-alive
-    /// connection, on its one polling thread: at 64 KiB that memset took 8 % of
-    /// the thread's CPU under 64 single-win clients (perf). Bodies are read
-    /// through it in pieces, so a batch is not limited by it; headers are.
-    package static let connectionMemory = 32 * 1024
+    /// libmicrohttpd's memory per connection (headers, read buffer, the
+    /// answer's head). libmicrohttpd 0.9.75 zeroes all of it before each
+    /// request on a kept-alive connection, and part of it again as the read
+    /// buffer moves, on its one polling thread: at 64 KiB that memset took 8 %
+    /// of the thread's CPU under 64 single-win clients (perf); at 32 KiB (its
+    /// default) it still cleared 48 KiB per single-win request (callgrind:
+    /// the whole memory, then half of it again). Bodies are read
+    /// through it in pieces, so a batch is not limited by it; a request's
+    /// headers are, far above what a platform's client sends (a few hundred
+    /// bytes), and a flood of them is refused.
+    package static let connectionMemory = 16 * 1024
 
     package let boundAddress: String
     package let writer: IngestWriter
@@ -250,8 +255,9 @@ package final class IngestServer: Sendable {
             break
         }
         guard exchange.route.needsToken else { return nil }
-        let authorization = header(connection, "Authorization")
-        guard let token = settings.withLock({ $0.tokens.authenticate(authorization: authorization) }) else {
+        let authorization = headerBytes(connection, "Authorization")
+        guard let token = authorization.flatMap({ bytes in settings.withLock { $0.tokens.authenticate(authorization: bytes) } })
+        else {
             let why = authorization == nil ? "no Authorization header" : "the token is not valid"
             return .error(
                 401, "\(why); send Authorization: Bearer TOKEN with a token from ingest.tokens",
@@ -259,8 +265,8 @@ package final class IngestServer: Sendable {
         }
         exchange.progress.withLock { $0.token = token }
         guard exchange.route == .postWins else { return nil }
-        let contentType = header(connection, "Content-Type")
-        guard let kind = WinsRequest.Kind(contentType: contentType) else {
+        guard let kind = headerBytes(connection, "Content-Type").flatMap(WinsRequest.Kind.init(contentType:)) else {
+            let contentType = header(connection, "Content-Type")
             return .error(
                 415,
                 "Content-Type must be application/json (one win) or application/x-ndjson (JSON Lines), got \(contentType.map { "\"\($0)\"" } ?? "none")"
@@ -452,6 +458,14 @@ package final class IngestServer: Sendable {
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {
         jk_mhd_header(connection, name).map { String(cString: $0) }
+    }
+
+    /// A request header's bytes where libmicrohttpd keeps them, valid for this
+    /// call of the access handler: read in place, where a `String` would be a
+    /// copy and a UTF-8 check on every post.
+    private func headerBytes(_ connection: OpaquePointer, _ name: String) -> UnsafeBufferPointer<UInt8>? {
+        guard let value = jk_mhd_header(connection, name) else { return nil }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value))
     }
 }
 

@@ -14,12 +14,17 @@ package struct IngestTokens: Sendable {
     /// configured token is compared, each in time independent of where the
     /// bytes differ, so timing tells an attacker nothing about any of them.
     package func authenticate(authorization header: String?) -> IngestToken? {
-        guard let header else { return nil }
-        let bytes = header.utf8
-        let scheme = zip(bytes.prefix(7), "bearer ".utf8)
-        guard bytes.count > 7, scheme.allSatisfy({ byte, want in (65...90).contains(byte) ? byte + 32 == want : byte == want })
-        else { return nil }
-        let presented = bytes.dropFirst(7)
+        guard var header else { return nil }
+        return header.withUTF8 { authenticate(authorization: $0) }
+    }
+
+    /// The same, from the header's bytes where libmicrohttpd keeps them: the
+    /// listener checks every post's token without making a `String` of it.
+    package func authenticate(authorization bytes: UnsafeBufferPointer<UInt8>) -> IngestToken? {
+        let scheme: StaticString = "bearer "
+        let count = scheme.utf8CodeUnitCount
+        guard bytes.count > count, hasPrefixIgnoringASCIICase(bytes, scheme) else { return nil }
+        let presented = UnsafeBufferPointer(rebasing: bytes[count...])
         var match: IngestToken?
         for candidate in tokens where Self.constantTimeEquals(presented, candidate.bytes) {
             match = candidate.token

@@ -15,24 +15,26 @@ package enum WinsRequest {
         case batch
 
         package init?(contentType: String?) {
-            guard let contentType else { return nil }
-            // Compared as bytes, without a copy: this runs on libmicrohttpd's one thread for every post.
-            var media = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
-            while let first = media.first, first == 0x20 || first == 0x09 { media = media.dropFirst() }
-            while let last = media.last, last == 0x20 || last == 0x09 { media = media.dropLast() }
-            if Self.equalIgnoringCase(media, "application/json") {
+            guard var contentType else { return nil }
+            guard let kind = contentType.withUTF8({ Kind(contentType: $0) }) else { return nil }
+            self = kind
+        }
+
+        /// From the header's bytes where libmicrohttpd keeps them, compared
+        /// without a copy: this runs on libmicrohttpd's one thread for every post.
+        package init?(contentType bytes: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            var end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            let media = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if equalsIgnoringASCIICase(media, "application/json") {
                 self = .single
-            } else if Self.equalIgnoringCase(media, "application/x-ndjson") {
+            } else if equalsIgnoringASCIICase(media, "application/x-ndjson") {
                 self = .batch
             } else {
                 return nil
             }
-        }
-
-        private static func equalIgnoringCase(_ bytes: Substring.UTF8View.SubSequence, _ lowercase: StaticString) -> Bool {
-            let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-            guard bytes.count == expected.count else { return false }
-            return zip(bytes, expected).allSatisfy { byte, want in (65...90).contains(byte) ? byte + 32 == want : byte == want }
         }
     }
 

@@ -122,6 +122,7 @@ package enum Schema {
         operatorControls,
         probeTrail,
         stateChecks,
+        purgedReferenceInserts,
     ]
 
     package static var currentVersion: Int { migrations.count }

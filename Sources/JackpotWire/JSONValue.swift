@@ -78,12 +78,7 @@ package struct JSONObject: Sendable, Hashable {
                 if let position = position(of: key) {
                     storage[position].value = newValue
                 } else {
-                    storage.append(Member(key: key, value: newValue))
-                    if positions != nil {
-                        positions?[key] = storage.count - 1
-                    } else if storage.count > Self.searchLimit {
-                        positions = Self.positions(of: storage)
-                    }
+                    appendNew(key, newValue)
                 }
             } else if let position = position(of: key) {
                 storage.remove(at: position)
@@ -100,6 +95,16 @@ package struct JSONObject: Sendable, Hashable {
     private func position(of key: String) -> Int? {
         if let positions { return positions[key] }
         return storage.firstIndex { $0.key == key }
+    }
+
+    /// Adds a member whose key the caller knows is not there yet (the parser has just looked).
+    mutating func appendNew(_ key: String, _ value: JSONValue) {
+        storage.append(Member(key: key, value: value))
+        if positions != nil {
+            positions?[key] = storage.count - 1
+        } else if storage.count > Self.searchLimit {
+            positions = Self.positions(of: storage)
+        }
     }
 
     package var count: Int { storage.count }
@@ -208,7 +213,7 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            object.appendNew(key, try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

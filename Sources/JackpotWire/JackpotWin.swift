@@ -80,12 +80,19 @@ public struct JackpotWin: Sendable, Hashable {
         guard value.utf8.count <= limit || value.unicodeScalars.count <= limit else {
             throw WinValidationError(field: field, reason: "is longer than \(limit) characters")
         }
-        // C0 and DEL are single bytes in UTF-8, and those byte values occur nowhere else.
-        if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            throw WinValidationError(field: field, reason: "contains a control character")
-        }
+        // One pass over the bytes in place (every field of every win comes through here):
+        // C0 and DEL are single bytes in UTF-8, and those byte values occur nowhere else;
         // C1 (U+0080–U+009F, e.g. U+0085 NEXT LINE) is 0xC2 0x80–0x9F in UTF-8.
-        if value.utf8.contains(0xC2) && Self.containsC1(value) {
+        var bytes = value
+        let (control, maybeC1) = bytes.withUTF8 { utf8 in
+            var (control, maybeC1) = (false, false)
+            for byte in utf8 {
+                control = control || byte < 0x20 || byte == 0x7F
+                maybeC1 = maybeC1 || byte == 0xC2
+            }
+            return (control, maybeC1)
+        }
+        if control || (maybeC1 && Self.containsC1(value)) {
             throw WinValidationError(field: field, reason: "contains a control character")
         }
     }

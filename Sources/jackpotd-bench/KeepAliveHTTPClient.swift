@@ -103,7 +103,7 @@ final class KeepAliveHTTPClient: @unchecked Sendable {
     private static func contentLength(_ head: ArraySlice<UInt8>) -> Int? {
         let name = Array("\r\ncontent-length:".utf8)
         guard head.count > name.count else { return nil }
-        for index in head.startIndex...(head.endIndex - name.count) {
+        for index in head.startIndex...(head.endIndex - name.count) where head[index] == 13 {
             guard zip(head[index..<index + name.count], name).allSatisfy({ lowercased($0) == $1 }) else { continue }
             let digits = head[(index + name.count)...].drop { $0 == UInt8(ascii: " ") }.prefix { (48...57).contains($0) }
             return Int(String(decoding: digits, as: UTF8.self))

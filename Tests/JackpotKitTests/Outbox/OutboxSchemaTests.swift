@@ -16,7 +16,8 @@ import TestSupport
         let tables = try outbox.database.query("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(
             tables.compactMap { $0.string("name") } == [
-                "attempts", "daemons", "meta", "operators", "ops_actions", "tombstones", "win_counts", "wins",
+                "attempts", "daemons", "meta", "operators", "ops_actions", "purged_reference_inserts", "tombstones", "win_counts",
+                "wins",
             ])
         for table in tables {
             #expect(table.string("sql")?.contains("STRICT") == true, "table \(table.string("name") ?? "") is STRICT")

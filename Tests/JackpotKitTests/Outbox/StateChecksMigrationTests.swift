@@ -8,8 +8,12 @@ import JackpotStore
 @Suite(.timeLimit(.minutes(2))) struct StateChecksMigrationTests {
     static let index = Schema.migrations.firstIndex(of: Schema.stateChecks)!
 
-    /// A state change and an attempt row, as `EXPLAIN` lists their programs.
+    /// A win's insert, a state change and an attempt row, as `EXPLAIN` lists their programs.
     static let writes = [
+        """
+        INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, state)
+        VALUES ('w-explained', 'casino-a', '421', 'g', 'r', '55', 'j', 'pending')
+        """,
         "UPDATE wins SET state = 'sending', lease_owner = 'host:1', lease_expires_at = 9 WHERE id = 1",
         """
         INSERT INTO attempts (win_id, attempt, started_at, duration_ms, outcome, detail, daemon)

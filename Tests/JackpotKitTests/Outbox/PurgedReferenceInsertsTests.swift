@@ -1,0 +1,34 @@
+import Testing
+import TestSupport
+import JackpotStore
+
+/// A plain-SQL row of a purged reference is parked, through its own small
+/// table, as it was before that table existed.
+@Suite(.timeLimit(.minutes(2))) struct PurgedReferenceInsertsTests {
+    static let insert = """
+        INSERT INTO wins (reference, operator, user_id, game_id, round_id, amount, jackpot_id, state)
+        VALUES (?, 'casino-a', '421', 'g', 'r', '55', 'j', ?)
+        """
+
+    @Test func aPlainSQLRowOfAPurgedReferenceIsStillParkedAndNothingIsLeftBehind() throws {
+        let directory = TemporaryDirectory()
+        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
+        try outbox.database.execute(
+            """
+            INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
+            VALUES ('w-purged', 'casino-a', x'00', 'tx-88', 1764650000000, 1767250000000)
+            """)
+        try outbox.database.execute(Self.insert, ["w-purged", "pending"])
+        try outbox.database.execute(Self.insert, ["w-new", "pending"])
+
+        let parked = try #require(try outbox.win(reference: "w-purged"))
+        #expect(parked.state == .failed)
+        #expect(
+            parked.lastError
+                == "reference already delivered on 2025-12-02T04:33:20.000Z (transactionId tx-88), purged on 2026-01-01T06:46:40.000Z; not sent again"
+        )
+        #expect(try outbox.database.queryScalar("SELECT validated FROM wins WHERE reference = 'w-purged'").integerValue == 1)
+        #expect(try outbox.win(reference: "w-new")?.state == .pending)
+        #expect(try outbox.database.queryScalar("SELECT count(*) FROM purged_reference_inserts").integerValue == 0)
+    }
+}
