@@ -48,26 +48,17 @@ struct LabelValues: Sendable {
 }
 
 /// One series of a family: its label values as `LabelValues` numbers, in the
-/// order of the family's label names. Two fit in place (every family the daemon
-/// exports has at most two labels), so the common key allocates nothing.
+/// order of the family's label names, packed in 8 bytes: a series costs its
+/// dictionary slot and no allocation of its own. Hence at most two labels per
+/// family (`MetricsRegistry.maximumLabels`; every family the daemon exports fits).
 struct SeriesKey: Sendable, Hashable {
-    private let first: UInt32
-    private let second: UInt32
-    /// The numbers after the second; empty (no allocation) for up to two labels.
-    private let rest: [UInt32]
+    private let packed: UInt64
 
     init(_ numbers: [UInt32]) {
-        first = numbers.first ?? 0
-        second = numbers.count > 1 ? numbers[1] : 0
-        rest = numbers.count > 2 ? Array(numbers[2...]) : []
+        precondition(numbers.count <= MetricsRegistry.maximumLabels)
+        packed = numbers.enumerated().reduce(0) { $0 | UInt64($1.element) << (32 * $1.offset) }
     }
 
     /// The number of the `position`th label's value.
-    subscript(position: Int) -> UInt32 {
-        switch position {
-        case 0: first
-        case 1: second
-        default: rest[position - 2]
-        }
-    }
+    subscript(position: Int) -> UInt32 { UInt32(truncatingIfNeeded: packed >> (32 * position)) }
 }

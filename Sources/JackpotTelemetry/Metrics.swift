@@ -72,10 +72,14 @@ package enum MetricType: String, Sendable {
 /// write, far cheaper than the HTTP attempt they describe.
 ///
 /// A call whose type contradicts an earlier call for the same name is ignored,
-/// and so is one whose label names differ from the family's first series':
-/// exporting two types under one name would make the whole file unscrapeable,
-/// and one definition (`MetricDefinition`) names a family's labels.
+/// and so is one whose label names differ from the family's first series' or
+/// that has more than `maximumLabels`: exporting two types under one name would
+/// make the whole file unscrapeable, and one definition (`MetricDefinition`)
+/// names a family's labels.
 package final class MetricsRegistry: Sendable {
+    /// Labels a series may have (a histogram's `le` aside): what `SeriesKey` holds.
+    package static let maximumLabels = 2
+
     private let state = Mutex(State())
 
     private struct State: Sendable {
@@ -168,6 +172,7 @@ package final class MetricsRegistry: Sendable {
         _ body: (inout MetricFamily, SeriesKey) -> Void
     ) {
         let name = PrometheusText.sanitizedMetricName(name)
+        guard labels.count <= Self.maximumLabels else { return }
         let pairs = labels.map { (name: PrometheusText.sanitizedLabelName($0.key), value: $0.value) }.sorted { $0.name < $1.name }
         state.withLock { state in
             if state.families[name] == nil {

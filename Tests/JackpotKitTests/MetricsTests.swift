@@ -128,12 +128,13 @@ import TestSupport
                 """)
     }
 
-    @Test func seriesWithOtherLabelNamesThanTheFamilysAreIgnored() {
+    @Test func seriesWithOtherLabelNamesThanTheFamilysOrTooManyAreIgnored() {
         let registry = MetricsRegistry()
         registry.gauge("jackpotd_things", help: "t", labels: ["operator": "a"], set: 1)
         registry.gauge("jackpotd_things", help: "t", labels: ["operator": "b", "state": "pending"], set: 2)
         registry.gauge("jackpotd_things", help: "t", labels: [:], set: 3)
         registry.gauge("jackpotd_things", help: "t", labels: ["operator": "c"], set: 4)
+        registry.gauge("jackpotd_more", help: "m", labels: ["a": "1", "b": "2", "c": "3"], set: 5)
         let samples = registry.render().split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(samples == [#"jackpotd_things{operator="a"} 1"#, #"jackpotd_things{operator="c"} 4"#])
     }
@@ -186,6 +187,9 @@ import TestSupport
     /// Each definition is all the exported text says about its family: HELP,
     /// TYPE, label names and buckets; and the whole set passes promtool.
     @Test func everyDefinedMetricIsExportedAsDefined() throws {
+        #expect(
+            (DaemonMetrics.all + IngestMetrics.all).allSatisfy { $0.labels.count <= MetricsRegistry.maximumLabels },
+            "a series key holds \(MetricsRegistry.maximumLabels) labels")
         let registry = MetricsRegistry()
         let definitions = DaemonMetrics.all + IngestMetrics.all
         for metric in definitions {
