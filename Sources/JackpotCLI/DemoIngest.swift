@@ -20,7 +20,7 @@ struct DemoIngest {
         let metrics = MetricsRegistry()
         server = try IngestServer(
             config: config, ingest: ingest, databasePath: databasePath, logger: logger, metrics: metrics,
-            metricsPage: { _ in metrics.render() })
+            metricsPage: { _ in metrics.renderUTF8() })
         port = Int(server.boundAddress.split(separator: ":").last ?? "") ?? 0
     }
 

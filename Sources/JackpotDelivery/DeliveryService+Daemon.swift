@@ -14,9 +14,9 @@ extension DeliveryService {
 
     /// The page the ingest listener's `GET /metrics` serves: the outbox's gauges
     /// refreshed from `outbox`, then everything rendered.
-    package func metricsPage(_ outbox: Outbox) throws -> String {
+    package func metricsPage(_ outbox: Outbox) throws -> [UInt8] {
         try dispatcher.refreshMetrics(outbox, now: dispatcher.clock())
-        return dispatcher.metrics.render()
+        return dispatcher.metrics.renderUTF8()
     }
 
     /// How long a graceful stop lets work in flight finish, as the current config says.

@@ -28,7 +28,7 @@ struct MetricsWriter: Sendable {
             return
         }
         do {
-            try AtomicFile.write(dispatcher.metrics.render(), to: path)
+            try AtomicFile.write(to: path) { write in dispatcher.metrics.render(write) }
         } catch {
             dispatcher.logger.error("metrics_write_failed", ["path": .string(path), "error": .string(String(describing: error))])
         }

@@ -17,7 +17,7 @@ import Synchronization
 package final class IngestServer: Sendable {
     /// Renders the metrics page with the writer's outbox connection (the
     /// delivery service's registry, its gauges refreshed first).
-    package typealias MetricsPage = @Sendable (Outbox) throws -> String
+    package typealias MetricsPage = @Sendable (Outbox) throws -> [UInt8]
 
     private struct Settings: Sendable {
         var tokens: IngestTokens
@@ -293,11 +293,11 @@ package final class IngestServer: Sendable {
                 writer.read { [self] outbox in
                     publishMetrics()
                     do {
-                        let text = try metricsPage(outbox)
+                        let page = try metricsPage(outbox)
                         finish(
                             IngestAnswer(
                                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                                body: Array(text.utf8)))
+                                body: page))
                     } catch {
                         logger.error("storage_error", ["error": .string(String(describing: error)), "in": "ingest_metrics"])
                         finish(.unavailable("the outbox cannot be read: \(error)"))

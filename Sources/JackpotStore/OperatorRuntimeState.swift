@@ -47,6 +47,12 @@ extension Outbox {
         return states
     }
 
+    /// The operators ops paused: all the pause-flag reader needs on each pass,
+    /// without a row of every one of thousands of operators read and dropped.
+    package func pausedOperators() throws -> Set<String> {
+        Set(try database.query("SELECT name FROM operators WHERE paused = 1").compactMap { $0.string("name") })
+    }
+
     /// Makes sure every configured operator has a row, so `pause` and `status` know it.
     /// One transaction for all: a commit per row made a 10 000-operator start wait for
     /// 10 000 fsyncs.

@@ -13,6 +13,13 @@ package enum AtomicFile {
     /// an exporter running as another user can read it. The temporary name does
     /// not end in `.prom`, so the collector never picks it up half-written.
     package static func write(_ text: String, to path: String) throws(AtomicFileError) {
+        try write(to: path) { write in write(text) }
+    }
+
+    /// The same with the contents handed over in pieces: `produce` calls its
+    /// argument with each piece in order, so the whole text (the metrics of ten
+    /// thousand operators are 7 MB) never sits in memory at once.
+    package static func write(to path: String, _ produce: ((String) -> Void) -> Void) throws(AtomicFileError) {
         let directory = parentDirectory(of: path)
         let temporary = "\(directory)/.\(baseName(of: path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -24,16 +31,15 @@ package enum AtomicFile {
         do {
             defer { close(descriptor) }
             guard fchmod(descriptor, 0o644) == 0 else { throw AtomicFileError(path: path, operation: "chmod", errno: errno) }
-            try writeAll(text, to: descriptor, path: path)
+            var failure: Int32 = 0
+            produce { piece in
+                if failure == 0 { failure = JackpotTelemetry.writeAll(descriptor, piece.utf8) }
+            }
+            if failure != 0 { throw AtomicFileError(path: path, operation: "write", errno: failure) }
             guard fsync(descriptor) == 0 else { throw AtomicFileError(path: path, operation: "fsync", errno: errno) }
         }
         guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, operation: "rename", errno: errno) }
         succeeded = true
-    }
-
-    private static func writeAll(_ text: String, to descriptor: Int32, path: String) throws(AtomicFileError) {
-        let failure = JackpotTelemetry.writeAll(descriptor, text.utf8)
-        if failure != 0 { throw AtomicFileError(path: path, operation: "write", errno: failure) }
     }
 
     private static func parentDirectory(of path: String) -> String {

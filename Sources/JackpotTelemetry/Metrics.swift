@@ -71,25 +71,34 @@ package enum MetricType: String, Sendable {
 /// collector. Everything sits behind one `Mutex`: updates are a dictionary
 /// write, far cheaper than the HTTP attempt they describe.
 ///
-/// A call whose type contradicts an earlier call for the same name is ignored:
-/// exporting two types under one name would make the whole file unscrapeable.
+/// A call whose type contradicts an earlier call for the same name is ignored,
+/// and so is one whose label names differ from the family's first series' or
+/// that has more than `maximumLabels`: exporting two types under one name would
+/// make the whole file unscrapeable, and one definition (`MetricDefinition`)
+/// names a family's labels.
 package final class MetricsRegistry: Sendable {
-    private let families = Mutex<[String: MetricFamily]>([:])
+    /// Labels a series may have (a histogram's `le` aside): what `SeriesKey` holds.
+    package static let maximumLabels = 2
+
+    private let state = Mutex(State())
+
+    private struct State: Sendable {
+        var families: [String: MetricFamily] = [:]
+        var labelValues = LabelValues()
+    }
 
     package init() {}
 
     /// Adds `add` (which must not be negative: counters only go up) to a counter.
     package func counter(_ name: String, help: String, labels: [String: String], add: Double = 1) {
         guard add >= 0 else { return }
-        let key = LabelSet(labels)
-        update(name, help: help, type: .counter) { family in
+        update(name, help: help, type: .counter, labels: labels) { family, key in
             family.scalars[key, default: 0] += add
         }
     }
 
     package func gauge(_ name: String, help: String, labels: [String: String], set: Double) {
-        let key = LabelSet(labels)
-        update(name, help: help, type: .gauge) { family in
+        update(name, help: help, type: .gauge, labels: labels) { family, key in
             family.scalars[key] = set
         }
     }
@@ -103,8 +112,7 @@ package final class MetricsRegistry: Sendable {
     /// Records several observations of one series in one update.
     package func observe(_ name: String, help: String, labels: [String: String], values: [Double], buckets: [Double]) {
         guard !values.isEmpty else { return }
-        let key = LabelSet(labels)
-        update(name, help: help, type: .histogram) { family in
+        update(name, help: help, type: .histogram, labels: labels) { family, key in
             if family.bounds.isEmpty && family.histograms.isEmpty {
                 family.bounds = Array(Set(buckets.filter { $0.isFinite })).sorted()
             }
@@ -120,30 +128,66 @@ package final class MetricsRegistry: Sendable {
     /// cycle call this first, so an operator or state that vanished stops being
     /// exported instead of reporting its last value forever.
     package func resetGauges(named name: String) {
-        families.withLock { families in
-            guard families[name]?.type == .gauge else { return }
-            families[name]?.scalars.removeAll()
+        state.withLock { state in
+            guard state.families[name]?.type == .gauge, let labelCount = state.families[name]?.labelNames.count else { return }
+            for key in state.families[name]!.scalars.keys {
+                for position in 0..<labelCount { state.labelValues.release(key[position]) }
+            }
+            // Its capacity kept: the cycle that reset it sets as many series again at once.
+            state.families[name]?.scalars.removeAll(keepingCapacity: true)
         }
     }
 
     /// The whole registry in text exposition format 0.0.4, in a stable order
     /// (metric name, then label values) so successive files diff cleanly.
     package func render() -> String {
-        let snapshot = families.withLock { $0 }
         var output = ""
-        for name in snapshot.keys.sorted() {
-            PrometheusText.append(name: name, family: snapshot[name]!, to: &output)
-        }
+        render { output += $0 }
         return output
     }
 
-    private func update(_ name: String, help: String, type: MetricType, _ body: (inout MetricFamily) -> Void) {
+    /// The same text as the UTF-8 bytes of an HTTP answer, without a copy as a String first.
+    package func renderUTF8() -> [UInt8] {
+        var bytes: [UInt8] = []
+        render { bytes += $0.utf8 }
+        return bytes
+    }
+
+    /// The same text in pieces of some tens of kilobytes, handed to `write` in
+    /// order: a file or an answer needs no copy of the whole text (7 MB with
+    /// ten thousand operators) held at once.
+    package func render(_ write: (String) -> Void) {
+        let snapshot = state.withLock { $0 }
+        var output = ""
+        output.reserveCapacity(PrometheusText.pieceSize)
+        for name in snapshot.families.keys.sorted() {
+            PrometheusText.append(
+                name: name, family: snapshot.families[name]!, labelValues: snapshot.labelValues, to: &output, flush: write)
+        }
+        if !output.isEmpty { write(output) }
+    }
+
+    private func update(
+        _ name: String, help: String, type: MetricType, labels: [String: String],
+        _ body: (inout MetricFamily, SeriesKey) -> Void
+    ) {
         let name = PrometheusText.sanitizedMetricName(name)
-        families.withLock { families in
-            if families[name] == nil { families[name] = MetricFamily(help: help, type: type) }
-            guard families[name]?.type == type else { return }
+        guard labels.count <= Self.maximumLabels else { return }
+        let pairs = labels.map { (name: PrometheusText.sanitizedLabelName($0.key), value: $0.value) }.sorted { $0.name < $1.name }
+        state.withLock { state in
+            if state.families[name] == nil {
+                state.families[name] = MetricFamily(help: help, type: type, labelNames: pairs.map(\.name))
+            }
+            let fits = state.families[name].map { $0.type == type && $0.labelNames.elementsEqual(pairs.lazy.map(\.name)) }
+            guard fits == true else { return }
+            let known = pairs.compactMap { state.labelValues.number(of: $0.value) }
+            let existing = known.count == pairs.count ? SeriesKey(known) : nil
+            let key =
+                existing.flatMap { state.families[name]!.hasSeries($0) ? $0 : nil }
+                // A new series: it holds its label values from now on.
+                ?? SeriesKey(pairs.map { state.labelValues.retain($0.value) })
             // In place: a copy out and back would duplicate the family's samples on every update.
-            body(&families[name]!)
+            body(&state.families[name]!, key)
         }
     }
 }
@@ -152,37 +196,23 @@ package final class MetricsRegistry: Sendable {
 struct MetricFamily: Sendable {
     var help: String
     var type: MetricType
-    /// Counter and gauge values by label set.
-    var scalars: [LabelSet: Double] = [:]
+    /// The label names of every series, sorted; a key's values are in this order.
+    let labelNames: [String]
+    /// Counter and gauge values by series.
+    var scalars: [SeriesKey: Double] = [:]
     /// Histogram upper bounds (finite, ascending); `+Inf` is implicit.
     var bounds: [Double] = []
-    var histograms: [LabelSet: Histogram] = [:]
+    var histograms: [SeriesKey: Histogram] = [:]
+
+    init(help: String, type: MetricType, labelNames: [String]) {
+        self.help = help
+        self.type = type
+        self.labelNames = labelNames
+    }
 
     var isEmpty: Bool { scalars.isEmpty && histograms.isEmpty }
-}
 
-/// Label pairs sorted by name: one canonical key per combination, whatever
-/// order the caller's dictionary iterates in.
-struct LabelSet: Sendable, Hashable, Comparable {
-    let pairs: [Pair]
-
-    struct Pair: Sendable, Hashable {
-        let name: String
-        let value: String
-    }
-
-    init(_ labels: [String: String]) {
-        pairs = labels.map { Pair(name: PrometheusText.sanitizedLabelName($0.key), value: $0.value) }
-            .sorted { $0.name < $1.name }
-    }
-
-    static func < (lhs: LabelSet, rhs: LabelSet) -> Bool {
-        for (left, right) in zip(lhs.pairs, rhs.pairs) {
-            if left.name != right.name { return left.name < right.name }
-            if left.value != right.value { return left.value < right.value }
-        }
-        return lhs.pairs.count < rhs.pairs.count
-    }
+    func hasSeries(_ key: SeriesKey) -> Bool { scalars[key] != nil || histograms[key] != nil }
 }
 
 /// Per-bucket (non-cumulative) counts; rendering accumulates them.

@@ -1,38 +1,87 @@
 /// The Prometheus text exposition format, version 0.0.4: what node_exporter's
 /// textfile collector and `promtool check metrics` read.
 enum PrometheusText {
-    static func append(name: String, family: MetricFamily, to output: inout String) {
+    /// How much text `MetricsRegistry.render` gathers before handing it on.
+    static let pieceSize = 64 * 1024
+
+    /// Appends `family`'s lines to `output`, handing `output` to `flush` (and
+    /// emptying it) whenever it holds `pieceSize` or more.
+    static func append(
+        name: String, family: MetricFamily, labelValues: LabelValues, to output: inout String, flush: (String) -> Void
+    ) {
         guard !family.isEmpty else { return }
         output += "# HELP \(name) \(escapeHelp(family.help))\n"
         output += "# TYPE \(name) \(family.type.rawValue)\n"
+        let labels = SeriesLabels(names: family.labelNames, values: labelValues)
         switch family.type {
         case .counter, .gauge:
-            for labels in family.scalars.keys.sorted() {
-                output += name + labelText(labels.pairs) + " " + number(family.scalars[labels]!) + "\n"
+            for key in family.scalars.keys.sorted(by: labels.precedes) {
+                output += name
+                labels.append(key, to: &output)
+                output += " " + number(family.scalars[key]!) + "\n"
+                flushIfFull(&output, flush)
             }
         case .histogram:
-            for labels in family.histograms.keys.sorted() {
-                let histogram = family.histograms[labels]!
+            for key in family.histograms.keys.sorted(by: labels.precedes) {
+                let histogram = family.histograms[key]!
                 var cumulative: UInt64 = 0
                 for (slot, bound) in family.bounds.enumerated() {
                     cumulative += histogram.counts[slot]
-                    output += bucketLine(name, labels, le: number(bound), cumulative)
+                    appendBucket(name, labels, key, le: number(bound), cumulative, to: &output)
                 }
-                output += bucketLine(name, labels, le: "+Inf", histogram.count)
-                output += name + "_sum" + labelText(labels.pairs) + " " + number(histogram.sum) + "\n"
-                output += name + "_count" + labelText(labels.pairs) + " " + String(histogram.count) + "\n"
+                appendBucket(name, labels, key, le: "+Inf", histogram.count, to: &output)
+                output += name + "_sum"
+                labels.append(key, to: &output)
+                output += " " + number(histogram.sum) + "\n"
+                output += name + "_count"
+                labels.append(key, to: &output)
+                output += " " + String(histogram.count) + "\n"
+                flushIfFull(&output, flush)
             }
         }
     }
 
-    /// `le` goes last, as the official client libraries write it.
-    private static func bucketLine(_ name: String, _ labels: LabelSet, le: String, _ count: UInt64) -> String {
-        name + "_bucket" + labelText(labels.pairs + [LabelSet.Pair(name: "le", value: le)]) + " " + String(count) + "\n"
+    private static func flushIfFull(_ output: inout String, _ flush: (String) -> Void) {
+        guard output.utf8.count >= pieceSize else { return }
+        flush(output)
+        output.removeAll(keepingCapacity: true)
     }
 
-    private static func labelText(_ pairs: [LabelSet.Pair]) -> String {
-        guard !pairs.isEmpty else { return "" }
-        return "{" + pairs.map { "\($0.name)=\"\(escapeLabelValue($0.value))\"" }.joined(separator: ",") + "}"
+    /// `le` goes last, as the official client libraries write it.
+    private static func appendBucket(
+        _ name: String, _ labels: SeriesLabels, _ key: SeriesKey, le: String, _ count: UInt64, to output: inout String
+    ) {
+        output += name + "_bucket"
+        labels.append(key, le: le, to: &output)
+        output += " " + String(count) + "\n"
+    }
+
+    /// A family's label names and the registry's values: the `{name="value",…}`
+    /// text of a series, written only while rendering, and the series' order.
+    struct SeriesLabels {
+        let names: [String]
+        let values: LabelValues
+
+        /// By label values in name order: the order of the exported lines.
+        func precedes(_ left: SeriesKey, _ right: SeriesKey) -> Bool {
+            for position in names.indices where left[position] != right[position] {
+                return values[left[position]] < values[right[position]]
+            }
+            return false
+        }
+
+        func append(_ key: SeriesKey, le: String? = nil, to output: inout String) {
+            guard !names.isEmpty || le != nil else { return }
+            output += "{"
+            for (position, name) in names.enumerated() {
+                if position > 0 { output += "," }
+                output += name + "=\""
+                appendEscapedLabelValue(values[key[position]], to: &output)
+                output += "\""
+            }
+            if let le { output += (names.isEmpty ? "" : ",") + "le=\"" + le + "\"" }
+            output += "}"
+        }
     }
 
     /// Sample values and bucket bounds: integers without a fraction (`1`, not
@@ -44,8 +93,13 @@ enum PrometheusText {
         return String(value)
     }
 
-    static func escapeLabelValue(_ text: String) -> String {
-        var output = ""
+    static func appendEscapedLabelValue(_ text: String, to output: inout String) {
+        // Almost every value (an operator's name, a state) needs no escaping.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
+        else {
+            output += text
+            return
+        }
         for character in text.unicodeScalars {
             switch character {
             case "\\": output += "\\\\"
@@ -54,7 +108,6 @@ enum PrometheusText {
             default: output.unicodeScalars.append(character)
             }
         }
-        return output
     }
 
     /// HELP text escapes only backslash and newline (quotes are literal there).

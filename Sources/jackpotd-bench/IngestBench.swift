@@ -83,7 +83,7 @@ struct IngestBench {
         config.ingest = ingest
         let server = try IngestServer(
             config: config, ingest: ingest, databasePath: database, logger: .bench, metrics: MetricsRegistry(),
-            metricsPage: { _ in "" })
+            metricsPage: { _ in [] })
         guard let port = server.boundAddress.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw BenchFailure("no port in \(server.boundAddress)")
         }

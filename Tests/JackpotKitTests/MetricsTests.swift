@@ -103,6 +103,59 @@ import TestSupport
         #expect(registry.value(DaemonMetrics.attemptsTotal.name, labels: ["operator": "b", "outcome": "retry"]) == 1)
     }
 
+    /// A label value no series holds any more is forgotten and its place reused:
+    /// the series that still hold others keep exporting their own values.
+    @Test func labelValuesOfDroppedSeriesAreReusedWithoutMixingSeries() {
+        let registry = MetricsRegistry()
+        registry.counter(DaemonMetrics.attemptsTotal.name, help: "c", labels: ["operator": "kept", "outcome": "retry"])
+        for name in ["gone-1", "gone-2", "kept"] {
+            registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": name, "state": "pending"], set: 1)
+        }
+        registry.resetGauges(named: DaemonMetrics.wins.name)
+        for name in ["new-1", "new-2"] {
+            registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": name, "state": "failed"], set: 2)
+        }
+        #expect(
+            registry.render() == """
+                # HELP jackpotd_attempts_total c
+                # TYPE jackpotd_attempts_total counter
+                jackpotd_attempts_total{operator="kept",outcome="retry"} 1
+                # HELP jackpotd_wins w
+                # TYPE jackpotd_wins gauge
+                jackpotd_wins{operator="new-1",state="failed"} 2
+                jackpotd_wins{operator="new-2",state="failed"} 2
+
+                """)
+    }
+
+    @Test func seriesWithOtherLabelNamesThanTheFamilysOrTooManyAreIgnored() {
+        let registry = MetricsRegistry()
+        registry.gauge("jackpotd_things", help: "t", labels: ["operator": "a"], set: 1)
+        registry.gauge("jackpotd_things", help: "t", labels: ["operator": "b", "state": "pending"], set: 2)
+        registry.gauge("jackpotd_things", help: "t", labels: [:], set: 3)
+        registry.gauge("jackpotd_things", help: "t", labels: ["operator": "c"], set: 4)
+        registry.gauge("jackpotd_more", help: "m", labels: ["a": "1", "b": "2", "c": "3"], set: 5)
+        let samples = registry.render().split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(samples == [#"jackpotd_things{operator="a"} 1"#, #"jackpotd_things{operator="c"} 4"#])
+    }
+
+    /// The textfile of thousands of operators is written in pieces, which are the whole text in order.
+    @Test func renderingInPiecesGivesTheWholeTextInOrder() {
+        let registry = MetricsRegistry()
+        for index in 0..<3_000 {
+            registry.gauge(DaemonMetrics.wins.name, help: "w", labels: ["operator": "op\(index)", "state": "pending"], set: 0)
+            registry.observe(
+                DaemonMetrics.attemptDurationSeconds.name, help: "d", labels: ["operator": "op\(index)"], value: 0.2,
+                buckets: DaemonMetrics.attemptDurationSeconds.buckets)
+        }
+        var pieces: [String] = []
+        registry.render { pieces.append($0) }
+        #expect(pieces.count > 1)
+        #expect(pieces.joined() == registry.render())
+        #expect(pieces.allSatisfy { $0.hasSuffix("\n") })
+        #expect(String(decoding: registry.renderUTF8(), as: UTF8.self) == registry.render())
+    }
+
     @Test func conflictingTypesAndNegativeCounterIncrementsAreIgnored() {
         let registry = MetricsRegistry()
         registry.counter("jackpotd_things_total", help: "t", labels: [:], add: 2)
@@ -134,6 +187,9 @@ import TestSupport
     /// Each definition is all the exported text says about its family: HELP,
     /// TYPE, label names and buckets; and the whole set passes promtool.
     @Test func everyDefinedMetricIsExportedAsDefined() throws {
+        #expect(
+            (DaemonMetrics.all + IngestMetrics.all).allSatisfy { $0.labels.count <= MetricsRegistry.maximumLabels },
+            "a series key holds \(MetricsRegistry.maximumLabels) labels")
         let registry = MetricsRegistry()
         let definitions = DaemonMetrics.all + IngestMetrics.all
         for metric in definitions {

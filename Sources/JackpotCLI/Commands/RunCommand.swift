@@ -55,6 +55,7 @@ struct RunCommand: Command {
     }
 
     func run(_ context: CommandContext) async throws -> ExitCode {
+        DaemonHeap.configure()
         let loaded = try context.loadConfig(secrets: .required)
         let databasePath = try context.databasePath(config: loaded.config)
         // Checked before anything is opened: a directory that is missing or not

@@ -27,10 +27,10 @@ package struct PauseFlagReader: MaintenanceService {
     }
 
     package func runOnce(on store: isolated DispatcherStore, now: Int64) throws -> Pass {
-        let states = try store.openOutbox().operatorStates()
+        let pausedOperators = try store.openOutbox().pausedOperators()
         var pass = Pass()
         for lane in dispatcher.allLanes() {
-            let paused = states[lane.name]?.paused ?? false
+            let paused = pausedOperators.contains(lane.name)
             guard lane.setPaused(paused) else { continue }
             dispatcher.logger.info(paused ? "operator_paused" : "operator_resumed", ["operator": .string(lane.name)])
             if paused {
