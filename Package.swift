@@ -12,7 +12,7 @@ import PackageDescription
 //   JackpotConfiguration  config file, validation                → Store (CheckpointOwner), Wire
 //   JackpotIngest         HTTP listener, group-commit writer     → Configuration, Telemetry, Store, Wire, CMicroHTTPD
 //   JackpotDelivery       dispatcher, lanes, breaker, transport  → Configuration, Telemetry, Store, Wire, CCurl
-//   JackpotDaemon         `run`: delivery, listener, signals     → Delivery, Ingest, Configuration, Telemetry
+//   JackpotDaemon         `run`: delivery, listener, signals     → Delivery, Ingest, Configuration, Telemetry, CMalloc
 //   OperatorSimulator     loopback wallets for demo/tests/bench  → Wire
 //   JackpotCLI            commands                               → Daemon, Delivery, Ingest, …
 //   jackpotd              the executable                         → CLI
@@ -55,6 +55,8 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev", "libgnutls28-dev"])]
         ),
+        // glibc's malloc.h, for the daemon's heap settings (`mallopt`); part of libc, nothing to install.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "JackpotWire"),
         .target(name: "JackpotStore", dependencies: ["JackpotWire", "CSQLite"]),
         .target(name: "JackpotTelemetry", dependencies: ["JackpotWire"]),
@@ -67,7 +69,7 @@ let package = Package(
             dependencies: ["JackpotConfiguration", "JackpotTelemetry", "JackpotStore", "JackpotWire", "CCurl"]),
         .target(
             name: "JackpotDaemon",
-            dependencies: ["JackpotDelivery", "JackpotIngest", "JackpotConfiguration", "JackpotTelemetry"]),
+            dependencies: ["JackpotDelivery", "JackpotIngest", "JackpotConfiguration", "JackpotTelemetry", "CMalloc"]),
         .target(name: "OperatorSimulator", dependencies: ["JackpotWire"]),
         .target(
             name: "JackpotCLI",

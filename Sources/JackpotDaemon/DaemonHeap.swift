@@ -1,3 +1,7 @@
+#if os(Linux)
+import CMalloc
+#endif
+
 /// glibc malloc's settings for `jackpotd run`, set before the config is read.
 ///
 /// An idle daemon with thousands of operators holds some 20 MB it uses, yet its
@@ -11,22 +15,10 @@ package enum DaemonHeap {
         // Blocks of 128 KiB and more are mapped on their own and unmapped when
         // freed. The default starts there too, but raises the bound to the size
         // of each such block freed, after which they are carved from the heaps.
-        _ = mallopt(mmapThreshold, 128 * 1024)
+        _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
         // The default is an arena per thread up to eight per core, each keeping
         // its own free memory; the loop, the store's queue and the calls share two.
-        _ = mallopt(arenaMax, 2)
+        _ = mallopt(M_ARENA_MAX, 2)
         #endif
     }
-
-    #if os(Linux)
-    /// `M_MMAP_THRESHOLD` and `M_ARENA_MAX` of glibc's malloc.h, which the Glibc module does not export.
-    private static let mmapThreshold: Int32 = -3
-    private static let arenaMax: Int32 = -8
-    #endif
 }
-
-#if os(Linux)
-/// glibc's `int mallopt(int param, int value)`.
-@_silgen_name("mallopt")
-private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
