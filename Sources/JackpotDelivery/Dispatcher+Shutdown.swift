@@ -65,7 +65,7 @@ extension Dispatcher {
 
     /// Sets the gauges from the outbox, for the textfile and the ingest listener's `/metrics`.
     func refreshMetrics(_ outbox: Outbox, now: Int64) throws {
-        let snapshot = try outbox.statusSnapshot(now: now)
+        let snapshot = try outbox.statusSnapshot(now: now, deliveryPace: false)
         metrics.resetGauges(DaemonMetrics.wins)
         metrics.resetGauges(DaemonMetrics.oldestPendingAgeSeconds)
         metrics.resetGauges(DaemonMetrics.consecutiveRefusals)

@@ -14,7 +14,7 @@ extension DispatcherStore {
     /// keeps the calls fed while the record's fsync runs.
     ///
     /// Stores finished attempts (once the oldest has waited `recordIntervalMilliseconds`,
-    /// or when stopping), released claims and changed circuits. Takes the changes
+    /// or when stopping; at most a `RecordSlice` per pass), released claims and changed circuits. Takes the changes
     /// of this pass's lanes (`everyLane`: of every lane, at the stop), then keeps
     /// what a look at each of them sees for the next pass.
     func record(now: Int64, everyLane: Bool = false) throws {
@@ -54,7 +54,9 @@ extension DispatcherStore {
         guard resultsDue || !loop.unreleased.isEmpty || !loop.unsendable.isEmpty || !circuits.isEmpty || !controls.isEmpty
         else { return }
 
-        var outcomes = loop.unrecorded.map { dispatcher.outcome(for: $0, now: now) }
+        let stopping = everyLane || dispatcher.control.withLock { $0.stopRequested }
+        let recording = loop.unrecorded.prefix(RecordSlice.size(waiting: loop.unrecorded.count, stopping: stopping))
+        var outcomes = recording.map { dispatcher.outcome(for: $0, now: now) }
         outcomes += loop.unreleased.map { RecordedOutcome(winId: $0.stored.id, attempt: nil, change: .released) }
         outcomes += loop.unsendable.map {
             RecordedOutcome(winId: $0.win.stored.id, attempt: nil, change: .failed(reason: $0.reason))
@@ -71,7 +73,7 @@ extension DispatcherStore {
         do {
             // Releases, unsendable wins and circuits alone may be lost in a power cut:
             // leases expire, the rows are found unsendable again, circuits re-learn.
-            if loop.unrecorded.isEmpty {
+            if recording.isEmpty {
                 try outbox.write(durability: .withoutFsync, write)
             } else {
                 try outbox.write(durability: .fsynced, write)
@@ -82,8 +84,8 @@ extension DispatcherStore {
             for (name, _) in controls { dispatcher.lanes.withLock { $0[name] }?.withState { $0.controlsDirty = true } }
             throw error
         }
-        for (report, outcome) in zip(loop.unrecorded, outcomes) { dispatcher.logAttempt(report, outcome) }
-        dispatcher.countAttempts(loop.unrecorded, outcomes)
+        for (report, outcome) in zip(recording, outcomes) { dispatcher.logAttempt(report, outcome) }
+        dispatcher.countAttempts(Array(recording), outcomes)
         for parked in loop.unsendable {
             dispatcher.logParked(
                 operator: parked.win.stored.operatorName, reference: parked.win.stored.reference, reason: parked.reason)
@@ -101,7 +103,7 @@ extension DispatcherStore {
                 dispatcher.logger.warning("circuit", fields)
             }
         }
-        loop.unrecorded.removeAll(keepingCapacity: true)
+        loop.unrecorded.removeFirst(recording.count)
         loop.unreleased.removeAll(keepingCapacity: true)
         loop.unsendable.removeAll(keepingCapacity: true)
     }
@@ -124,7 +126,10 @@ extension DispatcherStore {
         guard !limits.isEmpty else { return }
         // A pass claims for a bounded number of lanes, quiet ones first (`ClaimTurn`);
         // the others claim in the next pass, which looks at them again.
-        let chosen = loop.claimTurn.lanes(wanting: wanting, quiet: loop.quiet)
+        let recordsBehind = loop.unrecorded.count >= RecordSlice.maximumResults
+        let chosen = loop.claimTurn.lanes(wanting: wanting, quiet: loop.quiet, recordsBehind: recordsBehind) {
+            limits[$0]?.1 ?? 0
+        }
         for index in chosen { wanting.remove(index) }
         loop.claimLeftOut = wanting
         let wants = chosen.compactMap { limits[$0] }

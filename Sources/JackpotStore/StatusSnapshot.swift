@@ -55,7 +55,13 @@ package struct StatusSnapshot: Sendable {
 }
 
 extension Outbox {
-    package func statusSnapshot(now: Int64) throws -> StatusSnapshot {
+    /// `status`'s view of the outbox. The daemon's metrics, read on the
+    /// dispatcher's connection between its claims and records, leave out
+    /// (`deliveryPace: false`) what they do not show: each operator's next due
+    /// time and the wins delivered in the last minute and hour. The last hour's
+    /// count reads every row delivered in it: 200 000 wins into a backlog's
+    /// drain, up to 1.2 s every 5 s during which no claim or record ran.
+    package func statusSnapshot(now: Int64, deliveryPace: Bool = true) throws -> StatusSnapshot {
         let counts = try database.query("SELECT operator, state, count FROM win_counts WHERE count > 0 ORDER BY operator, state")
             .compactMap { row -> StatusSnapshot.Count? in
                 guard let state = WinState(rawValue: row.string("state") ?? "") else { return nil }
@@ -73,17 +79,19 @@ extension Outbox {
             oldest[name] = try database.queryScalar(
                 "SELECT min(created_at) FROM wins WHERE state = 'pending' AND operator = ?", [.text(name)]
             ).integerValue
-            next[name] = try nextDueTime(operator: name)
+            if deliveryPace { next[name] = try nextDueTime(operator: name) }
         }
         // INDEXED BY: left to itself the planner walks wins_finished for its GROUP BY
         // order, i.e. every delivered win ever (60 ms at 200 000 rows), instead of
         // the last hour's entries in wins_delivered.
-        for row in try database.query(
-            """
-            SELECT operator, count(*) AS hour, sum(delivered_at >= ?) AS minute FROM wins INDEXED BY wins_delivered
-            WHERE state = 'delivered' AND delivered_at >= ? GROUP BY operator
-            """, [.integer(now - 60_000), .integer(now - 3_600_000)])
-        {
+        let recent =
+            deliveryPace
+            ? try database.query(
+                """
+                SELECT operator, count(*) AS hour, sum(delivered_at >= ?) AS minute FROM wins INDEXED BY wins_delivered
+                WHERE state = 'delivered' AND delivered_at >= ? GROUP BY operator
+                """, [.integer(now - 60_000), .integer(now - 3_600_000)]) : []
+        for row in recent {
             let name = row.string("operator") ?? ""
             lastHour[name] = row.int("hour") ?? 0
             lastMinute[name] = row.int("minute") ?? 0

@@ -61,4 +61,33 @@ import JackpotDelivery
         #expect(turn.lanes(wanting: wanting, quiet: quiet) == [1, 3, 5])
         #expect(turn.next == 0)
     }
+
+    @Test func backloggedLanesClaimWhileTheirWinsFitTheWinBudgetAndTheNextPassGoesOnFromThere() {
+        var turn = ClaimTurn(budget: 64, winBudget: 30)
+        let wanting = Self.set(0..<8, capacity: 8)
+        let none = LaneSet(capacity: 8)
+        let wins = [12, 12, 12, 4, 12, 12, 12, 12]
+        #expect(turn.lanes(wanting: wanting, quiet: none) { wins[$0] } == [0, 1])
+        #expect(turn.lanes(wanting: wanting, quiet: none) { wins[$0] } == [2, 3, 4])
+        #expect(turn.next == 5)
+    }
+
+    @Test func theFirstBackloggedLaneClaimsWhateverItsBatchAndQuietLanesAreNotCounted() {
+        var turn = ClaimTurn(budget: 64, winBudget: 30)
+        let wanting = Self.set(0..<4, capacity: 4)
+        let quiet = Self.set([3], capacity: 4)
+        let wins = [500, 12, 12, 40]
+        #expect(turn.lanes(wanting: wanting, quiet: quiet) { wins[$0] } == [3, 0])
+        #expect(turn.lanes(wanting: wanting, quiet: quiet) { wins[$0] } == [3, 1, 2])
+        #expect(turn.next == 3)
+    }
+
+    @Test func whileTheRecordsAreBehindOnlyQuietLanesClaimAndTheTurnWaits() {
+        var turn = ClaimTurn(budget: 64)
+        let wanting = Self.set(0..<6, capacity: 6)
+        let quiet = Self.set([4], capacity: 6)
+        #expect(turn.lanes(wanting: wanting, quiet: quiet, recordsBehind: true) == [4])
+        #expect(turn.next == 0)
+        #expect(turn.lanes(wanting: wanting, quiet: quiet, recordsBehind: false) == [4, 0, 1, 2, 3, 5])
+    }
 }
