@@ -26,8 +26,11 @@ package final class Database {
     package let path: String
     let handle: OpaquePointer
     /// The `-wal` file this connection writes, as it was when the connection opened
-    /// it (nil for read-only and in-memory connections): see `requireWALInPlace()`.
+    /// it: see `requireWALInPlace()`. Nil until then, and for good on read-only and
+    /// in-memory connections (`tracksWAL`).
     private var walFile: FileIdentity?
+    /// False for read-only and in-memory connections, which write no log of their own.
+    private let tracksWAL: Bool
     /// Keyed by SQL text. The outbox runs a fixed set of queries, so the cache stays small;
     /// SQL with interpolated values must not go through it (see `cached:` below).
     private var statementCache: [String: Statement] = [:]
@@ -60,6 +63,7 @@ package final class Database {
             throw error
         }
         handle = opened
+        tracksWAL = isFile && !options.readOnly
         // From here on a throw runs deinit, which closes the handle.
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Int32(clamping: options.busyTimeoutMilliseconds))
@@ -85,9 +89,16 @@ package final class Database {
         } catch {
             throw error.prefixed("cannot open database at \(path)")
         }
-        // The first read above opened (or created) the log; SQLite keeps it at this
-        // path for as long as any connection is open.
-        if isFile { walFile = FileIdentity(path: walPath) }
+        noteWALIdentity()
+    }
+
+    /// Takes the log's identity the first time it is there to take. The first read
+    /// opens the log of an outbox that exists; a file this connection just created
+    /// has no log until its first commit, so every commit looks again until it has
+    /// one. SQLite keeps the log at its path for as long as any connection is open.
+    private func noteWALIdentity() {
+        guard tracksWAL, walFile == nil else { return }
+        walFile = FileIdentity(path: walPath)
     }
 
     /// The write-ahead log beside the database file.
@@ -175,6 +186,7 @@ package final class Database {
             rollbackIfNeeded()
             throw error
         }
+        noteWALIdentity()
         return value
     }
 

@@ -201,6 +201,21 @@ private final class WriterState: Sendable {
         #expect(try database.query("SELECT x FROM t ORDER BY x").compactMap { $0.int("x") } == [1, 2])
     }
 
+    @Test func aLogDeletedUnderTheConnectionThatCreatedTheFileStopsItsNextTransaction() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path("created.sqlite")
+        // A new file has no log until its first commit: the connection must still notice the log going.
+        let database = try Database(path: path)
+        try database.transaction { try database.execute("CREATE TABLE t (x INTEGER)") }
+        try #require(unlink(path + "-wal") == 0)
+
+        let error = #expect(throws: DatabaseError.self) {
+            try database.transaction { try database.execute("INSERT INTO t VALUES (1)") }
+        }
+        #expect(error?.isIOError == true)
+        #expect(error?.message.contains("\(path)-wal was deleted or replaced") == true, "\(String(describing: error))")
+    }
+
     @Test func writerBlocksSecondWriterUntilCommitThenDataVersionMoves() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("busy.sqlite")

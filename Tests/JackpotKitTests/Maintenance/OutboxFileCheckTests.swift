@@ -14,16 +14,14 @@ import JackpotStore
     }
 
     @Test func aDeletedLogIsWrittenIntoTheDatabaseFileBeforeThePassThrows() async throws {
+        // The daemon's connection created the outbox, so it had no log to note when it opened.
         let fixture = try await MaintenanceFixture()
-        // A daemon's connection opens an outbox that exists, and so a log it keeps the identity of.
-        let store = DispatcherStore(dispatcher: fixture.dispatcher)
-        try await store.open(path: fixture.path, busyTimeoutMilliseconds: 5000, checkpoints: .sqlite)
         // Committed into the log the daemon's connection shares, then the log is deleted.
         try fixture.probe.enqueue(["in-the-log"], operator: "casino-a", now: fixture.clock.now)
         try #require(unlink(fixture.path + "-wal") == 0)
 
         let thrown = await #expect(throws: OutboxFileCheck.WALDeletedError.self) {
-            _ = try await OutboxFileCheck().runOnce(on: store, now: fixture.clock.now)
+            _ = try await OutboxFileCheck().runOnce(on: fixture.store, now: fixture.clock.now)
         }
         let error = try #require(thrown)
         #expect(error.saved, "\(error.problem ?? "-")")
