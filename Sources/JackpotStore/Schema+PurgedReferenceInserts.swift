@@ -11,6 +11,12 @@ extension Schema {
     /// a trigger of that table, set up only when a row is parked. The row in
     /// `purged_reference_inserts` is deleted as soon as the win is parked.
     ///
+    /// The park first makes sure `win_counts` has the row's `pending` count:
+    /// SQLite runs an insert's triggers in no promised order, and when the
+    /// park ran before `wins_count_insert` for an operator with no such row,
+    /// the `UPDATE`'s decrement found nothing and the count kept a win that
+    /// was never pending.
+    ///
     /// Instant at any size. One self-contained step: renumbering it means
     /// moving one line in `migrations`.
     package static let purgedReferenceInserts = """
@@ -25,6 +31,8 @@ extension Schema {
             INSERT INTO purged_reference_inserts (win_id, reference) VALUES (NEW.id, NEW.reference);
         END;
         CREATE TRIGGER purged_reference_inserts_park AFTER INSERT ON purged_reference_inserts BEGIN
+            INSERT INTO win_counts (operator, state, count) SELECT operator, state, 0 FROM wins WHERE id = NEW.win_id
+            ON CONFLICT (operator, state) DO NOTHING;
             UPDATE wins SET state = 'failed', validated = 1, updated_at = \(nowMilliseconds),
                 last_error = (
                     SELECT 'reference already delivered on '

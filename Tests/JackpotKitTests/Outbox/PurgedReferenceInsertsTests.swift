@@ -31,4 +31,21 @@ import JackpotStore
         #expect(try outbox.win(reference: "w-new")?.state == .pending)
         #expect(try outbox.database.queryScalar("SELECT count(*) FROM purged_reference_inserts").integerValue == 0)
     }
+
+    @Test func theCountsPerStateHoldTheParkedRowAsFailedOnly() throws {
+        let directory = TemporaryDirectory()
+        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
+        try outbox.database.execute(
+            """
+            INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
+            VALUES ('w-purged', 'casino-a', x'00', 'tx-88', 1764650000000, 1767250000000)
+            """)
+        // The operator's first row is the purged reference's: no count of its pending wins exists yet.
+        try outbox.database.execute(Self.insert, ["w-purged", "pending"])
+        try outbox.database.execute(Self.insert, ["w-new", "pending"])
+
+        let counted = try outbox.database.query(
+            "SELECT state, count FROM win_counts WHERE operator = 'casino-a' AND count != 0 ORDER BY state")
+        #expect(counted.map { "\($0.string("state") ?? "-") \($0.int("count") ?? -1)" } == ["failed 1", "pending 1"])
+    }
 }
