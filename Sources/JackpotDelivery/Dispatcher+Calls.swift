@@ -9,7 +9,7 @@ import Synchronization
 extension Dispatcher {
     /// A call to start: the win it begins with, the lane whose slot it holds,
     /// and when the lane let it go (the time its slot and rate-limit token were taken).
-    struct Launch: Sendable {
+    package struct Launch: Sendable {
         let win: ReadyWin
         let lane: OperatorLane
         let permittedAt: Int64

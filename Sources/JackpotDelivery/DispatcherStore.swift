@@ -36,8 +36,9 @@ package actor DispatcherStore {
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
 
-    /// Config, new rows, claims; returns the calls to start.
-    func claimStep(now: Int64) throws -> [Dispatcher.Launch] {
+    /// Config, new rows, claims; returns the calls to start. Package access:
+    /// a test runs one pass's claims and looks at the outbox.
+    package func claimStep(now: Int64) throws -> [Dispatcher.Launch] {
         try applyPendingConfig(now: now)
         let version = try openOutbox().dataVersion()
         if version != loop.dataVersion {

@@ -190,6 +190,22 @@ package struct LaneState<Win: LeasedWin>: Sendable {
     /// slowed by the same load answers in hundreds of milliseconds).
     package var isQuiet: Bool { backlogClaimed }
 
+    /// How many wins the lane's first claim asks for, if nothing changes
+    /// before it: its `claimLimit` now, or 1 while it cannot claim (paused,
+    /// waiting on an open circuit), so only a lane with nothing due starts quiet then.
+    package func firstClaimSize(now: UTCTime) -> Int { max(1, claimLimit(now: now)) }
+
+    /// A lane that has not claimed yet learns how many of its wins are due
+    /// (`dueWins`, counted up to at least `firstClaimSize`). Fewer than its first
+    /// claim asks for, and it is quiet from the start, as if that claim had
+    /// found them all. Otherwise a starting daemon would take every lane for a
+    /// backlog until it claimed: a quiet operator sorted after a thousand
+    /// backlogged ones waited for each of their claims (`ClaimTurn`) before
+    /// its first, and its new wins for as long.
+    package mutating func seedQuiet(dueWins: Int, now: UTCTime) {
+        backlogClaimed = dueWins < firstClaimSize(now: now)
+    }
+
     /// Whether `takeNext` can start a call given a global slot, as far as
     /// anything other than the time goes: it holds ready wins and has room
     /// under its concurrency. Only a claim (more ready wins) or a call ending

@@ -106,6 +106,16 @@ final class OperatorLane: Sendable {
         news.post(self)
     }
 
+    /// How many wins its first claim asks for (`LaneState.firstClaimSize`).
+    func firstClaimSize(now: Int64) -> Int {
+        state.withLock { $0.firstClaimSize(now: UTCTime(epochMilliseconds: now)) }
+    }
+
+    /// Before its first claim: quiet when fewer than that many wins are due (`LaneState.seedQuiet`).
+    func seedQuiet(dueWins: Int, now: Int64) {
+        state.withLock { $0.seedQuiet(dueWins: dueWins, now: UTCTime(epochMilliseconds: now)) }
+    }
+
     /// How many wins to claim now (`LaneState.claimLimit`).
     func claimLimit(now: Int64) -> Int {
         state.withLock { $0.claimLimit(now: UTCTime(epochMilliseconds: now)) }

@@ -66,6 +66,27 @@ extension Outbox {
         return times
     }
 
+    /// Each operator's pending wins due by `now`, counted up to `limit`: enough
+    /// to tell whether fewer than `limit` are due without counting a backlog of
+    /// thousands (a search of at most `limit` entries of `wins_due` per
+    /// operator); operators with none due are left out. Paused operators are
+    /// counted too: the pause is the lane's to weigh. Asked once per configure, by lanes that have not claimed yet
+    /// (`LaneState.seedQuiet`), never per pass.
+    package func dueWinCounts(upTo limit: Int, now: Int64) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try database.query(
+            """
+            SELECT name, (SELECT count(*) FROM (
+                SELECT 1 FROM wins WHERE state = 'pending' AND operator = o.name AND next_attempt_at <= ?1 LIMIT ?2)
+            ) AS due
+            FROM operators o
+            """, [.integer(now), .integer(Int64(limit))])
+        {
+            if let name = row.string("name"), let due = row.int64("due"), due > 0 { counts[name] = Int(due) }
+        }
+        return counts
+    }
+
     /// Pending wins inserted after row `id` (ids grow): each of their operators'
     /// earliest due time, and the last row id now. A search of the newest rows
     /// only, whatever the outbox holds: `NOT INDEXED` keeps SQLite from going

@@ -368,6 +368,29 @@ private typealias Lane = LaneState<TestWin>
         #expect(!lane.isQuiet)
     }
 
+    @Test func aLaneStartsQuietWhenFewerWinsAreDueThanItsFirstClaimAsksFor() {
+        var lane = makeLane()
+        #expect(lane.firstClaimSize(now: start) == 12)
+        lane.seedQuiet(dueWins: 11, now: start)
+        #expect(lane.isQuiet)
+        lane.seedQuiet(dueWins: 12, now: start)
+        #expect(!lane.isQuiet)
+        // It cannot claim yet: quiet only with nothing due.
+        lane.paused = true
+        #expect(lane.firstClaimSize(now: start) == 1)
+        lane.seedQuiet(dueWins: 0, now: start)
+        #expect(lane.isQuiet)
+        lane.seedQuiet(dueWins: 1, now: start)
+        #expect(!lane.isQuiet)
+    }
+
+    @Test func aLaneSeededQuietIsBackloggedOnceAClaimComesBackFull() {
+        var lane = makeLane()
+        lane.seedQuiet(dueWins: 2, now: start)
+        lane.claimed(wins(1...12), requested: 12, nextDue: nil, now: start)
+        #expect(!lane.isQuiet)
+    }
+
     @Test func onlyASoonerCheckIsNews() {
         var lane = makeLane()
         lane.claimed([], requested: 12, nextDue: start + .seconds(10), now: start)
