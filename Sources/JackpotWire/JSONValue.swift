@@ -92,6 +92,11 @@ package struct JSONObject: Sendable, Hashable {
         Dictionary(uniqueKeysWithValues: storage.indices.map { (storage[$0].key, $0) })
     }
 
+    /// Whether `key` is there, without copying its value out as `self[key]` would.
+    func containsKey(_ key: String) -> Bool {
+        position(of: key) != nil
+    }
+
     private func position(of key: String) -> Int? {
         if let positions { return positions[key] }
         return storage.firstIndex { $0.key == key }
@@ -224,7 +229,7 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyOffset = index
             let key = try parseString()
-            guard object[key] == nil else {
+            guard !object.containsKey(key) else {
                 throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
             }
             skipWhitespace()
