@@ -13,7 +13,7 @@ package enum WinLineParser {
     static let optionalTextFields = ["platform", "token", "timestamp"]
     package static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
 
-    /// `knownFields.contains(key)`, by comparison rather than hashing: this runs for every field of every win.
+    /// `knownFields.contains(key)`, by comparison rather than hashing; `parse` matches the same names in one `switch`.
     package static func isKnownField(_ key: String) -> Bool {
         switch key {
         case "operator", "userId", "gameId", "roundId", "reference", "jackpotId", "platform", "token", "timestamp", "amount",
