@@ -12,10 +12,14 @@ package struct IngestAnswer: Sendable {
         self.body = body
     }
 
+    /// The headers of a JSON answer, shared by every answer that has no others:
+    /// one array for all of them rather than one built for each.
+    static let jsonHeaders = [("Content-Type", "application/json")]
+
     /// A JSON body.
     package static func json(_ status: Int, _ object: JSONObject, headers: [(String, String)] = []) -> IngestAnswer {
         IngestAnswer(
-            status: status, headers: [("Content-Type", "application/json")] + headers,
+            status: status, headers: headers.isEmpty ? jsonHeaders : jsonHeaders + headers,
             body: Array((JSONWriter.serialize(.object(object)) + "\n").utf8))
     }
 

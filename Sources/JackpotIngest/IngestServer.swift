@@ -329,10 +329,14 @@ package final class IngestServer: Sendable {
         }
         let admission = settings.withLock { $0.admission }
         let now = WallClock.nowMilliseconds()
-        let lines: [WinsRequest.Line]
+        let wins: [NewWin]
+        let judged: JudgedLines
         switch kind {
         case .single:
-            lines = [WinsRequest.judge(body, number: 1, now: now, token: token, admission: admission)]
+            // Nearly every post: its one line kept as it is, without the arrays a batch needs.
+            let line = WinsRequest.judge(body, number: 1, now: now, token: token, admission: admission)
+            if case .store(let win) = line.verdict { wins = [win] } else { wins = [] }
+            judged = .single(line)
         case .batch:
             guard let split = WinsRequest.splitLines(body, maxLines: limits.maxLinesPerRequest) else {
                 return queue(
@@ -343,35 +347,46 @@ package final class IngestServer: Sendable {
             guard !split.isEmpty else {
                 return queue(.error(400, "the body has no lines; send one win per line"), for: exchange, on: connection)
             }
-            lines = split.map { WinsRequest.judge($0.bytes, number: $0.number, now: now, token: token, admission: admission) }
-        }
-        let wins = lines.compactMap { line -> NewWin? in
-            if case .store(let win) = line.verdict { return win }
-            return nil
-        }
-        @Sendable func answer(_ outcomes: [IngestWriter.Outcome]?) -> IngestAnswer {
-            switch kind {
-            case .single: WinsRequest.singleAnswer(lines[0], outcome: outcomes?.first)
-            case .batch:
-                outcomes.map { WinsRequest.batchAnswer(lines, outcomes: $0) }
-                    ?? .unavailable("nothing in this batch was stored; send it again")
+            let lines = split.map { WinsRequest.judge($0.bytes, number: $0.number, now: now, token: token, admission: admission) }
+            wins = lines.compactMap { line -> NewWin? in
+                if case .store(let win) = line.verdict { return win }
+                return nil
             }
+            judged = .batch(lines)
         }
-        guard !wins.isEmpty else { return queue(answer([]), for: exchange, on: connection) }
+        guard !wins.isEmpty else { return queue(judged.answer([]), for: exchange, on: connection) }
         return suspend(exchange, connection) { [logger, writer] finish in
             let queued = writer.store(wins) { result in
                 switch result {
                 case .success(let outcomes):
-                    finish(answer(outcomes))
+                    finish(judged.answer(outcomes))
                 case .failure(let error):
                     logger.error("storage_error", ["error": .string(String(describing: error)), "in": "ingest"])
-                    finish(answer(nil))
+                    finish(judged.answer(nil))
                 }
             }
             if queued, logger.isEnabled(.debug) {
                 logger.debug("ingest_queued", ["wins": LogValue(wins.count), "queued": LogValue(writer.queuedWins)])
             }
             return queued
+        }
+    }
+
+    /// A post's judged lines, from which its answer is made once the writer
+    /// has stored its wins (or failed to). A value, held inline by the writer's
+    /// completion rather than in a closure allocated for each request.
+    private enum JudgedLines: Sendable {
+        case single(WinsRequest.Line)
+        case batch([WinsRequest.Line])
+
+        /// `outcomes`: one per win handed to the writer, or nil when nothing was stored.
+        func answer(_ outcomes: [IngestWriter.Outcome]?) -> IngestAnswer {
+            switch self {
+            case .single(let line): WinsRequest.singleAnswer(line, outcome: outcomes?.first)
+            case .batch(let lines):
+                outcomes.map { WinsRequest.batchAnswer(lines, outcomes: $0) }
+                    ?? .unavailable("nothing in this batch was stored; send it again")
+            }
         }
     }
 
@@ -388,20 +403,28 @@ package final class IngestServer: Sendable {
         }
     }
 
+    /// Stores a suspended request's answer and resumes its connection, on
+    /// whichever thread finished the work. A value rather than a closure: the
+    /// writer's completion holds it inline instead of one more allocation per request.
+    private struct Finish: Sendable {
+        let exchange: IngestExchange
+        let connection: ConnectionHandle
+
+        func callAsFunction(_ answer: IngestAnswer) {
+            exchange.progress.withLock { $0.answer = answer }
+            MHD_resume_connection(connection.pointer)
+        }
+    }
+
     /// Suspends the connection, then hands `work` a `finish` that stores the
     /// answer and resumes it. Suspending first means a fast writer cannot
     /// resume a connection that is not yet suspended.
     private func suspend(
-        _ exchange: IngestExchange, _ connection: OpaquePointer,
-        _ work: (@escaping @Sendable (IngestAnswer) -> Void) -> Bool
+        _ exchange: IngestExchange, _ connection: OpaquePointer, _ work: (Finish) -> Bool
     ) -> MHD_Result {
         exchange.progress.withLock { $0.suspended = true }
         MHD_suspend_connection(connection)
-        let handle = ConnectionHandle(pointer: connection)
-        let finish: @Sendable (IngestAnswer) -> Void = { answer in
-            exchange.progress.withLock { $0.answer = answer }
-            MHD_resume_connection(handle.pointer)
-        }
+        let finish = Finish(exchange: exchange, connection: ConnectionHandle(pointer: connection))
         if !work(finish) {
             let stopping = lifecycle.withLock { $0.stopping }
             finish(

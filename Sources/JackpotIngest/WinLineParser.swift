@@ -13,7 +13,7 @@ package enum WinLineParser {
     static let optionalTextFields = ["platform", "token", "timestamp"]
     package static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
 
-    /// `knownFields.contains(key)`, by comparison rather than hashing: this runs for every field of every win.
+    /// `knownFields.contains(key)`, by comparison rather than hashing; `parse` matches the same names in one `switch`.
     package static func isKnownField(_ key: String) -> Bool {
         switch key {
         case "operator", "userId", "gameId", "roundId", "reference", "jackpotId", "platform", "token", "timestamp", "amount",
@@ -40,14 +40,40 @@ package enum WinLineParser {
         return try parse(object, now: now)
     }
 
+    /// A win's members by field, each found in one pass over the object.
+    private struct Members {
+        var operatorName, userId, gameId, roundId, reference, jackpotId: JSONValue?
+        var platform, token, timestamp, amount, jackpotDetails, extra: JSONValue?
+    }
+
     package static func parse(_ object: JSONObject, now: Int64) throws(WinValidationError) -> NewWin {
-        for key in object.keys where !isKnownField(key) {
-            let hint = Suggestion.closest(to: key, among: knownFields.sorted()).map { " (did you mean \"\($0)\"?)" } ?? ""
-            let why = key == "hash" || key == "providerId" ? " (jackpotd adds it from the config)" : ""
-            throw WinValidationError(field: key, reason: "is not a known field\(hint)\(why)")
+        // One pass, each key compared with the known names once, instead of a
+        // check of every key and then a search of the object for each field:
+        // this runs for every win. The first unknown key in document order is
+        // the one reported, as before any field is looked at.
+        var members = Members()
+        try object.forEachMember { (key, value) throws(WinValidationError) in
+            switch key {
+            case "operator": members.operatorName = value
+            case "userId": members.userId = value
+            case "gameId": members.gameId = value
+            case "roundId": members.roundId = value
+            case "reference": members.reference = value
+            case "jackpotId": members.jackpotId = value
+            case "platform": members.platform = value
+            case "token": members.token = value
+            case "timestamp": members.timestamp = value
+            case "amount": members.amount = value
+            case "jackpotDetails": members.jackpotDetails = value
+            case "extra": members.extra = value
+            default:
+                let hint = Suggestion.closest(to: key, among: knownFields.sorted()).map { " (did you mean \"\($0)\"?)" } ?? ""
+                let why = key == "hash" || key == "providerId" ? " (jackpotd adds it from the config)" : ""
+                throw WinValidationError(field: key, reason: "is not a known field\(hint)\(why)")
+            }
         }
-        func text(_ field: String, required: Bool) throws(WinValidationError) -> String? {
-            switch object[field] {
+        func text(_ field: String, _ member: JSONValue?, required: Bool) throws(WinValidationError) -> String? {
+            switch member {
             case nil:
                 if required { throw WinValidationError(field: field, reason: "is missing") }
                 return nil
@@ -57,12 +83,12 @@ package enum WinLineParser {
                 throw WinValidationError(field: field, reason: "must be a string, got \(other.kindName)")
             }
         }
-        let operatorName = try text("operator", required: true)!
-        let userId = try text("userId", required: true)!
-        let gameId = try text("gameId", required: true)!
-        let roundId = try text("roundId", required: true)!
+        let operatorName = try text("operator", members.operatorName, required: true)!
+        let userId = try text("userId", members.userId, required: true)!
+        let gameId = try text("gameId", members.gameId, required: true)!
+        let roundId = try text("roundId", members.roundId, required: true)!
         let amountText: String
-        switch object["amount"] {
+        switch members.amount {
         case nil: throw WinValidationError(field: "amount", reason: "is missing")
         case .number(let digits)?: amountText = digits
         case .string(let digits)?: amountText = digits
@@ -77,15 +103,15 @@ package enum WinLineParser {
         let newWin = NewWin(
             operatorName: operatorName, userId: userId, gameId: gameId, roundId: roundId,
             amount: amount,
-            reference: try text("reference", required: true)!,
-            timestamp: try text("timestamp", required: false),
-            jackpotId: try text("jackpotId", required: true)!,
-            platform: try text("platform", required: false),
-            token: try text("token", required: false),
-            jackpotDetails: try object["jackpotDetails"].map { (value) throws(WinValidationError) in
+            reference: try text("reference", members.reference, required: true)!,
+            timestamp: try text("timestamp", members.timestamp, required: false),
+            jackpotId: try text("jackpotId", members.jackpotId, required: true)!,
+            platform: try text("platform", members.platform, required: false),
+            token: try text("token", members.token, required: false),
+            jackpotDetails: try members.jackpotDetails.map { (value) throws(WinValidationError) in
                 try WinExtras.jackpotDetailsText(value)
             },
-            extra: try object["extra"].map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [],
+            extra: try members.extra.map { (value) throws(WinValidationError) in try WinExtras.extra(value) } ?? [],
             now: now)
         try newWin.win.validate(now: now)
         return newWin

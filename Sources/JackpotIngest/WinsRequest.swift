@@ -154,7 +154,7 @@ package enum WinsRequest {
             body += "null".utf8
         }
         body += "}\n".utf8
-        return IngestAnswer(status: status, headers: [("Content-Type", "application/json")], body: body)
+        return IngestAnswer(status: status, headers: IngestAnswer.jsonHeaders, body: body)
     }
 
     /// The answer to a batch: one result per non-blank line, in order, and the counts.

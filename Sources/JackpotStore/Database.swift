@@ -34,6 +34,10 @@ package final class Database {
     /// Keyed by SQL text. The outbox runs a fixed set of queries, so the cache stays small;
     /// SQL with interpolated values must not go through it (see `cached:` below).
     private var statementCache: [String: Statement] = [:]
+    /// The cached statement acquired last, checked before `statementCache`: a
+    /// batch runs the same insert once per win, and the same SQL text compares
+    /// equal at once, where the dictionary hashes the whole text each time.
+    private var lastStatement: Statement?
 
     /// Process-wide settings, applied before the first connection opens.
     /// Nothing here reads SQLite's memory statistics (`sqlite3_memory_used`).
@@ -106,6 +110,7 @@ package final class Database {
 
     deinit {
         // Statements first: close_v2 would otherwise leave a zombie connection until they go.
+        lastStatement = nil
         statementCache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -306,12 +311,18 @@ package final class Database {
     /// A statement ready to step with `arguments` bound; pair with `release`.
     private func acquireStatement(_ sql: String, _ arguments: [SQLValue], cached: Bool) throws(DatabaseError) -> Statement {
         let statement: Statement
-        if cached, let existing = statementCache[sql], !existing.inUse {
+        if cached, let last = lastStatement, !last.inUse, last.sql == sql {
+            statement = last
+        } else if cached, let existing = statementCache[sql], !existing.inUse {
             statement = existing
+            lastStatement = existing
         } else {
             let isNew = cached && statementCache[sql] == nil
             statement = try Statement(connection: handle, sql: sql, persistent: isNew)
-            if isNew { statementCache[sql] = statement }
+            if isNew {
+                statementCache[sql] = statement
+                lastStatement = statement
+            }
         }
         statement.reset()
         statement.inUse = true

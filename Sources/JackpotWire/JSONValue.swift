@@ -92,6 +92,11 @@ package struct JSONObject: Sendable, Hashable {
         Dictionary(uniqueKeysWithValues: storage.indices.map { (storage[$0].key, $0) })
     }
 
+    /// Whether `key` is there, without copying its value out as `self[key]` would.
+    func containsKey(_ key: String) -> Bool {
+        position(of: key) != nil
+    }
+
     private func position(of key: String) -> Int? {
         if let positions { return positions[key] }
         return storage.firstIndex { $0.key == key }
@@ -105,6 +110,20 @@ package struct JSONObject: Sendable, Hashable {
         } else if storage.count > Self.searchLimit {
             positions = Self.positions(of: storage)
         }
+    }
+
+    /// Room for `count` members before the first append, so building an
+    /// object of a known size moves its members once rather than at every doubling.
+    mutating func reserveCapacity(_ count: Int) {
+        storage.reserveCapacity(count)
+    }
+
+    /// Calls `body` with each member in document order, without building the
+    /// array `members` returns: for a caller that looks at every member once.
+    package func forEachMember<Failure: Error>(
+        _ body: (_ key: String, _ value: JSONValue) throws(Failure) -> Void
+    ) throws(Failure) {
+        for member in storage { try body(member.key, member.value) }
     }
 
     package var count: Int { storage.count }
@@ -201,12 +220,16 @@ private struct JSONParser {
             index += 1
             return .object(object)
         }
+        // A win's line has at most 12 members (`WinLineParser.knownFields`), the
+        // objects of an operator's answer fewer: one allocation instead of one
+        // per doubling, which cost more than the rest of building the object.
+        object.reserveCapacity(12)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyOffset = index
             let key = try parseString()
-            guard object[key] == nil else {
+            guard !object.containsKey(key) else {
                 throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
             }
             skipWhitespace()
