@@ -220,10 +220,11 @@ private struct JSONParser {
             index += 1
             return .object(object)
         }
-        // A win's line has at most 12 members (`WinLineParser.knownFields`), the
-        // objects of an operator's answer fewer: one allocation instead of one
-        // per doubling, which cost more than the rest of building the object.
-        object.reserveCapacity(12)
+        // A document's outermost object (a win's line has at most 12 members,
+        // `WinLineParser.knownFields`) gets its room at once: one allocation
+        // instead of one per doubling, which cost more than the rest of building
+        // it. Nested objects, such as a config's thousands of operators, grow as needed.
+        if depth == 1 { object.reserveCapacity(12) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
