@@ -225,6 +225,13 @@ package final class Database {
     /// before it commits, so no caller is told a write succeeded into such a file.
     package func requireWALInPlace() throws(DatabaseError) {
         guard let walFile, FileIdentity(path: walPath) != walFile else { return }
+        // A connection that left WAL mode itself (`PRAGMA journal_mode=DELETE`,
+        // as a bulk load may) removed the log on purpose; its next commit in
+        // WAL mode notes the new one.
+        if case .text(let mode) = try queryScalar("PRAGMA journal_mode", cached: false), mode.lowercased() != "wal" {
+            self.walFile = nil
+            return
+        }
         throw DatabaseError(
             extendedCode: DatabaseError.walMissingCode,
             message:

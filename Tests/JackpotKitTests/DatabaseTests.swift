@@ -216,6 +216,25 @@ private final class WriterState: Sendable {
         #expect(error?.message.contains("\(path)-wal was deleted or replaced") == true, "\(String(describing: error))")
     }
 
+    @Test func aConnectionThatLeavesWALModeItselfWritesOnAndWatchesItsNextLog() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path("bulk.sqlite")
+        let database = try Database(path: path)
+        try database.transaction { try database.execute("CREATE TABLE t (x INTEGER)") }
+        // A bulk load writes without a log as large as the file, then goes back to WAL.
+        #expect(try database.queryScalar("PRAGMA journal_mode=DELETE") == .text("delete"))
+        try database.transaction { try database.execute("INSERT INTO t VALUES (1)") }
+        #expect(try database.queryScalar("PRAGMA journal_mode=WAL") == .text("wal"))
+        try database.transaction { try database.execute("INSERT INTO t VALUES (2)") }
+        #expect(try database.queryScalar("SELECT count(*) FROM t") == .integer(2))
+
+        try #require(unlink(path + "-wal") == 0)
+        let error = #expect(throws: DatabaseError.self) {
+            try database.transaction { try database.execute("INSERT INTO t VALUES (3)") }
+        }
+        #expect(error?.message.contains("\(path)-wal was deleted or replaced") == true, "\(String(describing: error))")
+    }
+
     @Test func writerBlocksSecondWriterUntilCommitThenDataVersionMoves() throws {
         let directory = TemporaryDirectory()
         let path = directory.path("busy.sqlite")
