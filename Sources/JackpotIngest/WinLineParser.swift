@@ -13,16 +13,6 @@ package enum WinLineParser {
     static let optionalTextFields = ["platform", "token", "timestamp"]
     package static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
 
-    /// `knownFields.contains(key)`, by comparison rather than hashing; `parse` matches the same names in one `switch`.
-    package static func isKnownField(_ key: String) -> Bool {
-        switch key {
-        case "operator", "userId", "gameId", "roundId", "reference", "jackpotId", "platform", "token", "timestamp", "amount",
-            "jackpotDetails", "extra":
-            true
-        default: false
-        }
-    }
-
     /// Parses and validates one line. `now` supplies the timestamp when the line has none.
     package static func parse(_ line: some Collection<UInt8>, now: Int64) throws(WinValidationError) -> NewWin {
         guard line.count <= maxLineBytes else {

@@ -55,10 +55,18 @@ import JackpotWire
         #expect(WinsRequest.Kind(contentType: "") == nil)
     }
 
-    @Test func theFieldCheckKnowsExactlyTheKnownFields() {
-        for field in WinLineParser.knownFields { #expect(WinLineParser.isKnownField(field), "\(field)") }
+    @Test func theParserKnowsExactlyTheKnownFields() {
+        func refusal(_ key: String) -> WinValidationError? {
+            #expect(throws: WinValidationError.self) { try WinLineParser.parse(Array("{\"\(key)\": 1}".utf8), now: 0) }
+        }
+        for field in WinLineParser.knownFields {
+            // Refused for another reason (a missing field), never as unknown.
+            let reason = refusal(field)?.reason
+            #expect(reason != nil && reason?.hasPrefix("is not a known field") == false, "\(field): \(reason ?? "-")")
+        }
         for other in ["", "Operator", "roundid", "hash", "providerId", "amounts", "extra "] {
-            #expect(!WinLineParser.isKnownField(other), "\(other)")
+            let error = refusal(other)
+            #expect(error?.field == other && error?.reason.hasPrefix("is not a known field") == true, "\(other)")
         }
         #expect(WinLineParser.knownFields.count == 12)
     }
