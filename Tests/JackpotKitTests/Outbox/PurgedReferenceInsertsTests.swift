@@ -10,16 +10,23 @@ import JackpotStore
         VALUES (?, 'casino-a', '421', 'g', 'r', '55', 'j', ?)
         """
 
-    @Test func aPlainSQLRowOfAPurgedReferenceIsStillParkedAndNothingIsLeftBehind() throws {
-        let directory = TemporaryDirectory()
+    /// A new outbox with a tombstone for `w-purged`, then plain-SQL rows for
+    /// `w-purged` and `w-new`, casino-a's first rows.
+    static func purgedAndNewRowInserted(in directory: TemporaryDirectory) throws -> Outbox {
         let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
         try outbox.database.execute(
             """
             INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
             VALUES ('w-purged', 'casino-a', x'00', 'tx-88', 1764650000000, 1767250000000)
             """)
-        try outbox.database.execute(Self.insert, ["w-purged", "pending"])
-        try outbox.database.execute(Self.insert, ["w-new", "pending"])
+        try outbox.database.execute(insert, ["w-purged", "pending"])
+        try outbox.database.execute(insert, ["w-new", "pending"])
+        return outbox
+    }
+
+    @Test func aPlainSQLRowOfAPurgedReferenceIsStillParkedAndNothingIsLeftBehind() throws {
+        let directory = TemporaryDirectory()
+        let outbox = try Self.purgedAndNewRowInserted(in: directory)
 
         let parked = try #require(try outbox.win(reference: "w-purged"))
         #expect(parked.state == .failed)
@@ -33,16 +40,9 @@ import JackpotStore
     }
 
     @Test func theCountsPerStateHoldTheParkedRowAsFailedOnly() throws {
-        let directory = TemporaryDirectory()
-        let outbox = try Outbox(path: directory.path("outbox.sqlite3"))
-        try outbox.database.execute(
-            """
-            INSERT INTO tombstones (reference, operator, content_digest, transaction_id, delivered_at, purged_at)
-            VALUES ('w-purged', 'casino-a', x'00', 'tx-88', 1764650000000, 1767250000000)
-            """)
         // The operator's first row is the purged reference's: no count of its pending wins exists yet.
-        try outbox.database.execute(Self.insert, ["w-purged", "pending"])
-        try outbox.database.execute(Self.insert, ["w-new", "pending"])
+        let directory = TemporaryDirectory()
+        let outbox = try Self.purgedAndNewRowInserted(in: directory)
 
         let counted = try outbox.database.query(
             "SELECT state, count FROM win_counts WHERE operator = 'casino-a' AND count != 0 ORDER BY state")
