@@ -9,9 +9,11 @@ package enum WinLineParser {
     /// Lines longer than this are rejected before parsing.
     package static let maxLineBytes = 64 * 1024
 
-    static let requiredTextFields = ["operator", "userId", "gameId", "roundId", "reference", "jackpotId"]
-    static let optionalTextFields = ["platform", "token", "timestamp"]
-    package static let knownFields = Set(requiredTextFields + optionalTextFields + ["amount", "jackpotDetails", "extra"])
+    /// The names a line may have: what `parse`'s `switch` matches, and what an unknown name is compared with.
+    package static let knownFields: Set = [
+        "operator", "userId", "gameId", "roundId", "reference", "jackpotId", "platform", "token", "timestamp", "amount",
+        "jackpotDetails", "extra",
+    ]
 
     /// Parses and validates one line. `now` supplies the timestamp when the line has none.
     package static func parse(_ line: some Collection<UInt8>, now: Int64) throws(WinValidationError) -> NewWin {
@@ -37,10 +39,9 @@ package enum WinLineParser {
     }
 
     package static func parse(_ object: JSONObject, now: Int64) throws(WinValidationError) -> NewWin {
-        // One pass, each key compared with the known names once, instead of a
-        // check of every key and then a search of the object for each field:
-        // this runs for every win. The first unknown key in document order is
-        // the one reported, as before any field is looked at.
+        // One pass, each key compared with the known names once: this runs for
+        // every win. An unknown key is reported before any field is checked,
+        // the first in document order.
         var members = Members()
         try object.forEachMember { (key, value) throws(WinValidationError) in
             switch key {
