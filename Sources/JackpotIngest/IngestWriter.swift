@@ -42,6 +42,7 @@ package final class IngestWriter: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let commitCount = Atomic<Int>(0)
+    private let busyNanoseconds = Atomic<Int>(0)
     private let cycleHook = Mutex<(@Sendable () -> Void)?>(nil)
     /// Touched only by the writer thread once started.
     private let outbox: Outbox
@@ -84,6 +85,11 @@ package final class IngestWriter: @unchecked Sendable {
         return queued
     }
 
+    /// Time the thread has spent on cycles (storing, committing, answering,
+    /// reads), not waiting for work. Near the time elapsed, the writer is the
+    /// bound: every request waits on its one thread.
+    package var busy: Duration { .nanoseconds(busyNanoseconds.load(ordering: .relaxed)) }
+
     /// Runs `body` with the writer's outbox after the next commit; false when stopping.
     package func read(_ body: @escaping @Sendable (Outbox) -> Void) -> Bool {
         let (queued, first) = state.withLock { state in
@@ -118,7 +124,13 @@ package final class IngestWriter: @unchecked Sendable {
                 state.jobs.removeAll(keepingCapacity: true)
                 return (jobs, state.stopping)
             }
-            if !jobs.isEmpty { perform(jobs) }
+            if !jobs.isEmpty {
+                let began = ContinuousClock.now
+                perform(jobs)
+                let spent = ContinuousClock.now - began
+                busyNanoseconds.add(Int(spent / .nanoseconds(1)), ordering: .relaxed)
+                metrics.counter(IngestMetrics.writerBusy, labels: [:], add: spent / .seconds(1))
+            }
             if idle || !jobs.isEmpty { cycleHook.withLock { $0 }?() }
             if stopping, state.withLock({ $0.jobs.isEmpty }) { break }
         }

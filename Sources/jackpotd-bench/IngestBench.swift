@@ -64,6 +64,12 @@ struct IngestBench {
                 target: "≤ 10 ms", met: p99 <= 10),
             Figure("  commits (fsyncs) for \(concurrent.wins) wins", value: Double(concurrent.commits), unit: "commits"),
             Figure(
+                "  writer busy (storing, committing, answering), share of the run",
+                value: concurrent.writerBusy.seconds / (Double(concurrent.wins) / concurrent.rate) * 100, unit: "%"),
+            Figure(
+                "  writer busy per win (its one thread: the bound when near 100 %)",
+                value: concurrent.writerBusy.seconds / Double(concurrent.wins) * 1_000_000, unit: "µs"),
+            Figure(
                 "  CPU per win, clients + listener + writer", value: concurrent.cpuPerWin * 1_000_000, unit: "µs",
                 baselineName: "clients + bare libmicrohttpd", baseline: ceiling.cpuPerWin * 1_000_000,
                 ratio: concurrent.cpuPerWin / ceiling.cpuPerWin),
@@ -139,6 +145,8 @@ struct IngestBench {
         var latencies: [Double]
         /// Transactions the listener's writer committed (0 for the bare server).
         var commits: Int
+        /// Time the listener's writer spent on its cycles (zero for the bare server).
+        var writerBusy: Duration
         /// CPU of the whole process (clients, listener and writer) per win, in seconds.
         var cpuPerWin: Double
     }
@@ -150,6 +158,7 @@ struct IngestBench {
         defer { listener.stop(graceSeconds: 5) }
         var run = try drive(port: port, prefix: "ic-")
         run.commits = listener.writer.commits
+        run.writerBusy = listener.writer.busy
         return run
     }
 
@@ -162,9 +171,10 @@ struct IngestBench {
 
     /// 64 client threads, each on its own keep-alive connection (as a
     /// platform's HTTP client pool keeps them), post one win at a time, all
-    /// starting together, `rounds` wins each; every answer must be 201.
+    /// starting together, `rounds` wins each (500: long enough that the rate
+    /// does not swing with one slow fsync); every answer must be 201.
     private func drive(port: Int, prefix: String) throws -> ConcurrentRun {
-        let rounds = options.quick ? 10 : 100
+        let rounds = options.quick ? 10 : 500
         let wins = SampleWins.make(
             count: Self.clients * rounds, operator: "casino-a", prefix: prefix, now: WallClock.nowMilliseconds())
         let requests = wins.map {
@@ -205,7 +215,7 @@ struct IngestBench {
         if let failure = failures.withLock({ $0.first }) { throw BenchFailure("a concurrent post failed: \(failure)") }
         return ConcurrentRun(
             wins: wins.count, rate: Double(wins.count) / elapsed.seconds, latencies: latencies.withLock { $0 },
-            commits: 0, cpuPerWin: cpu.seconds / Double(wins.count))
+            commits: 0, writerBusy: .zero, cpuPerWin: cpu.seconds / Double(wins.count))
     }
 
     /// The baseline: the same number of wins, each its own `enqueue` call, so one fsync each.

@@ -33,6 +33,7 @@ import TestSupport
             "jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_operator_consecutive_refusals",
             "jackpotd_attempt_duration_seconds_bucket", #"state="failed""#, #"outcome="delivered""#,
             "jackpotd_ingest_requests_total", "jackpotd_ingest_wins_total", "jackpotd_ingest_commits_total",
+            "jackpotd_ingest_writer_busy_seconds_total",
         ] {
             #expect(all.contains(wanted), "the dashboard has no query on \(wanted)")
         }

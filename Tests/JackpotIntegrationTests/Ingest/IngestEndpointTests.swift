@@ -175,6 +175,7 @@ import TestSupport
         #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         for family in [
             "jackpotd_wins{", "jackpotd_oldest_pending_age_seconds", "jackpotd_circuit_open", "jackpotd_ingest_commits_total",
+            "jackpotd_ingest_writer_busy_seconds_total",
             "jackpotd_ingest_wins_total{result=\"accepted\"} 1", "jackpotd_ingest_requests_total{code=\"201\"} 1",
         ] {
             #expect(metrics.text.contains(family), "\(family) missing from\n\(metrics.text)")
