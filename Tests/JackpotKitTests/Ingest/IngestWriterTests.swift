@@ -47,6 +47,11 @@ import TestSupport
         #expect(outcomes.withLock { $0 } == ["w-1": [.accepted, .accepted, .accepted], "w-4": [.accepted, .accepted]])
         // Five wins, two requests: one commit each at most (one for both if the second came in time).
         #expect((1...2).contains(writer.commits))
+        // A read queued now runs in a later cycle, after the commits' cycle has counted its time.
+        let read = AsyncStream<Void>.makeStream()
+        #expect(writer.read { _ in read.continuation.yield() })
+        var readDone = read.stream.makeAsyncIterator()
+        _ = await readDone.next()
         #expect(writer.busy > .zero)
         #expect(try blocker.win(reference: "w-6") == nil)
         #expect(store(["w-6"]))
