@@ -70,8 +70,8 @@ extension Outbox {
     /// to tell whether fewer than `limit` are due without counting a backlog of
     /// thousands (a search of at most `limit` entries of `wins_due` per
     /// operator); operators with none due are left out. Paused operators are
-    /// counted too: the pause is the lane's to weigh. Asked once per configure, by lanes that have not claimed yet
-    /// (`LaneState.seedQuiet`), never per pass.
+    /// counted too: the pause is the lane's to weigh. Asked once per configure,
+    /// by lanes that have not claimed yet (`LaneState.seedQuiet`), never per pass.
     package func dueWinCounts(upTo limit: Int, now: Int64) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for row in try database.query(
